@@ -1,0 +1,30 @@
+/**
+ * The read-model port: named collections of JSON documents written by
+ * projections, each write guarded by the event position that produced it so
+ * redelivered events change nothing. SQLite embedded, MongoDB distributed.
+ */
+
+export interface ViewCollection<T extends object> {
+  get(id: string): Promise<T | undefined>;
+  /** Documents whose top-level `field` equals `value`, in id order. */
+  findBy(field: string, value: string | number | boolean): Promise<T[]>;
+  /**
+   * Stores `document` under `id` unless the stored copy was written at the same
+   * or a later position.
+   * @returns whether the document was written.
+   */
+  upsert(id: string, document: T, position: number): Promise<boolean>;
+  /** Removes the document unless it was written at a later position. */
+  delete(id: string, position: number): Promise<boolean>;
+}
+
+export interface ViewStore {
+  /** Opens (creating if needed) a collection; `indexes` lists top-level fields queried by findBy. */
+  collection<T extends object>(name: string, options?: { indexes?: string[] }): ViewCollection<T>;
+  /** Last position a named projection has fully applied (0 when none). */
+  getCheckpoint(name: string): Promise<number>;
+  setCheckpoint(name: string, position: number): Promise<void>;
+  /** Answers when the store is reachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
