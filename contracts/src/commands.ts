@@ -1,0 +1,101 @@
+/**
+ * Commands the gateway sends to identity (in-process, or over
+ * `identity.commands.v1` keyed by user). No secret travels in clear, so a
+ * command topic holds nothing worth stealing: passwords and codes are sealed to
+ * identity's public key (`sealedSecrets`); refresh tokens and client secrets are
+ * 256-bit random values that the gateway makes and hashes itself, so only their
+ * hashes cross the bus and the plaintext goes nowhere but back to the caller.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { ErrorName } from './errors.ts';
+
+const ChallengeType = Type.Union([Type.Literal('SMS_OTP')]);
+
+const CommandMetadata = Type.Object({
+  correlationId: Type.String(),
+  clientId: Type.String(),
+});
+
+function command<N extends string, P extends ReturnType<typeof Type.Object>>(type: N, payload: P) {
+  return Type.Object({ type: Type.Literal(type), metadata: CommandMetadata, payload });
+}
+
+/** Sealed JSON `{password}` */
+export const RegisterUser = command('RegisterUser', Type.Object({
+  email: Type.String(),
+  phoneNumber: Type.String(),
+  roles: Type.Array(Type.String()),
+  sealedSecrets: Type.String(),
+}));
+/** Sealed JSON `{password}` */
+export const StartLogin = command('StartLogin', Type.Object({ email: Type.String(), sealedSecrets: Type.String() }));
+/** Sealed JSON `{code}`; the refresh token hash is used only if a LOGIN session succeeds. */
+export const VerifyOtp = command('VerifyOtp', Type.Object({
+  email: Type.String(),
+  sessionId: Type.String(),
+  challengeType: ChallengeType,
+  sealedSecrets: Type.String(),
+  newRefreshTokenHash: Type.String(),
+}));
+export const ResendOtp = command('ResendOtp', Type.Object({ email: Type.String(), sessionId: Type.String() }));
+export const RefreshSession = command('RefreshSession', Type.Object({
+  email: Type.String(),
+  presentedTokenHash: Type.String(),
+  newRefreshTokenHash: Type.String(),
+}));
+export const StartPasswordReset = command('StartPasswordReset', Type.Object({ email: Type.String() }));
+/** Sealed JSON `{password}` */
+export const StagePasswordChange = command('StagePasswordChange', Type.Object({
+  email: Type.String(),
+  sessionId: Type.String(),
+  challengeType: ChallengeType,
+  sealedSecrets: Type.String(),
+}));
+/** `clientId` in the payload is the client being registered (or whose secret is replaced). */
+export const RegisterApiClient = command('RegisterApiClient', Type.Object({
+  clientId: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Type.String()),
+  secretHash: Type.String(),
+}));
+
+export type RegisterUser = Static<typeof RegisterUser>;
+export type StartLogin = Static<typeof StartLogin>;
+export type VerifyOtp = Static<typeof VerifyOtp>;
+export type ResendOtp = Static<typeof ResendOtp>;
+export type RefreshSession = Static<typeof RefreshSession>;
+export type StartPasswordReset = Static<typeof StartPasswordReset>;
+export type StagePasswordChange = Static<typeof StagePasswordChange>;
+export type RegisterApiClient = Static<typeof RegisterApiClient>;
+
+export const IdentityCommand = Type.Union([
+  RegisterUser, StartLogin, VerifyOtp, ResendOtp, RefreshSession, StartPasswordReset, StagePasswordChange, RegisterApiClient,
+]);
+export type IdentityCommand = Static<typeof IdentityCommand>;
+export type IdentityCommandType = IdentityCommand['type'];
+
+/** What identity answers to every command. */
+export type CommandResult<D = unknown> =
+  | { ok: true; data: D; /** Global position of the last event written, if any. */ position?: number }
+  | { ok: false; error: ErrorName; retryAfterSeconds?: number };
+
+/** Data identity answers per command type. */
+export interface CommandReplies {
+  RegisterUser: { userId: string; email: string; phoneNumber: string; accountId: string; roles: string[] };
+  StartLogin: ChallengeReply;
+  VerifyOtp:
+    | { purpose: 'LOGIN'; userId: string; sessionId: string; familyId: string; roles: string[]; refreshExpiresAt: string }
+    | { purpose: 'PASSWORD_RESET'; userId: string; passwordChanged: true };
+  ResendOtp: ChallengeReply;
+  RefreshSession: { userId: string; sessionId: string; familyId: string; roles: string[]; refreshExpiresAt: string };
+  StartPasswordReset: ChallengeReply;
+  StagePasswordChange: { sessionId: string; challengeType: 'SMS_OTP'; passwordStaged: true };
+  RegisterApiClient: { clientId: string; created: boolean };
+}
+
+export interface ChallengeReply {
+  sessionId: string;
+  challengeType: 'SMS_OTP';
+  codeDeliveryDestination: string;
+  expiresIn: number;
+}

@@ -1,0 +1,62 @@
+/**
+ * The error catalogue: every error a caller can see, with a stable numeric
+ * code, its HTTP status and a message that reveals no secret and does not say
+ * whether an email, phone number or user exists. Codes are never reused.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { errorCode: 1000, status: 400, message: 'The request is not valid.' },
+  BODY_TOO_LARGE: { errorCode: 1001, status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { errorCode: 1002, status: 415, message: 'The request content type is not supported.' },
+  ROUTE_NOT_FOUND: { errorCode: 1003, status: 404, message: 'No such endpoint.' },
+  MALFORMED_BODY: { errorCode: 1004, status: 400, message: 'The request body could not be parsed.' },
+  METHOD_NOT_ALLOWED: { errorCode: 1005, status: 405, message: 'This method is not allowed on this endpoint.' },
+
+  UNAUTHENTICATED: { errorCode: 2000, status: 401, message: 'A valid access token is required.' },
+  INSUFFICIENT_SCOPE: { errorCode: 2001, status: 403, message: 'The access token does not allow this call.' },
+  WRONG_TOKEN_TYPE: { errorCode: 2002, status: 403, message: 'This call needs a different kind of access token.' },
+
+  INVALID_CREDENTIALS: { errorCode: 3000, status: 401, message: 'The username or password is incorrect.' },
+  REGISTRATION_CONFLICT: { errorCode: 3001, status: 409, message: 'An account cannot be created with these details.' },
+  ROLE_NOT_ALLOWED: { errorCode: 3002, status: 403, message: 'One of the requested roles cannot be granted.' },
+  PASSWORD_POLICY: { errorCode: 3003, status: 400, message: 'The password must be 8 to 128 characters long.' },
+  PASSWORD_MISMATCH: { errorCode: 3004, status: 400, message: 'The password and its confirmation differ.' },
+  INVALID_PHONE_NUMBER: { errorCode: 3005, status: 400, message: 'The phone number must be in E.164 format, such as +33612345678.' },
+  INVALID_EMAIL: { errorCode: 3006, status: 400, message: 'The email address is not valid.' },
+
+  OTP_INVALID: { errorCode: 3100, status: 401, message: 'The code is incorrect.' },
+  OTP_EXPIRED: { errorCode: 3101, status: 401, message: 'The code has expired; start again to get a new one.' },
+  OTP_ALREADY_USED: { errorCode: 3102, status: 401, message: 'The code has already been used.' },
+  OTP_ATTEMPTS_EXHAUSTED: { errorCode: 3103, status: 401, message: 'Too many wrong codes; start again to get a new one.' },
+  OTP_RESEND_TOO_SOON: { errorCode: 3104, status: 429, message: 'A code was sent moments ago; wait before asking again.' },
+  CHALLENGE_TYPE_MISMATCH: { errorCode: 3105, status: 400, message: 'The challenge type does not match the session.' },
+  PASSWORD_NOT_STAGED: { errorCode: 3106, status: 422, message: 'Set the new password before confirming the code.' },
+  SESSION_NOT_RESETTABLE: { errorCode: 3107, status: 422, message: 'This session cannot change the password.' },
+
+  REFRESH_TOKEN_INVALID: { errorCode: 3200, status: 401, message: 'The refresh token is not valid; log in again.' },
+
+  USER_NOT_FOUND: { errorCode: 4000, status: 404, message: 'No such user.' },
+
+  RATE_LIMITED: { errorCode: 5000, status: 429, message: 'Too many requests; try again later.' },
+
+  INTERNAL: { errorCode: 9000, status: 500, message: 'Something went wrong on our side.' },
+  DEPENDENCY_UNAVAILABLE: { errorCode: 9001, status: 503, message: 'The service is temporarily unavailable; try again.' },
+} as const satisfies Record<string, { errorCode: number; status: number; message: string }>;
+
+export type ErrorName = keyof typeof errorCatalogue;
+
+/** An error the gateway turns into the envelope as is. */
+export class ApiError extends Error {
+  readonly errorCode: number;
+  readonly status: number;
+  constructor(readonly errorName: ErrorName, readonly retryAfterSeconds?: number) {
+    const entry = errorCatalogue[errorName];
+    super(entry.message);
+    this.name = 'ApiError';
+    this.errorCode = entry.errorCode;
+    this.status = entry.status;
+  }
+}
+
+export function isErrorName(value: unknown): value is ErrorName {
+  return typeof value === 'string' && Object.hasOwn(errorCatalogue, value);
+}

@@ -1,0 +1,145 @@
+/**
+ * Identity events: past-tense facts on one stream per user (`user-<userId>`),
+ * per reserved email/phone, and per API client. The `type` string equals the
+ * schema's name; `schemaVersion` changes when a payload changes shape.
+ * No plaintext password, OTP code, token or client secret ever appears here.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Instant = Type.String({ format: 'date-time' });
+const OtpPurpose = Type.Union([Type.Literal('LOGIN'), Type.Literal('PASSWORD_RESET')]);
+
+export const EventMetadata = Type.Object({
+  correlationId: Type.String(),
+  causationId: Type.Optional(Type.String()),
+  clientId: Type.Optional(Type.String()),
+  occurredAt: Instant,
+});
+export type EventMetadata = Static<typeof EventMetadata>;
+
+function event<N extends string, D extends TSchema>(type: N, schemaVersion: number, data: D) {
+  return { type, schemaVersion, data } as const;
+}
+
+export const identityEvents = {
+  UserRegistered: event('UserRegistered', 1, Type.Object({
+    userId: Id,
+    /** Lower-cased, trimmed. */
+    email: Type.String(),
+    /** E.164. */
+    phoneNumber: Type.String(),
+    /** argon2id string (never the password). */
+    passwordHash: Type.String(),
+    roles: Type.Array(Type.String()),
+    clientId: Id,
+  })),
+  AccountOpened: event('AccountOpened', 1, Type.Object({
+    userId: Id,
+    accountId: Id,
+    kind: Type.Union([Type.Literal('MAIN'), Type.Literal('SUB')]),
+  })),
+  LoginFailed: event('LoginFailed', 1, Type.Object({
+    userId: Id,
+    consecutiveFailures: Type.Integer({ minimum: 1 }),
+  })),
+  OtpIssued: event('OtpIssued', 1, Type.Object({
+    userId: Id,
+    sessionId: Id,
+    purpose: OtpPurpose,
+    /** Keyed BLAKE2b of the session id and the code. */
+    codeHash: Type.String(),
+    /** `{code, to}` sealed to the notifier's public key (base64). */
+    sealedDelivery: Type.String(),
+    /** Masked phone number, for support screens. */
+    destinationHint: Type.String(),
+    issuedAt: Instant,
+    expiresAt: Instant,
+    maxAttempts: Type.Integer({ minimum: 1 }),
+  })),
+  OtpVerificationFailed: event('OtpVerificationFailed', 1, Type.Object({
+    userId: Id,
+    sessionId: Id,
+    failedAttempts: Type.Integer({ minimum: 1 }),
+    attemptsLeft: Type.Integer({ minimum: 0 }),
+  })),
+  OtpVerified: event('OtpVerified', 1, Type.Object({ userId: Id, sessionId: Id, purpose: OtpPurpose })),
+  PhoneNumberVerified: event('PhoneNumberVerified', 1, Type.Object({ userId: Id })),
+  SessionStarted: event('SessionStarted', 1, Type.Object({
+    userId: Id,
+    sessionId: Id,
+    /** The refresh-token family: every rotation of one login. */
+    familyId: Id,
+    refreshTokenHash: Type.String(),
+    expiresAt: Instant,
+  })),
+  RefreshTokenRotated: event('RefreshTokenRotated', 1, Type.Object({
+    userId: Id,
+    familyId: Id,
+    previousTokenHash: Type.String(),
+    refreshTokenHash: Type.String(),
+  })),
+  RefreshTokenReuseDetected: event('RefreshTokenReuseDetected', 1, Type.Object({
+    userId: Id,
+    familyId: Id,
+  })),
+  SessionsRevoked: event('SessionsRevoked', 1, Type.Object({
+    userId: Id,
+    familyIds: Type.Array(Id),
+    reason: Type.Union([Type.Literal('REFRESH_TOKEN_REUSE'), Type.Literal('PASSWORD_CHANGED')]),
+  })),
+  PasswordResetStarted: event('PasswordResetStarted', 1, Type.Object({ userId: Id, sessionId: Id })),
+  PasswordChangeStaged: event('PasswordChangeStaged', 1, Type.Object({
+    userId: Id,
+    sessionId: Id,
+    passwordHash: Type.String(),
+  })),
+  PasswordChanged: event('PasswordChanged', 1, Type.Object({ userId: Id, sessionId: Id })),
+  EmailReserved: event('EmailReserved', 1, Type.Object({ userId: Id })),
+  EmailReservationReleased: event('EmailReservationReleased', 1, Type.Object({ userId: Id })),
+  PhoneNumberReserved: event('PhoneNumberReserved', 1, Type.Object({ userId: Id })),
+  PhoneNumberReservationReleased: event('PhoneNumberReservationReleased', 1, Type.Object({ userId: Id })),
+  ApiClientRegistered: event('ApiClientRegistered', 1, Type.Object({
+    clientId: Id,
+    name: Type.String(),
+    scopes: Type.Array(Type.String()),
+    /** Keyed BLAKE2b of the 256-bit secret: secrets are random, so a fast hash is enough. */
+    secretHash: Type.String(),
+  })),
+  ApiClientSecretRotated: event('ApiClientSecretRotated', 1, Type.Object({
+    clientId: Id,
+    secretHash: Type.String(),
+  })),
+} as const;
+
+type Catalogue = typeof identityEvents;
+export type IdentityEventType = keyof Catalogue;
+
+/** One identity event as deciders produce and evolve it. */
+export type IdentityEvent = {
+  [K in IdentityEventType]: { type: K; data: Static<Catalogue[K]['data']> };
+}[IdentityEventType];
+
+export type EventOf<K extends IdentityEventType> = Extract<IdentityEvent, { type: K }>;
+export type EventData<K extends IdentityEventType> = EventOf<K>['data'];
+
+export function schemaVersionOf(type: IdentityEventType): number {
+  return identityEvents[type].schemaVersion;
+}
+
+export function isIdentityEventType(type: string): type is IdentityEventType {
+  return Object.hasOwn(identityEvents, type);
+}
+
+export const streams = {
+  user: (userId: string) => `user-${userId}`,
+  email: (keyedHash: string) => `email-${keyedHash}`,
+  phone: (keyedHash: string) => `phone-${keyedHash}`,
+  client: (clientId: string) => `client-${clientId}`,
+} as const;
+
+/** Kafka-style topic names shared by every adapter. */
+export const topics = {
+  identityEvents: 'identity.events.v1',
+  identityCommands: 'identity.commands.v1',
+} as const;

@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './events.ts';
+export * from './commands.ts';
+export * from './api.ts';
+export * from './scopes.ts';
+export * from './masking.ts';

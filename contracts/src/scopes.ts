@@ -1,0 +1,14 @@
+/** OAuth scopes an API client can hold. */
+export const scopes = {
+  /** Sign users up, log them in, reset passwords: every call of the account flow. */
+  usersWrite: 'users:write',
+  /** Read users, accounts and portfolios the client created. */
+  usersRead: 'users:read',
+  /** Privileged operations such as manual account activation and erasure. */
+  accountManager: 'accounts:manage',
+} as const;
+
+export const knownScopes: readonly string[] = Object.values(scopes);
+
+/** Roles a user can be given at sign-up unless configured otherwise; privileged roles are never on it. */
+export const defaultSignUpRoles = ['USER'] as const;

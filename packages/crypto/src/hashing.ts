@@ -1,0 +1,47 @@
+import sodium from 'sodium-native';
+
+const KEYED_HASH_BYTES = 32;
+
+/**
+ * Keyed BLAKE2b (hex) of the parts, separated unambiguously. Used where the
+ * input is guessable (a 4-digit code, an email): without the key nobody can
+ * test guesses against the log.
+ */
+export function keyedHash(key: Buffer, ...parts: string[]): string {
+  if (key.length < sodium.crypto_generichash_KEYBYTES_MIN) throw new Error('hashing key is too short');
+  const output = Buffer.alloc(KEYED_HASH_BYTES);
+  sodium.crypto_generichash(output, Buffer.from(JSON.stringify(parts), 'utf8'), key);
+  return output.toString('hex');
+}
+
+/**
+ * Unkeyed BLAKE2b (base64url) of a high-entropy secret such as a 256-bit
+ * refresh token or client secret: guessing is hopeless, so no key is needed
+ * and any gateway can compute it.
+ */
+export function hashSecretToken(token: string): string {
+  const output = Buffer.alloc(32);
+  sodium.crypto_generichash(output, Buffer.from(token, 'utf8'));
+  return output.toString('base64url');
+}
+
+/** 256 random bits, base64url (43 characters). */
+export function generateSecretToken(): string {
+  const bytes = Buffer.alloc(32);
+  sodium.randombytes_buf(bytes);
+  return bytes.toString('base64url');
+}
+
+/** Compares two strings in time independent of where they differ. */
+export function constantTimeEqual(left: string, right: string): boolean {
+  const a = Buffer.from(left, 'utf8');
+  const b = Buffer.from(right, 'utf8');
+  if (a.length !== b.length) return false;
+  return sodium.sodium_memcmp(a, b);
+}
+
+export function generateSecretKey(bytes = 32): Buffer {
+  const key = Buffer.alloc(bytes);
+  sodium.randombytes_buf(key);
+  return key;
+}

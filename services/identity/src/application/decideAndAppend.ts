@@ -1,0 +1,71 @@
+/**
+ * The one place that reads a stream, decides and appends, retrying when
+ * another writer got there first (optimistic concurrency).
+ */
+import { randomUUID } from 'node:crypto';
+import { isIdentityEventType, schemaVersionOf, type EventMetadata, type IdentityEvent } from '@tessera/contracts';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@tessera/event-store';
+import type { Decision } from '../domain/decision.ts';
+
+const MAX_ATTEMPTS = 8;
+
+export interface LoadedStream<S> {
+  state: S;
+  /** Revision of the last event, or undefined for an empty stream. */
+  revision: number | undefined;
+  events: RecordedEvent[];
+}
+
+export function toIdentityEvent(recorded: RecordedEvent): IdentityEvent | undefined {
+  if (!isIdentityEventType(recorded.type)) return undefined;
+  return { type: recorded.type, data: recorded.data } as IdentityEvent;
+}
+
+export async function loadStream<S>(
+  store: EventStore, streamId: string, evolve: (state: S, event: IdentityEvent) => S, initial: () => S,
+): Promise<LoadedStream<S>> {
+  const events = await store.readStream(streamId);
+  let state = initial();
+  for (const recorded of events) {
+    const event = toIdentityEvent(recorded);
+    if (event) state = evolve(state, event);
+  }
+  return { state, revision: events.at(-1)?.revision, events };
+}
+
+export interface DecideOutcome {
+  decision: Decision;
+  /** Global position of the last appended event; undefined when nothing was appended. */
+  position?: number;
+}
+
+export async function decideAndAppend<S>(
+  store: EventStore,
+  streamId: string,
+  evolve: (state: S, event: IdentityEvent) => S,
+  initial: () => S,
+  decide: (state: S, stream: LoadedStream<S>) => Decision | Promise<Decision>,
+  metadata: EventMetadata,
+): Promise<DecideOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    const stream = await loadStream(store, streamId, evolve, initial);
+    const decision = await decide(stream.state, stream);
+    if (decision.events.length === 0) return { decision };
+    try {
+      const result = await store.append(
+        streamId,
+        decision.events.map((event) => ({
+          eventId: randomUUID(),
+          type: event.type,
+          schemaVersion: schemaVersionOf(event.type),
+          data: event.data as Record<string, unknown>,
+          metadata: { ...metadata },
+        })),
+        { expectedRevision: stream.revision ?? 'no-stream' },
+      );
+      return { decision, position: result.position };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { PasswordHasher, BoxKeyPair } from '@tessera/crypto';
+import type { EventStore } from '@tessera/event-store';
+
+export interface IdentityConfig {
+  otpLength: number;
+  otpTtlSeconds: number;
+  /** Wrong codes a challenge takes before it is dead. */
+  otpMaxAttempts: number;
+  otpResendCooldownSeconds: number;
+  /** Absolute lifetime of a login's refresh-token family. */
+  refreshTokenTtlSeconds: number;
+  allowedSignUpRoles: readonly string[];
+  /** A reservation whose user never appeared is reclaimable after this long (a crash mid sign-up). */
+  reservationStaleAfterSeconds: number;
+}
+
+export const defaultIdentityConfig: IdentityConfig = {
+  otpLength: 4,
+  otpTtlSeconds: 300,
+  otpMaxAttempts: 3,
+  otpResendCooldownSeconds: 30,
+  refreshTokenTtlSeconds: 30 * 24 * 3600,
+  allowedSignUpRoles: ['USER'],
+  reservationStaleAfterSeconds: 60,
+};
+
+export interface IdentityKeys {
+  /** Keys the hashes of codes and of reserved emails/phones. */
+  hashingKey: Buffer;
+  /** Opens the secrets the gateway seals into commands. */
+  commandKeyPair: BoxKeyPair;
+  /** The notifier's key: codes are sealed to it. */
+  notifierPublicKey: Buffer;
+}
+
+export interface IdentityDependencies {
+  eventStore: EventStore;
+  passwordHasher: PasswordHasher;
+  keys: IdentityKeys;
+  config: IdentityConfig;
+  clock: () => Date;
+}

@@ -1,0 +1,215 @@
+/**
+ * Identity's command handlers: each turns a wire command into a domain
+ * command (doing the I/O and cryptography a pure decider cannot), runs the
+ * decider on the right stream and answers a CommandResult.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  maskPhoneNumber, streams, type ChallengeReply, type CommandReplies, type CommandResult, type EventMetadata, type IdentityCommand,
+} from '@tessera/contracts';
+import { keyedHash, openSealedJson } from '@tessera/crypto';
+import { decideApiClient, evolveApiClient } from '../domain/apiClient.ts';
+import type { Decision } from '../domain/decision.ts';
+import { normaliseEmail } from '../domain/identifiers.ts';
+import { passwordLengthAllowed } from '../domain/passwordPolicy.ts';
+import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
+import { decideUser, type UserCommand } from '../domain/userDecider.ts';
+import { evolveUser, initialUserState, type UserState } from '../domain/userState.ts';
+import { decideAndAppend, loadStream } from './decideAndAppend.ts';
+import type { IdentityDependencies } from './identityConfig.ts';
+import { issueOtp, otpCodeHash } from './otpFactory.ts';
+
+export interface IdentityService {
+  handle(command: IdentityCommand): Promise<CommandResult>;
+}
+
+type Reply<K extends keyof CommandReplies> = Promise<CommandResult<CommandReplies[K]>>;
+
+export function createIdentityService(deps: IdentityDependencies): IdentityService {
+  const { eventStore: store, passwordHasher, keys, config, clock } = deps;
+
+  const metadataOf = (command: IdentityCommand): EventMetadata => ({
+    correlationId: command.metadata.correlationId,
+    clientId: command.metadata.clientId,
+    occurredAt: clock().toISOString(),
+  });
+
+  const reservationStream = (kind: ReservationKind, value: string) =>
+    kind === 'email' ? streams.email(keyedHash(keys.hashingKey, 'email', value)) : streams.phone(keyedHash(keys.hashingKey, 'phone', value));
+
+  const openSecrets = <T>(sealed: string) => openSealedJson<T>(keys.commandKeyPair, sealed);
+
+  /** The user holding an email, if registration completed. */
+  async function userIdByEmail(email: string): Promise<string | undefined> {
+    const reservation = await loadStream<ReservationState>(store, reservationStream('email', normaliseEmail(email)), evolveReservation, () => ({}));
+    return reservation.state.holderUserId;
+  }
+
+  async function onUser(command: IdentityCommand, email: string, toDomain: (state: UserState) => UserCommand | Promise<UserCommand>) {
+    const userId = await userIdByEmail(email);
+    if (!userId) return { decision: decideUser(await toDomain(initialUserState()), initialUserState()) };
+    return decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, async (state) => decideUser(await toDomain(state), state), metadataOf(command));
+  }
+
+  function answer<D>(outcome: { decision: Decision; position?: number }, data: () => D): CommandResult<D> {
+    const { rejection } = outcome.decision;
+    if (rejection) return { ok: false, ...rejection };
+    return outcome.position === undefined ? { ok: true, data: data() } : { ok: true, data: data(), position: outcome.position };
+  }
+
+  const challengeReply = (sessionId: string, phoneNumber: string): ChallengeReply => {
+    return { sessionId, challengeType: 'SMS_OTP', codeDeliveryDestination: maskPhoneNumber(phoneNumber), expiresIn: config.otpTtlSeconds };
+  };
+
+  async function reserve(command: IdentityCommand, kind: ReservationKind, value: string, userId: string): Promise<boolean> {
+    const outcome = await decideAndAppend(store, reservationStream(kind, value), evolveReservation, (): ReservationState => ({}), async (state, stream) => {
+      let holderAbandoned = false;
+      if (state.holderUserId !== undefined) {
+        const claimedAt = Date.parse(stream.events.at(-1)?.recordedAt ?? '');
+        const old = clock().getTime() - claimedAt > config.reservationStaleAfterSeconds * 1000;
+        holderAbandoned = old && (await store.readStream(streams.user(state.holderUserId), { maxCount: 1 })).length === 0;
+      }
+      return decideReservation({ type: 'Reserve', kind, userId, holderAbandoned }, state);
+    }, metadataOf(command));
+    return !outcome.decision.rejection;
+  }
+
+  async function release(command: IdentityCommand, kind: ReservationKind, value: string, userId: string) {
+    await decideAndAppend(store, reservationStream(kind, value), evolveReservation, (): ReservationState => ({}),
+      (state) => decideReservation({ type: 'Release', kind, userId }, state), metadataOf(command));
+  }
+
+  async function registerUser(command: Extract<IdentityCommand, { type: 'RegisterUser' }>): Reply<'RegisterUser'> {
+    const { payload } = command;
+    const secrets = openSecrets<{ password: string }>(payload.sealedSecrets);
+    if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
+    if (!passwordLengthAllowed(secrets.password)) return { ok: false, error: 'PASSWORD_POLICY' };
+    const roles = payload.roles.length > 0 ? payload.roles : ['USER'];
+    if (roles.some((role) => !config.allowedSignUpRoles.includes(role))) return { ok: false, error: 'ROLE_NOT_ALLOWED' };
+    const email = normaliseEmail(payload.email);
+    const userId = randomUUID();
+    const accountId = randomUUID();
+    const passwordHash = await passwordHasher.hash(secrets.password);
+    if (!(await reserve(command, 'email', email, userId))) return { ok: false, error: 'REGISTRATION_CONFLICT' };
+    if (!(await reserve(command, 'phone', payload.phoneNumber, userId))) {
+      await release(command, 'email', email, userId);
+      return { ok: false, error: 'REGISTRATION_CONFLICT' };
+    }
+    const outcome = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) => decideUser({
+      type: 'RegisterUser', userId, accountId, email, phoneNumber: payload.phoneNumber, passwordHash, roles,
+      allowedRoles: config.allowedSignUpRoles, clientId: command.metadata.clientId,
+    }, state), metadataOf(command));
+    return answer(outcome, () => ({ userId, email, phoneNumber: payload.phoneNumber, accountId, roles }));
+  }
+
+  async function startLogin(command: Extract<IdentityCommand, { type: 'StartLogin' }>): Reply<'StartLogin'> {
+    const secrets = openSecrets<{ password: string }>(command.payload.sealedSecrets);
+    if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
+    const sessionId = randomUUID();
+    let phoneNumber = '';
+    const outcome = await onUser(command, command.payload.email, async (state) => {
+      phoneNumber = state.phoneNumber;
+      // An unknown user costs the same hash as a known one, so timing tells nothing.
+      const passwordMatches = state.registered
+        ? await passwordHasher.verify(state.passwordHash, secrets.password)
+        : (await passwordHasher.verifyDummy(secrets.password), false);
+      return { type: 'StartLogin', passwordMatches, sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock()), now: clock().toISOString() };
+    });
+    return answer(outcome, () => challengeReply(sessionId, phoneNumber));
+  }
+
+  async function verifyOtp(command: Extract<IdentityCommand, { type: 'VerifyOtp' }>): Reply<'VerifyOtp'> {
+    const { payload } = command;
+    const secrets = openSecrets<{ code: string }>(payload.sealedSecrets);
+    if (!secrets || typeof secrets.code !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
+    const familyId = randomUUID();
+    const now = clock();
+    const refreshExpiresAt = new Date(now.getTime() + config.refreshTokenTtlSeconds * 1000).toISOString();
+    let user = initialUserState();
+    const outcome = await onUser(command, payload.email, (state) => {
+      user = state;
+      return {
+        type: 'VerifyOtp', sessionId: payload.sessionId, presentedCodeHash: otpCodeHash(keys, payload.sessionId, secrets.code),
+        familyId, newRefreshTokenHash: payload.newRefreshTokenHash, refreshExpiresAt, now: now.toISOString(),
+      };
+    });
+    if (!user.registered) return { ok: false, error: 'OTP_INVALID' };
+    const purpose = user.challenges[payload.sessionId]?.purpose;
+    return answer(outcome, () => purpose === 'PASSWORD_RESET'
+      ? { purpose: 'PASSWORD_RESET' as const, userId: user.userId, passwordChanged: true as const }
+      : { purpose: 'LOGIN' as const, userId: user.userId, sessionId: payload.sessionId, familyId, roles: user.roles, refreshExpiresAt });
+  }
+
+  async function resendOtp(command: Extract<IdentityCommand, { type: 'ResendOtp' }>): Reply<'ResendOtp'> {
+    let phoneNumber = '';
+    const outcome = await onUser(command, command.payload.email, (state) => {
+      phoneNumber = state.phoneNumber;
+      return {
+        type: 'ResendOtp', sessionId: command.payload.sessionId, otp: issueOtp(keys, config, command.payload.sessionId, state.phoneNumber, clock()),
+        cooldownSeconds: config.otpResendCooldownSeconds, now: clock().toISOString(),
+      };
+    });
+    if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') return { ok: false, error: 'OTP_INVALID' };
+    return answer(outcome, () => challengeReply(command.payload.sessionId, phoneNumber));
+  }
+
+  async function refreshSession(command: Extract<IdentityCommand, { type: 'RefreshSession' }>): Reply<'RefreshSession'> {
+    const { payload } = command;
+    let user = initialUserState();
+    const outcome = await onUser(command, payload.email, (state) => {
+      user = state;
+      return { type: 'RefreshSession', presentedTokenHash: payload.presentedTokenHash, newRefreshTokenHash: payload.newRefreshTokenHash, now: clock().toISOString() };
+    });
+    return answer(outcome, () => {
+      const [familyId, family] = Object.entries(user.families).find(([, candidate]) => candidate.currentTokenHash === payload.presentedTokenHash)!;
+      return { userId: user.userId, sessionId: family.sessionId, familyId, roles: user.roles, refreshExpiresAt: family.expiresAt };
+    });
+  }
+
+  async function startPasswordReset(command: Extract<IdentityCommand, { type: 'StartPasswordReset' }>): Reply<'StartPasswordReset'> {
+    const sessionId = randomUUID();
+    let phoneNumber = '';
+    const outcome = await onUser(command, command.payload.email, (state) => {
+      phoneNumber = state.phoneNumber;
+      return { type: 'StartPasswordReset', sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock()), now: clock().toISOString() };
+    });
+    // Unknown emails get the same answer, with a destination of the same shape.
+    if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') return { ok: true, data: challengeReply(sessionId, '+00000000000') };
+    return answer(outcome, () => challengeReply(sessionId, phoneNumber));
+  }
+
+  async function stagePasswordChange(command: Extract<IdentityCommand, { type: 'StagePasswordChange' }>): Reply<'StagePasswordChange'> {
+    const { payload } = command;
+    const secrets = openSecrets<{ password: string }>(payload.sealedSecrets);
+    if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
+    if (!passwordLengthAllowed(secrets.password)) return { ok: false, error: 'PASSWORD_POLICY' };
+    const passwordHash = await passwordHasher.hash(secrets.password);
+    const outcome = await onUser(command, payload.email, () => ({
+      type: 'StagePasswordChange', sessionId: payload.sessionId, passwordHash, now: clock().toISOString(),
+    }));
+    if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') return { ok: false, error: 'SESSION_NOT_RESETTABLE' };
+    return answer(outcome, () => ({ sessionId: payload.sessionId, challengeType: 'SMS_OTP' as const, passwordStaged: true as const }));
+  }
+
+  async function registerApiClient(command: Extract<IdentityCommand, { type: 'RegisterApiClient' }>): Reply<'RegisterApiClient'> {
+    const { clientId, name, scopes, secretHash } = command.payload;
+    const outcome = await decideAndAppend(store, streams.client(clientId), evolveApiClient, () => ({ registered: false }),
+      (state) => decideApiClient({ clientId, name, scopes, secretHash }, state), metadataOf(command));
+    return answer(outcome, () => ({ clientId, created: outcome.decision.events.some((event) => event.type === 'ApiClientRegistered') }));
+  }
+
+  return {
+    async handle(command) {
+      switch (command.type) {
+        case 'RegisterUser': return registerUser(command);
+        case 'StartLogin': return startLogin(command);
+        case 'VerifyOtp': return verifyOtp(command);
+        case 'ResendOtp': return resendOtp(command);
+        case 'RefreshSession': return refreshSession(command);
+        case 'StartPasswordReset': return startPasswordReset(command);
+        case 'StagePasswordChange': return stagePasswordChange(command);
+        case 'RegisterApiClient': return registerApiClient(command);
+      }
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The user's rules: registration, login with password then SMS code, refresh
+ * token rotation, password reset. Pure: the clock, ids, random codes and hash
+ * comparisons arrive inside the commands.
+ */
+import type { IdentityEvent } from '@tessera/contracts';
+import { accept, reject, type Decision } from './decision.ts';
+import type { OtpChallenge, UserState } from './userState.ts';
+
+/** An OTP made by the handler: its keyed hash and the code sealed for the notifier. */
+export interface IssuedOtp {
+  codeHash: string;
+  sealedDelivery: string;
+  destinationHint: string;
+  expiresAt: string;
+  maxAttempts: number;
+}
+
+export type UserCommand =
+  | { type: 'RegisterUser'; userId: string; accountId: string; email: string; phoneNumber: string; passwordHash: string; roles: string[]; allowedRoles: readonly string[]; clientId: string }
+  | { type: 'StartLogin'; passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string }
+  | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string }
+  | { type: 'ResendOtp'; sessionId: string; otp: IssuedOtp; cooldownSeconds: number; now: string }
+  | { type: 'RefreshSession'; presentedTokenHash: string; newRefreshTokenHash: string; now: string }
+  | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string }
+  | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string };
+
+export function decideUser(command: UserCommand, state: UserState): Decision {
+  if (command.type === 'RegisterUser') return register(command, state);
+  if (!state.registered) return reject(command.type === 'RefreshSession' ? 'REFRESH_TOKEN_INVALID' : 'INVALID_CREDENTIALS');
+  switch (command.type) {
+    case 'StartLogin':
+      return startLogin(command, state);
+    case 'VerifyOtp':
+      return verifyOtp(command, state);
+    case 'ResendOtp':
+      return resendOtp(command, state);
+    case 'RefreshSession':
+      return refresh(command, state);
+    case 'StartPasswordReset':
+      return accept(
+        { type: 'PasswordResetStarted', data: { userId: state.userId, sessionId: command.sessionId } },
+        otpIssued(state, command.sessionId, 'PASSWORD_RESET', command.otp, command.now),
+      );
+    case 'StagePasswordChange':
+      return stagePassword(command, state);
+  }
+}
+
+function register(command: Extract<UserCommand, { type: 'RegisterUser' }>, state: UserState): Decision {
+  if (state.registered) return reject('REGISTRATION_CONFLICT');
+  if (command.roles.some((role) => !command.allowedRoles.includes(role))) return reject('ROLE_NOT_ALLOWED');
+  const { userId, accountId, email, phoneNumber, passwordHash, roles, clientId } = command;
+  return accept(
+    { type: 'UserRegistered', data: { userId, email, phoneNumber, passwordHash, roles, clientId } },
+    { type: 'AccountOpened', data: { userId, accountId, kind: 'MAIN' } },
+  );
+}
+
+function startLogin(command: Extract<UserCommand, { type: 'StartLogin' }>, state: UserState): Decision {
+  if (!command.passwordMatches) {
+    return reject('INVALID_CREDENTIALS', [
+      { type: 'LoginFailed', data: { userId: state.userId, consecutiveFailures: state.consecutiveLoginFailures + 1 } },
+    ]);
+  }
+  return accept(otpIssued(state, command.sessionId, 'LOGIN', command.otp, command.now));
+}
+
+/** Why a challenge can no longer take a code, checked before the code itself. */
+function challengeClosed(challenge: OtpChallenge, now: string) {
+  if (challenge.used) return 'OTP_ALREADY_USED' as const;
+  if (challenge.failedAttempts >= challenge.maxAttempts) return 'OTP_ATTEMPTS_EXHAUSTED' as const;
+  if (now >= challenge.expiresAt) return 'OTP_EXPIRED' as const;
+  return undefined;
+}
+
+function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: UserState): Decision {
+  const challenge = state.challenges[command.sessionId];
+  if (!challenge) return reject('OTP_INVALID');
+  const closed = challengeClosed(challenge, command.now);
+  if (closed) return reject(closed);
+  if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
+  const { userId } = state;
+  const { sessionId } = command;
+  // Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe.
+  if (command.presentedCodeHash !== challenge.codeHash) {
+    const failedAttempts = challenge.failedAttempts + 1;
+    return reject('OTP_INVALID', [
+      { type: 'OtpVerificationFailed', data: { userId, sessionId, failedAttempts, attemptsLeft: Math.max(0, challenge.maxAttempts - failedAttempts) } },
+    ]);
+  }
+  const events: IdentityEvent[] = [{ type: 'OtpVerified', data: { userId, sessionId, purpose: challenge.purpose } }];
+  if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });
+  if (challenge.purpose === 'LOGIN') {
+    events.push({
+      type: 'SessionStarted',
+      data: { userId, sessionId, familyId: command.familyId, refreshTokenHash: command.newRefreshTokenHash, expiresAt: command.refreshExpiresAt },
+    });
+    return accept(...events);
+  }
+  events.push({ type: 'PasswordChanged', data: { userId, sessionId } });
+  const liveFamilies = Object.entries(state.families).filter(([, family]) => !family.revoked).map(([familyId]) => familyId);
+  if (liveFamilies.length > 0) events.push({ type: 'SessionsRevoked', data: { userId, familyIds: liveFamilies, reason: 'PASSWORD_CHANGED' } });
+  return accept(...events);
+}
+
+function resendOtp(command: Extract<UserCommand, { type: 'ResendOtp' }>, state: UserState): Decision {
+  const challenge = state.challenges[command.sessionId];
+  if (!challenge) return reject('OTP_INVALID');
+  if (challenge.used) return reject('OTP_ALREADY_USED');
+  if (challenge.failedAttempts >= challenge.maxAttempts) return reject('OTP_ATTEMPTS_EXHAUSTED');
+  const elapsedSeconds = (Date.parse(command.now) - Date.parse(challenge.issuedAt)) / 1000;
+  if (elapsedSeconds < command.cooldownSeconds) {
+    return reject('OTP_RESEND_TOO_SOON', [], Math.ceil(command.cooldownSeconds - elapsedSeconds));
+  }
+  return accept(otpIssued(state, command.sessionId, challenge.purpose, { ...command.otp, maxAttempts: challenge.maxAttempts }, command.now));
+}
+
+function refresh(command: Extract<UserCommand, { type: 'RefreshSession' }>, state: UserState): Decision {
+  const { userId } = state;
+  for (const [familyId, family] of Object.entries(state.families)) {
+    if (family.currentTokenHash === command.presentedTokenHash) {
+      if (family.revoked || command.now >= family.expiresAt) return reject('REFRESH_TOKEN_INVALID');
+      return accept({
+        type: 'RefreshTokenRotated',
+        data: { userId, familyId, previousTokenHash: family.currentTokenHash, refreshTokenHash: command.newRefreshTokenHash },
+      });
+    }
+    if (family.rotatedTokenHashes.includes(command.presentedTokenHash)) {
+      // A rotated token came back: either the user or a thief holds a copy, so neither may keep the session.
+      if (family.revoked) return reject('REFRESH_TOKEN_INVALID');
+      return reject('REFRESH_TOKEN_INVALID', [
+        { type: 'RefreshTokenReuseDetected', data: { userId, familyId } },
+        { type: 'SessionsRevoked', data: { userId, familyIds: [familyId], reason: 'REFRESH_TOKEN_REUSE' } },
+      ]);
+    }
+  }
+  return reject('REFRESH_TOKEN_INVALID');
+}
+
+function stagePassword(command: Extract<UserCommand, { type: 'StagePasswordChange' }>, state: UserState): Decision {
+  const challenge = state.challenges[command.sessionId];
+  if (!challenge || challenge.purpose !== 'PASSWORD_RESET') return reject('SESSION_NOT_RESETTABLE');
+  const closed = challengeClosed(challenge, command.now);
+  if (closed) return reject(closed);
+  return accept({ type: 'PasswordChangeStaged', data: { userId: state.userId, sessionId: command.sessionId, passwordHash: command.passwordHash } });
+}
+
+function otpIssued(state: UserState, sessionId: string, purpose: 'LOGIN' | 'PASSWORD_RESET', otp: IssuedOtp, now: string): IdentityEvent {
+  return { type: 'OtpIssued', data: { userId: state.userId, sessionId, purpose, ...otp, issuedAt: now } };
+}

@@ -1,0 +1,135 @@
+/**
+ * A user's state as its stream's events build it. Pure: no I/O, no clock.
+ */
+import type { IdentityEvent } from '@tessera/contracts';
+
+export interface OtpChallenge {
+  purpose: 'LOGIN' | 'PASSWORD_RESET';
+  codeHash: string;
+  issuedAt: string;
+  expiresAt: string;
+  maxAttempts: number;
+  /** Wrong codes so far on this session; a resend keeps the count. */
+  failedAttempts: number;
+  used: boolean;
+  stagedPasswordHash?: string;
+}
+
+export interface RefreshTokenFamily {
+  sessionId: string;
+  currentTokenHash: string;
+  /** Hashes already rotated away: presenting one again is reuse. */
+  rotatedTokenHashes: string[];
+  expiresAt: string;
+  revoked: boolean;
+}
+
+export interface UserState {
+  registered: boolean;
+  userId: string;
+  email: string;
+  phoneNumber: string;
+  passwordHash: string;
+  roles: string[];
+  phoneVerified: boolean;
+  consecutiveLoginFailures: number;
+  challenges: Record<string, OtpChallenge>;
+  families: Record<string, RefreshTokenFamily>;
+}
+
+export function initialUserState(): UserState {
+  return {
+    registered: false,
+    userId: '',
+    email: '',
+    phoneNumber: '',
+    passwordHash: '',
+    roles: [],
+    phoneVerified: false,
+    consecutiveLoginFailures: 0,
+    challenges: {},
+    families: {},
+  };
+}
+
+export function evolveUser(state: UserState, event: IdentityEvent): UserState {
+  switch (event.type) {
+    case 'UserRegistered': {
+      const { userId, email, phoneNumber, passwordHash, roles } = event.data;
+      return { ...state, registered: true, userId, email, phoneNumber, passwordHash, roles };
+    }
+    case 'LoginFailed':
+      return { ...state, consecutiveLoginFailures: event.data.consecutiveFailures };
+    case 'OtpIssued': {
+      const previous = state.challenges[event.data.sessionId];
+      const challenge: OtpChallenge = {
+        purpose: event.data.purpose,
+        codeHash: event.data.codeHash,
+        issuedAt: event.data.issuedAt,
+        expiresAt: event.data.expiresAt,
+        maxAttempts: event.data.maxAttempts,
+        failedAttempts: previous?.failedAttempts ?? 0,
+        used: false,
+        ...(previous?.stagedPasswordHash ? { stagedPasswordHash: previous.stagedPasswordHash } : {}),
+      };
+      return { ...state, consecutiveLoginFailures: 0, challenges: { ...state.challenges, [event.data.sessionId]: challenge } };
+    }
+    case 'OtpVerificationFailed':
+      return updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts });
+    case 'OtpVerified':
+      return updateChallenge(state, event.data.sessionId, { used: true });
+    case 'PhoneNumberVerified':
+      return { ...state, phoneVerified: true };
+    case 'PasswordChangeStaged':
+      return updateChallenge(state, event.data.sessionId, { stagedPasswordHash: event.data.passwordHash });
+    case 'PasswordChanged': {
+      const staged = state.challenges[event.data.sessionId]?.stagedPasswordHash;
+      return staged ? { ...state, passwordHash: staged } : state;
+    }
+    case 'SessionStarted':
+      return {
+        ...state,
+        families: {
+          ...state.families,
+          [event.data.familyId]: {
+            sessionId: event.data.sessionId,
+            currentTokenHash: event.data.refreshTokenHash,
+            rotatedTokenHashes: [],
+            expiresAt: event.data.expiresAt,
+            revoked: false,
+          },
+        },
+      };
+    case 'RefreshTokenRotated': {
+      const family = state.families[event.data.familyId];
+      if (!family) return state;
+      return {
+        ...state,
+        families: {
+          ...state.families,
+          [event.data.familyId]: {
+            ...family,
+            currentTokenHash: event.data.refreshTokenHash,
+            rotatedTokenHashes: [...family.rotatedTokenHashes, event.data.previousTokenHash],
+          },
+        },
+      };
+    }
+    case 'SessionsRevoked': {
+      const families = { ...state.families };
+      for (const familyId of event.data.familyIds) {
+        const family = families[familyId];
+        if (family) families[familyId] = { ...family, revoked: true };
+      }
+      return { ...state, families };
+    }
+    default:
+      return state;
+  }
+}
+
+function updateChallenge(state: UserState, sessionId: string, change: Partial<OtpChallenge>): UserState {
+  const challenge = state.challenges[sessionId];
+  if (!challenge) return state;
+  return { ...state, challenges: { ...state.challenges, [sessionId]: { ...challenge, ...change } } };
+}

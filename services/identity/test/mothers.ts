@@ -1,0 +1,37 @@
+/** Builders of valid events and commands, so each spec states only what matters to it. */
+import type { EventOf, IdentityEvent } from '@tessera/contracts';
+import type { IssuedOtp } from '../src/domain/userDecider.ts';
+
+export const userId = 'user-1';
+export const now = '2026-01-01T10:00:00.000Z';
+export const secondsAfter = (seconds: number, from = now) => new Date(Date.parse(from) + seconds * 1000).toISOString();
+
+export function registered(overrides: Partial<EventOf<'UserRegistered'>['data']> = {}): IdentityEvent {
+  return {
+    type: 'UserRegistered',
+    data: { userId, email: 'ada@example.com', phoneNumber: '+33612345678', passwordHash: '$argon2id$stub', roles: ['USER'], clientId: 'client-1', ...overrides },
+  };
+}
+
+export function otp(overrides: Partial<IssuedOtp> = {}): IssuedOtp {
+  return { codeHash: 'hash-of-right-code', sealedDelivery: 'sealed', destinationHint: '+33*******78', expiresAt: secondsAfter(300), maxAttempts: 3, ...overrides };
+}
+
+export function otpIssued(sessionId: string, purpose: 'LOGIN' | 'PASSWORD_RESET' = 'LOGIN', overrides: Partial<IssuedOtp> & { issuedAt?: string } = {}): IdentityEvent {
+  return { type: 'OtpIssued', data: { userId, sessionId, purpose, ...otp(overrides), issuedAt: overrides.issuedAt ?? now } };
+}
+
+export function wrongCode(sessionId: string, failedAttempts: number, maxAttempts = 3): IdentityEvent {
+  return { type: 'OtpVerificationFailed', data: { userId, sessionId, failedAttempts, attemptsLeft: maxAttempts - failedAttempts } };
+}
+
+export function sessionStarted(familyId: string, refreshTokenHash: string, expiresAt = secondsAfter(86400)): IdentityEvent {
+  return { type: 'SessionStarted', data: { userId, sessionId: `session-of-${familyId}`, familyId, refreshTokenHash, expiresAt } };
+}
+
+export function verifyCommand(sessionId: string, presentedCodeHash = 'hash-of-right-code', at = secondsAfter(10)) {
+  return {
+    type: 'VerifyOtp' as const, sessionId, presentedCodeHash, familyId: 'family-new', newRefreshTokenHash: 'refresh-new',
+    refreshExpiresAt: secondsAfter(86400, at), now: at,
+  };
+}

@@ -1,0 +1,159 @@
+import t, { type Test } from 'tap';
+import { deciderSpecification } from '@tessera/testing';
+import { decideUser } from '../src/domain/userDecider.ts';
+import { evolveUser, initialUserState } from '../src/domain/userState.ts';
+import { now, otp, otpIssued, registered, secondsAfter, sessionStarted, userId, verifyCommand, wrongCode } from './mothers.ts';
+
+const user = (t: Test) => deciderSpecification(t, { decide: decideUser, evolve: evolveUser, initialState: initialUserState });
+
+const registerCommand = (roles = ['USER']) => ({
+  type: 'RegisterUser' as const, userId, accountId: 'account-1', email: 'ada@example.com', phoneNumber: '+33612345678',
+  passwordHash: '$argon2id$stub', roles, allowedRoles: ['USER'], clientId: 'client-1',
+});
+
+t.test('sign-up', async (t) => {
+  t.test('a new user is registered with a main account', async (t) => {
+    user(t).given([]).when(registerCommand()).then([
+      registered(),
+      { type: 'AccountOpened', data: { userId, accountId: 'account-1', kind: 'MAIN' } },
+    ]);
+  });
+  t.test('a role outside the allow-list is refused', async (t) => {
+    user(t).given([]).when(registerCommand(['USER', 'ADMIN'])).thenRejects('ROLE_NOT_ALLOWED');
+  });
+  t.test('a user cannot be registered twice', async (t) => {
+    user(t).given([registered()]).when(registerCommand()).thenRejects('REGISTRATION_CONFLICT');
+  });
+});
+
+t.test('login', async (t) => {
+  const startLogin = (passwordMatches: boolean) => ({ type: 'StartLogin' as const, passwordMatches, sessionId: 's1', otp: otp(), now });
+  t.test('the right password issues a code on a new session', async (t) => {
+    user(t).given([registered()]).when(startLogin(true)).then([otpIssued('s1')]);
+  });
+  t.test('a wrong password is counted and refused', async (t) => {
+    user(t).given([registered(), { type: 'LoginFailed', data: { userId, consecutiveFailures: 1 } }]).when(startLogin(false))
+      .thenRejects('INVALID_CREDENTIALS', [{ type: 'LoginFailed', data: { userId, consecutiveFailures: 2 } }]);
+  });
+  t.test('an unknown user gets the same refusal as a wrong password, and nothing is recorded', async (t) => {
+    user(t).given([]).when(startLogin(false)).thenRejects('INVALID_CREDENTIALS');
+  });
+});
+
+t.test('one-time code', async (t) => {
+  t.test('the right code starts a session and verifies the phone the first time', async (t) => {
+    user(t).given([registered(), otpIssued('s1')]).when(verifyCommand('s1')).then([
+      { type: 'OtpVerified', data: { userId, sessionId: 's1', purpose: 'LOGIN' } },
+      { type: 'PhoneNumberVerified', data: { userId } },
+      { type: 'SessionStarted', data: { userId, sessionId: 's1', familyId: 'family-new', refreshTokenHash: 'refresh-new', expiresAt: secondsAfter(86400, secondsAfter(10)) } },
+    ]);
+  });
+  t.test('a verified phone is not verified again', async (t) => {
+    const { decision } = user(t).given([registered(), { type: 'PhoneNumberVerified', data: { userId } }, otpIssued('s1')]).when(verifyCommand('s1'));
+    t.same(decision.events.map((event) => event.type), ['OtpVerified', 'SessionStarted']);
+  });
+  t.test('a wrong code is counted with the attempts left', async (t) => {
+    user(t).given([registered(), otpIssued('s1')]).when(verifyCommand('s1', 'wrong'))
+      .thenRejects('OTP_INVALID', [wrongCode('s1', 1)]);
+  });
+  t.test('after three wrong codes the challenge is dead, even for the right code', async (t) => {
+    user(t).given([registered(), otpIssued('s1'), wrongCode('s1', 1), wrongCode('s1', 2), wrongCode('s1', 3)])
+      .when(verifyCommand('s1')).thenRejects('OTP_ATTEMPTS_EXHAUSTED');
+  });
+  t.test('an expired code is refused', async (t) => {
+    user(t).given([registered(), otpIssued('s1')]).when(verifyCommand('s1', 'hash-of-right-code', secondsAfter(300)))
+      .thenRejects('OTP_EXPIRED');
+  });
+  t.test('a code works once', async (t) => {
+    user(t).given([registered(), otpIssued('s1'), { type: 'OtpVerified', data: { userId, sessionId: 's1', purpose: 'LOGIN' } }])
+      .when(verifyCommand('s1')).thenRejects('OTP_ALREADY_USED');
+  });
+  t.test('a session of another user or no session at all is just a wrong code', async (t) => {
+    user(t).given([registered(), otpIssued('s1')]).when(verifyCommand('s-other')).thenRejects('OTP_INVALID');
+  });
+});
+
+t.test('resending a code', async (t) => {
+  const resend = (at: string) => ({ type: 'ResendOtp' as const, sessionId: 's1', otp: otp({ codeHash: 'new-hash', expiresAt: secondsAfter(300, at) }), cooldownSeconds: 30, now: at });
+  t.test('issues a new code on the same session and keeps the wrong-code count', async (t) => {
+    const history = [registered(), otpIssued('s1'), wrongCode('s1', 1), wrongCode('s1', 2)];
+    user(t).given(history).when(resend(secondsAfter(31)))
+      .then([otpIssued('s1', 'LOGIN', { codeHash: 'new-hash', expiresAt: secondsAfter(331), issuedAt: secondsAfter(31) })]);
+    const state = [...history, otpIssued('s1', 'LOGIN', { codeHash: 'new-hash' })].reduce(evolveUser, initialUserState());
+    t.equal(state.challenges.s1?.failedAttempts, 2, 'the count survives the resend');
+  });
+  t.test('too soon after the last code is refused with the wait', async (t) => {
+    const { decision } = user(t).given([registered(), otpIssued('s1')]).when(resend(secondsAfter(10)));
+    t.same(decision.rejection, { error: 'OTP_RESEND_TOO_SOON', retryAfterSeconds: 20 });
+  });
+  t.test('a dead challenge cannot be revived by a resend', async (t) => {
+    user(t).given([registered(), otpIssued('s1'), wrongCode('s1', 1), wrongCode('s1', 2), wrongCode('s1', 3)])
+      .when(resend(secondsAfter(60))).thenRejects('OTP_ATTEMPTS_EXHAUSTED');
+  });
+});
+
+t.test('refresh tokens', async (t) => {
+  const refresh = (presentedTokenHash: string, at = secondsAfter(60)) => ({ type: 'RefreshSession' as const, presentedTokenHash, newRefreshTokenHash: 'next', now: at });
+  const rotated = { type: 'RefreshTokenRotated' as const, data: { userId, familyId: 'f1', previousTokenHash: 'first', refreshTokenHash: 'second' } };
+  t.test('the current token is rotated', async (t) => {
+    user(t).given([registered(), sessionStarted('f1', 'first')]).when(refresh('first')).then([
+      { type: 'RefreshTokenRotated', data: { userId, familyId: 'f1', previousTokenHash: 'first', refreshTokenHash: 'next' } },
+    ]);
+  });
+  t.test('a rotated token presented again revokes the whole family', async (t) => {
+    user(t).given([registered(), sessionStarted('f1', 'first'), rotated]).when(refresh('first')).thenRejects('REFRESH_TOKEN_INVALID', [
+      { type: 'RefreshTokenReuseDetected', data: { userId, familyId: 'f1' } },
+      { type: 'SessionsRevoked', data: { userId, familyIds: ['f1'], reason: 'REFRESH_TOKEN_REUSE' } },
+    ]);
+  });
+  t.test('after reuse, even the newest token of the family is refused', async (t) => {
+    user(t).given([
+      registered(), sessionStarted('f1', 'first'), rotated,
+      { type: 'SessionsRevoked', data: { userId, familyIds: ['f1'], reason: 'REFRESH_TOKEN_REUSE' } },
+    ]).when(refresh('second')).thenRejects('REFRESH_TOKEN_INVALID');
+  });
+  t.test('other sessions survive a reuse in one family', async (t) => {
+    user(t).given([
+      registered(), sessionStarted('f1', 'first'), sessionStarted('f2', 'other'), rotated,
+      { type: 'SessionsRevoked', data: { userId, familyIds: ['f1'], reason: 'REFRESH_TOKEN_REUSE' } },
+    ]).when(refresh('other')).then([
+      { type: 'RefreshTokenRotated', data: { userId, familyId: 'f2', previousTokenHash: 'other', refreshTokenHash: 'next' } },
+    ]);
+  });
+  t.test('a session past its absolute lifetime cannot be refreshed', async (t) => {
+    user(t).given([registered(), sessionStarted('f1', 'first', secondsAfter(100))]).when(refresh('first', secondsAfter(100)))
+      .thenRejects('REFRESH_TOKEN_INVALID');
+  });
+  t.test('an unknown token is refused', async (t) => {
+    user(t).given([registered(), sessionStarted('f1', 'first')]).when(refresh('forged')).thenRejects('REFRESH_TOKEN_INVALID');
+  });
+});
+
+t.test('password reset', async (t) => {
+  const stage = (sessionId: string, at = secondsAfter(20)) => ({ type: 'StagePasswordChange' as const, sessionId, passwordHash: '$argon2id$new', now: at });
+  const resetIssued = [registered(), { type: 'PasswordResetStarted' as const, data: { userId, sessionId: 'r1' } }, otpIssued('r1', 'PASSWORD_RESET')];
+  const staged = { type: 'PasswordChangeStaged' as const, data: { userId, sessionId: 'r1', passwordHash: '$argon2id$new' } };
+  t.test('starting a reset sends a code on a reset session', async (t) => {
+    user(t).given([registered()]).when({ type: 'StartPasswordReset', sessionId: 'r1', otp: otp(), now })
+      .then([{ type: 'PasswordResetStarted', data: { userId, sessionId: 'r1' } }, otpIssued('r1', 'PASSWORD_RESET')]);
+  });
+  t.test('the new password is staged on the reset session', async (t) => {
+    user(t).given(resetIssued).when(stage('r1')).then([staged]);
+  });
+  t.test('a login session cannot stage a password', async (t) => {
+    user(t).given([registered(), otpIssued('s1')]).when(stage('s1')).thenRejects('SESSION_NOT_RESETTABLE');
+  });
+  t.test('the code cannot be confirmed before a password is staged, and no attempt is spent', async (t) => {
+    user(t).given(resetIssued).when(verifyCommand('r1', 'wrong')).thenRejects('PASSWORD_NOT_STAGED');
+  });
+  t.test('the right code commits the password and revokes every live session', async (t) => {
+    user(t).given([...resetIssued, sessionStarted('f1', 'a'), sessionStarted('f2', 'b'), staged]).when(verifyCommand('r1')).then([
+      { type: 'OtpVerified', data: { userId, sessionId: 'r1', purpose: 'PASSWORD_RESET' } },
+      { type: 'PhoneNumberVerified', data: { userId } },
+      { type: 'PasswordChanged', data: { userId, sessionId: 'r1' } },
+      { type: 'SessionsRevoked', data: { userId, familyIds: ['f1', 'f2'], reason: 'PASSWORD_CHANGED' } },
+    ]);
+    const state = [...resetIssued, staged, { type: 'PasswordChanged' as const, data: { userId, sessionId: 'r1' } }].reduce(evolveUser, initialUserState());
+    t.equal(state.passwordHash, '$argon2id$new', 'the staged hash becomes the password');
+  });
+});
