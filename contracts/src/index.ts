@@ -4,3 +4,4 @@ export * from './commands.ts';
 export * from './api.ts';
 export * from './scopes.ts';
 export * from './masking.ts';
+export * from './eventMessage.ts';

@@ -1,0 +1,29 @@
+/**
+ * How a stored identity event travels on `identity.events.v1`: keyed by user
+ * id (so one user's events stay in order), with the ids and versions a
+ * consumer needs in headers so it can dedupe or skip without parsing.
+ */
+export interface EventMessageValue {
+  eventId: string;
+  streamId: string;
+  revision: number;
+  position: number;
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recordedAt: string;
+}
+
+export const eventHeaders = {
+  eventId: 'event-id',
+  type: 'event-type',
+  schemaVersion: 'schema-version',
+  correlationId: 'correlation-id',
+} as const;
+
+/** The partition key: the user the event is about, else its stream. */
+export function eventMessageKey(event: Pick<EventMessageValue, 'streamId' | 'data'>): string {
+  const userId = event.data.userId;
+  return typeof userId === 'string' ? userId : event.streamId;
+}

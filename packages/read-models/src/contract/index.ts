@@ -1,0 +1,2 @@
+export type { ViewStoreContractOptions } from './viewStoreContract.ts';
+export { viewStoreContract } from './viewStoreContract.ts';

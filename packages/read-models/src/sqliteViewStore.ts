@@ -1,0 +1,119 @@
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { ViewCollection, ViewStore } from './viewStore.ts';
+
+/** Options of {@link createSqliteViewStore}. */
+export interface SqliteViewStoreOptions {
+  /** Database file, created when missing; `:memory:` works for throwaway stores. */
+  path: string;
+}
+
+/** Collection and field names end up inside SQL text, so only plain identifiers are allowed. */
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/i;
+
+
+interface Row {
+  doc: string;
+}
+
+/**
+ * A view store in one SQLite file (WAL, so readers in other processes do not
+ * block the projector). Each collection is a table `view_<name>` of
+ * `(id, position, doc)` with `doc` as JSON text. Table names are
+ * case-insensitive in SQLite, so `Users` and `users` are one collection.
+ */
+export function createSqliteViewStore(options: SqliteViewStoreOptions): ViewStore {
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  // Safe under WAL: a crash can only drop the latest commits, and checkpoints are written after the views they cover.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+  const readCheckpoint = db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?');
+  const writeCheckpoint = db.prepare<[string, number]>(
+    'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position',
+  );
+  const probe = db.prepare('SELECT 1');
+  const collections = new Map<string, ViewCollection<object>>();
+
+  const collection = <T extends object>(name: string, collectionOptions: { indexes?: string[] } = {}): ViewCollection<T> => {
+    const table = `view_${identifier(name, 'collection')}`;
+    const known = collections.get(table.toLowerCase());
+    if (known === undefined) {
+      db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL)`);
+    }
+    for (const field of collectionOptions.indexes ?? []) {
+      db.exec(`CREATE INDEX IF NOT EXISTS "${table}_by_${identifier(field, 'field')}" ON "${table}" (${extract(field)})`);
+    }
+    const opened = known ?? openCollection(db, table);
+    collections.set(table.toLowerCase(), opened);
+    return opened as ViewCollection<T>;
+  };
+
+  return {
+    collection,
+    getCheckpoint: async (name) => readCheckpoint.get(name)?.position ?? 0,
+    setCheckpoint: async (name, position) => void writeCheckpoint.run(name, position),
+    ping: async () => void probe.get(),
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function openCollection(db: Database.Database, table: string): ViewCollection<object> {
+  const select = db.prepare<[string], Row>(`SELECT doc FROM "${table}" WHERE id = ?`);
+  const upsert = db.prepare<[string, number, string]>(
+    `INSERT INTO "${table}" (id, position, doc) VALUES (?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET position = excluded.position, doc = excluded.doc
+     WHERE excluded.position > "${table}".position`,
+  );
+  const remove = db.prepare<[string, number]>(`DELETE FROM "${table}" WHERE id = ? AND position <= ?`);
+  // The path stays literal (not bound) so the query matches the expression index.
+  const finders = new Map<string, Statement<[string | number, string, string], Row>>();
+  const finder = (field: string): Statement<[string | number, string, string], Row> => {
+    const known = finders.get(field);
+    if (known !== undefined) return known;
+    const path = extract(field);
+    const statement = db.prepare<[string | number, string, string], Row>(
+      `SELECT doc FROM "${table}" WHERE ${path} = ? AND json_type(doc, '$.${field}') IN (?, ?) ORDER BY id`,
+    );
+    finders.set(field, statement);
+    return statement;
+  };
+
+  return {
+    get: async (id) => {
+      const row = select.get(id);
+      return row === undefined ? undefined : (JSON.parse(row.doc) as object);
+    },
+    findBy: async (field, value) => {
+      const rows = finder(identifier(field, 'field')).all(...comparable(value));
+      return rows.map((row) => JSON.parse(row.doc) as object);
+    },
+    upsert: async (id, document, position) => upsert.run(id, position, JSON.stringify(document)).changes > 0,
+    delete: async (id, position) => remove.run(id, position).changes > 0,
+  };
+}
+
+function identifier(name: string, kind: 'collection' | 'field'): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`invalid ${kind} name: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/**
+ * The bound value and the json_type results it may match. json_extract reads
+ * JSON true/false as 1/0, and SQLite compares 1 and 1.0 as equal, so the type
+ * check keeps `true` from matching the number 1 (as MongoDB would).
+ */
+function comparable(value: unknown): [string | number, string, string] {
+  if (typeof value === 'string') return [value, 'text', 'text'];
+  if (typeof value === 'number') return [value, 'integer', 'real'];
+  if (typeof value === 'boolean') return value ? [1, 'true', 'true'] : [0, 'false', 'false'];
+  throw new Error(`findBy compares strings, numbers and booleans, not ${value === null ? 'null' : typeof value}`);
+}
+
+/** The exact expression indexes are built on; findBy must repeat it verbatim to use them. */
+function extract(field: string): string {
+  return `json_extract(doc, '$.${field}')`;
+}

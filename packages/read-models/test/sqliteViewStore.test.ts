@@ -1,0 +1,61 @@
+import t from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createSqliteViewStore } from '../src/index.ts';
+import { viewStoreContract } from '../src/contract/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-views-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const freshPath = (): string => join(dir, `views-${++files}.db`);
+
+void viewStoreContract(t, { name: 'sqlite', create: async () => createSqliteViewStore({ path: freshPath() }) });
+
+t.test('documents and checkpoints survive reopening the file', async (t) => {
+  const path = freshPath();
+  const first = createSqliteViewStore({ path });
+  await first.collection<{ email: string }>('accounts', { indexes: ['email'] }).upsert('a1', { email: 'a@example.com' }, 7);
+  await first.setCheckpoint('accounts', 7);
+  await first.close();
+
+  const second = createSqliteViewStore({ path });
+  t.teardown(() => second.close());
+  const accounts = second.collection<{ email: string }>('accounts', { indexes: ['email'] });
+  t.strictSame(await accounts.get('a1'), { email: 'a@example.com' });
+  t.strictSame(await accounts.findBy('email', 'a@example.com'), [{ email: 'a@example.com' }]);
+  t.equal(await accounts.upsert('a1', { email: 'old@example.com' }, 7), false, 'positions survive too');
+  t.equal(await second.getCheckpoint('accounts'), 7);
+});
+
+t.test('runs in WAL mode and findBy uses the expression index', async (t) => {
+  const path = freshPath();
+  const store = createSqliteViewStore({ path });
+  t.teardown(() => store.close());
+  await store.collection('accounts', { indexes: ['email'] }).upsert('a1', { email: 'a@example.com' }, 1);
+  const db = new Database(path, { readonly: true });
+  t.teardown(() => db.close());
+  t.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  const plan = db
+    .prepare(`EXPLAIN QUERY PLAN SELECT doc FROM view_accounts WHERE json_extract(doc, '$.email') = ? AND json_type(doc, '$.email') IN (?, ?) ORDER BY id`)
+    .all('a@example.com', 'text', 'text') as { detail: string }[];
+  t.match(plan.map((step) => step.detail).join('\n'), /view_accounts_by_email/);
+});
+
+t.test('names that could smuggle SQL are refused', async (t) => {
+  const store = createSqliteViewStore({ path: ':memory:' });
+  t.teardown(() => store.close());
+  t.throws(() => store.collection('accounts; DROP TABLE checkpoints'), /invalid collection name/);
+  t.throws(() => store.collection('1accounts'), /invalid collection name/);
+  t.throws(() => store.collection('accounts', { indexes: ["email') --"] }), /invalid field name/);
+  await t.rejects(store.collection('accounts').findBy('a.b', 'x'), /invalid field name/);
+  await t.rejects(store.collection('accounts').findBy('email', null as unknown as string), /findBy compares/);
+});
+
+t.test('one collection under any letter case', async (t) => {
+  const store = createSqliteViewStore({ path: ':memory:' });
+  t.teardown(() => store.close());
+  await store.collection('Accounts').upsert('a1', { n: 1 }, 1);
+  t.strictSame(await store.collection('accounts').get('a1'), { n: 1 });
+});

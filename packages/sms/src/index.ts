@@ -1,0 +1,2 @@
+export * from './smsSender.ts';
+export * from './devOutboxSms.ts';

@@ -1,0 +1,51 @@
+/**
+ * Sends each `OtpIssued` as an SMS: opens the sealed code with the notifier's
+ * key, skips codes that have already expired, and ignores an event it has
+ * already sent (the bus delivers at least once). Logs never hold the code or
+ * the full phone number.
+ */
+import { eventHeaders, maskPhoneNumber, type EventMessageValue } from '@tessera/contracts';
+import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
+import type { Logger } from '@tessera/logging';
+import type { Message } from '@tessera/messaging';
+import type { SmsSender } from '@tessera/sms';
+import { otpText, type MessageOptions } from './messages.ts';
+
+export interface OtpNotifierOptions {
+  sms: SmsSender;
+  keyPair: BoxKeyPair;
+  logger: Logger;
+  clock: () => Date;
+  messages: MessageOptions;
+  /** How many recent event ids to remember for dedupe. */
+  dedupeWindow?: number;
+}
+
+export function createOtpNotifier(options: OtpNotifierOptions): (message: Message) => Promise<void> {
+  const { sms, keyPair, logger, clock, messages } = options;
+  const dedupeWindow = options.dedupeWindow ?? 10_000;
+  const sent = new Set<string>();
+
+  return async (message) => {
+    if (message.headers[eventHeaders.type] !== 'OtpIssued') return;
+    const event = message.value as EventMessageValue;
+    if (sent.has(event.eventId)) return;
+    const data = event.data as { sessionId: string; purpose: string; sealedDelivery: string; expiresAt: string };
+    const context = { eventId: event.eventId, sessionId: data.sessionId, correlationId: message.headers[eventHeaders.correlationId] };
+    const remainingMs = Date.parse(data.expiresAt) - clock().getTime();
+    if (remainingMs <= 0) {
+      logger.warn(context, 'otp not sent: the code expired before it could be sent');
+      return;
+    }
+    const delivery = openSealedJson<{ code: string; to: string }>(keyPair, data.sealedDelivery);
+    if (!delivery) {
+      logger.error(context, 'otp not sent: the sealed code does not open with this notifier key');
+      return;
+    }
+    const text = otpText(data.purpose, delivery.code, Math.max(1, Math.round(remainingMs / 60_000)), messages);
+    const receipt = await sms.send({ to: delivery.to, text, reference: event.eventId });
+    sent.add(event.eventId);
+    if (sent.size > dedupeWindow) sent.delete(sent.values().next().value as string);
+    logger.info({ ...context, destination: maskPhoneNumber(delivery.to), providerMessageId: receipt.providerMessageId }, 'otp sms handed to provider');
+  };
+}

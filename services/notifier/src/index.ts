@@ -1,0 +1,2 @@
+export * from './application/otpNotifier.ts';
+export * from './application/messages.ts';

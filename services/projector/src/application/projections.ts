@@ -1,0 +1,55 @@
+/**
+ * Pure projections: given the current document and an event, the next
+ * document (undefined: no change). The projector stores the result guarded by
+ * the event's position, so a redelivered event is a no-op.
+ */
+import type { EventMessageValue } from '@tessera/contracts';
+import type { AccountView, ApiClientView, UserView } from './views.ts';
+
+type Data = Record<string, unknown>;
+const str = (data: Data, key: string) => String(data[key] ?? '');
+
+export function projectUser(current: UserView | undefined, event: EventMessageValue): UserView | undefined {
+  const next = nextUser(current, event);
+  return next && { ...next, version: event.position };
+}
+
+function nextUser(current: UserView | undefined, event: EventMessageValue): UserView | undefined {
+  const { data } = event;
+  const at = event.recordedAt;
+  if (event.type === 'UserRegistered') {
+    return {
+      userId: str(data, 'userId'), email: str(data, 'email'), phoneNumber: str(data, 'phoneNumber'), phoneVerified: false,
+      roles: (data.roles as string[]) ?? [], userAccountStatus: 'PENDING_KYC', kycStatus: 'NOT_STARTED', accounts: [],
+      clientId: str(data, 'clientId'), createdAt: at, updatedAt: at, version: event.position,
+    };
+  }
+  if (!current) return undefined;
+  switch (event.type) {
+    case 'AccountOpened': {
+      const accountId = str(data, 'accountId');
+      if (current.accounts.some((account) => account.accountId === accountId)) return undefined;
+      const account = { accountId, kind: data.kind as AccountView['kind'], status: 'PENDING_KYC' as const };
+      return { ...current, accounts: [...current.accounts, account], updatedAt: at };
+    }
+    case 'PhoneNumberVerified':
+      return { ...current, phoneVerified: true, updatedAt: at };
+    default:
+      return undefined;
+  }
+}
+
+export function projectAccount(current: AccountView | undefined, event: EventMessageValue): AccountView | undefined {
+  if (event.type !== 'AccountOpened' || current) return undefined;
+  const { data } = event;
+  return { accountId: str(data, 'accountId'), userId: str(data, 'userId'), kind: data.kind as AccountView['kind'], status: 'PENDING_KYC', openedAt: event.recordedAt };
+}
+
+export function projectApiClient(current: ApiClientView | undefined, event: EventMessageValue): ApiClientView | undefined {
+  const { data } = event;
+  if (event.type === 'ApiClientRegistered') {
+    return { clientId: str(data, 'clientId'), name: str(data, 'name'), scopes: (data.scopes as string[]) ?? [], secretHash: str(data, 'secretHash'), registeredAt: event.recordedAt };
+  }
+  if (event.type === 'ApiClientSecretRotated' && current) return { ...current, secretHash: str(data, 'secretHash') };
+  return undefined;
+}

@@ -1,0 +1,57 @@
+/**
+ * Applies identity events from the bus to the read models, idempotently
+ * (each write is guarded by the event's position) and checkpointed, so
+ * at-least-once delivery and restarts leave the views exact.
+ */
+import { eventHeaders, type EventMessageValue } from '@tessera/contracts';
+import type { Logger } from '@tessera/logging';
+import type { Message } from '@tessera/messaging';
+import type { ViewCollection, ViewStore } from '@tessera/read-models';
+import { projectAccount, projectApiClient, projectUser } from './projections.ts';
+import { collections, PROJECTOR_CHECKPOINT, type AccountView, type ApiClientView, type UserView } from './views.ts';
+
+const PROJECTED_TYPES = new Set(['UserRegistered', 'AccountOpened', 'PhoneNumberVerified', 'ApiClientRegistered', 'ApiClientSecretRotated']);
+
+export interface Projector {
+  handle(message: Message): Promise<void>;
+}
+
+export function openViews(store: ViewStore) {
+  return {
+    users: store.collection<UserView>(collections.users, { indexes: ['clientId'] }),
+    accounts: store.collection<AccountView>(collections.accounts, { indexes: ['userId'] }),
+    apiClients: store.collection<ApiClientView>(collections.apiClients),
+  };
+}
+
+async function apply<T extends object>(collection: ViewCollection<T>, id: string, event: EventMessageValue, project: (current: T | undefined, event: EventMessageValue) => T | undefined) {
+  if (!id) return;
+  const next = project(await collection.get(id), event);
+  if (next) await collection.upsert(id, next, event.position);
+}
+
+export function createProjector(options: { store: ViewStore; logger: Logger }): Projector {
+  const { store, logger } = options;
+  const views = openViews(store);
+  // The highest position applied. Not used to skip events: with several
+  // partitions, positions arrive out of global order; documents guard themselves.
+  let highest: number | undefined;
+  return {
+    async handle(message) {
+      highest ??= await store.getCheckpoint(PROJECTOR_CHECKPOINT);
+      const event = message.value as EventMessageValue;
+      if (PROJECTED_TYPES.has(message.headers[eventHeaders.type] ?? '')) {
+        const userId = typeof event.data.userId === 'string' ? event.data.userId : '';
+        const clientId = typeof event.data.clientId === 'string' ? event.data.clientId : '';
+        await apply(views.users, userId, event, projectUser);
+        await apply(views.accounts, typeof event.data.accountId === 'string' ? event.data.accountId : '', event, projectAccount);
+        if (event.streamId.startsWith('client-')) await apply(views.apiClients, clientId, event, projectApiClient);
+        logger.debug({ eventId: event.eventId, type: event.type, position: event.position }, 'projected');
+      }
+      if (event.position > highest) {
+        await store.setCheckpoint(PROJECTOR_CHECKPOINT, event.position);
+        highest = event.position;
+      }
+    },
+  };
+}

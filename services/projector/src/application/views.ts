@@ -1,0 +1,41 @@
+/** The documents queries read. One per user, one per account, one per API client. */
+export interface AccountView {
+  accountId: string;
+  userId: string;
+  kind: 'MAIN' | 'SUB';
+  status: 'PENDING_KYC' | 'ACTIVE';
+  openedAt: string;
+}
+
+export interface UserView {
+  userId: string;
+  email: string;
+  phoneNumber: string;
+  phoneVerified: boolean;
+  roles: string[];
+  userAccountStatus: 'PENDING_KYC' | 'ACTIVE';
+  kycStatus: 'NOT_STARTED' | 'PENDING' | 'APPROVED' | 'REJECTED';
+  accounts: Array<Pick<AccountView, 'accountId' | 'kind' | 'status'>>;
+  /** The API client that signed the user up: clients see only their own users. */
+  clientId: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Position of the last event applied: lets a reader wait for its own write. */
+  version: number;
+}
+
+export interface ApiClientView {
+  clientId: string;
+  name: string;
+  scopes: string[];
+  secretHash: string;
+  registeredAt: string;
+}
+
+export const collections = {
+  users: 'users',
+  accounts: 'accounts',
+  apiClients: 'api_clients',
+} as const;
+
+export const PROJECTOR_CHECKPOINT = 'projector';

@@ -1,0 +1,3 @@
+export * from './application/projector.ts';
+export * from './application/projections.ts';
+export * from './application/views.ts';
