@@ -1,0 +1,2 @@
+export { eventStoreContract } from './eventStoreContract.ts';
+export type { EventStoreContractOptions } from './eventStoreContract.ts';

@@ -1,0 +1,104 @@
+/**
+ * Table layout, connection settings and prepared statements of the SQLite
+ * event store.
+ */
+import Database from 'better-sqlite3';
+import type { RecordedEvent } from './eventStore.ts';
+
+// AUTOINCREMENT keeps positions from ever being reused, even after the
+// highest row is deleted by hand, so checkpoints held by readers stay valid.
+const schema = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  UNIQUE (stream_id, revision),
+  UNIQUE (event_id)
+)`;
+
+/** A row of the events table as SQLite returns it. */
+export interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+/** Where an event id is stored. */
+export interface EventLocation {
+  stream_id: string;
+  revision: number;
+  position: number;
+}
+
+/** Opens (creating if needed) an events database tuned for one writer at a time across processes. */
+export function openEventsDatabase(path: string, busyTimeoutMs: number): Database.Database {
+  const db = new Database(path);
+  try {
+    // Set first so that switching to WAL and creating the table wait for
+    // another process holding the lock instead of failing with SQLITE_BUSY.
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL cannot corrupt the database; a power loss may only
+    // drop the last commits, which is the accepted trade for write latency.
+    db.pragma('synchronous = NORMAL');
+    db.exec(schema);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Every statement the store runs, prepared once per connection. */
+export function prepareStatements(db: Database.Database) {
+  return {
+    lastRevision: db.prepare<[string], { revision: number | null }>(
+      'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
+    ),
+    locateEvent: db.prepare<[string], EventLocation>(
+      'SELECT stream_id, revision, position FROM events WHERE event_id = ?',
+    ),
+    insert: db.prepare<[string, number, string, string, number, string, string, string]>(
+      `INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // A negative LIMIT means no limit in SQLite, which keeps one statement for both cases.
+    readStream: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+    ),
+    readAll: db.prepare<[number, number], EventRow>(
+      'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    ),
+    head: db.prepare<[], { position: number }>('SELECT COALESCE(MAX(position), 0) AS position FROM events'),
+  };
+}
+
+/** The prepared statements of one connection. */
+export type Statements = ReturnType<typeof prepareStatements>;
+
+/** Maps a stored row back to the port's shape. */
+export function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    recordedAt: row.recorded_at,
+  };
+}
