@@ -27,7 +27,7 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       name: service,
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: { paths: redactPaths, censor: '[redacted]' },
-      base: { service },
+      base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination,

@@ -2,3 +2,4 @@ export * from './application/identityService.ts';
 export * from './application/identityConfig.ts';
 export * from './application/relay.ts';
 export * from './adapters/fileCheckpointStore.ts';
+export * from './application/commandServer.ts';

@@ -1,0 +1,104 @@
+/**
+ * The four services in one process on embedded adapters: SQLite event store
+ * and read models, in-process bus, dev SMS outbox. The same service code runs
+ * distributed; only the adapters chosen here differ.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tessera/crypto';
+import { createSqliteEventStore } from '@tessera/event-store';
+import { buildGateway, createBusIdentityClient } from '@tessera/gateway';
+import { createFileCheckpointStore, createIdentityService, serveIdentityCommands, startRelay } from '@tessera/identity';
+import { createLogger, type LoggerOptions } from '@tessera/logging';
+import { createInProcessBus } from '@tessera/messaging';
+import { createOtpNotifier } from '@tessera/notifier';
+import { createProjector, openViews } from '@tessera/projector';
+import { createSqliteViewStore } from '@tessera/read-models';
+import { createDevOutboxSms } from '@tessera/sms';
+import { topics, scopes } from '@tessera/contracts';
+import type { EmbeddedConfig } from './config.ts';
+import { loadOrCreateKeyring } from './keyring.ts';
+import { ensureDevClient, type DevClientNotice } from './devClient.ts';
+
+export interface EmbeddedOptions {
+  logDestination?: LoggerOptions['destination'];
+  /** Where the dev outbox prints its readable line; the terminal by default. */
+  printSms?: ((line: string) => void) | null;
+}
+
+export interface RunningEmbedded {
+  url: string;
+  devClient: DevClientNotice;
+  close(): Promise<void>;
+}
+
+export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOptions = {}): Promise<RunningEmbedded> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const logger = createLogger('tessera', { level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const { keyring } = loadOrCreateKeyring(config.dataDir);
+
+  const eventStore = createSqliteEventStore({ path: path.join(config.dataDir, 'events.sqlite') });
+  const viewStore = createSqliteViewStore({ path: path.join(config.dataDir, 'views.sqlite') });
+  const bus = createInProcessBus({
+    onHandlerError: (error, topic, group) => logger.error({ err: error, topic, group }, 'message handler failed'),
+  });
+  const clock = () => new Date();
+
+  const identity = createIdentityService({
+    eventStore,
+    passwordHasher: await createPasswordHasher(config.passwordHashing),
+    keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
+    config: config.identity,
+    clock,
+  });
+  const consumers = [
+    await serveIdentityCommands(bus, identity, logger.child({ service: 'identity' })),
+    await bus.subscribe(topics.identityEvents, 'projector', createProjector({ store: viewStore, logger: logger.child({ service: 'projector' }) }).handle),
+    await bus.subscribe(topics.identityEvents, 'notifier', createOtpNotifier({
+      sms: createDevOutboxSms({ dataDir: config.dataDir, ...(options.printSms === undefined ? {} : { print: options.printSms }) }),
+      keyPair: keyring.notifierKeyPair,
+      logger: logger.child({ service: 'notifier' }),
+      clock,
+      messages: { brand: config.smsBrand },
+    })),
+  ];
+  const checkpoints = createFileCheckpointStore(path.join(config.dataDir, 'relay-checkpoint.json'));
+  const relay = await startRelay({ eventStore, bus, checkpoints, logger: logger.child({ service: 'relay' }) });
+  await relay.caughtUp;
+
+  const identityClient = createBusIdentityClient(bus, { timeoutMs: 10_000 });
+  const devClient = await ensureDevClient({
+    dataDir: config.dataDir, identity: identityClient, apiClients: openViews(viewStore).apiClients, configured: config.devClient,
+    scopes: [scopes.usersWrite, scopes.usersRead], newSecret: generateSecretToken, hashSecret: hashSecretToken,
+  });
+
+  const gateway = await buildGateway({
+    identity: identityClient,
+    views: viewStore,
+    signingKeys: keyring.signingKeys,
+    commandPublicKey: keyring.commandKeyPair.publicKey,
+    config: config.gateway,
+    logger: logger.child({ service: 'gateway' }),
+    readiness: [{ name: 'eventStore', check: async () => { await eventStore.headPosition(); } }],
+  });
+  const url = await gateway.listen({ port: config.port, host: config.host });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    devClient,
+    close() {
+      closing ??= (async () => {
+        await gateway.close();
+        await relay.stop();
+        checkpoints.flush();
+        for (const consumer of consumers) await consumer.stop();
+        await bus.close();
+        await eventStore.close();
+        await viewStore.close();
+        logger.flush();
+      })();
+      return closing;
+    },
+  };
+}

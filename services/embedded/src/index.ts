@@ -1,0 +1,3 @@
+export * from './config.ts';
+export * from './embedded.ts';
+export * from './keyring.ts';

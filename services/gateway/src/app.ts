@@ -1,0 +1,88 @@
+/**
+ * The gateway as a Fastify instance: authentication, validation with the
+ * shared schemas, one error envelope, OpenAPI at /docs. Built from its
+ * dependencies so the embedded and distributed modes, and tests, share it.
+ */
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ErrorEnvelope } from '@tessera/contracts';
+import type { Logger } from '@tessera/logging';
+import { openViews } from '@tessera/projector';
+import type { ViewStore } from '@tessera/read-models';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { authPlugin } from './auth.ts';
+import { installErrorHandling } from './errorHandler.ts';
+import type { GatewayConfig } from './gatewayConfig.ts';
+import type { IdentityClient } from './identityClient.ts';
+import { accountFlowRoutes } from './routes/accountFlow.ts';
+import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
+import { oauthRoutes } from './routes/oauth.ts';
+import type { SigningKey } from './signingKeys.ts';
+
+export interface GatewayOptions {
+  identity: IdentityClient;
+  views: ViewStore;
+  signingKeys: SigningKey[];
+  /** Identity's public key: secrets are sealed to it before they leave the gateway. */
+  commandPublicKey: Buffer;
+  config: GatewayConfig;
+  logger: Logger;
+  readiness?: ReadinessCheck[];
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    // pino 10's logger type is richer than the one fastify declares; at run time they are the same object.
+    loggerInstance: options.logger as unknown as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    // A caller's correlation id is kept only if it is a plain token: nothing it sends can forge a log line.
+    genReqId: (request) => {
+      const header = request.headers['x-correlation-id'];
+      return typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('x-correlation-id', request.id);
+    return payload;
+  });
+  installErrorHandling(app);
+  app.addSchema(ErrorEnvelope);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tessera API', version: '1.0.0', description: 'Identity and onboarding for fintech mobile apps. Every /v1 body is wrapped in the envelope `{success, data, errorCode, errorMessage}`.' },
+      components: {
+        securitySchemes: {
+          clientAuth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { 'users:write': 'Run the account flow', 'users:read': 'Read users', 'accounts:manage': 'Privileged account operations' } } } },
+          userAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(formbody);
+  await app.register(authPlugin, { signingKeys: options.signingKeys, issuer: config.issuer });
+
+  const views = openViews(options.views);
+  await app.register(healthRoutes, {
+    readiness: [{ name: 'readModels', check: () => options.views.ping() }, ...(options.readiness ?? [])],
+  });
+  await app.register(oauthRoutes, { apiClients: views.apiClients, signingKeys: options.signingKeys, clientTokenTtlSeconds: config.clientTokenTtlSeconds });
+  await app.register(accountFlowRoutes, {
+    identity: options.identity, users: views.users, commandPublicKey: options.commandPublicKey,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+  });
+  await app.register(meRoutes, { users: views.users });
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,89 @@
+/**
+ * Access tokens: client tokens (client credentials grant) and user tokens
+ * (after the SMS code), both EdDSA JWTs with a `kid`. `requireClient` and
+ * `requireUser` guard routes; each refuses the other kind of token.
+ */
+import fastifyJwt, { type TokenOrHeader } from '@fastify/jwt';
+import { ApiError } from '@tessera/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { SigningKey } from './signingKeys.ts';
+
+export interface ClientClaims {
+  token_use: 'client';
+  sub: string;
+  client_id: string;
+  scope: string;
+}
+
+export interface UserClaims {
+  token_use: 'user';
+  sub: string;
+  client_id: string;
+  sid: string;
+  fam: string;
+  roles: string[];
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: ClientClaims | UserClaims;
+    user: ClientClaims | UserClaims;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    requireClient(scope: string): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireUser(): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+  interface FastifyRequest {
+    client?: ClientClaims;
+    userClaims?: UserClaims;
+  }
+}
+
+export interface AuthOptions {
+  signingKeys: SigningKey[];
+  issuer: string;
+}
+
+async function verified(request: FastifyRequest): Promise<ClientClaims | UserClaims> {
+  try {
+    return await request.jwtVerify<ClientClaims | UserClaims>();
+  } catch {
+    throw new ApiError('UNAUTHENTICATED');
+  }
+}
+
+export const authPlugin = fp<AuthOptions>(async (app, options) => {
+  const [current] = options.signingKeys;
+  if (!current) throw new Error('at least one signing key is required');
+  const publicKeys = new Map(options.signingKeys.map((key) => [key.kid, key.publicKeyPem]));
+  await app.register(fastifyJwt, {
+    secret: {
+      private: current.privateKeyPem,
+      // Verify with the key the token names, so a retiring key's tokens still verify.
+      public: async (_request: FastifyRequest, token: TokenOrHeader) => {
+        const header = 'header' in token ? token.header : token;
+        return publicKeys.get(header.kid ?? '') ?? current.publicKeyPem;
+      },
+    },
+    sign: { algorithm: 'EdDSA', kid: current.kid, iss: options.issuer },
+    verify: { algorithms: ['EdDSA'], allowedIss: options.issuer },
+    decode: { complete: true },
+  });
+
+  app.decorate('requireClient', (scope: string) => async (request: FastifyRequest) => {
+    const claims = await verified(request);
+    if (claims.token_use !== 'client') throw new ApiError('WRONG_TOKEN_TYPE');
+    if (!claims.scope.split(' ').includes(scope)) throw new ApiError('INSUFFICIENT_SCOPE');
+    request.client = claims;
+  });
+
+  app.decorate('requireUser', () => async (request: FastifyRequest) => {
+    const claims = await verified(request);
+    if (claims.token_use !== 'user') throw new ApiError('WRONG_TOKEN_TYPE');
+    request.userClaims = claims;
+  });
+}, { name: 'tessera-auth' });

@@ -1,0 +1,61 @@
+/**
+ * One mapping from anything thrown to the envelope: catalogued errors as they
+ * are, Fastify's own errors to their catalogue entries, and anything else to a
+ * bare 500 whose details go only to the log.
+ */
+import { ApiError, type ErrorName } from '@tessera/contracts';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { failure } from './envelope.ts';
+
+/** Fields whose format errors deserve their own code, so apps can point at the field. */
+const FIELD_ERRORS: Record<string, ErrorName> = {
+  phoneNumber: 'INVALID_PHONE_NUMBER',
+  email: 'INVALID_EMAIL',
+};
+
+const SAFE_FIELD = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
+
+function validationError(error: FastifyError): { name: ErrorName; detail?: string } {
+  const first = error.validation?.[0];
+  const params = (first?.params ?? {}) as { missingProperty?: unknown };
+  const field = typeof params.missingProperty === 'string' ? params.missingProperty : (first?.instancePath ?? '').split('/')[1] ?? '';
+  if (!SAFE_FIELD.test(field)) return { name: 'VALIDATION_FAILED' };
+  const fieldError = FIELD_ERRORS[field];
+  if (fieldError && typeof params.missingProperty !== 'string') return { name: fieldError };
+  return { name: 'VALIDATION_FAILED', detail: `Check the field "${field}".` };
+}
+
+function classify(error: FastifyError): { name: ErrorName; detail?: string } {
+  if (error.validation) return validationError(error);
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return { name: 'BODY_TOO_LARGE' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return { name: 'UNSUPPORTED_MEDIA_TYPE' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { name: 'MALFORMED_BODY' };
+    default:
+      break;
+  }
+  if (error.statusCode === 429) return { name: 'RATE_LIMITED' };
+  if (error.statusCode === 413) return { name: 'BODY_TOO_LARGE' };
+  if (error.statusCode === 415) return { name: 'UNSUPPORTED_MEDIA_TYPE' };
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return { name: 'VALIDATION_FAILED' };
+  return { name: 'INTERNAL' };
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+      return reply.status(error.status).send(failure(error.errorName));
+    }
+    const { name, detail } = classify(error);
+    const body = failure(name, detail);
+    const status = name === 'INTERNAL' ? 500 : (error.statusCode ?? 400);
+    if (name === 'INTERNAL') request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
+    return reply.status(name === 'VALIDATION_FAILED' && status < 400 ? 400 : status).send(body);
+  });
+
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send(failure('ROUTE_NOT_FOUND')));
+}

@@ -1,0 +1,35 @@
+/**
+ * How the gateway reaches identity: each command goes to
+ * `identity.commands.v1`, keyed so one user's commands stay in order, and the
+ * reply is awaited. No reply in time becomes a 503, never a hang.
+ */
+import { randomUUID } from 'node:crypto';
+import { topics, type CommandResult, type IdentityCommand } from '@tessera/contracts';
+import { RequestTimeoutError, type MessageBus } from '@tessera/messaging';
+
+export interface IdentityClient {
+  send(command: IdentityCommand): Promise<CommandResult>;
+}
+
+function partitionKey(command: IdentityCommand): string {
+  if (command.type === 'RegisterApiClient') return command.payload.clientId;
+  // Keyed by email: identity resolves it to the user, and one email is one user.
+  return command.payload.email.trim().toLowerCase();
+}
+
+export function createBusIdentityClient(bus: MessageBus, options: { timeoutMs: number }): IdentityClient {
+  return {
+    async send(command) {
+      try {
+        return (await bus.request(
+          topics.identityCommands,
+          { key: partitionKey(command), value: command, headers: { 'correlation-id': command.metadata.correlationId, 'message-id': randomUUID() } },
+          { timeoutMs: options.timeoutMs },
+        )) as CommandResult;
+      } catch (error) {
+        if (error instanceof RequestTimeoutError) return { ok: false, error: 'DEPENDENCY_UNAVAILABLE' };
+        return { ok: false, error: 'DEPENDENCY_UNAVAILABLE' };
+      }
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './app.ts';
+export * from './gatewayConfig.ts';
+export * from './identityClient.ts';
+export * from './signingKeys.ts';
+export type { ReadinessCheck } from './routes/health.ts';
