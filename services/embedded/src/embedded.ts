@@ -24,6 +24,8 @@ export interface EmbeddedOptions {
   logDestination?: LoggerOptions['destination'];
   /** Where the dev outbox prints its readable line; the terminal by default. */
   printSms?: ((line: string) => void) | null;
+  /** Identity's and the notifier's clock; tests move it to expire codes. */
+  clock?: () => Date;
 }
 
 export interface RunningEmbedded {
@@ -42,7 +44,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   const bus = createInProcessBus({
     onHandlerError: (error, topic, group) => logger.error({ err: error, topic, group }, 'message handler failed'),
   });
-  const clock = () => new Date();
+  const clock = options.clock ?? (() => new Date());
 
   const identity = createIdentityService({
     eventStore,

@@ -40,7 +40,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const { config } = options;
   const app = Fastify({
     // pino 10's logger type is richer than the one fastify declares; at run time they are the same object.
-    loggerInstance: options.logger as unknown as FastifyBaseLogger,
+    loggerInstance: options.logger.child({}, {
+      // Paths only: query strings can hold an email (forget-password) and must not reach the logs.
+      serializers: {
+        req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, path: request.url.split('?')[0], remoteAddress: request.ip }),
+      },
+    }) as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     // A caller's correlation id is kept only if it is a plain token: nothing it sends can forge a log line.
     genReqId: (request) => {

@@ -16,6 +16,7 @@ import { decideReservation, evolveReservation, type ReservationKind, type Reserv
 import { decideUser, type UserCommand } from '../domain/userDecider.ts';
 import { evolveUser, initialUserState, type UserState } from '../domain/userState.ts';
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
+import { decoyPhoneNumber } from './decoyPhoneNumber.ts';
 import type { IdentityDependencies } from './identityConfig.ts';
 import { issueOtp, otpCodeHash } from './otpFactory.ts';
 
@@ -174,7 +175,9 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       return { type: 'StartPasswordReset', sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock()), now: clock().toISOString() };
     });
     // Unknown emails get the same answer, with a destination of the same shape.
-    if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') return { ok: true, data: challengeReply(sessionId, '+00000000000') };
+    if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') {
+      return { ok: true, data: challengeReply(sessionId, decoyPhoneNumber(keys.hashingKey, normaliseEmail(command.payload.email))) };
+    }
     return answer(outcome, () => challengeReply(sessionId, phoneNumber));
   }
 

@@ -9,8 +9,12 @@ import type { AccountView, ApiClientView, UserView } from './views.ts';
 type Data = Record<string, unknown>;
 const str = (data: Data, key: string) => String(data[key] ?? '');
 
+/**
+ * Every event of a user moves the view's version, even one that changes no
+ * field, so a caller waiting for "my write is visible" always sees it arrive.
+ */
 export function projectUser(current: UserView | undefined, event: EventMessageValue): UserView | undefined {
-  const next = nextUser(current, event);
+  const next = nextUser(current, event) ?? current;
   return next && { ...next, version: event.position };
 }
 

@@ -10,8 +10,6 @@ import type { ViewCollection, ViewStore } from '@tessera/read-models';
 import { projectAccount, projectApiClient, projectUser } from './projections.ts';
 import { collections, PROJECTOR_CHECKPOINT, type AccountView, type ApiClientView, type UserView } from './views.ts';
 
-const PROJECTED_TYPES = new Set(['UserRegistered', 'AccountOpened', 'PhoneNumberVerified', 'ApiClientRegistered', 'ApiClientSecretRotated']);
-
 export interface Projector {
   handle(message: Message): Promise<void>;
 }
@@ -40,14 +38,14 @@ export function createProjector(options: { store: ViewStore; logger: Logger }): 
     async handle(message) {
       highest ??= await store.getCheckpoint(PROJECTOR_CHECKPOINT);
       const event = message.value as EventMessageValue;
-      if (PROJECTED_TYPES.has(message.headers[eventHeaders.type] ?? '')) {
-        const userId = typeof event.data.userId === 'string' ? event.data.userId : '';
-        const clientId = typeof event.data.clientId === 'string' ? event.data.clientId : '';
-        await apply(views.users, userId, event, projectUser);
-        await apply(views.accounts, typeof event.data.accountId === 'string' ? event.data.accountId : '', event, projectAccount);
-        if (event.streamId.startsWith('client-')) await apply(views.apiClients, clientId, event, projectApiClient);
-        logger.debug({ eventId: event.eventId, type: event.type, position: event.position }, 'projected');
+      const type = message.headers[eventHeaders.type] ?? event.type;
+      if (event.streamId.startsWith('user-')) {
+        await apply(views.users, String(event.data.userId ?? ''), event, projectUser);
+        if (type === 'AccountOpened') await apply(views.accounts, String(event.data.accountId ?? ''), event, projectAccount);
+      } else if (event.streamId.startsWith('client-')) {
+        await apply(views.apiClients, String(event.data.clientId ?? ''), event, projectApiClient);
       }
+      logger.debug({ eventId: event.eventId, type, position: event.position }, 'projected');
       if (event.position > highest) {
         await store.setCheckpoint(PROJECTOR_CHECKPOINT, event.position);
         highest = event.position;

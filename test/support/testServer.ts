@@ -1,0 +1,111 @@
+/**
+ * A real Tessera (embedded default) listening on a free port, with its own
+ * data directory, a captured log, a movable clock and helpers to call it the
+ * way a partner's backend would.
+ */
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, startEmbedded, type RunningEmbedded } from '@tessera/embedded';
+import { outboxPath } from '@tessera/sms';
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  logs: string[];
+  running: RunningEmbedded;
+  /** Moves identity's and the notifier's clock forward. */
+  advanceClock(seconds: number): void;
+  clientToken(): Promise<string>;
+  // Response bodies are read the way a test reads JSON: loosely, asserting on what matters.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call(method: string, route: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
+  /** Codes sent so far, newest last, as read from the dev SMS outbox. */
+  sentCodes(): Array<{ to: string; code: string; text: string }>;
+  /** How many codes went to `phone` so far. */
+  countSentTo(phone: string): number;
+  /** Waits for a code sent to `phone` beyond the `previousCount` already there. */
+  nextCode(phone: string, previousCount: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const DEV_CLIENT = { clientId: 'test-client', secret: 'test-client-secret-0123456789' };
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-test-'));
+  const logs: string[] = [];
+  const destination = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
+  let offsetMs = 0;
+  const config = loadConfig({
+    PORT: '0', DATA_DIR: dataDir, DEV_CLIENT_ID: DEV_CLIENT.clientId, DEV_CLIENT_SECRET: DEV_CLIENT.secret,
+    // Cheaper hashing keeps the suite quick; the parameters themselves are tested in the crypto package.
+    ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'info', ...env,
+  });
+  const running = await startEmbedded(config, { logDestination: destination, printSms: null, clock: () => new Date(Date.now() + offsetMs) });
+  let token: string | undefined;
+
+  const server: TestServer = {
+    url: running.url,
+    dataDir,
+    logs,
+    running,
+    advanceClock(seconds) { offsetMs += seconds * 1000; },
+    async clientToken() {
+      if (token) return token;
+      const response = await fetch(`${running.url}/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${DEV_CLIENT.clientId}:${DEV_CLIENT.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      token = ((await response.json()) as { access_token: string }).access_token;
+      return token;
+    },
+    async call(method, route, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      const bearer = options.token ?? await server.clientToken();
+      if (bearer) headers.authorization = `Bearer ${bearer}`;
+      if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${running.url}${route}`, {
+        method, headers, ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try { body = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+      return { status: response.status, headers: response.headers, body };
+    },
+    sentCodes() {
+      const file = outboxPath(dataDir);
+      if (!existsSync(file)) return [];
+      return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => {
+        const { to, text } = JSON.parse(line) as { to: string; text: string };
+        return { to, text, code: /^(\d+)/.exec(text)?.[1] ?? '' };
+      });
+    },
+    countSentTo(phone) {
+      return server.sentCodes().filter((sms) => sms.to === phone).length;
+    },
+    async nextCode(phone, before) {
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        const mine = server.sentCodes().filter((sms) => sms.to === phone);
+        if (mine.length > before) return mine[mine.length - 1]!.code;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('no SMS arrived in the dev outbox');
+    },
+    async close() {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+let counter = 0;
+/** A fresh, valid user for each call. */
+export function newUser(): { email: string; phoneNumber: string; password: string } {
+  counter += 1;
+  const suffix = `${process.pid}${counter}`.slice(-8).padStart(8, '0');
+  return { email: `user${suffix}.${counter}@example.com`, phoneNumber: `+3361${suffix}`, password: `a long passphrase ${suffix}` };
+}
