@@ -61,6 +61,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return payload;
   });
   installErrorHandling(app);
+  // JSON and (for /oauth/token) forms only: anything else is a clear 415.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorEnvelope);
 
   await app.register(swagger, {
