@@ -1,0 +1,37 @@
+import t from 'tap';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+t.test('with nothing set, the defaults of a fresh clone apply', async (t) => {
+  const config = loadConfig({}, '/srv/app');
+  t.equal(config.port, 3000);
+  t.equal(config.dataDir, path.resolve('/srv/app', './data'));
+  t.same(config.passwordHashing, { memoryBytes: 19 * 1024 * 1024, iterations: 2 }, 'argon2id at OWASP’s minimum: 19 MiB, t=2');
+  t.equal(config.identity.otpLength, 4);
+  t.equal(config.identity.otpMaxAttempts, 3);
+  t.equal(config.identity.otpTtlSeconds, 300);
+  t.equal(config.devClient, undefined);
+});
+
+t.test('settings come from the environment', async (t) => {
+  const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/tessera', DEV_CLIENT_ID: 'demo', DEV_CLIENT_SECRET: 'demo-secret-0123456789', OTP_LENGTH: '6', SIGNUP_ROLES: 'USER, INVESTOR' });
+  t.equal(config.port, 8080);
+  t.equal(config.dataDir, '/var/tessera');
+  t.same(config.devClient, { clientId: 'demo', secret: 'demo-secret-0123456789' });
+  t.equal(config.identity.otpLength, 6);
+  t.same(config.identity.allowedSignUpRoles, ['USER', 'INVESTOR']);
+});
+
+t.test('every invalid setting is reported at once, in words', async (t) => {
+  const error = t.throws(() => loadConfig({ PORT: 'eighty', OTP_LENGTH: '3', DEV_CLIENT_ID: 'demo', LOG_LEVEL: 'loud' })) as unknown as ConfigError;
+  t.ok(error instanceof ConfigError);
+  t.equal(error.problems.length, 4);
+  t.match(error.message, /PORT must be a whole number from 0 to 65535/);
+  t.match(error.message, /OTP_LENGTH must be a whole number from 4 to 10/);
+  t.match(error.message, /set DEV_CLIENT_ID and DEV_CLIENT_SECRET together/);
+  t.match(error.message, /LOG_LEVEL must be one of/);
+});
+
+t.test('a too-short development secret is refused', async (t) => {
+  t.throws(() => loadConfig({ DEV_CLIENT_ID: 'demo', DEV_CLIENT_SECRET: 'short' }), /DEV_CLIENT_SECRET must be 16 to 256 characters/);
+});

@@ -1,0 +1,59 @@
+import t, { type Test } from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { EventMessageValue } from '@tessera/contracts';
+import { createLogger } from '@tessera/logging';
+import { createSqliteViewStore } from '@tessera/read-models';
+import { createProjector, openViews } from '../src/index.ts';
+
+let position = 0;
+function event(type: string, data: Record<string, unknown>, streamId = 'user-u1'): EventMessageValue {
+  position += 1;
+  return { eventId: `e${position}`, streamId, revision: position, position, type, schemaVersion: 1, data, metadata: {}, recordedAt: `2026-01-01T00:00:0${position % 10}.000Z` };
+}
+const message = (value: EventMessageValue) => ({ key: String(value.data.userId ?? value.streamId), value, headers: { 'event-type': value.type, 'event-id': value.eventId } });
+
+function setup(t: Test) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'projector-'));
+  const store = createSqliteViewStore({ path: path.join(dir, 'views.sqlite') });
+  t.teardown(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
+  return { store, views: openViews(store), projector: createProjector({ store, logger: createLogger('test', { level: 'silent' }) }) };
+}
+
+const registered = () => event('UserRegistered', { userId: 'u1', email: 'ada@example.com', phoneNumber: '+33612345678', passwordHash: 'h', roles: ['USER'], clientId: 'c1' });
+
+t.test('given a registration, an account and a verified phone, then the user view shows them', async (t) => {
+  const { projector, views } = setup(t);
+  const history = [registered(), event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }), event('OtpIssued', { userId: 'u1' }), event('PhoneNumberVerified', { userId: 'u1' })];
+  for (const value of history) await projector.handle(message(value));
+  const user = await views.users.get('u1');
+  t.match(user, { userId: 'u1', email: 'ada@example.com', phoneVerified: true, userAccountStatus: 'PENDING_KYC', kycStatus: 'NOT_STARTED', clientId: 'c1', accounts: [{ accountId: 'a1', kind: 'MAIN', status: 'PENDING_KYC' }] });
+  t.equal(user?.version, history.at(-1)?.position, 'the version follows every event of the user');
+  t.match(await views.accounts.get('a1'), { accountId: 'a1', userId: 'u1', kind: 'MAIN', status: 'PENDING_KYC' });
+  t.notOk(JSON.stringify(user).includes('passwordHash'), 'no password hash in the read model');
+});
+
+t.test('an event delivered twice changes nothing the second time', async (t) => {
+  const { projector, views } = setup(t);
+  const first = registered();
+  const opened = event('AccountOpened', { userId: 'u1', accountId: 'a2', kind: 'MAIN' });
+  for (const value of [first, opened, opened, first]) await projector.handle(message(value));
+  const user = await views.users.get('u1');
+  t.equal(user?.accounts.length, 1, 'one account, not two');
+  t.equal(user?.version, opened.position);
+});
+
+t.test('API clients are projected with their secret hash, and a rotation replaces it', async (t) => {
+  const { projector, views } = setup(t);
+  await projector.handle(message(event('ApiClientRegistered', { clientId: 'c9', name: 'Partner', scopes: ['users:write'], secretHash: 'h1' }, 'client-c9')));
+  await projector.handle(message(event('ApiClientSecretRotated', { clientId: 'c9', secretHash: 'h2' }, 'client-c9')));
+  t.match(await views.apiClients.get('c9'), { clientId: 'c9', name: 'Partner', scopes: ['users:write'], secretHash: 'h2' });
+});
+
+t.test('the checkpoint records the highest position applied', async (t) => {
+  const { projector, store } = setup(t);
+  const value = registered();
+  await projector.handle(message(value));
+  t.equal(await store.getCheckpoint('projector'), value.position);
+});
