@@ -1,0 +1,74 @@
+/**
+ * Registers an API client (a partner) in the embedded default's data
+ * directory: `npm run client:register -- --name "Acme Bank" [--scopes users:write,users:read] [--id acme]`.
+ * The secret is printed once and stored only as a hash. A running server picks
+ * the client up within a second.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { knownScopes, scopes as scopeNames } from '@tessera/contracts';
+import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tessera/crypto';
+import { createSqliteEventStore } from '@tessera/event-store';
+import { createIdentityService } from '@tessera/identity';
+import { ConfigError, loadConfig } from './config.ts';
+import { loadOrCreateKeyring } from './keyring.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { name: { type: 'string' }, scopes: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  const usage = 'usage: npm run client:register -- --name "Acme Bank" [--scopes users:write,users:read] [--id acme-bank]';
+  if (values.help) {
+    process.stdout.write(`${usage}\nscopes: ${knownScopes.join(', ')}\n`);
+    return;
+  }
+  const name = values.name?.trim();
+  if (!name || name.length > 100) fail(`a --name of 1 to 100 characters is required\n${usage}`);
+  const scopes = (values.scopes ?? `${scopeNames.usersWrite},${scopeNames.usersRead}`).split(',').map((scope) => scope.trim()).filter(Boolean);
+  const unknown = scopes.filter((scope) => !knownScopes.includes(scope));
+  if (unknown.length > 0) fail(`unknown scope(s): ${unknown.join(', ')}; known: ${knownScopes.join(', ')}`);
+  const clientId = values.id ?? `client-${randomUUID().slice(0, 12)}`;
+  if (!/^[A-Za-z0-9._-]{3,64}$/.test(clientId)) fail('--id must be 3 to 64 letters, digits, dots, dashes or underscores');
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const { keyring } = loadOrCreateKeyring(config.dataDir);
+  const eventStore = createSqliteEventStore({ path: path.join(config.dataDir, 'events.sqlite') });
+  const identity = createIdentityService({
+    eventStore,
+    passwordHasher: await createPasswordHasher(config.passwordHashing),
+    keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
+    config: config.identity,
+    clock: () => new Date(),
+  });
+  const secret = generateSecretToken();
+  const result = await identity.handle({
+    type: 'RegisterApiClient',
+    metadata: { correlationId: randomUUID(), clientId: 'cli' },
+    payload: { clientId, name, scopes, secretHash: hashSecretToken(secret) },
+  });
+  await eventStore.close();
+  if (!result.ok) fail(`could not register the client: ${result.error}`);
+  const created = (result.data as { created: boolean }).created;
+  process.stdout.write([
+    created ? `Registered API client "${name}".` : `Client ${clientId} already existed: its secret has been replaced.`,
+    `client_id:     ${clientId}`,
+    `client_secret: ${secret}`,
+    `scopes:        ${scopes.join(' ')}`,
+    'The secret is shown only now; Tessera keeps only its hash.',
+    '',
+  ].join('\n'));
+}
+
+main().catch((error: unknown) => fail(`client registration failed: ${error instanceof Error ? error.message : String(error)}`));
