@@ -17,7 +17,7 @@ function partitionKey(command: IdentityCommand): string {
   return command.payload.email.trim().toLowerCase();
 }
 
-export function createBusIdentityClient(bus: MessageBus, options: { timeoutMs: number }): IdentityClient {
+export function createBusIdentityClient(bus: MessageBus, options: { timeoutMs: number; onError?: (error: unknown) => void }): IdentityClient {
   return {
     async send(command) {
       try {
@@ -27,7 +27,8 @@ export function createBusIdentityClient(bus: MessageBus, options: { timeoutMs: n
           { timeoutMs: options.timeoutMs },
         )) as CommandResult;
       } catch (error) {
-        if (error instanceof RequestTimeoutError) return { ok: false, error: 'DEPENDENCY_UNAVAILABLE' };
+        // A timeout or a failure inside identity: either way the caller may retry later.
+        if (!(error instanceof RequestTimeoutError)) options.onError?.(error);
         return { ok: false, error: 'DEPENDENCY_UNAVAILABLE' };
       }
     },
