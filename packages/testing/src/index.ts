@@ -1,1 +1,2 @@
 export * from './deciderSpecification.ts';
+export * from './requireServer.ts';
