@@ -1,5 +1,5 @@
 import { errorCatalogue, identityEvents, IdentityCommand } from '@tessera/contracts';
-import { newSigningKey } from '@tessera/embedded';
+import { newSigningKey } from '@tessera/crypto';
 import { buildGateway, defaultGatewayConfig } from '@tessera/gateway';
 import { createLogger } from '@tessera/logging';
 import { createSqliteViewStore } from '@tessera/read-models';

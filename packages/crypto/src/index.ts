@@ -2,3 +2,4 @@ export * from './passwordHasher.ts';
 export * from './otp.ts';
 export * from './hashing.ts';
 export * from './sealing.ts';
+export * from './signingKey.ts';

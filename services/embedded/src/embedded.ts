@@ -17,7 +17,7 @@ import { createSqliteViewStore } from '@tessera/read-models';
 import { createDevOutboxSms } from '@tessera/sms';
 import { topics, scopes } from '@tessera/contracts';
 import type { EmbeddedConfig } from './config.ts';
-import { loadOrCreateKeyring } from './keyring.ts';
+import { loadOrCreateKeyring } from '@tessera/runtime';
 import { ensureDevClient, type DevClientNotice } from './devClient.ts';
 
 export interface EmbeddedOptions {

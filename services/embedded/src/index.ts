@@ -1,3 +1,2 @@
 export * from './config.ts';
 export * from './embedded.ts';
-export * from './keyring.ts';

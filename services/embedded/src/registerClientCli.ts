@@ -12,7 +12,7 @@ import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tes
 import { createSqliteEventStore } from '@tessera/event-store';
 import { createIdentityService } from '@tessera/identity';
 import { ConfigError, loadConfig } from './config.ts';
-import { loadOrCreateKeyring } from './keyring.ts';
+import { loadOrCreateKeyring } from '@tessera/runtime';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);

@@ -3,3 +3,4 @@ export * from './gatewayConfig.ts';
 export * from './identityClient.ts';
 export * from './signingKeys.ts';
 export type { ReadinessCheck } from './routes/health.ts';
+export * from './gatewayEnv.ts';

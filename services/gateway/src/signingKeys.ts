@@ -3,12 +3,9 @@
  * published in the JWKS so tokens signed by a retiring key stay verifiable.
  */
 import { createPublicKey } from 'node:crypto';
+import type { SigningKey } from '@tessera/crypto';
 
-export interface SigningKey {
-  kid: string;
-  privateKeyPem: string;
-  publicKeyPem: string;
-}
+export type { SigningKey } from '@tessera/crypto';
 
 export interface PublicJwk {
   kty: string;

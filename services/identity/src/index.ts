@@ -3,3 +3,4 @@ export * from './application/identityConfig.ts';
 export * from './application/relay.ts';
 export * from './adapters/fileCheckpointStore.ts';
 export * from './application/commandServer.ts';
+export * from './identityEnv.ts';

@@ -1,0 +1,20 @@
+import type { EnvReader } from '@tessera/runtime';
+import { defaultIdentityConfig, type IdentityConfig } from './application/identityConfig.ts';
+
+/** Identity's settings from the environment; the same variables in every mode. */
+export function readIdentitySettings(read: EnvReader): { identity: IdentityConfig; passwordHashing: { memoryBytes: number; iterations: number } } {
+  const memoryKib = read.integer('ARGON2_MEMORY_KIB', 19 * 1024, 8 * 1024, 4 * 1024 * 1024);
+  const iterations = read.integer('ARGON2_ITERATIONS', 2, 1, 20);
+  return {
+    passwordHashing: { memoryBytes: memoryKib * 1024, iterations },
+    identity: {
+      ...defaultIdentityConfig,
+      otpLength: read.integer('OTP_LENGTH', defaultIdentityConfig.otpLength, 4, 10),
+      otpTtlSeconds: read.integer('OTP_TTL_SECONDS', defaultIdentityConfig.otpTtlSeconds, 30, 3600),
+      otpMaxAttempts: read.integer('OTP_MAX_ATTEMPTS', defaultIdentityConfig.otpMaxAttempts, 1, 10),
+      otpResendCooldownSeconds: read.integer('OTP_RESEND_COOLDOWN_SECONDS', defaultIdentityConfig.otpResendCooldownSeconds, 0, 3600),
+      refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', defaultIdentityConfig.refreshTokenTtlSeconds, 60, 365 * 24 * 3600),
+      allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
+    },
+  };
+}
