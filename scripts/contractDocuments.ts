@@ -1,4 +1,4 @@
-import { errorCatalogue, identityEvents, IdentityCommand } from '@tessera/contracts';
+import { errorCatalogue, identityEvents, identityEventsAsyncApi, IdentityCommand } from '@tessera/contracts';
 import { newSigningKey } from '@tessera/crypto';
 import { buildGateway, defaultGatewayConfig } from '@tessera/gateway';
 import { createLogger } from '@tessera/logging';
@@ -42,6 +42,7 @@ export async function renderContractDocuments(): Promise<Record<string, string>>
 
   return {
     'contracts/generated/openapi.json': json(openapi),
+    'contracts/generated/asyncapi.json': json(identityEventsAsyncApi()),
     'contracts/generated/events.schema.json': json(events),
     'contracts/generated/commands.schema.json': json(IdentityCommand),
     'docs/errors.md': errors,

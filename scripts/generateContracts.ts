@@ -1,6 +1,6 @@
 /**
  * Writes the generated contract documents from the TypeScript schema source:
- * contracts/generated/{openapi,events.schema,commands.schema}.json and
+ * contracts/generated/{openapi,asyncapi,events.schema,commands.schema}.json and
  * docs/errors.md. `npm run contracts:generate`; a test fails when they drift.
  */
 import { writeFileSync } from 'node:fs';

@@ -5,3 +5,4 @@ export * from './api.ts';
 export * from './scopes.ts';
 export * from './masking.ts';
 export * from './eventMessage.ts';
+export * from './asyncApi.ts';

@@ -1,2 +1,3 @@
 export * from './application/otpNotifier.ts';
 export * from './application/messages.ts';
+export * from './application/dispatchLedger.ts';

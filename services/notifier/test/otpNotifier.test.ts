@@ -79,3 +79,22 @@ t.test('the log says what was sent without the code or the full phone number', a
   t.notOk(log.includes('4821'), 'no code');
   t.notOk(log.includes('+33612345678'), 'no full phone number');
 });
+
+t.test('after a restart, an event already sent is not sent again (dispatch ledger)', async (t) => {
+  const { createSqliteViewStore } = await import('@tessera/read-models');
+  const { createDispatchLedger } = await import('../src/index.ts');
+  const store = createSqliteViewStore({ path: ':memory:' });
+  t.teardown(() => store.close());
+  const first = setup();
+  const ledgerNotifier = (sent: SmsMessage[]) => createOtpNotifier({
+    sms: { async send(message) { sent.push(message); return { providerMessageId: 'p1' }; } },
+    keyPair: first.keyPair, logger: createLogger('notifier', { level: 'silent' }), clock: () => now, messages: { brand: 'Acme' }, ledger: createDispatchLedger(store),
+  });
+  const sentBefore: SmsMessage[] = [];
+  const sentAfter: SmsMessage[] = [];
+  const message = otpIssued(first.keyPair.publicKey);
+  await ledgerNotifier(sentBefore)(message);
+  await ledgerNotifier(sentAfter)(message);
+  t.equal(sentBefore.length, 1);
+  t.equal(sentAfter.length, 0, 'the new process sees the dispatch in the ledger');
+});

@@ -39,13 +39,41 @@ export function toEventMessage(event: RecordedEvent) {
   };
 }
 
-export async function startRelay(options: { eventStore: EventStore; bus: MessageBus; checkpoints: CheckpointStore; logger: Logger }): Promise<Relay> {
+export interface RelayOptions {
+  eventStore: EventStore;
+  bus: MessageBus;
+  checkpoints: CheckpointStore;
+  logger: Logger;
+  onPublished?: (position: number) => void;
+  /** Longest wait between two publishing attempts while the bus is down. */
+  maxRetryDelayMs?: number;
+}
+
+export async function startRelay(options: RelayOptions): Promise<Relay> {
   const { eventStore, bus, checkpoints, logger } = options;
+  const maxDelay = options.maxRetryDelayMs ?? 5000;
   const after = await checkpoints.load();
   let published = after;
+  let stopping = false;
+
+  // The bus being down must not lose or skip an event: keep this one until it is published.
+  async function publish(event: RecordedEvent) {
+    for (let delay = 100; ; delay = Math.min(maxDelay, delay * 2)) {
+      try {
+        await bus.publish(topics.identityEvents, [toEventMessage(event)]);
+        return;
+      } catch (error) {
+        if (stopping) throw error;
+        logger.warn({ position: event.position, retryInMs: delay, reason: error instanceof Error ? error.message : String(error) }, 'relay cannot publish, retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   const subscription: Subscription = eventStore.subscribeToAll(async (event) => {
-    await bus.publish(topics.identityEvents, [toEventMessage(event)]);
+    await publish(event);
     published = event.position;
+    options.onPublished?.(event.position);
     await checkpoints.save(event.position);
   }, {
     after,
@@ -55,6 +83,9 @@ export async function startRelay(options: { eventStore: EventStore; bus: Message
   return {
     caughtUp: subscription.caughtUp,
     position: () => published,
-    stop: () => subscription.stop(),
+    stop: () => {
+      stopping = true;
+      return subscription.stop();
+    },
   };
 }
