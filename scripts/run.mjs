@@ -51,6 +51,9 @@ const tsNode = (script, args = []) => run(process.execPath, ['--import', 'tsx', 
 const tasks = {
   start: () => tsNode('services/embedded/src/main.ts'),
   'client-register': (args) => tsNode('services/embedded/src/registerClientCli.ts', args),
+  'keys-generate': (args) => tsNode('scripts/generateKeys.ts', args),
+  replay: (args) => tsNode('services/projector/src/replayCli.ts', args),
+  service: ([name, ...args]) => tsNode(`services/${name}/src/main.ts`, args),
   async test(args) {
     for (const [label, command, commandArgs] of [
       ['Type-checking', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],

@@ -27,3 +27,22 @@ export function eventMessageKey(event: Pick<EventMessageValue, 'streamId' | 'dat
   const userId = event.data.userId;
   return typeof userId === 'string' ? userId : event.streamId;
 }
+
+/** Turns a stored event into the message the relay publishes (and a replay feeds to projections). */
+export function toEventMessage(event: EventMessageValue): { key: string; value: EventMessageValue; headers: Record<string, string> } {
+  const value: EventMessageValue = {
+    eventId: event.eventId, streamId: event.streamId, revision: event.revision, position: event.position, type: event.type,
+    schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata, recordedAt: event.recordedAt,
+  };
+  const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : '';
+  return {
+    key: eventMessageKey(value),
+    value,
+    headers: {
+      [eventHeaders.eventId]: event.eventId,
+      [eventHeaders.type]: event.type,
+      [eventHeaders.schemaVersion]: String(event.schemaVersion),
+      [eventHeaders.correlationId]: correlationId,
+    },
+  };
+}

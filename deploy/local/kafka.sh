@@ -8,9 +8,12 @@
 #                                   prints KAFKA_BROKERS=127.0.0.1:9092 on stdout
 #   deploy/local/kafka.sh stop      SIGTERM, then SIGKILL after a grace period
 #   deploy/local/kafka.sh status    exit 0 when running, 1 otherwise
+#   deploy/local/kafka.sh remove    stop, then delete the instance's data (not the jars)
 #
-# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_VERSION
-# (4.1.2), KAFKA_START_TIMEOUT seconds (90), KAFKA_HEAP (-Xms256m -Xmx512m).
+# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_INSTANCE
+# (a name: a second broker with its own data, pid and log under
+# .infra/kafka/instances/; set its ports too), KAFKA_VERSION (4.1.2),
+# KAFKA_START_TIMEOUT seconds (90), KAFKA_HEAP (-Xms256m -Xmx512m).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,9 +21,16 @@ root=$(cd "$here/../.." && pwd)
 templates="$here/kafka"
 home="$root/.infra/kafka"
 libs="$home/libs"
-data="$home/data"
-pid_file="$home/kafka.pid"
-log_file="$home/kafka.log"
+instance=${KAFKA_INSTANCE:-}
+if [ -n "$instance" ]; then
+  [[ "$instance" =~ ^[A-Za-z0-9._-]+$ ]] || { echo "kafka.sh: bad KAFKA_INSTANCE '$instance'" >&2; exit 2; }
+  state="$home/instances/$instance"
+else
+  state="$home"
+fi
+data="$state/data"
+pid_file="$state/kafka.pid"
+log_file="$state/kafka.log"
 
 version=${KAFKA_VERSION:-4.1.2}
 log4j_version=2.24.3
@@ -30,27 +40,37 @@ start_timeout=${KAFKA_START_TIMEOUT:-90}
 heap=${KAFKA_HEAP:--Xms256m -Xmx512m}
 brokers="127.0.0.1:$port"
 
-say() { echo "kafka.sh: $*" >&2; }
+say() { echo "kafka.sh${instance:+ [$instance]}: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-# Fills @NAME@ placeholders of a template; values are plain paths and numbers.
+# Fills the @NAME@ placeholders of a template from deploy/local/kafka into `$2`.
 render() {
   sed -e "s|@KAFKA_VERSION@|$version|g" -e "s|@LOG4J_VERSION@|$log4j_version|g" \
     -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$controller_port|g" -e "s|@LOG_DIRS@|$data|g" \
-    "$templates/$1" >"$home/$1"
+    "$templates/$1" >"$2/$1"
 }
 
 install() {
   # The marker names the version, so changing KAFKA_VERSION installs afresh.
   [ -f "$libs/.installed-$version" ] && return 0
+  # Instances share the jars: one download at a time.
+  exec 8>"$home/.install.lock"
+  flock 8
+  [ -f "$libs/.installed-$version" ] && return 0
   command -v java >/dev/null || die "java (17+) is required"
   command -v mvn >/dev/null || die "mvn is required to fetch Kafka from Maven Central"
   say "installing Kafka $version into $libs"
-  render pom.xml
-  rm -rf "$libs" "$libs.partial"
-  # Into a side folder first, so an interrupted download never looks installed.
-  (cd "$home" && mvn -B -q -f pom.xml dependency:copy-dependencies \
-    -Dstyle.color=never -DincludeScope=runtime -DoutputDirectory="$libs.partial" >&2) || die "mvn could not resolve Kafka $version"
+  render pom.xml "$home"
+  rm -rf "$libs.partial"
+  # Into a side folder first, so a failed or interrupted download neither looks
+  # installed nor breaks the version installed before.
+  # Maven's output goes to a log: stdout carries only the KAFKA_BROKERS line.
+  if ! (cd "$home" && mvn -B -q -f pom.xml dependency:copy-dependencies -Dstyle.color=never \
+    -DincludeScope=runtime -DoutputDirectory="$libs.partial" >"$home/install.log" 2>&1); then
+    cat "$home/install.log" >&2
+    die "mvn could not resolve Kafka $version"
+  fi
+  rm -rf "$libs"
   mv "$libs.partial" "$libs"
   touch "$libs/.installed-$version"
 }
@@ -68,8 +88,8 @@ java_command() {
   local -a flags
   read -r -a flags <<<"$heap"
   # zstd and snappy unpack native code into java.io.tmpdir, which must allow exec.
-  java_cmd=(java "${flags[@]}" -Djava.io.tmpdir="$home/tmp" -Djava.awt.headless=true
-    -Dlog4j2.configurationFile="$home/log4j2.properties" -cp "$libs/*" "$@")
+  java_cmd=(java "${flags[@]}" -Djava.io.tmpdir="$state/tmp" -Djava.awt.headless=true
+    -Dlog4j2.configurationFile="$state/log4j2.properties" -cp "$libs/*" "$@")
 }
 
 format_storage() {
@@ -77,9 +97,8 @@ format_storage() {
   local cluster_id
   # A cluster id is 16 random bytes in unpadded base64url (22 characters).
   cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-  java_command kafka.tools.StorageTool format -t "$cluster_id" -c "$home/server.properties" --ignore-formatted
-  "${java_cmd[@]}" >>"$log_file" 2>&1 ||
-    die "formatting $data failed; see $log_file"
+  java_command kafka.tools.StorageTool format -t "$cluster_id" -c "$state/server.properties" --ignore-formatted
+  "${java_cmd[@]}" >>"$log_file" 2>&1 || die "formatting $data failed; see $log_file"
 }
 
 # Answers once the broker serves a metadata request; without the workspace's
@@ -102,25 +121,33 @@ start() {
     return 0
   fi
   install
-  mkdir -p "$data" "$home/tmp"
-  render server.properties
-  render log4j2.properties
+  mkdir -p "$data" "$state/tmp"
+  render server.properties "$state"
+  render log4j2.properties "$state"
   # A fresh log per run, so the readiness check never reads an earlier run's lines.
   if [ -f "$log_file" ]; then mv "$log_file" "$log_file.1"; fi
   rm -f "$pid_file"
   format_storage
   say "starting Kafka $version on $brokers"
+  java_command kafka.Kafka "$state/server.properties"
   # setsid: the broker outlives this script and the terminal or CI step that ran it.
-  # 9>&- keeps the lock from being held by the broker for its whole life.
-  java_command kafka.Kafka "$home/server.properties"
-  (cd "$home" && setsid bash -c 'echo $$ >"$0" && exec "$@"' "$pid_file" "${java_cmd[@]}" </dev/null >>"$log_file" 2>&1 9>&- &)
-  local deadline=$((SECONDS + start_timeout))
+  # Closing fd 9 keeps the broker from holding this script's lock for its whole life.
+  (
+    exec 9>&- 8>&-
+    cd "$state"
+    setsid bash -c 'echo $$ >"$0" && exec "$@"' "$pid_file" "${java_cmd[@]}" </dev/null >>"$log_file" 2>&1 &
+  )
+  local pid="" deadline=$((SECONDS + start_timeout))
   until answers; do
-    if ! running_pid >/dev/null && [ -s "$pid_file" ]; then
+    [ -n "$pid" ] || pid=$(cat "$pid_file" 2>/dev/null) || true
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
       tail -n 20 "$log_file" >&2
       die "Kafka exited during start-up; see $log_file"
     fi
-    [ "$SECONDS" -ge "$deadline" ] && { stop; die "Kafka did not answer within ${start_timeout}s; see $log_file"; }
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      stop
+      die "Kafka did not answer within ${start_timeout}s; see $log_file"
+    fi
     sleep 0.5
   done
   say "Kafka is up (pid $(running_pid))"
@@ -131,7 +158,7 @@ stop() {
   local pid
   if pid=$(running_pid); then
     kill -TERM "$pid"
-    # A controlled shutdown of the single node takes a few seconds.
+    # A controlled shutdown of the single node takes a second or two.
     for _ in $(seq 1 60); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.5
@@ -157,14 +184,22 @@ status() {
   fi
 }
 
-mkdir -p "$home"
-# One command at a time per clone: two concurrent starts would race for the pid file.
-exec 9>"$home/.lock"
+remove() {
+  stop
+  rm -rf "$data" "$state/tmp"
+  if [ -n "$instance" ]; then rm -rf "$state"; fi
+  say "removed the data in $state"
+}
+
+mkdir -p "$state"
+# One command at a time per instance: two concurrent starts would race for the pid file.
+exec 9>"$state/.lock"
 flock 9
 case "${1:-}" in
   install) install ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 {install|start|stop|status}" >&2; exit 2 ;;
+  remove) remove ;;
+  *) echo "usage: $0 {install|start|stop|status|remove}" >&2; exit 2 ;;
 esac

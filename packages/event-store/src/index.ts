@@ -12,3 +12,5 @@ export type {
 export { WrongExpectedRevisionError } from './eventStore.ts';
 export { createSqliteEventStore } from './sqliteEventStore.ts';
 export type { SqliteEventStoreOptions } from './sqliteEventStore.ts';
+export { createEventStoreDbEventStore } from './eventStoreDbEventStore.ts';
+export type { EventStoreDbEventStoreOptions } from './eventStoreDbEventStore.ts';

@@ -158,7 +158,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
     await Promise.all(stops);
   };
 
-  return { publish, subscribe, serve, request, close };
+  const ping = async (): Promise<void> => {
+    if (closed) throw new Error('message bus is closed');
+  };
+
+  return { publish, subscribe, serve, request, ping, close };
 }
 
 function defaultReport(error: unknown, topic: string, group: string): void {

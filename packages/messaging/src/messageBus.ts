@@ -14,6 +14,16 @@ export interface Message {
 export type MessageHandler = (message: Message) => Promise<void>;
 export type RequestHandler = (request: Message) => Promise<unknown>;
 
+export interface SubscribeOptions {
+  /**
+   * Where a group with no committed position starts: at the end (default:
+   * only what is published from now on) or at the oldest retained message (a
+   * new projector reading the topic's history). A bus without retention
+   * (in-process) has only the end.
+   */
+  from?: 'end' | 'beginning';
+}
+
 export interface Consumer {
   /** Stops consuming; resolves after in-flight messages are handled. */
   stop(): Promise<void>;
@@ -30,7 +40,7 @@ export interface MessageBus {
    * group each message is handled by one consumer. A handler that throws gets
    * the message again (at-least-once), so handlers must be idempotent.
    */
-  subscribe(topic: string, group: string, handler: MessageHandler): Promise<Consumer>;
+  subscribe(topic: string, group: string, handler: MessageHandler, options?: SubscribeOptions): Promise<Consumer>;
   /** Answers requests sent to `topic`; the handler's result is the reply. */
   serve(topic: string, group: string, handler: RequestHandler): Promise<Consumer>;
   /**
@@ -38,6 +48,8 @@ export interface MessageBus {
    * @throws RequestTimeoutError when no reply arrives in time.
    */
   request(topic: string, message: Message, options: { timeoutMs: number }): Promise<unknown>;
+  /** Resolves when the broker answers; rejects otherwise (readiness checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

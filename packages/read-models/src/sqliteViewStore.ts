@@ -28,16 +28,24 @@ export function createSqliteViewStore(options: SqliteViewStoreOptions): ViewStor
   // Safe under WAL: a crash can only drop the latest commits, and checkpoints are written after the views they cover.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
-  const readCheckpoint = db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?');
+  return storeOver(db, '');
+}
+
+/** Prefixes of the namespaces each store handed out, so promote() accepts only its own. */
+const namespacePrefixes = new WeakMap<ViewStore, string>();
+
+function storeOver(db: Database.Database, prefix: string): ViewStore {
+  const checkpointTable = `${prefix}checkpoints`;
+  db.exec(`CREATE TABLE IF NOT EXISTS "${checkpointTable}" (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`);
+  const readCheckpoint = db.prepare<[string], { position: number }>(`SELECT position FROM "${checkpointTable}" WHERE name = ?`);
   const writeCheckpoint = db.prepare<[string, number]>(
-    'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position',
+    `INSERT INTO "${checkpointTable}" (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position`,
   );
   const probe = db.prepare('SELECT 1');
   const collections = new Map<string, ViewCollection<object>>();
 
   const collection = <T extends object>(name: string, collectionOptions: { indexes?: string[] } = {}): ViewCollection<T> => {
-    const table = `view_${identifier(name, 'collection')}`;
+    const table = `view_${prefix}${identifier(name, 'collection')}`;
     const known = collections.get(table.toLowerCase());
     if (known === undefined) {
       db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL)`);
@@ -50,15 +58,47 @@ export function createSqliteViewStore(options: SqliteViewStoreOptions): ViewStor
     return opened as ViewCollection<T>;
   };
 
-  return {
+  const store: ViewStore = {
     collection,
     getCheckpoint: async (name) => readCheckpoint.get(name)?.position ?? 0,
     setCheckpoint: async (name, position) => void writeCheckpoint.run(name, position),
+    namespace(name) {
+      const staging = storeOver(db, `${prefix}${identifier(name, 'collection')}__`);
+      namespacePrefixes.set(staging, `${prefix}${name}__`);
+      return staging;
+    },
+    async promote(staging) {
+      const stagingPrefix = namespacePrefixes.get(staging);
+      if (stagingPrefix === undefined) throw new Error('promote() takes a store made by namespace() on this store');
+      promoteTables(db, stagingPrefix, prefix);
+    },
     ping: async () => void probe.get(),
     close: async () => {
       if (db.open) db.close();
     },
   };
+  return store;
+}
+
+/** Swaps a namespace's tables and checkpoints in, in one transaction: readers see the old views or the new, never a mix. */
+function promoteTables(db: Database.Database, stagingPrefix: string, livePrefix: string): void {
+  db.transaction(() => {
+    const tables = db.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'")
+      .all(`view\\_${stagingPrefix.replaceAll('_', '\\_')}%`);
+    for (const { name: stagingTable } of tables) {
+      const liveTable = `view_${livePrefix}${stagingTable.slice(`view_${stagingPrefix}`.length)}`;
+      const indexes = db.prepare<[string], { name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").all(stagingTable);
+      db.exec(`DROP TABLE IF EXISTS "${liveTable}"`);
+      db.exec(`ALTER TABLE "${stagingTable}" RENAME TO "${liveTable}"`);
+      for (const index of indexes) {
+        if (!index.sql) continue;
+        db.exec(`DROP INDEX "${index.name}"`);
+        db.exec(index.sql.replaceAll(stagingTable, liveTable));
+      }
+    }
+    db.exec(`INSERT OR REPLACE INTO "${livePrefix}checkpoints" SELECT name, position FROM "${stagingPrefix}checkpoints"`);
+    db.exec(`DROP TABLE "${stagingPrefix}checkpoints"`);
+  })();
 }
 
 function openCollection(db: Database.Database, table: string): ViewCollection<object> {

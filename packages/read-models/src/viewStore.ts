@@ -24,6 +24,16 @@ export interface ViewStore {
   /** Last position a named projection has fully applied (0 when none). */
   getCheckpoint(name: string): Promise<number>;
   setCheckpoint(name: string, position: number): Promise<void>;
+  /**
+   * A store in the same database whose collections and checkpoints live
+   * apart under `name`: where a rebuild writes before it is promoted.
+   */
+  namespace(name: string): ViewStore;
+  /**
+   * Makes the collections and checkpoints of `staging` (made by `namespace()`
+   * on this store) the live ones, dropping the live collections they replace.
+   */
+  promote(staging: ViewStore): Promise<void>;
   /** Answers when the store is reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,3 +3,5 @@ export * from './env.ts';
 export * from './metrics.ts';
 export * from './opsServer.ts';
 export * from './lifecycle.ts';
+export * from './commonSettings.ts';
+export * from './adapters.ts';

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { knownScopes, scopes as scopeNames } from '@tessera/contracts';
 import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tessera/crypto';
-import { createSqliteEventStore } from '@tessera/event-store';
 import { createIdentityService } from '@tessera/identity';
+import { createLogger } from '@tessera/logging';
+import { connectEventStore, loadKeyring, loadOrCreateKeyring } from '@tessera/runtime';
 import { ConfigError, loadConfig } from './config.ts';
-import { loadOrCreateKeyring } from '@tessera/runtime';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -43,8 +43,11 @@ async function main() {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  const { keyring } = loadOrCreateKeyring(config.dataDir);
-  const eventStore = createSqliteEventStore({ path: path.join(config.dataDir, 'events.sqlite') });
+  // Distributed deployments name their keyring and event store; the embedded default keeps both in DATA_DIR.
+  const keysFile = process.env.KEYS_FILE?.trim();
+  const keyring = keysFile ? loadKeyring(path.resolve(keysFile)) : loadOrCreateKeyring(config.dataDir).keyring;
+  const eventStoreUrl = process.env.EVENTSTORE_URL?.trim() || undefined;
+  const eventStore = await connectEventStore({ eventStoreUrl, dataDir: config.dataDir }, createLogger('client-register', { level: 'warn', destination: process.stderr as never }));
   const identity = createIdentityService({
     eventStore,
     passwordHasher: await createPasswordHasher(config.passwordHashing),

@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorEnvelope } from '@tessera/contracts';
 import type { Logger } from '@tessera/logging';
+import type { Metrics } from '@tessera/runtime';
 import { openViews } from '@tessera/projector';
 import type { ViewStore } from '@tessera/read-models';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   config: GatewayConfig;
   logger: Logger;
   readiness?: ReadinessCheck[];
+  /** When given, request rate and latency are recorded and served at /metrics. */
+  metrics?: Metrics;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -60,6 +63,17 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     void reply.header('x-correlation-id', request.id);
     return payload;
   });
+  const { metrics } = options;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.httpRequestDuration.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+  }
   installErrorHandling(app);
   // JSON and (for /oauth/token) forms only: anything else is a clear 415.
   app.removeContentTypeParser('text/plain');

@@ -117,5 +117,36 @@ export async function viewStoreContract(t: Test, options: ViewStoreContractOptio
     t.test('ping answers', async (t) => {
       await t.resolves((await open(t)).ping());
     });
+
+    t.test('a namespace is separate until promoted, then replaces the live collections and checkpoints', async (t) => {
+      const store = await open(t);
+      const name = unique('rebuilt');
+      const checkpoint = unique('projection');
+      const live = store.collection<Person>(name, { indexes: ['email'] });
+      await live.upsert('stale', { name: 'Stale', email: 'stale@example.com' }, 9);
+      await live.upsert('kept', { name: 'Old Ada', email: 'ada@example.com' }, 9);
+      await store.setCheckpoint(checkpoint, 9);
+
+      const staging = store.namespace(unique('staging'));
+      const rebuilt = staging.collection<Person>(name, { indexes: ['email'] });
+      await rebuilt.upsert('kept', { name: 'Ada', email: 'ada@example.com' }, 3);
+      await staging.setCheckpoint(checkpoint, 3);
+      t.same(await live.get('kept'), { name: 'Old Ada', email: 'ada@example.com' }, 'the live view is untouched while rebuilding');
+      t.equal(await live.get('nothing'), undefined);
+
+      await store.promote(staging);
+      t.same(await live.get('kept'), { name: 'Ada', email: 'ada@example.com' }, 'the rebuilt document is live');
+      t.equal(await live.get('stale'), undefined, 'documents the rebuild did not produce are gone');
+      t.same(await live.findBy('email', 'ada@example.com'), [{ name: 'Ada', email: 'ada@example.com' }], 'queries use the rebuilt data');
+      t.equal(await store.getCheckpoint(checkpoint), 3, 'the checkpoint is the rebuild\'s');
+      t.ok(await live.upsert('kept', { name: 'Ada Lovelace', email: 'ada@example.com' }, 4), 'writes continue on the promoted collection');
+      t.same(await store.collection<Person>(name).get('kept'), { name: 'Ada Lovelace', email: 'ada@example.com' });
+    });
+
+    t.test('promote refuses a store that is not one of its namespaces', async (t) => {
+      const store = await open(t);
+      const other = await open(t);
+      await t.rejects(store.promote(other));
+    });
   });
 }

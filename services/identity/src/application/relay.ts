@@ -3,7 +3,7 @@
  * every stored event to `identity.events.v1`, at least once. Consumers dedupe
  * by event id, so re-publishing after a crash is harmless.
  */
-import { eventHeaders, eventMessageKey, topics, type EventMessageValue } from '@tessera/contracts';
+import { toEventMessage, topics } from '@tessera/contracts';
 import type { EventStore, RecordedEvent, Subscription } from '@tessera/event-store';
 import type { Logger } from '@tessera/logging';
 import type { MessageBus } from '@tessera/messaging';
@@ -19,24 +19,6 @@ export interface Relay {
   /** Position of the last published event. */
   position(): number;
   stop(): Promise<void>;
-}
-
-export function toEventMessage(event: RecordedEvent) {
-  const value: EventMessageValue = {
-    eventId: event.eventId, streamId: event.streamId, revision: event.revision, position: event.position, type: event.type,
-    schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata, recordedAt: event.recordedAt,
-  };
-  const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : '';
-  return {
-    key: eventMessageKey(value),
-    value,
-    headers: {
-      [eventHeaders.eventId]: event.eventId,
-      [eventHeaders.type]: event.type,
-      [eventHeaders.schemaVersion]: String(event.schemaVersion),
-      [eventHeaders.correlationId]: correlationId,
-    },
-  };
 }
 
 export interface RelayOptions {

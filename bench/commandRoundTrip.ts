@@ -1,0 +1,76 @@
+/**
+ * The gateway → Kafka → identity → Kafka → gateway round trip, at a steady
+ * request rate: identity (real service, SQLite event store) serves
+ * `identity.commands.v1` on a fresh topic namespace; requests are sent on a
+ * fixed schedule, not as fast as possible, so latency is not queueing on the
+ * generator. Usage: KAFKA_BROKERS=127.0.0.1:9092 node --import tsx bench/commandRoundTrip.ts [rate] [seconds]
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { topics, type IdentityCommand } from '@tessera/contracts';
+import { createPasswordHasher, generateBoxKeyPair, generateSecretKey } from '@tessera/crypto';
+import { createSqliteEventStore } from '@tessera/event-store';
+import { createIdentityService, defaultIdentityConfig, serveIdentityCommands } from '@tessera/identity';
+import { createLogger } from '@tessera/logging';
+import { createKafkaBus } from '@tessera/messaging';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+if (brokers.length === 0) throw new Error('set KAFKA_BROKERS');
+const rate = Number(process.argv[2] ?? 200);
+const seconds = Number(process.argv[3] ?? 20);
+const warmupSeconds = 3;
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-rtt-'));
+const eventStore = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
+const logger = createLogger('bench', { level: 'silent' });
+const service = createIdentityService({
+  eventStore, passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
+  keys: { hashingKey: generateSecretKey(), commandKeyPair: generateBoxKeyPair(), notifierPublicKey: generateBoxKeyPair().publicKey },
+  config: defaultIdentityConfig, clock: () => new Date(),
+});
+const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}` });
+const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}` });
+const server = await serveIdentityCommands(serverBus, service, logger);
+
+// A cheap, realistic command: a password reset for an email with no user (one stream read, no hashing).
+const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
+  type: 'StartPasswordReset', metadata: { correlationId: randomUUID(), clientId: 'bench' },
+  payload: { email: `nobody-${randomUUID()}@example.com` },
+});
+const send = async () => {
+  const started = process.hrtime.bigint();
+  const message = command();
+  await clientBus.request(topics.identityCommands, { key: message.payload.email, value: message, headers: {} }, { timeoutMs: 5000 });
+  return Number(process.hrtime.bigint() - started) / 1e6;
+};
+
+async function run(durationSeconds: number): Promise<{ latencies: number[]; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  const total = Math.round(rate * durationSeconds);
+  const start = performance.now();
+  for (let index = 0; index < total; index += 1) {
+    const due = start + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(send().then((ms) => void latencies.push(ms), () => void (errors += 1)));
+  }
+  await Promise.all(pending);
+  return { latencies, errors };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+await run(warmupSeconds);
+const { latencies, errors } = await run(seconds);
+latencies.sort((a, b) => a - b);
+const result = { rate, seconds, requests: latencies.length, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
+process.stdout.write(`${JSON.stringify(result)}\n`);
+await server.stop();
+await serverBus.close();
+await clientBus.close();
+await eventStore.close();
+rmSync(dir, { recursive: true, force: true });

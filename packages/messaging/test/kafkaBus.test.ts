@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import t from 'tap';
+import type { Test } from 'tap';
+import { requireServer } from '@tessera/testing';
+import { createKafkaBus } from '../src/index.ts';
+import type { KafkaBusOptions, Message, MessageBus } from '../src/index.ts';
+import { eventually, messageBusContract, settle } from '../src/contract/index.ts';
+
+// Started by deploy/local/kafka.sh, which prints this variable.
+const brokers = requireServer(t, 'KAFKA_BROKERS', 'the message bus contract against Kafka');
+
+const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({ key, value, headers });
+const unique = (label: string): string => `${label}-${randomUUID()}`;
+
+if (brokers !== undefined) {
+  const create = (overrides: Partial<KafkaBusOptions> = {}): MessageBus =>
+    createKafkaBus({
+      brokers: brokers.split(',').map((broker) => broker.trim()),
+      clientId: 'tessera-test',
+      retry: { attempts: 3, delayMs: 5 },
+      onHandlerError: () => undefined,
+      // Rebalances log warnings by design; errors still show.
+      logLevel: 'error',
+      ...overrides,
+    });
+
+  const open = (t: Test, overrides: Partial<KafkaBusOptions> = {}): { bus: MessageBus; errors: unknown[][] } => {
+    const errors: unknown[][] = [];
+    const bus = create({ onHandlerError: (...args) => void errors.push(args), ...overrides });
+    t.teardown(() => bus.close());
+    return { bus, errors };
+  };
+
+  void t.test('Kafka message bus', async (t) => {
+    await messageBusContract(t, { name: 'kafka', create: async () => create() });
+
+    t.test('a group that was down gets what was published meanwhile, from its committed offsets', async (t) => {
+      const { bus } = open(t);
+      const topic = unique('offsets');
+      const group = unique('resuming');
+      const seen: unknown[] = [];
+      const first = await bus.subscribe(topic, group, async (m) => void seen.push(m.value));
+      await bus.publish(topic, [message('k', 'before')]);
+      t.ok(await eventually(() => seen.length >= 1), 'handled while up');
+      await first.stop();
+      await bus.publish(topic, [message('k', 'while-down-1'), message('other', 'while-down-2')]);
+      await bus.subscribe(topic, group, async (m) => void seen.push(m.value));
+      t.ok(await eventually(() => seen.length >= 3), 'caught up after coming back');
+      await settle();
+      t.strictSame([...seen].sort(), ['before', 'while-down-1', 'while-down-2'], 'each message once, nothing replayed');
+    });
+
+    t.test('a handler that keeps failing is retried, reported, then skipped', async (t) => {
+      const { bus, errors } = open(t, { retry: { attempts: 4, delayMs: 1 } });
+      const topic = unique('poison');
+      const boom = new Error('boom');
+      let tries = 0;
+      const handled: unknown[] = [];
+      await bus.subscribe(topic, 'ledger', async (m) => {
+        if (m.value !== 'poison') return void handled.push(m.value);
+        tries++;
+        throw boom;
+      });
+      await bus.publish(topic, [message('k', 'poison'), message('k', 'next')]);
+      t.ok(await eventually(() => handled.length >= 1), 'later messages still flow');
+      t.equal(tries, 4, 'tried as often as configured');
+      t.strictSame(errors, [[boom, topic, 'ledger']], 'reported once with topic and group');
+      t.strictSame(handled, ['next']);
+    });
+
+    t.test('a new group starts at the log end, not at the topic start', async (t) => {
+      const { bus } = open(t);
+      const topic = unique('late');
+      await bus.publish(topic, [message('k', 'old')]);
+      const seen: unknown[] = [];
+      await bus.subscribe(topic, unique('late-group'), async (m) => void seen.push(m.value));
+      await bus.publish(topic, [message('k', 'new')]);
+      t.ok(await eventually(() => seen.length >= 1), 'new message handled');
+      await settle();
+      t.strictSame(seen, ['new']);
+    });
+
+    t.test('a new group asking for the beginning reads the topic from its oldest message', async (t) => {
+      const { bus } = open(t);
+      const topic = unique('history');
+      await bus.publish(topic, [message('k', 'first'), message('k', 'second')]);
+      const seen: unknown[] = [];
+      await bus.subscribe(topic, unique('history-group'), async (m) => void seen.push(m.value), { from: 'beginning' });
+      await bus.publish(topic, [message('k', 'third')]);
+      t.ok(await eventually(() => seen.length >= 3), 'history and new messages handled');
+      await settle();
+      t.strictSame(seen, ['first', 'second', 'third'], 'in order, each once');
+    });
+
+    t.test('a handler can stop its own consumer', async (t) => {
+      const { bus } = open(t);
+      const topic = unique('self-stop');
+      const seen: unknown[] = [];
+      let stopped: Promise<void> | undefined;
+      const consumer = await bus.subscribe(topic, unique('quitter'), async (m) => {
+        seen.push(m.value);
+        stopped = consumer.stop();
+        await stopped;
+      });
+      await bus.publish(topic, [message('k', 'only')]);
+      t.ok(await eventually(() => stopped !== undefined), 'handler ran');
+      t.strictSame(seen, ['only']);
+    });
+
+    t.test('ping answers while the broker is up, and a closed bus refuses', async (t) => {
+      const bus = create();
+      await bus.ping();
+      t.pass('broker answered');
+      await bus.close();
+      await t.rejects(bus.ping(), /closed/);
+      await t.rejects(bus.publish(unique('closed'), [message('k', 1)]), /closed/);
+    });
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Picks and connects the adapters a distributed service asks for: Kafka for
+ * the bus, MongoDB (or SQLite) for read models, EventStoreDB (or SQLite) for
+ * events. Connection attempts repeat until the dependency answers, logging
+ * each failure, so a service started before its dependencies waits for them.
+ */
+import path from 'node:path';
+import { createEventStoreDbEventStore, createSqliteEventStore, type EventStore } from '@tessera/event-store';
+import type { Logger } from '@tessera/logging';
+import { createKafkaBus, type MessageBus } from '@tessera/messaging';
+import { createMongoViewStore, createSqliteViewStore, type ViewStore } from '@tessera/read-models';
+import type { CommonSettings } from './commonSettings.ts';
+import { retryUntilReady } from './lifecycle.ts';
+
+export async function connectKafkaBus(settings: CommonSettings, logger: Logger): Promise<MessageBus> {
+  return retryUntilReady('kafka', async () => {
+    const bus = createKafkaBus({ brokers: settings.kafkaBrokers, clientId: settings.instanceId });
+    await bus.ping();
+    return bus;
+  }, logger);
+}
+
+export async function connectViewStore(options: { mongoUrl?: string; database: string; sqliteFile: string }, logger: Logger): Promise<ViewStore> {
+  const { mongoUrl } = options;
+  if (!mongoUrl) return createSqliteViewStore({ path: options.sqliteFile });
+  return retryUntilReady('mongodb', async () => {
+    const store = await createMongoViewStore({ url: mongoUrl, database: options.database });
+    await store.ping();
+    return store;
+  }, logger);
+}
+
+export async function connectEventStore(options: { eventStoreUrl?: string; dataDir: string }, logger: Logger): Promise<EventStore> {
+  const { eventStoreUrl } = options;
+  if (!eventStoreUrl) return createSqliteEventStore({ path: path.join(options.dataDir, 'events.sqlite') });
+  return retryUntilReady('eventstoredb', async () => {
+    const store = createEventStoreDbEventStore({ connectionString: eventStoreUrl });
+    await store.headPosition();
+    return store;
+  }, logger);
+}

@@ -1,0 +1,43 @@
+/**
+ * The gateway as its own process: HTTP in front, identity over Kafka
+ * request/reply, queries from MongoDB (or SQLite) read models.
+ */
+import path from 'node:path';
+import { createLogger } from '@tessera/logging';
+import { closeOnSignals, connectKafkaBus, connectViewStore, createMetrics, loadKeyring, readCommonSettings, readEnv } from '@tessera/runtime';
+import { buildGateway } from './app.ts';
+import { readGatewaySettings } from './gatewayEnv.ts';
+import { createBusIdentityClient } from './identityClient.ts';
+
+const read = readEnv(process.env);
+const common = readCommonSettings(read, 'gateway', 0);
+const port = read.integer('PORT', 3000, 0, 65535);
+const host = read.text('HOST', '0.0.0.0');
+const mongoUrl = read.optional('MONGO_URL');
+const database = read.text('MONGO_DATABASE', 'tessera');
+const commandTimeoutMs = read.integer('COMMAND_TIMEOUT_MS', 5000, 100, 60_000);
+const config = readGatewaySettings(read);
+read.done();
+
+const logger = createLogger('gateway', { level: common.logLevel }).child({ service: 'gateway', instance: common.instanceId });
+const keyring = loadKeyring(common.keysFile);
+const metrics = createMetrics('gateway');
+const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') }, logger);
+const bus = await connectKafkaBus(common, logger);
+const app = await buildGateway({
+  identity: createBusIdentityClient(bus, { timeoutMs: commandTimeoutMs, onError: (error) => logger.error({ err: error }, 'identity request failed') }),
+  views,
+  signingKeys: keyring.signingKeys,
+  commandPublicKey: keyring.commandKeyPair.publicKey,
+  config,
+  logger,
+  metrics,
+  readiness: [{ name: 'kafka', check: () => bus.ping() }],
+});
+await app.listen({ port, host });
+
+closeOnSignals(logger, async () => {
+  await app.close();
+  await bus.close();
+  await views.close();
+});

@@ -1,0 +1,68 @@
+/**
+ * Identity as its own process: commands from `identity.commands.v1`, events
+ * into EventStoreDB (or SQLite when EVENTSTORE_URL is unset), and the relay
+ * that publishes them to `identity.events.v1`.
+ */
+import path from 'node:path';
+import { createPasswordHasher } from '@tessera/crypto';
+import { createLogger } from '@tessera/logging';
+import {
+  closeOnSignals, connectEventStore, connectKafkaBus, createMetrics, loadKeyring, readCommonSettings, readEnv, startOpsServer,
+} from '@tessera/runtime';
+import { createFileCheckpointStore } from './adapters/fileCheckpointStore.ts';
+import { serveIdentityCommands } from './application/commandServer.ts';
+import { createIdentityService } from './application/identityService.ts';
+import { startRelay } from './application/relay.ts';
+import { readIdentitySettings } from './identityEnv.ts';
+
+const read = readEnv(process.env);
+const common = readCommonSettings(read, 'identity', 9465);
+const eventStoreUrl = read.optional('EVENTSTORE_URL');
+const relayEnabled = read.oneOf('RELAY_ENABLED', 'true', ['true', 'false'] as const) === 'true';
+const { identity: config, passwordHashing } = readIdentitySettings(read);
+read.done();
+
+const logger = createLogger('identity', { level: common.logLevel }).child({ service: 'identity', instance: common.instanceId });
+const keyring = loadKeyring(common.keysFile);
+const metrics = createMetrics('identity');
+const eventStore = await connectEventStore({ eventStoreUrl, dataDir: common.dataDir }, logger);
+const bus = await connectKafkaBus(common, logger);
+const service = createIdentityService({
+  eventStore,
+  passwordHasher: await createPasswordHasher(passwordHashing),
+  keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
+  config,
+  clock: () => new Date(),
+});
+const instrumented = {
+  async handle(command: Parameters<typeof service.handle>[0]) {
+    const stop = metrics.commandDuration.startTimer({ command: command.type });
+    const result = await service.handle(command);
+    stop({ outcome: result.ok ? 'ok' : result.error });
+    return result;
+  },
+};
+const commands = await serveIdentityCommands(bus, instrumented, logger);
+const checkpoints = createFileCheckpointStore(path.join(common.dataDir, 'relay-checkpoint.json'));
+// One relay per event store is enough; extra identity instances set RELAY_ENABLED=false.
+const relay = relayEnabled
+  ? await startRelay({ eventStore, bus, checkpoints, logger: logger.child({ component: 'relay' }), onPublished: (position) => metrics.relayPosition.set(position) })
+  : undefined;
+const ops = await startOpsServer({
+  port: common.opsPort,
+  registry: metrics.registry,
+  readiness: [
+    { name: 'eventStore', check: async () => { await eventStore.headPosition(); } },
+    { name: 'kafka', check: () => bus.ping() },
+  ],
+});
+logger.info({ opsPort: common.opsPort, relay: relayEnabled, eventStore: eventStoreUrl ? 'eventstoredb' : 'sqlite' }, 'identity started');
+
+closeOnSignals(logger, async () => {
+  await commands.stop();
+  await relay?.stop();
+  checkpoints.flush();
+  await bus.close();
+  await eventStore.close();
+  ops.close();
+});

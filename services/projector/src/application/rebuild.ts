@@ -1,0 +1,58 @@
+/**
+ * Rebuilds every read model from position zero into a fresh namespace, swaps
+ * it in, then re-applies what arrived meanwhile: the live views are complete
+ * and consistent at every moment, before and after the swap.
+ */
+import { toEventMessage } from '@tessera/contracts';
+import type { EventStore } from '@tessera/event-store';
+import type { Logger } from '@tessera/logging';
+import type { ViewStore } from '@tessera/read-models';
+import { createProjector } from './projector.ts';
+
+export interface RebuildProgress {
+  phase: 'rebuilding' | 'catching-up';
+  events: number;
+  position: number;
+  head: number;
+  eventsPerSecond: number;
+}
+
+const PAGE = 2000;
+
+async function applyAll(eventStore: EventStore, project: (message: ReturnType<typeof toEventMessage>) => Promise<void>, after: number, until: number,
+  onPage: (events: number, position: number) => void): Promise<{ events: number; position: number }> {
+  let position = after;
+  let events = 0;
+  while (position < until) {
+    const page = await eventStore.readAll({ after: position, maxCount: PAGE });
+    if (page.length === 0) break;
+    for (const event of page) {
+      if (event.position > until) break;
+      await project(toEventMessage(event));
+      position = event.position;
+      events += 1;
+    }
+    onPage(events, position);
+  }
+  return { events, position };
+}
+
+export async function rebuildReadModels(options: {
+  eventStore: EventStore; views: ViewStore; logger: Logger; onProgress?: (progress: RebuildProgress) => void;
+}): Promise<{ events: number; position: number; seconds: number }> {
+  const { eventStore, views, logger } = options;
+  const started = Date.now();
+  const head = await eventStore.headPosition();
+  const staging = views.namespace(`rebuild_${started}`);
+  const stagingProjector = createProjector({ store: staging, logger });
+  const report = (phase: RebuildProgress['phase'], target: number) => (events: number, position: number) => options.onProgress?.({
+    phase, events, position, head: target, eventsPerSecond: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)),
+  });
+  const rebuilt = await applyAll(eventStore, stagingProjector.handle, 0, head, report('rebuilding', head));
+  await views.promote(staging);
+  // Events appended during the rebuild: apply them to the promoted views (position guards make repeats harmless).
+  const liveProjector = createProjector({ store: views, logger });
+  const latest = await eventStore.headPosition();
+  const caughtUp = await applyAll(eventStore, liveProjector.handle, rebuilt.position, latest, report('catching-up', latest));
+  return { events: rebuilt.events + caughtUp.events, position: Math.max(rebuilt.position, caughtUp.position), seconds: (Date.now() - started) / 1000 };
+}

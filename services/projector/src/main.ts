@@ -1,0 +1,37 @@
+/** The projector as its own process: identity events from Kafka into MongoDB (or SQLite) read models. */
+import path from 'node:path';
+import { topics, type EventMessageValue } from '@tessera/contracts';
+import { createLogger } from '@tessera/logging';
+import { closeOnSignals, connectKafkaBus, connectViewStore, createMetrics, readCommonSettings, readEnv, startOpsServer } from '@tessera/runtime';
+import { createProjector } from './application/projector.ts';
+
+const read = readEnv(process.env);
+const common = readCommonSettings(read, 'projector', 9466);
+const mongoUrl = read.optional('MONGO_URL');
+const database = read.text('MONGO_DATABASE', 'tessera');
+read.done();
+
+const logger = createLogger('projector', { level: common.logLevel }).child({ service: 'projector', instance: common.instanceId });
+const metrics = createMetrics('projector');
+const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') }, logger);
+const bus = await connectKafkaBus(common, logger);
+const projector = createProjector({ store: views, logger });
+const consumer = await bus.subscribe(topics.identityEvents, 'projector', async (message) => {
+  await projector.handle(message);
+  const event = message.value as EventMessageValue;
+  metrics.consumedPosition.set({ group: 'projector' }, event.position);
+  metrics.consumerLag.set({ group: 'projector' }, Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000));
+}, { from: 'beginning' });
+const ops = await startOpsServer({
+  port: common.opsPort,
+  registry: metrics.registry,
+  readiness: [{ name: 'readModels', check: () => views.ping() }, { name: 'kafka', check: () => bus.ping() }],
+});
+logger.info({ opsPort: common.opsPort, readModels: mongoUrl ? 'mongodb' : 'sqlite' }, 'projector started');
+
+closeOnSignals(logger, async () => {
+  await consumer.stop();
+  await bus.close();
+  await views.close();
+  ops.close();
+});

@@ -1,0 +1,77 @@
+/**
+ * Replay for auditors and rebuilds:
+ *   npm run replay -- rebuild                   rebuild every read model from position 0 and swap it in
+ *   npm run replay -- export [--user <userId>]  the event log (or one user's stream) as JSON lines on stdout
+ * Reads EVENTSTORE_URL (else DATA_DIR/events.sqlite) and MONGO_URL (else DATA_DIR/views.sqlite).
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { streams } from '@tessera/contracts';
+import type { EventStore, RecordedEvent } from '@tessera/event-store';
+import { createLogger } from '@tessera/logging';
+import { ConfigError, connectEventStore, connectViewStore, readEnv } from '@tessera/runtime';
+import { rebuildReadModels } from './application/rebuild.ts';
+
+const usage = 'usage: npm run replay -- rebuild | export [--user <userId>]';
+
+function line(event: RecordedEvent): string {
+  const { position, streamId, revision, eventId, type, schemaVersion, data, metadata, recordedAt } = event;
+  return `${JSON.stringify({ position, streamId, revision, eventId, type, schemaVersion, recordedAt, data, metadata })}\n`;
+}
+
+async function exportLog(eventStore: EventStore, userId: string | undefined) {
+  const write = (text: string) => new Promise<void>((resolve) => (process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve)));
+  if (userId) {
+    for (const event of await eventStore.readStream(streams.user(userId))) await write(line(event));
+    return;
+  }
+  for (let after = 0; ;) {
+    const page = await eventStore.readAll({ after, maxCount: 5000 });
+    if (page.length === 0) return;
+    await write(page.map(line).join(''));
+    after = page[page.length - 1]!.position;
+  }
+}
+
+async function main() {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { user: { type: 'string' } } });
+  const [command] = positionals;
+  if (command !== 'rebuild' && command !== 'export') {
+    process.stderr.write(`${usage}\n`);
+    process.exit(2);
+  }
+  const read = readEnv(process.env);
+  const dataDir = path.resolve(read.text('DATA_DIR', './data'));
+  const eventStoreUrl = read.optional('EVENTSTORE_URL');
+  const mongoUrl = read.optional('MONGO_URL');
+  const database = read.text('MONGO_DATABASE', 'tessera');
+  read.done();
+  // Progress and logs go to stderr: stdout carries the export.
+  const logger = createLogger('replay', { level: 'warn', destination: process.stderr as never });
+  const eventStore = await connectEventStore({ eventStoreUrl, dataDir }, logger);
+  try {
+    if (command === 'export') {
+      await exportLog(eventStore, values.user);
+      return;
+    }
+    const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(dataDir, 'views.sqlite') }, logger);
+    let lastPrint = 0;
+    const result = await rebuildReadModels({
+      eventStore, views, logger,
+      onProgress: (progress) => {
+        if (Date.now() - lastPrint < 1000 && progress.position < progress.head) return;
+        lastPrint = Date.now();
+        process.stderr.write(`${progress.phase}: ${progress.events} events, position ${progress.position}/${progress.head}, ${progress.eventsPerSecond} events/s\n`);
+      },
+    });
+    await views.close();
+    process.stderr.write(`read models rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s and swapped in\n`);
+  } finally {
+    await eventStore.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `replay failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

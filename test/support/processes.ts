@@ -1,0 +1,84 @@
+/**
+ * Starting Tessera's services as separate processes for end-to-end tests, and
+ * a Kafka broker of the test's own (so stopping it disturbs no other suite).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const repositoryRoot = path.resolve(import.meta.dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  name: string;
+  output: string[];
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+}
+
+export function startService(name: string, env: Record<string, string>, script = `services/${name}/src/main.ts`, args: string[] = []): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: repositoryRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { name, output, child, exited };
+}
+
+export async function stopService(service: ServiceProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (service.child.exitCode !== null || service.child.signalCode !== null) return;
+  service.child.kill(signal);
+  await service.exited;
+}
+
+/** Polls `check` until it returns a value, or throws with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+export async function isReady(url: string): Promise<true | undefined> {
+  const response = await fetch(url).catch(() => undefined);
+  return response?.ok ? true : undefined;
+}
+
+/** A broker of the test's own, in its own data folder, via deploy/local/kafka.sh. */
+export function ownKafka(instance: string, port: number, controllerPort: number) {
+  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_INSTANCE: instance };
+  const script = path.join(repositoryRoot, 'deploy', 'local', 'kafka.sh');
+  const run = (command: string) => {
+    const result = spawnSync('bash', [script, command], { env, encoding: 'utf8', timeout: 180_000 });
+    if (result.status !== 0) throw new Error(`kafka.sh ${command} failed: ${result.stderr}`);
+    return result.stdout;
+  };
+  return {
+    brokers: `127.0.0.1:${port}`,
+    start: () => run('start'),
+    stop: () => run('stop'),
+    remove: () => run('remove'),
+  };
+}
