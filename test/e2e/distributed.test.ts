@@ -17,7 +17,7 @@ const kafkaAvailable = requireServer(t, 'KAFKA_BROKERS', 'the distributed end-to
 const mongoUrl = requireServer(t, 'MONGO_URL', 'the distributed end-to-end test over Kafka and MongoDB');
 
 if (kafkaAvailable && mongoUrl) {
-  t.test('Distributed (Kafka + MongoDB, four processes): the account flow survives a notifier crash and a Kafka restart', async (t) => {
+  t.test('Distributed (Kafka + MongoDB, four processes): the account flow survives a notifier crash and a Kafka restart', { timeout: 300_000 }, async (t) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tessera-distributed-'));
     const kafka = ownKafka(`e2e-${process.pid}`, await freePort(), await freePort());
     kafka.start();

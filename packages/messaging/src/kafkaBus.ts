@@ -50,6 +50,8 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     brokers: options.brokers,
     logLevel: kafkaLogLevel(options.logLevel ?? 'warn'),
     logCreator: kafkaLogCreator(logger, options.logLevel ?? 'warn'),
+    // Short, bounded backoff: after a broker restart every client is back within seconds, not kafkajs's 30 s.
+    retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 8 },
   });
   // Idempotence needs acks from all in-sync replicas and one request in flight per broker.
   const producer = kafka.producer({

@@ -43,20 +43,42 @@ export async function startGroupConsumer(options: GroupConsumerOptions): Promise
     return Promise.resolve();
   };
 
+  const runConfig = {
+    // kafkajs commits an offset only after eachMessage returned, and with a threshold of 1 right then;
+    // eachMessage returns once the handler succeeded or was given up on, so a failure is never committed.
+    // (consumer.commitOffsets() would retry with a stale generation, stalling the partition in a rebalance.)
+    autoCommit: true,
+    autoCommitThreshold: 1,
+    eachMessage: (payload: EachMessagePayload) => handling.run(identity, () => handle(options, payload)),
+  };
+  // Applies only to partitions without a committed offset: rather replay than lose. The reply topic
+  // is read whole this way; other groups have their start committed below before their first fetch.
+  const subscribeAndRun = async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run(runConfig);
+  };
+  // kafkajs restarts a crashed consumer only after retriable errors; a broker that stayed away longer than its
+  // retries (say, "Failed to find group coordinator" during a restart) would leave this group dead for good.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart || stopped) return;
+    void (async () => {
+      for (let delay = 500; stopped === undefined; delay = Math.min(5000, delay * 2)) {
+        await sleep(delay);
+        if (stopped) return;
+        try {
+          await subscribeAndRun();
+          return;
+        } catch {
+          await consumer.disconnect().catch(() => undefined);
+        }
+      }
+    })();
+  });
+
   try {
     const joined = waitForJoin(consumer, topic, options.joinTimeoutMs, options.startAtLogEnd);
-    await consumer.connect();
-    // Applies only to partitions without a committed offset: rather replay than lose. The reply topic
-    // is read whole this way; other groups have their start committed below before their first fetch.
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      // kafkajs commits an offset only after eachMessage returned, and with a threshold of 1 right then;
-      // eachMessage returns once the handler succeeded or was given up on, so a failure is never committed.
-      // (consumer.commitOffsets() would retry with a stale generation, stalling the partition in a rebalance.)
-      autoCommit: true,
-      autoCommitThreshold: 1,
-      eachMessage: (payload) => handling.run(identity, () => handle(options, payload)),
-    });
+    await subscribeAndRun();
     const assigned = await joined;
     if (options.startAtLogEnd) await startAtLogEnd(options.admin, consumer, group, topic, assigned);
   } catch (error) {

@@ -14,7 +14,12 @@ import { retryUntilReady } from './lifecycle.ts';
 
 export async function connectKafkaBus(settings: CommonSettings, logger: Logger): Promise<MessageBus> {
   return retryUntilReady('kafka', async () => {
-    const bus = createKafkaBus({ brokers: settings.kafkaBrokers, clientId: settings.instanceId });
+    const bus = createKafkaBus({
+      brokers: settings.kafkaBrokers,
+      clientId: settings.instanceId,
+      // Broker trouble lands in the service's structured log, one line each.
+      logger: (level, message, extra) => logger[level]({ kafka: extra }, `kafka: ${message}`),
+    });
     await bus.ping();
     return bus;
   }, logger);

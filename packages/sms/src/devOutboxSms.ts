@@ -4,7 +4,7 @@
  * read the code without a phone. Never used when a real provider is configured.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SmsSender } from './smsSender.ts';
 
@@ -25,9 +25,19 @@ export function createDevOutboxSms(options: DevOutboxOptions): SmsSender {
     async send(message) {
       await mkdir(options.dataDir, { recursive: true });
       const at = new Date().toISOString();
-      await appendFile(file, `${JSON.stringify({ to: message.to, text: message.text, at })}\n`, { mode: 0o600 });
+      const id = `dev-${randomUUID()}`;
+      await appendFile(file, `${JSON.stringify({ to: message.to, text: message.text, at, id, reference: message.reference })}\n`, { mode: 0o600 });
       print?.(`[dev SMS outbox] to ${message.to}: ${message.text}`);
-      return { providerMessageId: `dev-${randomUUID()}` };
+      return { providerMessageId: id };
+    },
+    async findByReference(reference) {
+      const content = await readFile(file, 'utf8').catch(() => '');
+      for (const line of content.split('\n')) {
+        if (!line.includes(reference)) continue;
+        const entry = JSON.parse(line) as { id?: string; reference?: string };
+        if (entry.reference === reference && entry.id) return { providerMessageId: entry.id };
+      }
+      return undefined;
     },
   };
 }

@@ -14,4 +14,10 @@ export interface SmsReceipt {
 
 export interface SmsSender {
   send(message: SmsMessage): Promise<SmsReceipt>;
+  /**
+   * Whether a message with this reference was already accepted, for recovery
+   * after a crash between the hand-off and its record. Providers that cannot
+   * tell leave it out, and the caller sends again (at most one duplicate).
+   */
+  findByReference?(reference: string): Promise<SmsReceipt | undefined>;
 }

@@ -98,3 +98,41 @@ t.test('after a restart, an event already sent is not sent again (dispatch ledge
   t.equal(sentBefore.length, 1);
   t.equal(sentAfter.length, 0, 'the new process sees the dispatch in the ledger');
 });
+
+t.test('a crash between the provider accepting and the ledger record: the provider is asked, nothing is sent twice', async (t) => {
+  const { createSqliteViewStore } = await import('@tessera/read-models');
+  const { createDispatchLedger } = await import('../src/index.ts');
+  const store = createSqliteViewStore({ path: ':memory:' });
+  t.teardown(() => store.close());
+  const keyPair = generateBoxKeyPair();
+  const message = otpIssued(keyPair.publicKey);
+  const ledger = createDispatchLedger(store);
+  await ledger.begin(message.value.eventId, message.value.position);
+  const accepted = new Map([[message.value.eventId, { providerMessageId: 'p-before-crash' }]]);
+  const sent: SmsMessage[] = [];
+  const notify = createOtpNotifier({
+    sms: { async send(sms) { sent.push(sms); return { providerMessageId: 'p-new' }; }, async findByReference(reference) { return accepted.get(reference); } },
+    keyPair, logger: createLogger('notifier', { level: 'silent' }), clock: () => now, messages: { brand: 'Acme' }, ledger,
+  });
+  await notify(message);
+  t.equal(sent.length, 0, 'the provider already had it');
+  t.equal(await ledger.state(message.value.eventId), 'sent', 'the ledger now says so');
+});
+
+t.test('a crash before the provider accepted: the code is sent on redelivery', async (t) => {
+  const { createSqliteViewStore } = await import('@tessera/read-models');
+  const { createDispatchLedger } = await import('../src/index.ts');
+  const store = createSqliteViewStore({ path: ':memory:' });
+  t.teardown(() => store.close());
+  const keyPair = generateBoxKeyPair();
+  const message = otpIssued(keyPair.publicKey);
+  const ledger = createDispatchLedger(store);
+  await ledger.begin(message.value.eventId, message.value.position);
+  const sent: SmsMessage[] = [];
+  const notify = createOtpNotifier({
+    sms: { async send(sms) { sent.push(sms); return { providerMessageId: 'p-new' }; }, async findByReference() { return undefined; } },
+    keyPair, logger: createLogger('notifier', { level: 'silent' }), clock: () => now, messages: { brand: 'Acme' }, ledger,
+  });
+  await notify(message);
+  t.equal(sent.length, 1, 'delivered once');
+});

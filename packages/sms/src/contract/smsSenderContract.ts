@@ -29,6 +29,17 @@ export function smsSenderContract(t: Test, options: SmsSenderContractOptions) {
       const second = await sender.send({ to: '+33612345678', text: 'two', reference: 'ref-3' });
       t.not(first.providerMessageId, second.providerMessageId);
     });
+    t.test('a sender that can look messages up finds one by its reference, and no other', async (t) => {
+      const sender = await options.create();
+      if (!sender.findByReference) {
+        t.pass('this provider cannot look messages up; redelivery after a crash may duplicate one SMS');
+        return;
+      }
+      const receipt = await sender.send({ to: '+33612345678', text: 'lookup', reference: 'ref-lookup-1' });
+      t.same(await sender.findByReference('ref-lookup-1'), receipt);
+      t.equal(await sender.findByReference('ref-never-sent'), undefined);
+    });
+
     t.test('unicode text arrives unchanged', async (t) => {
       const sender = await options.create();
       const before = (await options.delivered()).length;

@@ -12,18 +12,31 @@ export interface SmsDispatch {
   dispatchedAt: string;
 }
 
+export type DispatchState = 'none' | 'sending' | 'sent';
+
+/**
+ * Two records per dispatch: the intent, written before the provider is
+ * called, and the dispatch, written after it accepted. An intent without a
+ * dispatch means a crash in between: the provider may or may not have the SMS.
+ */
 export interface DispatchLedger {
-  wasDispatched(eventId: string): Promise<boolean>;
-  record(dispatch: SmsDispatch, position: number): Promise<void>;
+  state(eventId: string): Promise<DispatchState>;
+  begin(eventId: string, position: number): Promise<void>;
+  complete(dispatch: SmsDispatch, position: number): Promise<void>;
 }
 
 export function createDispatchLedger(store: ViewStore): DispatchLedger {
+  const intents = store.collection<{ eventId: string }>('sms_dispatch_intents');
   const dispatches = store.collection<SmsDispatch>('sms_dispatches');
   return {
-    async wasDispatched(eventId) {
-      return (await dispatches.get(eventId)) !== undefined;
+    async state(eventId) {
+      if (await dispatches.get(eventId)) return 'sent';
+      return (await intents.get(eventId)) ? 'sending' : 'none';
     },
-    async record(dispatch, position) {
+    async begin(eventId, position) {
+      await intents.upsert(eventId, { eventId }, position);
+    },
+    async complete(dispatch, position) {
       await dispatches.upsert(dispatch.eventId, dispatch, position);
     },
   };

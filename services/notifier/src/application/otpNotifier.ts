@@ -35,7 +35,8 @@ export function createOtpNotifier(options: OtpNotifierOptions): (message: Messag
   return async (message) => {
     if (message.headers[eventHeaders.type] !== 'OtpIssued') return;
     const event = message.value as EventMessageValue;
-    if (sent.has(event.eventId) || (await ledger?.wasDispatched(event.eventId))) {
+    const state = sent.has(event.eventId) ? 'sent' : ((await ledger?.state(event.eventId)) ?? 'none');
+    if (state === 'sent') {
       outcome('duplicate');
       return;
     }
@@ -54,9 +55,11 @@ export function createOtpNotifier(options: OtpNotifierOptions): (message: Messag
       return;
     }
     const text = otpText(data.purpose, delivery.code, Math.max(1, Math.round(remainingMs / 60_000)), messages);
-    const receipt = await sms.send({ to: delivery.to, text, reference: event.eventId });
-    // A crash between the provider's acceptance and this line can send one duplicate: no provider call is transactional.
-    await ledger?.record({ eventId: event.eventId, sessionId: data.sessionId, providerMessageId: receipt.providerMessageId, dispatchedAt: clock().toISOString() }, event.position);
+    // After a crash mid-dispatch, ask the provider before sending again; one that cannot tell may get a duplicate.
+    const earlier = state === 'sending' ? await sms.findByReference?.(event.eventId) : undefined;
+    if (state === 'none') await ledger?.begin(event.eventId, event.position);
+    const receipt = earlier ?? await sms.send({ to: delivery.to, text, reference: event.eventId });
+    await ledger?.complete({ eventId: event.eventId, sessionId: data.sessionId, providerMessageId: receipt.providerMessageId, dispatchedAt: clock().toISOString() }, event.position);
     sent.add(event.eventId);
     outcome('sent');
     if (sent.size > dedupeWindow) sent.delete(sent.values().next().value as string);
