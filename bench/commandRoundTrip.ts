@@ -3,7 +3,8 @@
  * request rate: identity (real service, SQLite event store) serves
  * `identity.commands.v1` on a fresh topic namespace; requests are sent on a
  * fixed schedule, not as fast as possible, so latency is not queueing on the
- * generator. Usage: KAFKA_BROKERS=127.0.0.1:9092 node --import tsx bench/commandRoundTrip.ts [rate] [seconds]
+ * generator. It runs against a broker of its own (deploy/local/kafka.sh, instance "bench"), so earlier runs
+ * leave nothing behind to slow it. Usage: node --import tsx bench/commandRoundTrip.ts [rate] [seconds]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,9 +16,11 @@ import { createSqliteEventStore } from '@tessera/event-store';
 import { createIdentityService, defaultIdentityConfig, serveIdentityCommands } from '@tessera/identity';
 import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
+import { freePort, ownKafka } from '../test/support/processes.ts';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-if (brokers.length === 0) throw new Error('set KAFKA_BROKERS');
+const kafka = ownKafka('bench', await freePort(), await freePort());
+kafka.start();
+const brokers = [kafka.brokers];
 const rate = Number(process.argv[2] ?? 200);
 const seconds = Number(process.argv[3] ?? 20);
 const warmupSeconds = 3;
@@ -30,8 +33,8 @@ const service = createIdentityService({
   keys: { hashingKey: generateSecretKey(), commandKeyPair: generateBoxKeyPair(), notifierPublicKey: generateBoxKeyPair().publicKey },
   config: defaultIdentityConfig, clock: () => new Date(),
 });
-const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}` });
-const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}` });
+const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}`, logLevel: 'error' });
+const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}`, logLevel: 'error' });
 const server = await serveIdentityCommands(serverBus, service, logger);
 
 // A cheap, realistic command: a password reset for an email with no user (one stream read, no hashing).
@@ -74,3 +77,4 @@ await serverBus.close();
 await clientBus.close();
 await eventStore.close();
 rmSync(dir, { recursive: true, force: true });
+kafka.remove();

@@ -60,6 +60,14 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+  // Requests and replies are short-lived and matched by id, so they need neither idempotence nor one request in
+  // flight: a second producer keeps them from queueing behind each other (and behind the relay's events).
+  // Few retries: a reply topic that vanished with its requester must not hold the partition for seconds.
+  const requestProducer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 2 },
+  });
   const admin = kafka.admin();
   const defaults: TopicSettings = { partitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 };
   const topics = createKafkaTopics(admin, defaults);
@@ -81,7 +89,7 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
   };
 
   const connect = (): Promise<void> => {
-    connected ??= Promise.all([producer.connect(), admin.connect()]).then(
+    connected ??= Promise.all([producer.connect(), requestProducer.connect(), admin.connect()]).then(
       () => undefined,
       (error: unknown) => {
         connected = undefined;
@@ -91,12 +99,12 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     return connected;
   };
 
-  const send = async (topic: string, messages: Message[], create: boolean): Promise<void> => {
+  const send = async (topic: string, messages: Message[], create: boolean, via = producer): Promise<void> => {
     // Encoded first: a value that is not JSON fails the publish before any I/O.
     const records = messages.map(encode);
     await connect();
     if (create) await topics.ensure(topic);
-    if (records.length > 0) await producer.send({ topic, messages: records, acks: -1 });
+    if (records.length > 0) await via.send({ topic, messages: records, acks: -1 });
   };
 
   const publish = async (topic: string, messages: Message[]): Promise<void> => {
@@ -126,8 +134,11 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
 
   const requests = createKafkaRequests({
     replyTopic,
-    publish,
-    reply: (topic, messages) => send(topic, messages, false),
+    publish: async (topic, messages) => {
+      assertOpen();
+      await send(topic, messages, true, requestProducer);
+    },
+    reply: (topic, messages) => send(topic, messages, false, requestProducer),
     subscribe: groups.subscribe,
     report,
   });
@@ -143,7 +154,7 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
         logger('warn', `could not delete reply topic ${replyTopic}`, { error }),
       );
     }
-    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    await Promise.allSettled([producer.disconnect(), requestProducer.disconnect(), admin.disconnect()]);
   };
 
   return {

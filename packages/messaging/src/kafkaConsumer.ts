@@ -21,6 +21,11 @@ export interface GroupConsumerOptions {
    */
   startAtLogEnd: boolean;
   joinTimeoutMs: number;
+  /**
+   * Commit after every message (default), or every 100 ms: for replies, which
+   * nobody reads twice, a commit per message would only cost a round trip each.
+   */
+  commitEachMessage?: boolean;
   /** Marks the async chain of a running handler, so a handler can stop its own consumer. */
   handling: AsyncLocalStorage<object>;
 }
@@ -48,7 +53,9 @@ export async function startGroupConsumer(options: GroupConsumerOptions): Promise
     // eachMessage returns once the handler succeeded or was given up on, so a failure is never committed.
     // (consumer.commitOffsets() would retry with a stale generation, stalling the partition in a rebalance.)
     autoCommit: true,
-    autoCommitThreshold: 1,
+    ...(options.commitEachMessage === false ? { autoCommitInterval: 100 } : { autoCommitThreshold: 1 }),
+    // Partitions are independent (order is per key, and a key lives on one partition): handle them side by side.
+    partitionsConsumedConcurrently: 16,
     eachMessage: (payload: EachMessagePayload) => handling.run(identity, () => handle(options, payload)),
   };
   // Applies only to partitions without a committed offset: rather replay than lose. The reply topic

@@ -6,7 +6,7 @@ import type { Consumer, MessageHandler } from './messageBus.ts';
 /** The group consumers of one bus. */
 export interface KafkaGroups {
   /** Joins `group` on `topic`; see {@link GroupConsumerOptions.startAtLogEnd}. */
-  subscribe(topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean): Promise<Consumer>;
+  subscribe(topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage?: boolean): Promise<Consumer>;
   /** Stops every consumer; later subscribes fail. */
   stopAll(): Promise<void>;
 }
@@ -32,10 +32,10 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
     if (closed) throw new Error('message bus is closed');
   };
 
-  const join = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean): Promise<Consumer> => {
+  const join = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage: boolean): Promise<Consumer> => {
     assertOpen();
     await options.ensureTopic(topic);
-    const started = await startGroupConsumer({ ...options, topic, group, handler, startAtLogEnd, handling });
+    const started = await startGroupConsumer({ ...options, topic, group, handler, startAtLogEnd, commitEachMessage, handling });
     const consumer: Consumer = {
       stop: () => {
         consumers.delete(consumer);
@@ -50,11 +50,11 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
   };
 
   return {
-    subscribe(topic, group, handler, startAtLogEnd) {
+    subscribe(topic, group, handler, startAtLogEnd, commitEachMessage = true) {
       const key = `${topic}\u0000${group}`;
       const joined = (joins.get(key) ?? Promise.resolve())
         .catch(() => undefined)
-        .then(() => join(topic, group, handler, startAtLogEnd));
+        .then(() => join(topic, group, handler, startAtLogEnd, commitEachMessage));
       joins.set(key, joined);
       const forget = (): void => {
         if (joins.get(key) === joined) joins.delete(key);

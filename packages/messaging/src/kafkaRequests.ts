@@ -8,6 +8,8 @@ import { createReplies } from './replies.ts';
 export const REQUEST_ID_HEADER = 'request-id';
 /** Header naming the topic the requester reads its replies from. */
 export const REPLY_TO_HEADER = 'reply-to';
+/** Header with the time (epoch ms) after which the requester no longer waits. */
+export const DEADLINE_HEADER = 'request-deadline';
 
 /** What request/reply needs from the Kafka bus. */
 export interface KafkaRequestsOptions {
@@ -17,8 +19,10 @@ export interface KafkaRequestsOptions {
   publish: (topic: string, messages: Message[]) => Promise<void>;
   /** Publishes to a topic that must exist already: a reply topic vanishes with its requester. */
   reply: (topic: string, messages: Message[]) => Promise<void>;
-  subscribe: (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean) => Promise<Consumer>;
+  subscribe: (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage?: boolean) => Promise<Consumer>;
   report: (error: unknown, topic: string, group: string) => void;
+  /** Told of each request dropped because its requester stopped waiting. */
+  expired?: (topic: string, group: string) => void;
 }
 
 /** Request/reply over topics: requests carry a reply topic and an id, replies come back keyed by that id. */
@@ -50,7 +54,7 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
   // Replies are only read by a consumer that has joined; the topic is new and
   // read from its start, so a reply cannot slip past it even while it joins.
   const listen = (): Promise<unknown> => {
-    listening ??= options.subscribe(options.replyTopic, options.replyTopic, onReply, false).catch((error: unknown) => {
+    listening ??= options.subscribe(options.replyTopic, options.replyTopic, onReply, false, false).catch((error: unknown) => {
       listening = undefined;
       throw error;
     });
@@ -61,7 +65,7 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
     const id = randomUUID();
     // The timeout counts from the call: starting the reply consumer is part of the wait.
     const reply = replies.await(id, timeoutMs, () => new RequestTimeoutError(topic, timeoutMs));
-    const headers = { ...message.headers, [REQUEST_ID_HEADER]: id, [REPLY_TO_HEADER]: options.replyTopic };
+    const headers = { ...message.headers, [REQUEST_ID_HEADER]: id, [REPLY_TO_HEADER]: options.replyTopic, [DEADLINE_HEADER]: String(Date.now() + timeoutMs) };
     listen()
       .then(() => options.publish(topic, [{ ...message, headers }]))
       .catch((error: unknown) => replies.reject(id, error));
@@ -74,6 +78,13 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
       const replyTo = request.headers[REPLY_TO_HEADER];
       // A plain publish on a request topic has nobody waiting for an answer.
       if (id === undefined || replyTo === undefined) return;
+      // Nobody waits past the deadline: the caller was told the request failed, so it must not happen now
+      // (after a broker outage, a backlog of such requests would otherwise run, and block the live ones).
+      const deadline = Number(request.headers[DEADLINE_HEADER]);
+      if (Number.isFinite(deadline) && Date.now() > deadline) {
+        options.expired?.(topic, group);
+        return;
+      }
       let body: ReplyBody;
       try {
         const value = await handler(request);
@@ -90,7 +101,7 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
         // Mostly a requester gone with its reply topic: running the handler again would not bring it back.
         options.report(error, topic, group);
       }
-    }, true);
+    }, true, false);
 
   return {
     request,

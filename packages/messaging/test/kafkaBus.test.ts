@@ -92,6 +92,19 @@ if (brokers !== undefined) {
       t.strictSame(seen, ['first', 'second', 'third'], 'in order, each once');
     });
 
+    t.test('a request nobody answered in time is not run later, when a server comes up', async (t) => {
+      const { bus } = open(t);
+      const topic = unique('late-requests');
+      const group = unique('late-servers');
+      // A server that joins and leaves makes the group exist, so the later server reads what came meanwhile.
+      await (await bus.serve(topic, group, async () => 'warm-up')).stop();
+      await t.rejects(bus.request(topic, message('k', 'too late'), { timeoutMs: 300 }));
+      const handled: unknown[] = [];
+      await bus.serve(topic, group, async (request) => void handled.push(request.value));
+      t.equal(await bus.request(topic, message('k', 'in time'), { timeoutMs: 10_000 }), undefined, 'a live request is answered');
+      t.strictSame(handled, ['in time'], 'the expired request was dropped, not handled');
+    });
+
     t.test('a handler can stop its own consumer', async (t) => {
       const { bus } = open(t);
       const topic = unique('self-stop');
