@@ -18,6 +18,7 @@ export const SignUpBody = Type.Object({
   email: Email,
   password: PasswordInput,
   roles: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 8, uniqueItems: true })),
+  locale: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', description: 'Language of the SMS sent to the user (BCP 47, such as fr or en-GB); by default chosen from the phone number.' })),
 }, { additionalProperties: false });
 
 export const LoginBody = Type.Object({ username: Username, password: PasswordInput }, { additionalProperties: false });

@@ -25,6 +25,7 @@ export const RegisterUser = command('RegisterUser', Type.Object({
   email: Type.String(),
   phoneNumber: Type.String(),
   roles: Type.Array(Type.String()),
+  locale: Type.Optional(Type.String()),
   sealedSecrets: Type.String(),
 }));
 /** Sealed JSON `{password}` */
@@ -59,7 +60,21 @@ export const RegisterApiClient = command('RegisterApiClient', Type.Object({
   secretHash: Type.String(),
 }));
 
+/** The notifier's record of what became of an SMS, kept in the user's stream for auditors. */
+export const RecordSmsOutcome = command('RecordSmsOutcome', Type.Object({
+  userId: Type.String(),
+  outcome: Type.Union([
+    Type.Object({ type: Type.Literal('SmsDispatched'), sourceEventId: Type.String(), purpose: Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]), provider: Type.String(), providerMessageId: Type.String() }),
+    Type.Object({
+      type: Type.Literal('SmsDispatchFailed'), sourceEventId: Type.String(), purpose: Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]),
+      reason: Type.Union([Type.Literal('PERMANENT'), Type.Literal('EXHAUSTED'), Type.Literal('EXPIRED')]), provider: Type.Optional(Type.String()), httpStatus: Type.Optional(Type.Integer()),
+    }),
+    Type.Object({ type: Type.Literal('SmsDeliveryReported'), sourceEventId: Type.String(), providerMessageId: Type.String(), status: Type.String(), errorCode: Type.Optional(Type.String()) }),
+  ]),
+}));
+
 export type RegisterUser = Static<typeof RegisterUser>;
+export type RecordSmsOutcome = Static<typeof RecordSmsOutcome>;
 export type StartLogin = Static<typeof StartLogin>;
 export type VerifyOtp = Static<typeof VerifyOtp>;
 export type ResendOtp = Static<typeof ResendOtp>;
@@ -69,7 +84,7 @@ export type StagePasswordChange = Static<typeof StagePasswordChange>;
 export type RegisterApiClient = Static<typeof RegisterApiClient>;
 
 export const IdentityCommand = Type.Union([
-  RegisterUser, StartLogin, VerifyOtp, ResendOtp, RefreshSession, StartPasswordReset, StagePasswordChange, RegisterApiClient,
+  RegisterUser, StartLogin, VerifyOtp, ResendOtp, RefreshSession, StartPasswordReset, StagePasswordChange, RegisterApiClient, RecordSmsOutcome,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];
@@ -91,6 +106,7 @@ export interface CommandReplies {
   StartPasswordReset: ChallengeReply;
   StagePasswordChange: { sessionId: string; challengeType: 'SMS_OTP'; passwordStaged: true };
   RegisterApiClient: { clientId: string; created: boolean };
+  RecordSmsOutcome: { recorded: boolean };
 }
 
 export interface ChallengeReply {

@@ -14,6 +14,7 @@ export const errorCatalogue = {
   UNAUTHENTICATED: { errorCode: 2000, status: 401, message: 'A valid access token is required.' },
   INSUFFICIENT_SCOPE: { errorCode: 2001, status: 403, message: 'The access token does not allow this call.' },
   WRONG_TOKEN_TYPE: { errorCode: 2002, status: 403, message: 'This call needs a different kind of access token.' },
+  WEBHOOK_SIGNATURE_INVALID: { errorCode: 2003, status: 403, message: 'The request signature is missing or wrong.' },
 
   INVALID_CREDENTIALS: { errorCode: 3000, status: 401, message: 'The username or password is incorrect.' },
   REGISTRATION_CONFLICT: { errorCode: 3001, status: 409, message: 'An account cannot be created with these details.' },

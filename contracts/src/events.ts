@@ -9,6 +9,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Instant = Type.String({ format: 'date-time' });
 const OtpPurpose = Type.Union([Type.Literal('LOGIN'), Type.Literal('PASSWORD_RESET')]);
+const SmsPurpose = Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]);
 
 export const EventMetadata = Type.Object({
   correlationId: Type.String(),
@@ -33,6 +34,8 @@ export const identityEvents = {
     passwordHash: Type.String(),
     roles: Type.Array(Type.String()),
     clientId: Id,
+    /** BCP 47 language of the user's messages (`fr`, `en-GB`); absent: chosen from the phone's country. */
+    locale: Type.Optional(Type.String()),
   })),
   AccountOpened: event('AccountOpened', 1, Type.Object({
     userId: Id,
@@ -94,7 +97,37 @@ export const identityEvents = {
     sessionId: Id,
     passwordHash: Type.String(),
   })),
-  PasswordChanged: event('PasswordChanged', 1, Type.Object({ userId: Id, sessionId: Id })),
+  PasswordChanged: event('PasswordChanged', 1, Type.Object({
+    userId: Id,
+    sessionId: Id,
+    /** `{to, locale}` sealed to the notifier's key: the user is told by SMS that the password changed. */
+    sealedNotice: Type.Optional(Type.String()),
+  })),
+  SmsDispatched: event('SmsDispatched', 1, Type.Object({
+    userId: Id,
+    /** The event the SMS was about (`OtpIssued`, `PasswordChanged`). */
+    sourceEventId: Id,
+    purpose: SmsPurpose,
+    provider: Type.String(),
+    providerMessageId: Type.String(),
+  })),
+  SmsDispatchFailed: event('SmsDispatchFailed', 1, Type.Object({
+    userId: Id,
+    sourceEventId: Id,
+    purpose: SmsPurpose,
+    /** PERMANENT: the provider refused (e.g. invalid number); EXHAUSTED: every retry and provider failed; EXPIRED: too late to send. */
+    reason: Type.Union([Type.Literal('PERMANENT'), Type.Literal('EXHAUSTED'), Type.Literal('EXPIRED')]),
+    provider: Type.Optional(Type.String()),
+    httpStatus: Type.Optional(Type.Integer()),
+  })),
+  SmsDeliveryReported: event('SmsDeliveryReported', 1, Type.Object({
+    userId: Id,
+    sourceEventId: Id,
+    providerMessageId: Type.String(),
+    /** queued | sent | delivered | undelivered | failed, as the provider reports it. */
+    status: Type.String(),
+    errorCode: Type.Optional(Type.String()),
+  })),
   EmailReserved: event('EmailReserved', 1, Type.Object({ userId: Id })),
   EmailReservationReleased: event('EmailReservationReleased', 1, Type.Object({ userId: Id })),
   PhoneNumberReserved: event('PhoneNumberReserved', 1, Type.Object({ userId: Id })),
@@ -142,4 +175,8 @@ export const streams = {
 export const topics = {
   identityEvents: 'identity.events.v1',
   identityCommands: 'identity.commands.v1',
+  /** SMS the notifier gave up on, with the reason (never the code). */
+  smsDeadLetter: 'notifier.dead-letter.v1',
+  /** Providers' delivery reports, verified by the gateway, for the notifier. */
+  smsDeliveryReports: 'notifier.delivery-reports.v1',
 } as const;

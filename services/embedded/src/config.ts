@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { readGatewaySettings, type GatewayConfig } from '@tessera/gateway';
 import { readIdentitySettings, type IdentityConfig } from '@tessera/identity';
+import { readSmsSettings, type SmsSettings } from '@tessera/notifier';
 import { logLevels, readEnv, type Env } from '@tessera/runtime';
 
 export interface EmbeddedConfig {
@@ -16,6 +17,9 @@ export interface EmbeddedConfig {
   identity: IdentityConfig;
   gateway: GatewayConfig;
   smsBrand: string;
+  sms: SmsSettings;
+  /** Base URL providers call back (delivery reports); defaults to this server's own address. */
+  publicBaseUrl?: string;
   logLevel: string;
 }
 
@@ -37,6 +41,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Embedde
     ...readIdentitySettings(read),
     gateway: readGatewaySettings(read),
     smsBrand: read.text('SMS_BRAND', 'Tessera'),
+    sms: readSmsSettings(read),
+    ...(read.optional('PUBLIC_BASE_URL') ? { publicBaseUrl: read.optional('PUBLIC_BASE_URL') } : {}),
     logLevel: read.oneOf('LOG_LEVEL', 'info', logLevels),
   };
   read.done();

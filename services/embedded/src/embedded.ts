@@ -11,10 +11,9 @@ import { buildGateway, createBusIdentityClient } from '@tessera/gateway';
 import { createFileCheckpointStore, createIdentityService, serveIdentityCommands, startRelay } from '@tessera/identity';
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
-import { createOtpNotifier } from '@tessera/notifier';
+import { createSmsSender, startNotifier } from '@tessera/notifier';
 import { createProjector, openViews } from '@tessera/projector';
 import { createSqliteViewStore } from '@tessera/read-models';
-import { createDevOutboxSms } from '@tessera/sms';
 import { topics, scopes } from '@tessera/contracts';
 import type { EmbeddedConfig } from './config.ts';
 import { loadOrCreateKeyring } from '@tessera/runtime';
@@ -56,12 +55,14 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   const consumers = [
     await serveIdentityCommands(bus, identity, logger.child({ service: 'identity' })),
     await bus.subscribe(topics.identityEvents, 'projector', createProjector({ store: viewStore, logger: logger.child({ service: 'projector' }) }).handle),
-    await bus.subscribe(topics.identityEvents, 'notifier', createOtpNotifier({
-      sms: createDevOutboxSms({ dataDir: config.dataDir, ...(options.printSms === undefined ? {} : { print: options.printSms }) }),
+    ...(await startNotifier({
+      bus,
+      ledgerStore: viewStore,
+      sms: createSmsSender(config.sms, { dataDir: config.dataDir, logger: logger.child({ service: 'notifier' }), ...(options.printSms === undefined ? {} : { print: options.printSms }) }),
       keyPair: keyring.notifierKeyPair,
       logger: logger.child({ service: 'notifier' }),
       clock,
-      messages: { brand: config.smsBrand },
+      brand: config.smsBrand,
     })),
   ];
   const checkpoints = createFileCheckpointStore(path.join(config.dataDir, 'relay-checkpoint.json'));
@@ -82,6 +83,13 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     config: config.gateway,
     logger: logger.child({ service: 'gateway' }),
     readiness: [{ name: 'eventStore', check: async () => { await eventStore.headPosition(); } }],
+    ...(config.sms.plivo.length > 0 ? {
+      plivoWebhook: {
+        authTokens: config.sms.plivo.map((account) => account.authToken),
+        publicBaseUrl: config.publicBaseUrl ?? `http://${config.host}:${config.port}`,
+        publish: (report) => bus.publish(topics.smsDeliveryReports, [{ key: report.providerMessageId, value: report, headers: {} }]),
+      },
+    } : {}),
   });
   const url = await gateway.listen({ port: config.port, host: config.host });
 

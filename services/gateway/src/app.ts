@@ -22,6 +22,7 @@ import { accountFlowRoutes } from './routes/accountFlow.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import type { SigningKey } from './signingKeys.ts';
 
 export interface GatewayOptions {
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   readiness?: ReadinessCheck[];
   /** When given, request rate and latency are recorded and served at /metrics. */
   metrics?: Metrics;
+  /** When given, Plivo's signed delivery reports are accepted. */
+  plivoWebhook?: PlivoWebhookOptions;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -105,5 +108,6 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
   await app.register(meRoutes, { users: views.users });
+  if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
   return app as unknown as FastifyInstance;
 }

@@ -3,6 +3,7 @@
  * request/reply, queries from MongoDB (or SQLite) read models.
  */
 import path from 'node:path';
+import { topics } from '@tessera/contracts';
 import { createLogger } from '@tessera/logging';
 import { closeOnSignals, connectKafkaBus, connectViewStore, createMetrics, loadKeyring, readCommonSettings, readEnv } from '@tessera/runtime';
 import { buildGateway } from './app.ts';
@@ -17,6 +18,9 @@ const mongoUrl = read.optional('MONGO_URL');
 const database = read.text('MONGO_DATABASE', 'tessera');
 const commandTimeoutMs = read.integer('COMMAND_TIMEOUT_MS', 5000, 100, 60_000);
 const config = readGatewaySettings(read);
+const plivoAuthTokens = [read.optional('PLIVO_AUTH_TOKEN'), read.optional('PLIVO_FALLBACK_AUTH_TOKEN')].filter((token): token is string => Boolean(token));
+const publicBaseUrl = read.optional('PUBLIC_BASE_URL');
+if (plivoAuthTokens.length > 0 && !publicBaseUrl) read.problem('PUBLIC_BASE_URL is required with PLIVO_AUTH_TOKEN: delivery report signatures cover the public URL');
 read.done();
 
 const logger = createLogger('gateway', { level: common.logLevel }).child({ service: 'gateway', instance: common.instanceId });
@@ -33,6 +37,13 @@ const app = await buildGateway({
   logger,
   metrics,
   readiness: [{ name: 'kafka', check: () => bus.ping() }],
+  ...(plivoAuthTokens.length > 0 && publicBaseUrl ? {
+    plivoWebhook: {
+      authTokens: plivoAuthTokens,
+      publicBaseUrl,
+      publish: (report) => bus.publish(topics.smsDeliveryReports, [{ key: report.providerMessageId, value: report, headers: {} }]),
+    },
+  } : {}),
 });
 await app.listen({ port, host });
 

@@ -157,3 +157,27 @@ t.test('password reset', async (t) => {
     t.equal(state.passwordHash, '$argon2id$new', 'the staged hash becomes the password');
   });
 });
+
+t.test('SMS outcomes', async (t) => {
+  const dispatched = { type: 'SmsDispatched' as const, sourceEventId: 'otp-event-1', purpose: 'OTP' as const, provider: 'plivo', providerMessageId: 'm-1' };
+  t.test('what became of an SMS is recorded in the user\'s stream', async (t) => {
+    user(t).given([registered()]).when({ type: 'RecordSmsOutcome', outcome: dispatched })
+      .then([{ type: 'SmsDispatched', data: { userId, sourceEventId: 'otp-event-1', purpose: 'OTP', provider: 'plivo', providerMessageId: 'm-1' } }]);
+  });
+  t.test('an outcome reported twice is recorded once', async (t) => {
+    user(t).given([registered(), { type: 'SmsDispatched', data: { userId, ...dispatched } }]).when({ type: 'RecordSmsOutcome', outcome: dispatched }).then([]);
+  });
+  t.test('each delivery status of one SMS is recorded', async (t) => {
+    const report = (status: string) => ({ type: 'SmsDeliveryReported' as const, sourceEventId: 'otp-event-1', providerMessageId: 'm-1', status });
+    const { decision } = user(t).given([registered(), { type: 'SmsDeliveryReported', data: { userId, ...report('sent') } }]).when({ type: 'RecordSmsOutcome', outcome: report('delivered') });
+    t.same(decision.events.map((event) => event.type), ['SmsDeliveryReported']);
+  });
+});
+
+t.test('a committed password change carries the sealed notice for the "password changed" SMS', async (t) => {
+  const { decision } = user(t).given([
+    registered(), { type: 'PasswordResetStarted', data: { userId, sessionId: 'r1' } }, otpIssued('r1', 'PASSWORD_RESET'),
+    { type: 'PasswordChangeStaged', data: { userId, sessionId: 'r1', passwordHash: '$argon2id$new' } },
+  ]).when({ ...verifyCommand('r1'), passwordChangedNotice: 'sealed-notice' });
+  t.match(decision.events.find((event) => event.type === 'PasswordChanged'), { data: { sealedNotice: 'sealed-notice' } });
+});

@@ -1,3 +1,5 @@
-export * from './application/otpNotifier.ts';
+export * from './application/smsNotifier.ts';
 export * from './application/messages.ts';
 export * from './application/dispatchLedger.ts';
+export * from './startNotifier.ts';
+export * from './smsSettings.ts';

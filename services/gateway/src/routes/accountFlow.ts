@@ -72,8 +72,8 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Create a user and their main account', security: [{ clientAuth: [] }], body: SignUpBody, response: { 200: Envelope(SignUpData), ...errors } },
   }, async (request) => {
-    const { phoneNumber, email, password, roles } = request.body;
-    const { data, position } = await send(request, 'RegisterUser', { email, phoneNumber, roles: roles ?? [], sealedSecrets: seal({ password }) });
+    const { phoneNumber, email, password, roles, locale } = request.body;
+    const { data, position } = await send(request, 'RegisterUser', { email, phoneNumber, roles: roles ?? [], ...(locale ? { locale } : {}), sealedSecrets: seal({ password }) });
     await readYourWrites(data.userId, position);
     return success({
       userId: data.userId, email: data.email, phoneNumber: data.phoneNumber, roles: data.roles,

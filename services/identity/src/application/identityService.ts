@@ -18,7 +18,7 @@ import { evolveUser, initialUserState, type UserState } from '../domain/userStat
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
 import { decoyPhoneNumber } from './decoyPhoneNumber.ts';
 import type { IdentityDependencies } from './identityConfig.ts';
-import { issueOtp, otpCodeHash } from './otpFactory.ts';
+import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from './otpFactory.ts';
 
 export interface IdentityService {
   handle(command: IdentityCommand): Promise<CommandResult>;
@@ -98,7 +98,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     }
     const outcome = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) => decideUser({
       type: 'RegisterUser', userId, accountId, email, phoneNumber: payload.phoneNumber, passwordHash, roles,
-      allowedRoles: config.allowedSignUpRoles, clientId: command.metadata.clientId,
+      allowedRoles: config.allowedSignUpRoles, clientId: command.metadata.clientId, ...(payload.locale ? { locale: payload.locale } : {}),
     }, state), metadataOf(command));
     return answer(outcome, () => ({ userId, email, phoneNumber: payload.phoneNumber, accountId, roles }));
   }
@@ -114,7 +114,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       const passwordMatches = state.registered
         ? await passwordHasher.verify(state.passwordHash, secrets.password)
         : (await passwordHasher.verifyDummy(secrets.password), false);
-      return { type: 'StartLogin', passwordMatches, sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock()), now: clock().toISOString() };
+      return { type: 'StartLogin', passwordMatches, sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale), now: clock().toISOString() };
     });
     return answer(outcome, () => challengeReply(sessionId, phoneNumber));
   }
@@ -132,6 +132,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       return {
         type: 'VerifyOtp', sessionId: payload.sessionId, presentedCodeHash: otpCodeHash(keys, payload.sessionId, secrets.code),
         familyId, newRefreshTokenHash: payload.newRefreshTokenHash, refreshExpiresAt, now: now.toISOString(),
+        ...(state.challenges[payload.sessionId]?.purpose === 'PASSWORD_RESET' ? { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) } : {}),
       };
     });
     if (!user.registered) return { ok: false, error: 'OTP_INVALID' };
@@ -146,7 +147,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const outcome = await onUser(command, command.payload.email, (state) => {
       phoneNumber = state.phoneNumber;
       return {
-        type: 'ResendOtp', sessionId: command.payload.sessionId, otp: issueOtp(keys, config, command.payload.sessionId, state.phoneNumber, clock()),
+        type: 'ResendOtp', sessionId: command.payload.sessionId, otp: issueOtp(keys, config, command.payload.sessionId, state.phoneNumber, clock(), state.locale),
         cooldownSeconds: config.otpResendCooldownSeconds, now: clock().toISOString(),
       };
     });
@@ -172,7 +173,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     let phoneNumber = '';
     const outcome = await onUser(command, command.payload.email, (state) => {
       phoneNumber = state.phoneNumber;
-      return { type: 'StartPasswordReset', sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock()), now: clock().toISOString() };
+      return { type: 'StartPasswordReset', sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale), now: clock().toISOString() };
     });
     // Unknown emails get the same answer, with a destination of the same shape.
     if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') {
@@ -201,6 +202,13 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     return answer(outcome, () => ({ clientId, created: outcome.decision.events.some((event) => event.type === 'ApiClientRegistered') }));
   }
 
+  async function recordSmsOutcome(command: Extract<IdentityCommand, { type: 'RecordSmsOutcome' }>): Reply<'RecordSmsOutcome'> {
+    const { userId, outcome } = command.payload;
+    const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
+      (state.registered ? decideUser({ type: 'RecordSmsOutcome', outcome }, state) : { events: [], rejection: { error: 'USER_NOT_FOUND' as const } }), metadataOf(command));
+    return answer(result, () => ({ recorded: result.decision.events.length > 0 }));
+  }
+
   return {
     async handle(command) {
       switch (command.type) {
@@ -212,6 +220,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
         case 'StartPasswordReset': return startPasswordReset(command);
         case 'StagePasswordChange': return stagePasswordChange(command);
         case 'RegisterApiClient': return registerApiClient(command);
+        case 'RecordSmsOutcome': return recordSmsOutcome(command);
       }
     },
   };

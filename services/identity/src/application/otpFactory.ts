@@ -7,6 +7,18 @@ import type { IdentityConfig, IdentityKeys } from './identityConfig.ts';
 export interface SealedOtpDelivery {
   code: string;
   to: string;
+  locale?: string;
+}
+
+/** What the notifier finds inside a `PasswordChanged` event's `sealedNotice`. */
+export interface SealedNotice {
+  to: string;
+  locale?: string;
+}
+
+export function sealPasswordChangedNotice(keys: IdentityKeys, phoneNumber: string, locale: string | undefined): string {
+  const notice: SealedNotice = locale ? { to: phoneNumber, locale } : { to: phoneNumber };
+  return sealJson(keys.notifierPublicKey, notice);
 }
 
 export function otpCodeHash(keys: IdentityKeys, sessionId: string, code: string): string {
@@ -14,9 +26,9 @@ export function otpCodeHash(keys: IdentityKeys, sessionId: string, code: string)
 }
 
 /** Draws a code, keeps only its keyed hash, and seals the code and destination for the notifier. */
-export function issueOtp(keys: IdentityKeys, config: IdentityConfig, sessionId: string, phoneNumber: string, now: Date): IssuedOtp {
+export function issueOtp(keys: IdentityKeys, config: IdentityConfig, sessionId: string, phoneNumber: string, now: Date, locale?: string): IssuedOtp {
   const code = generateOtpCode(config.otpLength);
-  const delivery: SealedOtpDelivery = { code, to: phoneNumber };
+  const delivery: SealedOtpDelivery = locale ? { code, to: phoneNumber, locale } : { code, to: phoneNumber };
   return {
     codeHash: otpCodeHash(keys, sessionId, code),
     sealedDelivery: sealJson(keys.notifierPublicKey, delivery),

@@ -3,9 +3,9 @@
  * token rotation, password reset. Pure: the clock, ids, random codes and hash
  * comparisons arrive inside the commands.
  */
-import type { IdentityEvent } from '@tessera/contracts';
+import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
 import { accept, reject, type Decision } from './decision.ts';
-import type { OtpChallenge, UserState } from './userState.ts';
+import { smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
 
 /** An OTP made by the handler: its keyed hash and the code sealed for the notifier. */
 export interface IssuedOtp {
@@ -17,13 +17,14 @@ export interface IssuedOtp {
 }
 
 export type UserCommand =
-  | { type: 'RegisterUser'; userId: string; accountId: string; email: string; phoneNumber: string; passwordHash: string; roles: string[]; allowedRoles: readonly string[]; clientId: string }
+  | { type: 'RegisterUser'; userId: string; accountId: string; email: string; phoneNumber: string; passwordHash: string; roles: string[]; allowedRoles: readonly string[]; clientId: string; locale?: string }
   | { type: 'StartLogin'; passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string }
-  | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string }
+  | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string; /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string }
   | { type: 'ResendOtp'; sessionId: string; otp: IssuedOtp; cooldownSeconds: number; now: string }
   | { type: 'RefreshSession'; presentedTokenHash: string; newRefreshTokenHash: string; now: string }
   | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string }
-  | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string };
+  | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string }
+  | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] };
 
 export function decideUser(command: UserCommand, state: UserState): Decision {
   if (command.type === 'RegisterUser') return register(command, state);
@@ -44,15 +45,17 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
       );
     case 'StagePasswordChange':
       return stagePassword(command, state);
+    case 'RecordSmsOutcome':
+      return recordSmsOutcome(command.outcome, state);
   }
 }
 
 function register(command: Extract<UserCommand, { type: 'RegisterUser' }>, state: UserState): Decision {
   if (state.registered) return reject('REGISTRATION_CONFLICT');
   if (command.roles.some((role) => !command.allowedRoles.includes(role))) return reject('ROLE_NOT_ALLOWED');
-  const { userId, accountId, email, phoneNumber, passwordHash, roles, clientId } = command;
+  const { userId, accountId, email, phoneNumber, passwordHash, roles, clientId, locale } = command;
   return accept(
-    { type: 'UserRegistered', data: { userId, email, phoneNumber, passwordHash, roles, clientId } },
+    { type: 'UserRegistered', data: { userId, email, phoneNumber, passwordHash, roles, clientId, ...(locale ? { locale } : {}) } },
     { type: 'AccountOpened', data: { userId, accountId, kind: 'MAIN' } },
   );
 }
@@ -98,7 +101,7 @@ function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: 
     });
     return accept(...events);
   }
-  events.push({ type: 'PasswordChanged', data: { userId, sessionId } });
+  events.push({ type: 'PasswordChanged', data: { userId, sessionId, ...(command.passwordChangedNotice ? { sealedNotice: command.passwordChangedNotice } : {}) } });
   const liveFamilies = Object.entries(state.families).filter(([, family]) => !family.revoked).map(([familyId]) => familyId);
   if (liveFamilies.length > 0) events.push({ type: 'SessionsRevoked', data: { userId, familyIds: liveFamilies, reason: 'PASSWORD_CHANGED' } });
   return accept(...events);
@@ -148,4 +151,28 @@ function stagePassword(command: Extract<UserCommand, { type: 'StagePasswordChang
 
 function otpIssued(state: UserState, sessionId: string, purpose: 'LOGIN' | 'PASSWORD_RESET', otp: IssuedOtp, now: string): IdentityEvent {
   return { type: 'OtpIssued', data: { userId: state.userId, sessionId, purpose, ...otp, issuedAt: now } };
+}
+
+/** The notifier reports each SMS outcome at least once; the stream keeps one of each. */
+function recordSmsOutcome(outcome: RecordSmsOutcome['payload']['outcome'], state: UserState): Decision {
+  const detail = outcome.type === 'SmsDeliveryReported' ? outcome.status : '';
+  if (state.smsOutcomes.includes(smsOutcomeKey(outcome.type, outcome.sourceEventId, detail))) return accept();
+  const { userId } = state;
+  switch (outcome.type) {
+    case 'SmsDispatched':
+      return accept({ type: 'SmsDispatched', data: { userId, sourceEventId: outcome.sourceEventId, purpose: outcome.purpose, provider: outcome.provider, providerMessageId: outcome.providerMessageId } });
+    case 'SmsDispatchFailed':
+      return accept({
+        type: 'SmsDispatchFailed',
+        data: {
+          userId, sourceEventId: outcome.sourceEventId, purpose: outcome.purpose, reason: outcome.reason,
+          ...(outcome.provider ? { provider: outcome.provider } : {}), ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
+        },
+      });
+    case 'SmsDeliveryReported':
+      return accept({
+        type: 'SmsDeliveryReported',
+        data: { userId, sourceEventId: outcome.sourceEventId, providerMessageId: outcome.providerMessageId, status: outcome.status, ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}) },
+      });
+  }
 }

@@ -32,6 +32,10 @@ export interface UserState {
   passwordHash: string;
   roles: string[];
   phoneVerified: boolean;
+  /** Language of the user's SMS, if chosen at sign-up. */
+  locale?: string;
+  /** `<type>:<sourceEventId>` of SMS outcomes already recorded, so a repeat records nothing. */
+  smsOutcomes: string[];
   consecutiveLoginFailures: number;
   challenges: Record<string, OtpChallenge>;
   families: Record<string, RefreshTokenFamily>;
@@ -46,6 +50,7 @@ export function initialUserState(): UserState {
     passwordHash: '',
     roles: [],
     phoneVerified: false,
+    smsOutcomes: [],
     consecutiveLoginFailures: 0,
     challenges: {},
     families: {},
@@ -55,8 +60,8 @@ export function initialUserState(): UserState {
 export function evolveUser(state: UserState, event: IdentityEvent): UserState {
   switch (event.type) {
     case 'UserRegistered': {
-      const { userId, email, phoneNumber, passwordHash, roles } = event.data;
-      return { ...state, registered: true, userId, email, phoneNumber, passwordHash, roles };
+      const { userId, email, phoneNumber, passwordHash, roles, locale } = event.data;
+      return { ...state, registered: true, userId, email, phoneNumber, passwordHash, roles, ...(locale ? { locale } : {}) };
     }
     case 'LoginFailed':
       return { ...state, consecutiveLoginFailures: event.data.consecutiveFailures };
@@ -80,6 +85,10 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
       return updateChallenge(state, event.data.sessionId, { used: true });
     case 'PhoneNumberVerified':
       return { ...state, phoneVerified: true };
+    case 'SmsDispatched':
+    case 'SmsDispatchFailed':
+    case 'SmsDeliveryReported':
+      return { ...state, smsOutcomes: [...state.smsOutcomes, smsOutcomeKey(event.type, event.data.sourceEventId, event.type === 'SmsDeliveryReported' ? event.data.status : '')] };
     case 'PasswordChangeStaged':
       return updateChallenge(state, event.data.sessionId, { stagedPasswordHash: event.data.passwordHash });
     case 'PasswordChanged': {
@@ -132,4 +141,8 @@ function updateChallenge(state: UserState, sessionId: string, change: Partial<Ot
   const challenge = state.challenges[sessionId];
   if (!challenge) return state;
   return { ...state, challenges: { ...state.challenges, [sessionId]: { ...challenge, ...change } } };
+}
+
+export function smsOutcomeKey(type: string, sourceEventId: string, detail = ''): string {
+  return `${type}:${sourceEventId}:${detail}`;
 }

@@ -1,36 +1,48 @@
 /**
- * What the notifier has handed to the SMS provider, keyed by the `OtpIssued`
- * event id, so a redelivered event (after a restart or a rebalance) sends
+ * What the notifier did with each event that asks for an SMS, keyed by that
+ * event's id, so a redelivered event (after a restart or a rebalance) sends
  * nothing. Kept in the notifier's read-model store: SQLite or MongoDB.
  */
 import type { ViewStore } from '@tessera/read-models';
 
 export interface SmsDispatch {
   eventId: string;
-  sessionId: string;
-  providerMessageId: string;
-  dispatchedAt: string;
+  userId: string;
+  purpose: 'OTP' | 'PASSWORD_CHANGED';
+  status: 'sent' | 'failed';
+  provider?: string;
+  /** As the provider knows it (for delivery reports). */
+  providerMessageId?: string;
+  failure?: 'PERMANENT' | 'EXHAUSTED' | 'EXPIRED';
+  at: string;
 }
 
-export type DispatchState = 'none' | 'sending' | 'sent';
-
 /**
- * Two records per dispatch: the intent, written before the provider is
- * called, and the dispatch, written after it accepted. An intent without a
- * dispatch means a crash in between: the provider may or may not have the SMS.
+ * none: never seen; sending: the provider was called but the outcome never
+ * recorded (a crash in between); done: sent or given up on, outcome not yet in
+ * the user's stream; recorded: all finished.
  */
+export type DispatchState = 'none' | 'sending' | 'done' | 'recorded';
+
 export interface DispatchLedger {
   state(eventId: string): Promise<DispatchState>;
+  /** Written before the provider is called. */
   begin(eventId: string, position: number): Promise<void>;
   complete(dispatch: SmsDispatch, position: number): Promise<void>;
+  get(eventId: string): Promise<SmsDispatch | undefined>;
+  /** The outcome reached the user's stream. */
+  markRecorded(eventId: string, position: number): Promise<void>;
+  findByProviderMessageId(providerMessageId: string): Promise<SmsDispatch | undefined>;
 }
 
 export function createDispatchLedger(store: ViewStore): DispatchLedger {
   const intents = store.collection<{ eventId: string }>('sms_dispatch_intents');
-  const dispatches = store.collection<SmsDispatch>('sms_dispatches');
+  const dispatches = store.collection<SmsDispatch>('sms_dispatches', { indexes: ['providerMessageId'] });
+  const recorded = store.collection<{ eventId: string }>('sms_outcomes_recorded');
   return {
     async state(eventId) {
-      if (await dispatches.get(eventId)) return 'sent';
+      if (await recorded.get(eventId)) return 'recorded';
+      if (await dispatches.get(eventId)) return 'done';
       return (await intents.get(eventId)) ? 'sending' : 'none';
     },
     async begin(eventId, position) {
@@ -38,6 +50,13 @@ export function createDispatchLedger(store: ViewStore): DispatchLedger {
     },
     async complete(dispatch, position) {
       await dispatches.upsert(dispatch.eventId, dispatch, position);
+    },
+    get: (eventId) => dispatches.get(eventId),
+    async markRecorded(eventId, position) {
+      await recorded.upsert(eventId, { eventId }, position);
+    },
+    async findByProviderMessageId(providerMessageId) {
+      return (await dispatches.findBy('providerMessageId', providerMessageId))[0];
     },
   };
 }

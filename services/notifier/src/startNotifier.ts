@@ -1,0 +1,69 @@
+/**
+ * Wires the notifier to the bus, the same way in the embedded default and in
+ * its own process: identity events in, SMS out, outcomes recorded through
+ * identity, failures to the dead-letter topic, delivery reports matched to
+ * their dispatch.
+ */
+import { randomUUID } from 'node:crypto';
+import { topics, type CommandResult, type EventMessageValue, type IdentityCommand } from '@tessera/contracts';
+import type { BoxKeyPair } from '@tessera/crypto';
+import type { Logger } from '@tessera/logging';
+import type { Consumer, MessageBus } from '@tessera/messaging';
+import type { ViewStore } from '@tessera/read-models';
+import type { SmsSender } from '@tessera/sms';
+import { createDispatchLedger } from './application/dispatchLedger.ts';
+import { createSmsNotifier, type SmsOutcome } from './application/smsNotifier.ts';
+
+export interface DeliveryReport {
+  providerMessageId: string;
+  status: string;
+  errorCode?: string;
+}
+
+export interface NotifierWiring {
+  bus: MessageBus;
+  ledgerStore: ViewStore;
+  sms: SmsSender;
+  keyPair: BoxKeyPair;
+  logger: Logger;
+  clock: () => Date;
+  brand: string;
+  /** Where a group with no committed position starts; `beginning` for a new deployment. */
+  from?: 'end' | 'beginning';
+  onEvent?: (event: EventMessageValue) => void;
+  onDispatch?: (outcome: 'sent' | 'duplicate' | 'expired' | 'failed') => void;
+}
+
+export async function startNotifier(wiring: NotifierWiring): Promise<Consumer[]> {
+  const { bus, logger } = wiring;
+  const ledger = createDispatchLedger(wiring.ledgerStore);
+  const recordOutcome = async (userId: string, outcome: SmsOutcome) => {
+    const command: IdentityCommand = { type: 'RecordSmsOutcome', metadata: { correlationId: randomUUID(), clientId: 'notifier' }, payload: { userId, outcome } };
+    const result = (await bus.request(topics.identityCommands, { key: userId, value: command, headers: {} }, { timeoutMs: 10_000 })) as CommandResult;
+    // Thrown, the message is delivered again and the ledger resumes at this step.
+    if (!result.ok) throw new Error(`identity did not record the SMS outcome: ${result.error}`);
+  };
+  const notify = createSmsNotifier({
+    sms: wiring.sms, keyPair: wiring.keyPair, logger, clock: wiring.clock, messages: { brand: wiring.brand }, ledger, recordOutcome,
+    deadLetter: (entry) => bus.publish(topics.smsDeadLetter, [{ key: entry.sourceEventId, value: entry, headers: { 'event-id': entry.sourceEventId } }]),
+    ...(wiring.onDispatch ? { onDispatch: wiring.onDispatch } : {}),
+  });
+  const events = await bus.subscribe(topics.identityEvents, 'notifier', async (message) => {
+    await notify(message);
+    wiring.onEvent?.(message.value as EventMessageValue);
+  }, { from: wiring.from ?? 'beginning' });
+  const reports = await bus.subscribe(topics.smsDeliveryReports, 'notifier', async (message) => {
+    const report = message.value as DeliveryReport;
+    const dispatch = await ledger.findByProviderMessageId(report.providerMessageId);
+    if (!dispatch) {
+      logger.warn({ providerMessageId: report.providerMessageId }, 'delivery report for an unknown message: ignored');
+      return;
+    }
+    await recordOutcome(dispatch.userId, {
+      type: 'SmsDeliveryReported', sourceEventId: dispatch.eventId, providerMessageId: report.providerMessageId, status: report.status,
+      ...(report.errorCode ? { errorCode: report.errorCode } : {}),
+    });
+    logger.info({ sourceEventId: dispatch.eventId, providerMessageId: report.providerMessageId, status: report.status }, 'delivery report recorded');
+  }, { from: wiring.from ?? 'beginning' });
+  return [events, reports];
+}

@@ -1,0 +1,55 @@
+/** Builders for notifier tests: identity events as they arrive on the bus, and a notifier wired to fakes. */
+import { Writable } from 'node:stream';
+import { generateBoxKeyPair, sealJson, type BoxKeyPair } from '@tessera/crypto';
+import { createLogger } from '@tessera/logging';
+import { createSqliteViewStore } from '@tessera/read-models';
+import type { SmsSender } from '@tessera/sms';
+import { createDispatchLedger, createSmsNotifier, type DeadLetter, type SmsOutcome } from '../src/index.ts';
+
+export const now = new Date('2026-01-01T10:00:00.000Z');
+let position = 0;
+
+export function otpIssued(publicKey: Buffer, overrides: { eventId?: string; expiresAt?: string; sealed?: string; purpose?: string; to?: string; locale?: string; code?: string } = {}) {
+  position += 1;
+  const eventId = overrides.eventId ?? `evt-${position}`;
+  const delivery = { code: overrides.code ?? '4821', to: overrides.to ?? '+33612345678', ...(overrides.locale ? { locale: overrides.locale } : {}) };
+  return {
+    key: 'u1',
+    headers: { 'event-type': 'OtpIssued', 'event-id': eventId, 'correlation-id': 'corr-1' },
+    value: {
+      eventId, streamId: 'user-u1', revision: position, position, type: 'OtpIssued', schemaVersion: 1, metadata: {}, recordedAt: now.toISOString(),
+      data: {
+        userId: 'u1', sessionId: 's1', purpose: overrides.purpose ?? 'LOGIN', codeHash: 'h', destinationHint: '+33*******78',
+        sealedDelivery: overrides.sealed ?? sealJson(publicKey, delivery),
+        issuedAt: now.toISOString(), expiresAt: overrides.expiresAt ?? new Date(now.getTime() + 300_000).toISOString(), maxAttempts: 3,
+      },
+    },
+  };
+}
+
+export function passwordChanged(publicKey: Buffer, to = '+44712345678') {
+  position += 1;
+  return {
+    key: 'u1',
+    headers: { 'event-type': 'PasswordChanged', 'event-id': `evt-${position}` },
+    value: {
+      eventId: `evt-${position}`, streamId: 'user-u1', revision: position, position, type: 'PasswordChanged', schemaVersion: 1, metadata: {}, recordedAt: now.toISOString(),
+      data: { userId: 'u1', sessionId: 'r1', sealedNotice: sealJson(publicKey, { to }) },
+    },
+  };
+}
+
+export function notifierWith(sms: SmsSender, options: { keyPair?: BoxKeyPair; store?: ReturnType<typeof createSqliteViewStore> } = {}) {
+  const keyPair = options.keyPair ?? generateBoxKeyPair();
+  const store = options.store ?? createSqliteViewStore({ path: ':memory:' });
+  const lines: string[] = [];
+  const deadLetters: DeadLetter[] = [];
+  const outcomes: SmsOutcome[] = [];
+  const logger = createLogger('notifier', { destination: new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }) });
+  const notify = createSmsNotifier({
+    sms, keyPair, logger, clock: () => now, messages: { brand: 'Acme Bank' }, ledger: createDispatchLedger(store),
+    deadLetter: async (entry) => void deadLetters.push(entry),
+    recordOutcome: async (_userId, outcome) => void outcomes.push(outcome),
+  });
+  return { keyPair, store, lines, deadLetters, outcomes, notify };
+}
