@@ -52,7 +52,8 @@ export async function startNotifier(wiring: NotifierWiring): Promise<Consumer[]>
     await notify(message);
     wiring.onEvent?.(message.value as EventMessageValue);
   }, { from: wiring.from ?? 'beginning' });
-  const reports = await bus.subscribe(topics.smsDeliveryReports, 'notifier', async (message) => {
+  // A group of its own: kafkajs assigns partitions as if every member of a group read the same topics.
+  const reports = await bus.subscribe(topics.smsDeliveryReports, 'notifier-delivery-reports', async (message) => {
     const report = message.value as DeliveryReport;
     const dispatch = await ledger.findByProviderMessageId(report.providerMessageId);
     if (!dispatch) {
