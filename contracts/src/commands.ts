@@ -44,6 +44,8 @@ export const RefreshSession = command('RefreshSession', Type.Object({
   presentedTokenHash: Type.String(),
   newRefreshTokenHash: Type.String(),
 }));
+/** Ends one login: its refresh tokens stop working and its access tokens are refused. */
+export const Logout = command('Logout', Type.Object({ userId: Type.String(), familyId: Type.String() }));
 export const StartPasswordReset = command('StartPasswordReset', Type.Object({ email: Type.String() }));
 /** Sealed JSON `{password}` */
 export const StagePasswordChange = command('StagePasswordChange', Type.Object({
@@ -75,6 +77,7 @@ export const RecordSmsOutcome = command('RecordSmsOutcome', Type.Object({
 
 export type RegisterUser = Static<typeof RegisterUser>;
 export type RecordSmsOutcome = Static<typeof RecordSmsOutcome>;
+export type Logout = Static<typeof Logout>;
 export type StartLogin = Static<typeof StartLogin>;
 export type VerifyOtp = Static<typeof VerifyOtp>;
 export type ResendOtp = Static<typeof ResendOtp>;
@@ -84,7 +87,7 @@ export type StagePasswordChange = Static<typeof StagePasswordChange>;
 export type RegisterApiClient = Static<typeof RegisterApiClient>;
 
 export const IdentityCommand = Type.Union([
-  RegisterUser, StartLogin, VerifyOtp, ResendOtp, RefreshSession, StartPasswordReset, StagePasswordChange, RegisterApiClient, RecordSmsOutcome,
+  RegisterUser, StartLogin, VerifyOtp, ResendOtp, RefreshSession, StartPasswordReset, StagePasswordChange, RegisterApiClient, RecordSmsOutcome, Logout,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];
@@ -107,6 +110,7 @@ export interface CommandReplies {
   StagePasswordChange: { sessionId: string; challengeType: 'SMS_OTP'; passwordStaged: true };
   RegisterApiClient: { clientId: string; created: boolean };
   RecordSmsOutcome: { recorded: boolean };
+  Logout: { loggedOut: true };
 }
 
 export interface ChallengeReply {

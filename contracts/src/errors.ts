@@ -32,6 +32,7 @@ export const errorCatalogue = {
   CHALLENGE_TYPE_MISMATCH: { errorCode: 3105, status: 400, message: 'The challenge type does not match the session.' },
   PASSWORD_NOT_STAGED: { errorCode: 3106, status: 422, message: 'Set the new password before confirming the code.' },
   SESSION_NOT_RESETTABLE: { errorCode: 3107, status: 422, message: 'This session cannot change the password.' },
+  ACCOUNT_LOCKED: { errorCode: 3108, status: 403, message: 'Too many wrong codes on this account; reset the password to continue.' },
 
   REFRESH_TOKEN_INVALID: { errorCode: 3200, status: 401, message: 'The refresh token is not valid; log in again.' },
 

@@ -89,7 +89,13 @@ export const identityEvents = {
   SessionsRevoked: event('SessionsRevoked', 1, Type.Object({
     userId: Id,
     familyIds: Type.Array(Id),
-    reason: Type.Union([Type.Literal('REFRESH_TOKEN_REUSE'), Type.Literal('PASSWORD_CHANGED')]),
+    reason: Type.Union([Type.Literal('REFRESH_TOKEN_REUSE'), Type.Literal('PASSWORD_CHANGED'), Type.Literal('LOGOUT')]),
+  })),
+  UserLockedOut: event('UserLockedOut', 1, Type.Object({
+    userId: Id,
+    /** OTP_FAILURES: too many consecutive wrong codes across challenges; only a password reset unlocks. */
+    reason: Type.Literal('OTP_FAILURES'),
+    consecutiveOtpFailures: Type.Integer({ minimum: 1 }),
   })),
   PasswordResetStarted: event('PasswordResetStarted', 1, Type.Object({ userId: Id, sessionId: Id })),
   PasswordChangeStaged: event('PasswordChangeStaged', 1, Type.Object({

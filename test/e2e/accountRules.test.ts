@@ -174,3 +174,55 @@ t.test('the account flow needs a client token, and a user token is not one', asy
   const meWithClientToken = await server.call('GET', '/v1/user/me');
   t.equal(meWithClientToken.status, 403, '/me needs a user token');
 });
+
+t.test('logout: the refresh token stops working and the access token is refused at once', async (t) => {
+  const user = await signedUp();
+  const { sessionId, code } = await loginSession(user);
+  const tokens = (await server.call('POST', '/v1/user/otp', { body: otpBody(user, sessionId, code) })).body.data as { accessToken: string; refreshToken: string };
+  const second = await loginSession(user);
+  const other = (await server.call('POST', '/v1/user/otp', { body: otpBody(user, second.sessionId, second.code) })).body.data as { accessToken: string };
+  const logout = await server.call('POST', '/v1/user/logout', { token: tokens.accessToken });
+  t.equal(logout.status, 200);
+  t.same(logout.body.data, { loggedOut: true });
+  t.equal((await server.call('GET', '/v1/user/me', { token: tokens.accessToken })).status, 401, 'the access token is refused before it expires');
+  t.equal((await server.call('POST', '/v1/user/refresh', { body: { username: user.email, refreshToken: tokens.refreshToken } })).status, 401, 'the refresh token is dead');
+  t.equal((await server.call('GET', '/v1/user/me', { token: other.accessToken })).status, 200, 'another login of the same user goes on');
+});
+
+t.test('a password change makes every access token of the user refused at once', async (t) => {
+  const user = await signedUp();
+  const { sessionId, code } = await loginSession(user);
+  const accessToken = (await server.call('POST', '/v1/user/otp', { body: otpBody(user, sessionId, code) })).body.data.accessToken as string;
+  const before = server.countSentTo(user.phoneNumber);
+  const reset = await server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`);
+  const resetCode = await server.nextCode(user.phoneNumber, before);
+  const password = 'a completely new passphrase';
+  await server.call('PUT', '/v1/user/change-password', { body: { sessionId: reset.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', password, passwordConfirm: password } });
+  t.equal((await server.call('POST', '/v1/user/otp', { body: otpBody(user, reset.body.data.sessionId, resetCode) })).status, 200);
+  t.equal((await server.call('GET', '/v1/user/me', { token: accessToken })).status, 401);
+});
+
+t.test('ten wrong codes in a row, across challenges, lock the account until a password reset', async (t) => {
+  const user = await signedUp();
+  let wrong = 0;
+  let last: { status: number; body: { errorCode: number } } | undefined;
+  while (wrong < 10) {
+    const { sessionId, code } = await loginSession(user);
+    for (let attempt = 0; attempt < 3 && wrong < 10; attempt += 1, wrong += 1) {
+      last = await server.call('POST', '/v1/user/otp', { body: otpBody(user, sessionId, wrongCodeFor(code)) });
+    }
+  }
+  t.equal(last?.body.errorCode, 3108, 'the tenth wrong code locks the account');
+  const login = await server.call('POST', '/v1/user/login', { body: { username: user.email, password: user.password } });
+  t.equal(login.status, 403, 'the right password no longer gets a code');
+  t.equal(login.body.errorCode, 3108);
+  const wrongPassword = await server.call('POST', '/v1/user/login', { body: { username: user.email, password: 'not the password at all' } });
+  t.equal(wrongPassword.body.errorCode, 3000, 'a wrong password tells nothing about the lock');
+  const before = server.countSentTo(user.phoneNumber);
+  const reset = await server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`);
+  const resetCode = await server.nextCode(user.phoneNumber, before);
+  const password = 'the unlocked passphrase';
+  await server.call('PUT', '/v1/user/change-password', { body: { sessionId: reset.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', password, passwordConfirm: password } });
+  t.equal((await server.call('POST', '/v1/user/otp', { body: otpBody(user, reset.body.data.sessionId, resetCode) })).status, 200);
+  t.equal((await server.call('POST', '/v1/user/login', { body: { username: user.email, password } })).status, 200, 'after the reset, login works again');
+});

@@ -96,9 +96,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(formbody);
-  await app.register(authPlugin, { signingKeys: options.signingKeys, issuer: config.issuer });
-
   const views = openViews(options.views);
+  await app.register(authPlugin, {
+    signingKeys: options.signingKeys, issuer: config.issuer,
+    isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
+  });
+
   await app.register(healthRoutes, {
     readiness: [{ name: 'readModels', check: () => options.views.ping() }, ...(options.readiness ?? [])],
   });
@@ -107,7 +110,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     identity: options.identity, users: views.users, commandPublicKey: options.commandPublicKey,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
-  await app.register(meRoutes, { users: views.users });
+  await app.register(meRoutes, { users: views.users, sessions: views.sessions, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
   if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
   return app as unknown as FastifyInstance;
 }

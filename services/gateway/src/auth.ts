@@ -46,6 +46,8 @@ declare module 'fastify' {
 export interface AuthOptions {
   signingKeys: SigningKey[];
   issuer: string;
+  /** Whether a login was revoked (logout, password change, token reuse): its access tokens are refused at once. */
+  isSessionRevoked?: (familyId: string) => Promise<boolean>;
 }
 
 async function verified(request: FastifyRequest): Promise<ClientClaims | UserClaims> {
@@ -84,6 +86,7 @@ export const authPlugin = fp<AuthOptions>(async (app, options) => {
   app.decorate('requireUser', () => async (request: FastifyRequest) => {
     const claims = await verified(request);
     if (claims.token_use !== 'user') throw new ApiError('WRONG_TOKEN_TYPE');
+    if (await options.isSessionRevoked?.(claims.fam)) throw new ApiError('UNAUTHENTICATED');
     request.userClaims = claims;
   });
 }, { name: 'tessera-auth' });

@@ -13,7 +13,7 @@ export interface IdentityClient {
 
 function partitionKey(command: IdentityCommand): string {
   if (command.type === 'RegisterApiClient') return command.payload.clientId;
-  if (command.type === 'RecordSmsOutcome') return command.payload.userId;
+  if (command.type === 'RecordSmsOutcome' || command.type === 'Logout') return command.payload.userId;
   // Keyed by email: identity resolves it to the user, and one email is one user.
   return command.payload.email.trim().toLowerCase();
 }

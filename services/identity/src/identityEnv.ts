@@ -13,6 +13,7 @@ export function readIdentitySettings(read: EnvReader): { identity: IdentityConfi
       otpTtlSeconds: read.integer('OTP_TTL_SECONDS', defaultIdentityConfig.otpTtlSeconds, 30, 3600),
       otpMaxAttempts: read.integer('OTP_MAX_ATTEMPTS', defaultIdentityConfig.otpMaxAttempts, 1, 10),
       otpResendCooldownSeconds: read.integer('OTP_RESEND_COOLDOWN_SECONDS', defaultIdentityConfig.otpResendCooldownSeconds, 0, 3600),
+      otpAccountLockThreshold: read.integer('OTP_ACCOUNT_LOCK_THRESHOLD', defaultIdentityConfig.otpAccountLockThreshold, 3, 100),
       refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', defaultIdentityConfig.refreshTokenTtlSeconds, 60, 365 * 24 * 3600),
       allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
     },

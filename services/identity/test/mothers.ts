@@ -32,6 +32,6 @@ export function sessionStarted(familyId: string, refreshTokenHash: string, expir
 export function verifyCommand(sessionId: string, presentedCodeHash = 'hash-of-right-code', at = secondsAfter(10)) {
   return {
     type: 'VerifyOtp' as const, sessionId, presentedCodeHash, familyId: 'family-new', newRefreshTokenHash: 'refresh-new',
-    refreshExpiresAt: secondsAfter(86400, at), now: at,
+    refreshExpiresAt: secondsAfter(86400, at), now: at, accountLockThreshold: 10,
   };
 }

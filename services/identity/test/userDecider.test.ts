@@ -181,3 +181,48 @@ t.test('a committed password change carries the sealed notice for the "password 
   ]).when({ ...verifyCommand('r1'), passwordChangedNotice: 'sealed-notice' });
   t.match(decision.events.find((event) => event.type === 'PasswordChanged'), { data: { sealedNotice: 'sealed-notice' } });
 });
+
+t.test('account lock after consecutive wrong codes', async (t) => {
+  /** Nine wrong codes spread over three challenges (three each), so no challenge alone is at its limit. */
+  const nineWrongCodes = ['a', 'b', 'c'].flatMap((sessionId) => [otpIssued(sessionId), wrongCode(sessionId, 1), wrongCode(sessionId, 2), wrongCode(sessionId, 3)]);
+  t.test('the tenth wrong code in a row, across challenges, locks the account', async (t) => {
+    user(t).given([registered(), ...nineWrongCodes, otpIssued('d')]).when(verifyCommand('d', 'wrong')).thenRejects('ACCOUNT_LOCKED', [
+      wrongCode('d', 1),
+      { type: 'UserLockedOut', data: { userId, reason: 'OTP_FAILURES', consecutiveOtpFailures: 10 } },
+    ]);
+  });
+  t.test('a right code in between starts the count again', async (t) => {
+    const { decision } = user(t).given([registered(), ...nineWrongCodes, otpIssued('d'), { type: 'OtpVerified', data: { userId, sessionId: 'd', purpose: 'LOGIN' } }, otpIssued('e')])
+      .when(verifyCommand('e', 'wrong'));
+    t.equal(decision.rejection?.error, 'OTP_INVALID');
+  });
+  t.test('resends do not reset the count', async (t) => {
+    const resent = { ...otpIssued('a'), data: { ...(otpIssued('a').data as object), codeHash: 'new' } } as never;
+    const state = [registered(), ...nineWrongCodes, resent].reduce(evolveUser, initialUserState());
+    t.equal(state.consecutiveOtpFailures, 9);
+  });
+  const locked = [registered(), ...nineWrongCodes, otpIssued('d'), wrongCode('d', 1), { type: 'UserLockedOut' as const, data: { userId, reason: 'OTP_FAILURES' as const, consecutiveOtpFailures: 10 } }];
+  t.test('a locked account gets no new login code, even with the right password', async (t) => {
+    user(t).given(locked).when({ type: 'StartLogin', passwordMatches: true, sessionId: 's9', otp: otp(), now }).thenRejects('ACCOUNT_LOCKED');
+  });
+  t.test('a locked account still answers a wrong password the usual way', async (t) => {
+    const { decision } = user(t).given(locked).when({ type: 'StartLogin', passwordMatches: false, sessionId: 's9', otp: otp(), now });
+    t.equal(decision.rejection?.error, 'INVALID_CREDENTIALS');
+  });
+  t.test('a password reset unlocks it', async (t) => {
+    const state = [...locked, { type: 'PasswordResetStarted' as const, data: { userId, sessionId: 'r1' } }, otpIssued('r1', 'PASSWORD_RESET'),
+      { type: 'PasswordChangeStaged' as const, data: { userId, sessionId: 'r1', passwordHash: 'new' } },
+      { type: 'OtpVerified' as const, data: { userId, sessionId: 'r1', purpose: 'PASSWORD_RESET' as const } },
+      { type: 'PasswordChanged' as const, data: { userId, sessionId: 'r1' } }].reduce(evolveUser, initialUserState());
+    t.equal(state.lockedOut, false);
+    user(t).given([...locked, { type: 'PasswordChanged', data: { userId, sessionId: 'r1' } }]).when({ type: 'StartLogin', passwordMatches: true, sessionId: 's9', otp: otp(), now })
+      .then([otpIssued('s9')]);
+  });
+});
+
+t.test('logout revokes the session it was called with, and only that one', async (t) => {
+  user(t).given([registered(), sessionStarted('f1', 'a'), sessionStarted('f2', 'b')]).when({ type: 'Logout', familyId: 'f1' })
+    .then([{ type: 'SessionsRevoked', data: { userId, familyIds: ['f1'], reason: 'LOGOUT' } }]);
+  user(t).given([registered(), sessionStarted('f1', 'a'), { type: 'SessionsRevoked', data: { userId, familyIds: ['f1'], reason: 'LOGOUT' } }])
+    .when({ type: 'Logout', familyId: 'f1' }).then([]);
+});

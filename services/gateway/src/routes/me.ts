@@ -1,10 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { ApiError, Envelope, ErrorEnvelope, MeData } from '@tessera/contracts';
 import type { ViewCollection } from '@tessera/read-models';
-import type { UserView } from '@tessera/projector';
+import type { SessionView, UserView } from '@tessera/projector';
 import { success } from '../envelope.ts';
+import type { IdentityClient } from '../identityClient.ts';
 
-export const meRoutes: FastifyPluginAsyncTypebox<{ users: ViewCollection<UserView> }> = async (app, options) => {
+export interface UserRoutesOptions {
+  users: ViewCollection<UserView>;
+  sessions: ViewCollection<SessionView>;
+  identity: IdentityClient;
+  readYourWritesTimeoutMs: number;
+}
+
+export const meRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (app, options) => {
+  app.post('/v1/user/logout', {
+    preHandler: app.requireUser(),
+    schema: { tags: ['user'], summary: 'End this login: its refresh token stops working, its access tokens are refused', security: [{ userAuth: [] }], response: { 200: Envelope(Type.Object({ loggedOut: Type.Literal(true) })), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope } },
+  }, async (request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    const claims = request.userClaims!;
+    const result = await options.identity.send({ type: 'Logout', metadata: { correlationId: request.id, clientId: claims.client_id }, payload: { userId: claims.sub, familyId: claims.fam } });
+    if (!result.ok) throw new ApiError(result.error, result.retryAfterSeconds);
+    // Answer once the revocation is visible, so the token just used is refused from now on.
+    const deadline = Date.now() + options.readYourWritesTimeoutMs;
+    while (Date.now() < deadline && (await options.sessions.get(claims.fam))?.revoked !== true) await new Promise((resolve) => setTimeout(resolve, 2));
+    return success({ loggedOut: true as const });
+  });
+
   app.get('/v1/user/me', {
     preHandler: app.requireUser(),
     schema: { tags: ['user'], summary: 'The signed-in user: profile, accounts, KYC status', security: [{ userAuth: [] }], response: { 200: Envelope(MeData), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope } },

@@ -7,6 +7,8 @@ export interface IdentityConfig {
   /** Wrong codes a challenge takes before it is dead. */
   otpMaxAttempts: number;
   otpResendCooldownSeconds: number;
+  /** Consecutive wrong codes on one account, across challenges and resends, before only a password reset unlocks it. */
+  otpAccountLockThreshold: number;
   /** Absolute lifetime of a login's refresh-token family. */
   refreshTokenTtlSeconds: number;
   allowedSignUpRoles: readonly string[];
@@ -19,6 +21,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   otpTtlSeconds: 300,
   otpMaxAttempts: 3,
   otpResendCooldownSeconds: 30,
+  otpAccountLockThreshold: 10,
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   allowedSignUpRoles: ['USER'],
   reservationStaleAfterSeconds: 60,

@@ -131,7 +131,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       user = state;
       return {
         type: 'VerifyOtp', sessionId: payload.sessionId, presentedCodeHash: otpCodeHash(keys, payload.sessionId, secrets.code),
-        familyId, newRefreshTokenHash: payload.newRefreshTokenHash, refreshExpiresAt, now: now.toISOString(),
+        familyId, newRefreshTokenHash: payload.newRefreshTokenHash, refreshExpiresAt, now: now.toISOString(), accountLockThreshold: config.otpAccountLockThreshold,
         ...(state.challenges[payload.sessionId]?.purpose === 'PASSWORD_RESET' ? { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) } : {}),
       };
     });
@@ -209,6 +209,13 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     return answer(result, () => ({ recorded: result.decision.events.length > 0 }));
   }
 
+  async function logout(command: Extract<IdentityCommand, { type: 'Logout' }>): Reply<'Logout'> {
+    const { userId, familyId } = command.payload;
+    const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
+      (state.registered ? decideUser({ type: 'Logout', familyId }, state) : { events: [], rejection: { error: 'UNAUTHENTICATED' as const } }), metadataOf(command));
+    return answer(result, () => ({ loggedOut: true as const }));
+  }
+
   return {
     async handle(command) {
       switch (command.type) {
@@ -221,6 +228,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
         case 'StagePasswordChange': return stagePasswordChange(command);
         case 'RegisterApiClient': return registerApiClient(command);
         case 'RecordSmsOutcome': return recordSmsOutcome(command);
+        case 'Logout': return logout(command);
       }
     },
   };

@@ -19,12 +19,13 @@ export interface IssuedOtp {
 export type UserCommand =
   | { type: 'RegisterUser'; userId: string; accountId: string; email: string; phoneNumber: string; passwordHash: string; roles: string[]; allowedRoles: readonly string[]; clientId: string; locale?: string }
   | { type: 'StartLogin'; passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string }
-  | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string; /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string }
+  | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string; /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string; /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number }
   | { type: 'ResendOtp'; sessionId: string; otp: IssuedOtp; cooldownSeconds: number; now: string }
   | { type: 'RefreshSession'; presentedTokenHash: string; newRefreshTokenHash: string; now: string }
   | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string }
   | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string }
-  | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] };
+  | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] }
+  | { type: 'Logout'; familyId: string };
 
 export function decideUser(command: UserCommand, state: UserState): Decision {
   if (command.type === 'RegisterUser') return register(command, state);
@@ -47,6 +48,11 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
       return stagePassword(command, state);
     case 'RecordSmsOutcome':
       return recordSmsOutcome(command.outcome, state);
+    case 'Logout': {
+      const family = state.families[command.familyId];
+      if (!family || family.revoked) return accept();
+      return accept({ type: 'SessionsRevoked', data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' } });
+    }
   }
 }
 
@@ -66,6 +72,8 @@ function startLogin(command: Extract<UserCommand, { type: 'StartLogin' }>, state
       { type: 'LoginFailed', data: { userId: state.userId, consecutiveFailures: state.consecutiveLoginFailures + 1 } },
     ]);
   }
+  // Only after the right password, so a lock tells nothing to someone who does not know it.
+  if (state.lockedOut) return reject('ACCOUNT_LOCKED');
   return accept(otpIssued(state, command.sessionId, 'LOGIN', command.otp, command.now));
 }
 
@@ -82,15 +90,22 @@ function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: 
   if (!challenge) return reject('OTP_INVALID');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
+  if (challenge.purpose === 'LOGIN' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
   const { userId } = state;
   const { sessionId } = command;
   // Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe.
   if (command.presentedCodeHash !== challenge.codeHash) {
     const failedAttempts = challenge.failedAttempts + 1;
-    return reject('OTP_INVALID', [
+    const failed: IdentityEvent[] = [
       { type: 'OtpVerificationFailed', data: { userId, sessionId, failedAttempts, attemptsLeft: Math.max(0, challenge.maxAttempts - failedAttempts) } },
-    ]);
+    ];
+    const consecutiveOtpFailures = state.consecutiveOtpFailures + 1;
+    if (!state.lockedOut && consecutiveOtpFailures >= command.accountLockThreshold) {
+      failed.push({ type: 'UserLockedOut', data: { userId, reason: 'OTP_FAILURES', consecutiveOtpFailures } });
+      return reject('ACCOUNT_LOCKED', failed);
+    }
+    return reject('OTP_INVALID', failed);
   }
   const events: IdentityEvent[] = [{ type: 'OtpVerified', data: { userId, sessionId, purpose: challenge.purpose } }];
   if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });

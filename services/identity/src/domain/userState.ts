@@ -37,6 +37,10 @@ export interface UserState {
   /** `<type>:<sourceEventId>` of SMS outcomes already recorded, so a repeat records nothing. */
   smsOutcomes: string[];
   consecutiveLoginFailures: number;
+  /** Wrong codes in a row on this account, across challenges; a right code or a password change clears it. */
+  consecutiveOtpFailures: number;
+  /** Locked by too many wrong codes: login stops at the password until a password reset. */
+  lockedOut: boolean;
   challenges: Record<string, OtpChallenge>;
   families: Record<string, RefreshTokenFamily>;
 }
@@ -52,6 +56,8 @@ export function initialUserState(): UserState {
     phoneVerified: false,
     smsOutcomes: [],
     consecutiveLoginFailures: 0,
+    consecutiveOtpFailures: 0,
+    lockedOut: false,
     challenges: {},
     families: {},
   };
@@ -80,9 +86,11 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
       return { ...state, consecutiveLoginFailures: 0, challenges: { ...state.challenges, [event.data.sessionId]: challenge } };
     }
     case 'OtpVerificationFailed':
-      return updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts });
+      return { ...updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts }), consecutiveOtpFailures: state.consecutiveOtpFailures + 1 };
     case 'OtpVerified':
-      return updateChallenge(state, event.data.sessionId, { used: true });
+      return { ...updateChallenge(state, event.data.sessionId, { used: true }), consecutiveOtpFailures: 0 };
+    case 'UserLockedOut':
+      return { ...state, lockedOut: true };
     case 'PhoneNumberVerified':
       return { ...state, phoneVerified: true };
     case 'SmsDispatched':
@@ -93,7 +101,8 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
       return updateChallenge(state, event.data.sessionId, { stagedPasswordHash: event.data.passwordHash });
     case 'PasswordChanged': {
       const staged = state.challenges[event.data.sessionId]?.stagedPasswordHash;
-      return staged ? { ...state, passwordHash: staged } : state;
+      const unlocked = { ...state, lockedOut: false, consecutiveOtpFailures: 0 };
+      return staged ? { ...unlocked, passwordHash: staged } : unlocked;
     }
     case 'SessionStarted':
       return {

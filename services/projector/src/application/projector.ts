@@ -8,7 +8,7 @@ import type { Logger } from '@tessera/logging';
 import type { Message } from '@tessera/messaging';
 import type { ViewCollection, ViewStore } from '@tessera/read-models';
 import { projectAccount, projectApiClient, projectUser } from './projections.ts';
-import { collections, PROJECTOR_CHECKPOINT, type AccountView, type ApiClientView, type UserView } from './views.ts';
+import { collections, PROJECTOR_CHECKPOINT, type AccountView, type ApiClientView, type SessionView, type UserView } from './views.ts';
 
 export interface Projector {
   handle(message: Message): Promise<void>;
@@ -19,6 +19,7 @@ export function openViews(store: ViewStore) {
     users: store.collection<UserView>(collections.users, { indexes: ['clientId'] }),
     accounts: store.collection<AccountView>(collections.accounts, { indexes: ['userId'] }),
     apiClients: store.collection<ApiClientView>(collections.apiClients),
+    sessions: store.collection<SessionView>(collections.sessions),
   };
 }
 
@@ -42,6 +43,14 @@ export function createProjector(options: { store: ViewStore; logger: Logger }): 
       if (event.streamId.startsWith('user-')) {
         await apply(views.users, String(event.data.userId ?? ''), event, projectUser);
         if (type === 'AccountOpened') await apply(views.accounts, String(event.data.accountId ?? ''), event, projectAccount);
+        if (type === 'SessionStarted') {
+          await views.sessions.upsert(String(event.data.familyId), { familyId: String(event.data.familyId), userId: String(event.data.userId), revoked: false }, event.position);
+        }
+        if (type === 'SessionsRevoked') {
+          for (const familyId of (event.data.familyIds as string[]) ?? []) {
+            await views.sessions.upsert(familyId, { familyId, userId: String(event.data.userId), revoked: true, revokedReason: String(event.data.reason) }, event.position);
+          }
+        }
       } else if (event.streamId.startsWith('client-')) {
         await apply(views.apiClients, String(event.data.clientId ?? ''), event, projectApiClient);
       }

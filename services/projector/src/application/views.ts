@@ -32,7 +32,16 @@ export interface ApiClientView {
   registeredAt: string;
 }
 
+/** One login (refresh-token family): whether its access tokens must be refused before they expire. */
+export interface SessionView {
+  familyId: string;
+  userId: string;
+  revoked: boolean;
+  revokedReason?: string;
+}
+
 export const collections = {
+  sessions: 'sessions',
   users: 'users',
   accounts: 'accounts',
   apiClients: 'api_clients',
