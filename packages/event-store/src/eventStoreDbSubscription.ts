@@ -7,6 +7,7 @@ import { excludeSystemEvents } from '@eventstore/db-client';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { RecordedEvent, SubscribeOptions, Subscription } from './eventStore.ts';
 import { isSystemEvent, toReadPosition, toRecordedEvent } from './eventStoreDbMapping.ts';
+import { createCaughtUpSignal } from './caughtUpSignal.ts';
 
 export interface EventStoreDbSubscriptionOptions extends SubscribeOptions {
   client: EventStoreDBClient;
@@ -29,14 +30,7 @@ export function createEventStoreDbSubscription(options: EventStoreDbSubscription
   let settled = false;
   let head = Infinity;
 
-  let resolveCaughtUp!: () => void;
-  let rejectCaughtUp!: (reason: unknown) => void;
-  const caughtUp = new Promise<void>((resolve, reject) => {
-    resolveCaughtUp = resolve;
-    rejectCaughtUp = reject;
-  });
-  // Callers that never await caughtUp must not get an unhandled rejection.
-  caughtUp.catch(() => undefined);
+  const { promise: caughtUp, resolve: resolveCaughtUp, reject: rejectCaughtUp } = createCaughtUpSignal();
 
   // The server filters its own event types out; its streams are skipped below.
   const source = options.client.subscribeToAll({ fromPosition: toReadPosition(position), filter: excludeSystemEvents() });

@@ -4,6 +4,7 @@
  * append by this process) or a poll tick (appends by other processes).
  */
 import type { RecordedEvent, SubscribeOptions, Subscription } from './eventStore.ts';
+import { createCaughtUpSignal } from './caughtUpSignal.ts';
 
 const pageSize = 500;
 
@@ -39,14 +40,7 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
   let interruptWait: (() => void) | undefined;
   let isCaughtUp = false;
 
-  let resolveCaughtUp!: () => void;
-  let rejectCaughtUp!: (reason: unknown) => void;
-  const caughtUp = new Promise<void>((resolve, reject) => {
-    resolveCaughtUp = resolve;
-    rejectCaughtUp = reject;
-  });
-  // Callers that never await caughtUp must not get an unhandled rejection.
-  caughtUp.catch(() => undefined);
+  const { promise: caughtUp, resolve: resolveCaughtUp, reject: rejectCaughtUp } = createCaughtUpSignal();
 
   function nextSignal(): Promise<void> {
     if (signalled || stopping) return Promise.resolve();
