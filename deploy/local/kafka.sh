@@ -97,7 +97,8 @@ format_storage() {
   local cluster_id
   # A cluster id is 16 random bytes in unpadded base64url (22 characters).
   cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-  java_command kafka.tools.StorageTool format -t "$cluster_id" -c "$state/server.properties" --ignore-formatted
+  # `=` form: a base64url id may start with '-', which the tool would read as an option.
+  java_command kafka.tools.StorageTool format --cluster-id="$cluster_id" --config="$state/server.properties" --ignore-formatted
   "${java_cmd[@]}" >>"$log_file" 2>&1 || die "formatting $data failed; see $log_file"
 }
 
