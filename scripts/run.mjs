@@ -52,6 +52,7 @@ const tasks = {
   start: () => tsNode('services/embedded/src/main.ts'),
   'client-register': (args) => tsNode('services/embedded/src/registerClientCli.ts', args),
   'keys-generate': (args) => tsNode('scripts/generateKeys.ts', args),
+  'keys-rotate': (args) => tsNode('scripts/rotateKeys.ts', args),
   replay: (args) => tsNode('services/projector/src/replayCli.ts', args),
   service: ([name, ...args]) => tsNode(`services/${name}/src/main.ts`, args),
   async test(args) {

@@ -5,7 +5,7 @@
  * all read the file named by KEYS_FILE (mounted from a secret store), each
  * using only the keys it needs.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateBoxKeyPair, generateSecretKey, newSigningKey, type BoxKeyPair, type SigningKey } from '@tessera/crypto';
 
@@ -72,4 +72,19 @@ export function loadOrCreateKeyring(dataDir: string): { keyring: Keyring; create
   const file = path.join(dataDir, 'keys.json');
   const created = createKeyringFile(file);
   return { keyring: loadKeyring(file), created };
+}
+
+/**
+ * Puts a new signing key first (it signs from the next start on) and keeps
+ * the `retain` most recent earlier keys, which still verify the tokens they
+ * signed until those expire. Returns the new key's id.
+ */
+export function rotateSigningKey(file: string, options: { retain?: number } = {}): string {
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredKeyring;
+  const retain = options.retain ?? 2;
+  const fresh = newSigningKey();
+  stored.signingKeys = [fresh, ...stored.signingKeys.slice(0, retain)];
+  writeFileSync(`${file}.tmp`, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return fresh.kid;
 }
