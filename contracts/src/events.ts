@@ -60,6 +60,13 @@ export const identityEvents = {
     expiresAt: Instant,
     maxAttempts: Type.Integer({ minimum: 1 }),
   })),
+  OtpSendingSuppressed: event('OtpSendingSuppressed', 1, Type.Object({
+    userId: Id,
+    sessionId: Id,
+    purpose: OtpPurpose,
+    /** The phone's SMS budget was spent: no code was made or sent, and the caller was answered as usual. */
+    reason: Type.Literal('SMS_BUDGET'),
+  })),
   OtpVerificationFailed: event('OtpVerificationFailed', 1, Type.Object({
     userId: Id,
     sessionId: Id,

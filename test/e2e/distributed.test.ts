@@ -28,6 +28,7 @@ if (kafkaAvailable && mongoUrl) {
     const base = {
       KAFKA_BROKERS: kafka.brokers, MONGO_URL: mongoUrl, KEYS_FILE: keysFile, LOG_LEVEL: 'info', CI: '',
       ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', OTP_LENGTH: '8', OTP_RESEND_COOLDOWN_SECONDS: '0', COMMAND_TIMEOUT_MS: '3000',
+      SMS_BUDGET_PER_WINDOW: '50', SMS_BUDGET_PER_DAY: '100',
     };
     const database = `tessera_e2e_${randomUUID().replaceAll('-', '')}`;
     const envOf = (name: string, extra: Record<string, string> = {}) => {

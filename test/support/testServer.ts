@@ -40,7 +40,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const config = loadConfig({
     PORT: '0', DATA_DIR: dataDir, DEV_CLIENT_ID: DEV_CLIENT.clientId, DEV_CLIENT_SECRET: DEV_CLIENT.secret,
     // Cheaper hashing keeps the suite quick; the parameters themselves are tested in the crypto package.
-    ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'info', ...env,
+    ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'info',
+    // Suites walk one user through many logins; the budget itself is tested with its defaults in smsBudget.test.ts.
+    SMS_BUDGET_PER_WINDOW: '50', SMS_BUDGET_PER_DAY: '100', ...env,
   });
   const running = await startEmbedded(config, { logDestination: destination, printSms: null, clock: () => new Date(Date.now() + offsetMs) });
   let token: string | undefined;

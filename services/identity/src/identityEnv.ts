@@ -14,6 +14,11 @@ export function readIdentitySettings(read: EnvReader): { identity: IdentityConfi
       otpMaxAttempts: read.integer('OTP_MAX_ATTEMPTS', defaultIdentityConfig.otpMaxAttempts, 1, 10),
       otpResendCooldownSeconds: read.integer('OTP_RESEND_COOLDOWN_SECONDS', defaultIdentityConfig.otpResendCooldownSeconds, 0, 3600),
       otpAccountLockThreshold: read.integer('OTP_ACCOUNT_LOCK_THRESHOLD', defaultIdentityConfig.otpAccountLockThreshold, 3, 100),
+      smsBudget: {
+        perWindow: read.integer('SMS_BUDGET_PER_WINDOW', defaultIdentityConfig.smsBudget.perWindow, 1, 100),
+        windowSeconds: read.integer('SMS_BUDGET_WINDOW_SECONDS', defaultIdentityConfig.smsBudget.windowSeconds, 60, 24 * 3600),
+        perDay: read.integer('SMS_BUDGET_PER_DAY', defaultIdentityConfig.smsBudget.perDay, 1, 100),
+      },
       refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', defaultIdentityConfig.refreshTokenTtlSeconds, 60, 365 * 24 * 3600),
       allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
     },

@@ -226,3 +226,29 @@ t.test('logout revokes the session it was called with, and only that one', async
   user(t).given([registered(), sessionStarted('f1', 'a'), { type: 'SessionsRevoked', data: { userId, familyIds: ['f1'], reason: 'LOGOUT' } }])
     .when({ type: 'Logout', familyId: 'f1' }).then([]);
 });
+
+t.test('SMS budget per phone', async (t) => {
+  const budget = { perWindow: 3, windowSeconds: 900, perDay: 10 };
+  const issuedAt = (seconds: number) => otpIssued(`s${seconds}`, 'LOGIN', { issuedAt: secondsAfter(seconds) });
+  const login = (at: string) => ({ type: 'StartLogin' as const, passwordMatches: true, sessionId: 'next', otp: otp(), now: at, smsBudget: budget });
+  t.test('a fourth code within 15 minutes is not made, and nothing tells the caller', async (t) => {
+    user(t).given([registered(), issuedAt(0), issuedAt(60), issuedAt(120)]).when(login(secondsAfter(180)))
+      .then([{ type: 'OtpSendingSuppressed', data: { userId, sessionId: 'next', purpose: 'LOGIN', reason: 'SMS_BUDGET' } }]);
+  });
+  t.test('after the window, codes flow again', async (t) => {
+    const { decision } = user(t).given([registered(), issuedAt(0), issuedAt(60), issuedAt(120)]).when(login(secondsAfter(960)));
+    t.equal(decision.events[0]?.type, 'OtpIssued');
+  });
+  t.test('ten codes in a day is the most, however spread', async (t) => {
+    const day = Array.from({ length: 10 }, (_, index) => issuedAt(index * 1000));
+    const { decision } = user(t).given([registered(), ...day]).when(login(secondsAfter(20_000)));
+    t.equal(decision.events[0]?.type, 'OtpSendingSuppressed');
+  });
+  t.test('the budget covers resends and password resets too', async (t) => {
+    const spent = [registered(), issuedAt(0), issuedAt(60), otpIssued('r', 'LOGIN', { issuedAt: secondsAfter(100) })];
+    const resend = user(t).given(spent).when({ type: 'ResendOtp', sessionId: 'r', otp: otp(), cooldownSeconds: 30, now: secondsAfter(200), smsBudget: budget });
+    t.equal(resend.decision.events[0]?.type, 'OtpSendingSuppressed');
+    const reset = user(t).given(spent).when({ type: 'StartPasswordReset', sessionId: 'x', otp: otp(), now: secondsAfter(200), smsBudget: budget });
+    t.same(reset.decision.events.map((event) => event.type), ['PasswordResetStarted', 'OtpSendingSuppressed']);
+  });
+});

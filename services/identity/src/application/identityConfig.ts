@@ -9,6 +9,8 @@ export interface IdentityConfig {
   otpResendCooldownSeconds: number;
   /** Consecutive wrong codes on one account, across challenges and resends, before only a password reset unlocks it. */
   otpAccountLockThreshold: number;
+  /** Codes one phone may receive per window and per day; past it, no SMS and a normal-looking answer. */
+  smsBudget: { perWindow: number; windowSeconds: number; perDay: number };
   /** Absolute lifetime of a login's refresh-token family. */
   refreshTokenTtlSeconds: number;
   allowedSignUpRoles: readonly string[];
@@ -22,6 +24,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   otpMaxAttempts: 3,
   otpResendCooldownSeconds: 30,
   otpAccountLockThreshold: 10,
+  smsBudget: { perWindow: 3, windowSeconds: 15 * 60, perDay: 10 },
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   allowedSignUpRoles: ['USER'],
   reservationStaleAfterSeconds: 60,

@@ -114,7 +114,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       const passwordMatches = state.registered
         ? await passwordHasher.verify(state.passwordHash, secrets.password)
         : (await passwordHasher.verifyDummy(secrets.password), false);
-      return { type: 'StartLogin', passwordMatches, sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale), now: clock().toISOString() };
+      return { type: 'StartLogin', passwordMatches, sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale), now: clock().toISOString(), smsBudget: config.smsBudget };
     });
     return answer(outcome, () => challengeReply(sessionId, phoneNumber));
   }
@@ -148,7 +148,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       phoneNumber = state.phoneNumber;
       return {
         type: 'ResendOtp', sessionId: command.payload.sessionId, otp: issueOtp(keys, config, command.payload.sessionId, state.phoneNumber, clock(), state.locale),
-        cooldownSeconds: config.otpResendCooldownSeconds, now: clock().toISOString(),
+        cooldownSeconds: config.otpResendCooldownSeconds, now: clock().toISOString(), smsBudget: config.smsBudget,
       };
     });
     if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') return { ok: false, error: 'OTP_INVALID' };
@@ -173,7 +173,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     let phoneNumber = '';
     const outcome = await onUser(command, command.payload.email, (state) => {
       phoneNumber = state.phoneNumber;
-      return { type: 'StartPasswordReset', sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale), now: clock().toISOString() };
+      return { type: 'StartPasswordReset', sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale), now: clock().toISOString(), smsBudget: config.smsBudget };
     });
     // Unknown emails get the same answer, with a destination of the same shape.
     if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') {

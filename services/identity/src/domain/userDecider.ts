@@ -16,13 +16,20 @@ export interface IssuedOtp {
   maxAttempts: number;
 }
 
+/** How many codes one phone may receive: SMS cost money, and every code is a chance to guess. */
+export interface SmsBudget {
+  perWindow: number;
+  windowSeconds: number;
+  perDay: number;
+}
+
 export type UserCommand =
   | { type: 'RegisterUser'; userId: string; accountId: string; email: string; phoneNumber: string; passwordHash: string; roles: string[]; allowedRoles: readonly string[]; clientId: string; locale?: string }
-  | { type: 'StartLogin'; passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string }
+  | { type: 'StartLogin'; passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget }
   | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string; /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string; /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number }
-  | { type: 'ResendOtp'; sessionId: string; otp: IssuedOtp; cooldownSeconds: number; now: string }
+  | { type: 'ResendOtp'; sessionId: string; otp: IssuedOtp; cooldownSeconds: number; now: string; smsBudget?: SmsBudget }
   | { type: 'RefreshSession'; presentedTokenHash: string; newRefreshTokenHash: string; now: string }
-  | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string }
+  | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget }
   | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string }
   | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] }
   | { type: 'Logout'; familyId: string };
@@ -42,7 +49,7 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
     case 'StartPasswordReset':
       return accept(
         { type: 'PasswordResetStarted', data: { userId: state.userId, sessionId: command.sessionId } },
-        otpIssued(state, command.sessionId, 'PASSWORD_RESET', command.otp, command.now),
+        issueWithinBudget(state, command.sessionId, 'PASSWORD_RESET', command.otp, command.now, command.smsBudget),
       );
     case 'StagePasswordChange':
       return stagePassword(command, state);
@@ -74,7 +81,7 @@ function startLogin(command: Extract<UserCommand, { type: 'StartLogin' }>, state
   }
   // Only after the right password, so a lock tells nothing to someone who does not know it.
   if (state.lockedOut) return reject('ACCOUNT_LOCKED');
-  return accept(otpIssued(state, command.sessionId, 'LOGIN', command.otp, command.now));
+  return accept(issueWithinBudget(state, command.sessionId, 'LOGIN', command.otp, command.now, command.smsBudget));
 }
 
 /** Why a challenge can no longer take a code, checked before the code itself. */
@@ -131,7 +138,7 @@ function resendOtp(command: Extract<UserCommand, { type: 'ResendOtp' }>, state: 
   if (elapsedSeconds < command.cooldownSeconds) {
     return reject('OTP_RESEND_TOO_SOON', [], Math.ceil(command.cooldownSeconds - elapsedSeconds));
   }
-  return accept(otpIssued(state, command.sessionId, challenge.purpose, { ...command.otp, maxAttempts: challenge.maxAttempts }, command.now));
+  return accept(issueWithinBudget(state, command.sessionId, challenge.purpose, { ...command.otp, maxAttempts: challenge.maxAttempts }, command.now, command.smsBudget));
 }
 
 function refresh(command: Extract<UserCommand, { type: 'RefreshSession' }>, state: UserState): Decision {
@@ -190,4 +197,20 @@ function recordSmsOutcome(outcome: RecordSmsOutcome['payload']['outcome'], state
         data: { userId, sourceEventId: outcome.sourceEventId, providerMessageId: outcome.providerMessageId, status: outcome.status, ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}) },
       });
   }
+}
+
+/**
+ * A code, unless the phone's budget is spent: then no code exists at all (so
+ * there is nothing to guess) and the caller gets the usual answer, so the
+ * budget cannot be probed and pumping SMS costs nothing.
+ */
+function issueWithinBudget(state: UserState, sessionId: string, purpose: 'LOGIN' | 'PASSWORD_RESET', otp: IssuedOtp, now: string, budget: SmsBudget | undefined): IdentityEvent {
+  if (budget) {
+    const at = Date.parse(now);
+    const sentWithin = (seconds: number) => state.otpIssuedAt.filter((issuedAt) => at - Date.parse(issuedAt) < seconds * 1000).length;
+    if (sentWithin(budget.windowSeconds) >= budget.perWindow || sentWithin(24 * 3600) >= budget.perDay) {
+      return { type: 'OtpSendingSuppressed', data: { userId: state.userId, sessionId, purpose, reason: 'SMS_BUDGET' } };
+    }
+  }
+  return otpIssued(state, sessionId, purpose, otp, now);
 }

@@ -41,9 +41,14 @@ export interface UserState {
   consecutiveOtpFailures: number;
   /** Locked by too many wrong codes: login stops at the password until a password reset. */
   lockedOut: boolean;
+  /** When the latest codes were issued to this user's phone (newest last; enough for the daily budget). */
+  otpIssuedAt: string[];
   challenges: Record<string, OtpChallenge>;
   families: Record<string, RefreshTokenFamily>;
 }
+
+/** More than any daily SMS budget a deployment would set. */
+const MAX_REMEMBERED_SENDS = 100;
 
 export function initialUserState(): UserState {
   return {
@@ -58,6 +63,7 @@ export function initialUserState(): UserState {
     consecutiveLoginFailures: 0,
     consecutiveOtpFailures: 0,
     lockedOut: false,
+    otpIssuedAt: [],
     challenges: {},
     families: {},
   };
@@ -83,7 +89,10 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
         used: false,
         ...(previous?.stagedPasswordHash ? { stagedPasswordHash: previous.stagedPasswordHash } : {}),
       };
-      return { ...state, consecutiveLoginFailures: 0, challenges: { ...state.challenges, [event.data.sessionId]: challenge } };
+      return {
+        ...state, consecutiveLoginFailures: 0, challenges: { ...state.challenges, [event.data.sessionId]: challenge },
+        otpIssuedAt: [...state.otpIssuedAt, event.data.issuedAt].slice(-MAX_REMEMBERED_SENDS),
+      };
     }
     case 'OtpVerificationFailed':
       return { ...updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts }), consecutiveOtpFailures: state.consecutiveOtpFailures + 1 };
