@@ -20,7 +20,7 @@ import type { GatewayConfig } from './gatewayConfig.ts';
 import type { IdentityClient } from './identityClient.ts';
 import { accountFlowRoutes } from './routes/accountFlow.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
-import { meRoutes } from './routes/me.ts';
+import { signedInUserRoutes } from './routes/signedInUser.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import type { SigningKey } from './signingKeys.ts';
@@ -110,7 +110,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     identity: options.identity, users: views.users, commandPublicKey: options.commandPublicKey,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
-  await app.register(meRoutes, { users: views.users, sessions: views.sessions, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
+  await app.register(signedInUserRoutes, { users: views.users, sessions: views.sessions, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
   if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
   return app as unknown as FastifyInstance;
 }

@@ -2,8 +2,9 @@ import t from 'tap';
 import { generateBoxKeyPair } from '@tessera/crypto';
 import { createSqliteViewStore } from '@tessera/read-models';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from '@tessera/sms';
-import { languageFor } from '../src/index.ts';
-import { notifierWith, otpIssued, passwordChanged } from './support.ts';
+import { createLogger } from '@tessera/logging';
+import { createDispatchLedger, createSmsNotifier, languageFor } from '../src/index.ts';
+import { interruptedDispatch, notifierWith, otpIssued, passwordChanged } from './support.ts';
 
 function recordingSms(): SmsSender & { sent: SmsMessage[] } {
   const sent: SmsMessage[] = [];
@@ -96,12 +97,7 @@ t.test('a code sealed to another key is dead-lettered, not sent', async (t) => {
 });
 
 t.test('a crash between the provider accepting and the record: the provider is asked, nothing is sent twice', async (t) => {
-  const store = createSqliteViewStore({ path: ':memory:' });
-  t.teardown(() => store.close());
-  const keyPair = generateBoxKeyPair();
-  const message = otpIssued(keyPair.publicKey);
-  const { createDispatchLedger } = await import('../src/index.ts');
-  await createDispatchLedger(store).begin(message.value.eventId, message.value.position);
+  const { store, keyPair, message } = await interruptedDispatch(t);
   const sms = { ...recordingSms(), async findByReference(reference: string) { return reference === message.value.eventId ? { providerMessageId: 'test:before-crash' } : undefined; } };
   const { notify, outcomes } = notifierWith(sms, { keyPair, store });
   await notify(message);
@@ -110,12 +106,7 @@ t.test('a crash between the provider accepting and the record: the provider is a
 });
 
 t.test('a crash before the provider accepted: the code is sent on redelivery', async (t) => {
-  const store = createSqliteViewStore({ path: ':memory:' });
-  t.teardown(() => store.close());
-  const keyPair = generateBoxKeyPair();
-  const message = otpIssued(keyPair.publicKey);
-  const { createDispatchLedger } = await import('../src/index.ts');
-  await createDispatchLedger(store).begin(message.value.eventId, message.value.position);
+  const { store, keyPair, message } = await interruptedDispatch(t);
   const sms = { ...recordingSms(), async findByReference() { return undefined; } };
   await notifierWith(sms, { keyPair, store }).notify(message);
   t.equal(sms.sent.length, 1);
@@ -127,8 +118,6 @@ t.test('if recording the outcome fails, redelivery records it without sending ag
   const keyPair = generateBoxKeyPair();
   const sms = recordingSms();
   const message = otpIssued(keyPair.publicKey);
-  const { createSmsNotifier, createDispatchLedger } = await import('../src/index.ts');
-  const { createLogger } = await import('@tessera/logging');
   let recorded = 0;
   let failOnce = true;
   const notify = createSmsNotifier({

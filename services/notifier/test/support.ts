@@ -4,6 +4,7 @@ import { generateBoxKeyPair, sealJson, type BoxKeyPair } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import { createSqliteViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
+import type { Test } from 'tap';
 import { createDispatchLedger, createSmsNotifier, type DeadLetter, type SmsOutcome } from '../src/index.ts';
 
 export const now = new Date('2026-01-01T10:00:00.000Z');
@@ -52,4 +53,17 @@ export function notifierWith(sms: SmsSender, options: { keyPair?: BoxKeyPair; st
     recordOutcome: async (_userId, outcome) => void outcomes.push(outcome),
   });
   return { keyPair, store, lines, deadLetters, outcomes, notify };
+}
+
+/**
+ * The state a notifier killed mid-dispatch leaves behind: an `OtpIssued`
+ * whose intent is in the ledger, with no record of the outcome.
+ */
+export async function interruptedDispatch(t: Test) {
+  const store = createSqliteViewStore({ path: ':memory:' });
+  t.teardown(() => store.close());
+  const keyPair = generateBoxKeyPair();
+  const message = otpIssued(keyPair.publicKey);
+  await createDispatchLedger(store).begin(message.value.eventId, message.value.position);
+  return { store, keyPair, message };
 }

@@ -1,3 +1,4 @@
+/** What a signed-in user (user token) can do: read their profile, log out. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError, Envelope, ErrorEnvelope, MeData } from '@tessera/contracts';
@@ -13,7 +14,7 @@ export interface UserRoutesOptions {
   readYourWritesTimeoutMs: number;
 }
 
-export const meRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (app, options) => {
+export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (app, options) => {
   app.post('/v1/user/logout', {
     preHandler: app.requireUser(),
     schema: { tags: ['user'], summary: 'End this login: its refresh token stops working, its access tokens are refused', security: [{ userAuth: [] }], response: { 200: Envelope(Type.Object({ loggedOut: Type.Literal(true) })), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope } },
