@@ -10,10 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { topics, type IdentityCommand } from '@tessera/contracts';
+import type { IdentityCommand } from '@tessera/contracts';
 import { createPasswordHasher, generateBoxKeyPair, generateSecretKey } from '@tessera/crypto';
+import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createSqliteEventStore } from '@tessera/event-store';
 import { createIdentityService, defaultIdentityConfig, serveIdentityCommands } from '@tessera/identity';
+import { createBusIdentityClient } from '@tessera/gateway';
 import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
 import { freePort, ownKafka } from '../test/support/processes.ts';
@@ -28,14 +30,20 @@ const warmupSeconds = 3;
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-rtt-'));
 const eventStore = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
 const logger = createLogger('bench', { level: 'silent' });
+const hashingKey = generateSecretKey();
+const commandKeyPair = generateBoxKeyPair();
 const service = createIdentityService({
-  eventStore, passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
-  keys: { hashingKey: generateSecretKey(), commandKeyPair: generateBoxKeyPair(), notifierPublicKey: generateBoxKeyPair().publicKey },
+  eventStore,
+  personalData: createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') }), keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
+  passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
+  keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
   config: defaultIdentityConfig, clock: () => new Date(),
 });
 const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}`, logLevel: 'error' });
 const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}`, logLevel: 'error' });
-const server = await serveIdentityCommands(serverBus, service, logger);
+const server = await serveIdentityCommands(serverBus, service, logger, commandKeyPair);
+// The gateway's client: the payload sealed to identity, the reply encrypted back, as in production.
+const client = createBusIdentityClient(clientBus, { timeoutMs: 5000, commandPublicKey: commandKeyPair.publicKey, hashingKey });
 
 // A cheap, realistic command: a password reset for an email with no user (one stream read, no hashing).
 const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
@@ -45,7 +53,8 @@ const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => 
 const send = async () => {
   const started = process.hrtime.bigint();
   const message = command();
-  await clientBus.request(topics.identityCommands, { key: message.payload.email, value: message, headers: {} }, { timeoutMs: 5000 });
+  const result = await client.send(message);
+  if (!result.ok) throw new Error(`identity answered ${result.error}`);
   return Number(process.hrtime.bigint() - started) / 1e6;
 };
 

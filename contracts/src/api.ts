@@ -89,6 +89,14 @@ export const PasswordStagedData = Type.Object({
   passwordStaged: Type.Literal(true),
 });
 
+export const ErasureParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) });
+export const ErasureData = Type.Object({
+  userId: Type.String(),
+  /** When the user's data key was destroyed; the same on every repeat of the call. */
+  erasedAt: Type.String({ format: 'date-time' }),
+  personalDataErased: Type.Literal(true),
+});
+
 export const MeData = Type.Object({
   userId: Type.String(),
   email: Type.String(),

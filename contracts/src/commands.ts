@@ -46,6 +46,12 @@ export const RefreshSession = command('RefreshSession', Type.Object({
 }));
 /** Ends one login: its refresh tokens stop working and its access tokens are refused. */
 export const Logout = command('Logout', Type.Object({ userId: Type.String(), familyId: Type.String() }));
+/**
+ * Erasure (right to be forgotten), by an account manager: the user's data key
+ * is destroyed, `PersonalDataErased` recorded, sessions revoked, email and
+ * phone freed, read models scrubbed. Repeating it answers the same.
+ */
+export const ErasePersonalData = command('ErasePersonalData', Type.Object({ userId: Type.String() }));
 export const StartPasswordReset = command('StartPasswordReset', Type.Object({ email: Type.String() }));
 /** Sealed JSON `{password}` */
 export const StagePasswordChange = command('StagePasswordChange', Type.Object({
@@ -78,6 +84,7 @@ export const RecordSmsOutcome = command('RecordSmsOutcome', Type.Object({
 export type RegisterUser = Static<typeof RegisterUser>;
 export type RecordSmsOutcome = Static<typeof RecordSmsOutcome>;
 export type Logout = Static<typeof Logout>;
+export type ErasePersonalData = Static<typeof ErasePersonalData>;
 export type StartLogin = Static<typeof StartLogin>;
 export type VerifyOtp = Static<typeof VerifyOtp>;
 export type ResendOtp = Static<typeof ResendOtp>;
@@ -88,9 +95,28 @@ export type RegisterApiClient = Static<typeof RegisterApiClient>;
 
 export const IdentityCommand = Type.Union([
   RegisterUser, StartLogin, VerifyOtp, ResendOtp, RefreshSession, StartPasswordReset, StagePasswordChange, RegisterApiClient, RecordSmsOutcome, Logout,
+  ErasePersonalData,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];
+
+/**
+ * A command as it travels on `identity.commands.v1`: type and metadata in
+ * clear for routing and logs, the payload sealed to identity's key together
+ * with a fresh reply key; identity answers `{ sealedReply }` encrypted under
+ * that key. Emails and phone numbers in payloads and replies are therefore
+ * unreadable on the topic. Only `RecordSmsOutcome`, which holds no personal
+ * data, may also travel as a plain command.
+ */
+export const SealedIdentityCommand = Type.Object({
+  type: Type.String(),
+  metadata: CommandMetadata,
+  sealed: Type.String(),
+});
+export type SealedIdentityCommand = Static<typeof SealedIdentityCommand>;
+export interface SealedCommandReply {
+  sealedReply: string;
+}
 
 /** What identity answers to every command. */
 export type CommandResult<D = unknown> =
@@ -111,6 +137,7 @@ export interface CommandReplies {
   RegisterApiClient: { clientId: string; created: boolean };
   RecordSmsOutcome: { recorded: boolean };
   Logout: { loggedOut: true };
+  ErasePersonalData: { userId: string; erasedAt: string };
 }
 
 export interface ChallengeReply {

@@ -96,13 +96,18 @@ export const identityEvents = {
   SessionsRevoked: event('SessionsRevoked', 1, Type.Object({
     userId: Id,
     familyIds: Type.Array(Id),
-    reason: Type.Union([Type.Literal('REFRESH_TOKEN_REUSE'), Type.Literal('PASSWORD_CHANGED'), Type.Literal('LOGOUT')]),
+    reason: Type.Union([Type.Literal('REFRESH_TOKEN_REUSE'), Type.Literal('PASSWORD_CHANGED'), Type.Literal('LOGOUT'), Type.Literal('PERSONAL_DATA_ERASED')]),
   })),
   UserLockedOut: event('UserLockedOut', 1, Type.Object({
     userId: Id,
     /** OTP_FAILURES: too many consecutive wrong codes across challenges; only a password reset unlocks. */
     reason: Type.Literal('OTP_FAILURES'),
     consecutiveOtpFailures: Type.Integer({ minimum: 1 }),
+  })),
+  PersonalDataErased: event('PersonalDataErased', 1, Type.Object({
+    userId: Id,
+    /** The user's data key was destroyed: the personal-data fields of this user's earlier events no longer open anywhere. */
+    erasedAt: Instant,
   })),
   PasswordResetStarted: event('PasswordResetStarted', 1, Type.Object({ userId: Id, sessionId: Id })),
   PasswordChangeStaged: event('PasswordChangeStaged', 1, Type.Object({
@@ -159,6 +164,26 @@ export const identityEvents = {
 } as const;
 
 type Catalogue = typeof identityEvents;
+
+/** Prefix of an encrypted personal-data field: `pd1.` then base64url(nonce ‖ ciphertext ‖ tag). */
+export const PERSONAL_DATA_PREFIX = 'pd1.';
+
+/**
+ * Fields holding personal data. In the store, on topics and in exports they
+ * are encrypted with the user's own key (XChaCha20-Poly1305, associated data
+ * `<userId>|<field>`), kept outside the log; erasing the key
+ * (`PersonalDataErased`) leaves the log whole and these fields unreadable.
+ */
+export const personalDataFields = {
+  UserRegistered: ['email', 'phoneNumber', 'passwordHash'],
+  PasswordChangeStaged: ['passwordHash'],
+  OtpIssued: ['sealedDelivery', 'destinationHint'],
+  PasswordChanged: ['sealedNotice'],
+} as const satisfies Partial<Record<keyof typeof identityEvents, readonly string[]>>;
+
+export function personalDataFieldsOf(type: string): readonly string[] {
+  return (personalDataFields as Record<string, readonly string[] | undefined>)[type] ?? [];
+}
 export type IdentityEventType = keyof Catalogue;
 
 /** One identity event as deciders produce and evolve it. */

@@ -3,3 +3,4 @@ export * from './otp.ts';
 export * from './hashing.ts';
 export * from './sealing.ts';
 export * from './signingKey.ts';
+export * from './aead.ts';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  constantTimeEqual, createPasswordHasher, generateBoxKeyPair, generateOtpCode, generateSecretKey,
+  aeadDecrypt, aeadEncrypt, deriveSubkey, constantTimeEqual, createPasswordHasher, generateBoxKeyPair, generateOtpCode, generateSecretKey,
   generateSecretToken, hashSecretToken, keyedHash, openSealedJson, sealJson,
 } from '../src/index.ts';
 
@@ -75,4 +75,26 @@ t.test('a sealed value opens only with the recipient key pair', async (t) => {
   tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
   t.equal(openSealedJson(recipient, tampered.toString('base64')), undefined);
   t.equal(openSealedJson(recipient, 'AAAA'), undefined);
+});
+
+t.test('authenticated encryption opens only with its key and associated data', async (t) => {
+  const key = generateSecretKey();
+  const box = aeadEncrypt(key, Buffer.from('ada@example.com'), 'user-1|email');
+  t.notOk(box.includes(Buffer.from('ada@example.com')), 'the plaintext is not in the box');
+  t.equal(aeadDecrypt(key, box, 'user-1|email')?.toString(), 'ada@example.com');
+  t.equal(aeadDecrypt(key, box, 'user-2|email'), undefined, 'moved to another user it does not open');
+  t.equal(aeadDecrypt(generateSecretKey(), box, 'user-1|email'), undefined, 'another key does not open it');
+  const tampered = Buffer.from(box);
+  tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 1, tampered.length - 1);
+  t.equal(aeadDecrypt(key, tampered, 'user-1|email'), undefined, 'a changed byte is detected');
+  t.equal(aeadDecrypt(key, Buffer.alloc(10), 'user-1|email'), undefined, 'a short input is refused, not thrown');
+  t.not(aeadEncrypt(key, Buffer.from('x'), 'a').toString('hex'), aeadEncrypt(key, Buffer.from('x'), 'a').toString('hex'), 'a fresh nonce each time');
+});
+
+t.test('subkeys differ by purpose and id and are stable', async (t) => {
+  const master = generateSecretKey();
+  t.same(deriveSubkey(master, 'pdatakek'), deriveSubkey(master, 'pdatakek'));
+  t.not(deriveSubkey(master, 'pdatakek').toString('hex'), deriveSubkey(master, 'otherctx').toString('hex'));
+  t.not(deriveSubkey(master, 'pdatakek', 1).toString('hex'), deriveSubkey(master, 'pdatakek', 2).toString('hex'));
+  t.throws(() => deriveSubkey(master, 'short'));
 });

@@ -8,6 +8,9 @@ import path from 'node:path';
 import { createEventStoreDbEventStore, createSqliteEventStore, type EventStore } from '@tessera/event-store';
 import type { Logger } from '@tessera/logging';
 import { createKafkaBus, type MessageBus } from '@tessera/messaging';
+import {
+  createMongoKeyStore, createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey, type PersonalDataKeyStore, type PersonalDataProtector,
+} from '@tessera/personal-data';
 import { createMongoViewStore, createSqliteViewStore, type ViewStore } from '@tessera/read-models';
 import type { CommonSettings } from './commonSettings.ts';
 import { retryUntilReady } from './lifecycle.ts';
@@ -43,4 +46,20 @@ export async function connectEventStore(options: { eventStoreUrl?: string; dataD
     await store.headPosition();
     return store;
   }, logger);
+}
+
+/**
+ * The per-user key store and the protector over it: MongoDB when `mongoUrl`
+ * is set (shared by every process that reads personal data), else SQLite in
+ * the data directory. User keys are wrapped under a key derived from the
+ * keyring's hashing key.
+ */
+export async function connectPersonalData(
+  options: { mongoUrl?: string; database: string; dataDir: string; hashingKey: Buffer }, logger: Logger,
+): Promise<{ keyStore: PersonalDataKeyStore; protector: PersonalDataProtector }> {
+  const { mongoUrl } = options;
+  const keyStore = mongoUrl
+    ? await retryUntilReady('mongodb (keys)', () => createMongoKeyStore({ url: mongoUrl, database: options.database }), logger)
+    : createSqliteKeyStore({ path: path.join(options.dataDir, 'personal-data-keys.sqlite') });
+  return { keyStore, protector: createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(options.hashingKey) }) };
 }

@@ -16,7 +16,7 @@ import { createProjector, openViews } from '@tessera/projector';
 import { createSqliteViewStore } from '@tessera/read-models';
 import { topics, scopes } from '@tessera/contracts';
 import type { EmbeddedConfig } from './config.ts';
-import { loadOrCreateKeyring } from '@tessera/runtime';
+import { connectPersonalData, loadOrCreateKeyring } from '@tessera/runtime';
 import { ensureDevClient, type DevClientNotice } from './devClient.ts';
 
 export interface EmbeddedOptions {
@@ -44,22 +44,26 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     onHandlerError: (error, topic, group) => logger.error({ err: error, topic, group }, 'message handler failed'),
   });
   const clock = options.clock ?? (() => new Date());
+  // Per-user keys live in their own file, outside the event log, so destroying one erases that user from the log.
+  const personalData = await connectPersonalData({ database: '', dataDir: config.dataDir, hashingKey: keyring.hashingKey }, logger);
 
   const identity = createIdentityService({
     eventStore,
+    personalData: personalData.protector,
     passwordHasher: await createPasswordHasher(config.passwordHashing),
     keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
     config: config.identity,
     clock,
   });
   const consumers = [
-    await serveIdentityCommands(bus, identity, logger.child({ service: 'identity' })),
-    await bus.subscribe(topics.identityEvents, 'projector', createProjector({ store: viewStore, logger: logger.child({ service: 'projector' }) }).handle),
+    await serveIdentityCommands(bus, identity, logger.child({ service: 'identity' }), keyring.commandKeyPair),
+    await bus.subscribe(topics.identityEvents, 'projector', createProjector({ store: viewStore, logger: logger.child({ service: 'projector' }), personalData: personalData.protector }).handle),
     ...(await startNotifier({
       bus,
       ledgerStore: viewStore,
       sms: createSmsSender(config.sms, { dataDir: config.dataDir, logger: logger.child({ service: 'notifier' }), ...(options.printSms === undefined ? {} : { print: options.printSms }) }),
       keyPair: keyring.notifierKeyPair,
+      personalData: personalData.protector,
       logger: logger.child({ service: 'notifier' }),
       clock,
       brand: config.smsBrand,
@@ -69,7 +73,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   const relay = await startRelay({ eventStore, bus, checkpoints, logger: logger.child({ service: 'relay' }) });
   await relay.caughtUp;
 
-  const identityClient = createBusIdentityClient(bus, { timeoutMs: 10_000 });
+  const identityClient = createBusIdentityClient(bus, { timeoutMs: 10_000, commandPublicKey: keyring.commandKeyPair.publicKey, hashingKey: keyring.hashingKey });
   const devClient = await ensureDevClient({
     dataDir: config.dataDir, identity: identityClient, apiClients: openViews(viewStore).apiClients, configured: config.devClient,
     scopes: [scopes.usersWrite, scopes.usersRead], newSecret: generateSecretToken, hashSecret: hashSecretToken,
@@ -106,6 +110,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
         await bus.close();
         await eventStore.close();
         await viewStore.close();
+        await personalData.keyStore.close();
         logger.flush();
       })();
       return closing;

@@ -11,7 +11,7 @@ import { knownScopes, scopes as scopeNames } from '@tessera/contracts';
 import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createIdentityService } from '@tessera/identity';
 import { createLogger } from '@tessera/logging';
-import { connectEventStore, loadKeyring, loadOrCreateKeyring } from '@tessera/runtime';
+import { connectEventStore, connectPersonalData, loadKeyring, loadOrCreateKeyring } from '@tessera/runtime';
 import { ConfigError, loadConfig } from './config.ts';
 
 function fail(message: string): never {
@@ -47,9 +47,15 @@ async function main() {
   const keysFile = process.env.KEYS_FILE?.trim();
   const keyring = keysFile ? loadKeyring(path.resolve(keysFile)) : loadOrCreateKeyring(config.dataDir).keyring;
   const eventStoreUrl = process.env.EVENTSTORE_URL?.trim() || undefined;
-  const eventStore = await connectEventStore({ eventStoreUrl, dataDir: config.dataDir }, createLogger('client-register', { level: 'warn', destination: process.stderr as never }));
+  const cliLogger = createLogger('client-register', { level: 'warn', destination: process.stderr as never });
+  const eventStore = await connectEventStore({ eventStoreUrl, dataDir: config.dataDir }, cliLogger);
+  // API clients hold no personal data; identity still needs its key store to open.
+  const personalData = await connectPersonalData({
+    mongoUrl: process.env.MONGO_URL?.trim() || undefined, database: process.env.KEYS_DATABASE?.trim() || 'tessera_keys', dataDir: config.dataDir, hashingKey: keyring.hashingKey,
+  }, cliLogger);
   const identity = createIdentityService({
     eventStore,
+    personalData: personalData.protector,
     passwordHasher: await createPasswordHasher(config.passwordHashing),
     keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
     config: config.identity,
@@ -62,6 +68,7 @@ async function main() {
     payload: { clientId, name, scopes, secretHash: hashSecretToken(secret) },
   });
   await eventStore.close();
+  await personalData.keyStore.close();
   if (!result.ok) fail(`could not register the client: ${result.error}`);
   const created = (result.data as { created: boolean }).created;
   process.stdout.write([

@@ -21,6 +21,7 @@ import type { IdentityClient } from './identityClient.ts';
 import { accountFlowRoutes } from './routes/accountFlow.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import type { SigningKey } from './signingKeys.ts';
@@ -111,6 +112,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
   await app.register(signedInUserRoutes, { users: views.users, sessions: views.sessions, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
+  await app.register(adminRoutes, { users: views.users, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
   if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
   return app as unknown as FastifyInstance;
 }

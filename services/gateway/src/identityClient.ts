@@ -1,32 +1,54 @@
 /**
  * How the gateway reaches identity: each command goes to
  * `identity.commands.v1`, keyed so one user's commands stay in order, and the
- * reply is awaited. No reply in time becomes a 503, never a hang.
+ * reply is awaited. No reply in time becomes a 503, never a hang. The payload
+ * is sealed to identity's key and the reply comes back encrypted for this
+ * request alone, so the topic holds no email, phone number or other
+ * personal data in clear.
  */
 import { randomUUID } from 'node:crypto';
-import { topics, type CommandResult, type IdentityCommand } from '@tessera/contracts';
+import { topics, type CommandResult, type IdentityCommand, type SealedCommandReply, type SealedIdentityCommand } from '@tessera/contracts';
+import { keyedHash, openReply, sealRequest } from '@tessera/crypto';
 import { RequestTimeoutError, type MessageBus } from '@tessera/messaging';
 
 export interface IdentityClient {
   send(command: IdentityCommand): Promise<CommandResult>;
 }
 
-function partitionKey(command: IdentityCommand): string {
-  if (command.type === 'RegisterApiClient') return command.payload.clientId;
-  if (command.type === 'RecordSmsOutcome' || command.type === 'Logout') return command.payload.userId;
-  // Keyed by email: identity resolves it to the user, and one email is one user.
-  return command.payload.email.trim().toLowerCase();
+export interface BusIdentityClientOptions {
+  timeoutMs: number;
+  /** Identity's public command key: payloads are sealed to it. */
+  commandPublicKey: Buffer;
+  /** Keys the partition key made from an email, so the topic's keys do not show emails either. */
+  hashingKey: Buffer;
+  onError?: (error: unknown) => void;
 }
 
-export function createBusIdentityClient(bus: MessageBus, options: { timeoutMs: number; onError?: (error: unknown) => void }): IdentityClient {
+function partitionKey(command: IdentityCommand, hashingKey: Buffer): string {
+  if (command.type === 'RegisterApiClient') return command.payload.clientId;
+  if (command.type === 'RecordSmsOutcome' || command.type === 'Logout' || command.type === 'ErasePersonalData') return command.payload.userId;
+  // Keyed by email: identity resolves it to the user, and one email is one user.
+  return keyedHash(hashingKey, 'partition', command.payload.email.trim().toLowerCase());
+}
+
+const isPlainResult = (reply: unknown): reply is CommandResult => typeof reply === 'object' && reply !== null && 'ok' in reply;
+
+export function createBusIdentityClient(bus: MessageBus, options: BusIdentityClientOptions): IdentityClient {
   return {
     async send(command) {
+      const { sealed, replyKey } = sealRequest(options.commandPublicKey, command.payload);
+      const wire: SealedIdentityCommand = { type: command.type, metadata: command.metadata, sealed };
       try {
-        return (await bus.request(
+        const reply = await bus.request(
           topics.identityCommands,
-          { key: partitionKey(command), value: command, headers: { 'correlation-id': command.metadata.correlationId, 'message-id': randomUUID() } },
+          { key: partitionKey(command, options.hashingKey), value: wire, headers: { 'correlation-id': command.metadata.correlationId, 'message-id': randomUUID() } },
           { timeoutMs: options.timeoutMs },
-        )) as CommandResult;
+        );
+        // Identity answers in clear only when it could not open the command (wrong key, malformed).
+        if (isPlainResult(reply)) return reply;
+        const result = openReply<CommandResult>(replyKey, (reply as Partial<SealedCommandReply>).sealedReply ?? '');
+        if (!result) throw new Error('identity\'s reply does not open with this request\'s key');
+        return result;
       } catch (error) {
         // A timeout or a failure inside identity: either way the caller may retry later.
         if (!(error instanceof RequestTimeoutError)) options.onError?.(error);

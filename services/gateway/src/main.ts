@@ -29,7 +29,8 @@ const metrics = createMetrics('gateway');
 const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') }, logger);
 const bus = await connectKafkaBus(common, logger);
 const app = await buildGateway({
-  identity: createBusIdentityClient(bus, { timeoutMs: commandTimeoutMs, onError: (error) => logger.error({ err: error }, 'identity request failed') }),
+  identity: createBusIdentityClient(bus, {
+    timeoutMs: commandTimeoutMs, commandPublicKey: keyring.commandKeyPair.publicKey, hashingKey: keyring.hashingKey, onError: (error) => logger.error({ err: error }, 'identity request failed') }),
   views,
   signingKeys: keyring.signingKeys,
   commandPublicKey: keyring.commandKeyPair.publicKey,

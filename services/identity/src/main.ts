@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createPasswordHasher } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import {
-  closeOnSignals, connectEventStore, connectKafkaBus, createMetrics, loadKeyring, readCommonSettings, readEnv, startOpsServer,
+  closeOnSignals, connectEventStore, connectKafkaBus, connectPersonalData, createMetrics, loadKeyring, readCommonSettings, readEnv, startOpsServer,
 } from '@tessera/runtime';
 import { createFileCheckpointStore } from './adapters/fileCheckpointStore.ts';
 import { serveIdentityCommands } from './application/commandServer.ts';
@@ -18,6 +18,9 @@ import { readIdentitySettings } from './identityEnv.ts';
 const read = readEnv(process.env);
 const common = readCommonSettings(read, 'identity', 9465);
 const eventStoreUrl = read.optional('EVENTSTORE_URL');
+// The per-user key store: shared with the projector and notifier through MongoDB, else a SQLite file in DATA_DIR.
+const mongoUrl = read.optional('MONGO_URL');
+const keysDatabase = read.text('KEYS_DATABASE', 'tessera_keys');
 const relayEnabled = read.oneOf('RELAY_ENABLED', 'true', ['true', 'false'] as const) === 'true';
 const { identity: config, passwordHashing } = readIdentitySettings(read);
 read.done();
@@ -27,8 +30,10 @@ const keyring = loadKeyring(common.keysFile);
 const metrics = createMetrics('identity');
 const eventStore = await connectEventStore({ eventStoreUrl, dataDir: common.dataDir }, logger);
 const bus = await connectKafkaBus(common, logger);
+const personalData = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey }, logger);
 const service = createIdentityService({
   eventStore,
+  personalData: personalData.protector,
   passwordHasher: await createPasswordHasher(passwordHashing),
   keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
   config,
@@ -42,7 +47,7 @@ const instrumented = {
     return result;
   },
 };
-const commands = await serveIdentityCommands(bus, instrumented, logger);
+const commands = await serveIdentityCommands(bus, instrumented, logger, keyring.commandKeyPair);
 const checkpoints = createFileCheckpointStore(path.join(common.dataDir, 'relay-checkpoint.json'));
 // One relay per event store is enough; extra identity instances set RELAY_ENABLED=false.
 const relay = relayEnabled
@@ -54,6 +59,7 @@ const ops = await startOpsServer({
   readiness: [
     { name: 'eventStore', check: async () => { await eventStore.headPosition(); } },
     { name: 'kafka', check: () => bus.ping() },
+    { name: 'keyStore', check: () => personalData.keyStore.ping() },
   ],
 });
 logger.info({ opsPort: common.opsPort, relay: relayEnabled, eventStore: eventStoreUrl ? 'eventstoredb' : 'sqlite' }, 'identity started');
@@ -64,5 +70,6 @@ closeOnSignals(logger, async () => {
   checkpoints.flush();
   await bus.close();
   await eventStore.close();
+  await personalData.keyStore.close();
   ops.close();
 });

@@ -227,6 +227,29 @@ t.test('logout revokes the session it was called with, and only that one', async
     .when({ type: 'Logout', familyId: 'f1' }).then([]);
 });
 
+t.test('personal-data erasure', async (t) => {
+  const erased: IdentityEvent = { type: 'PersonalDataErased', data: { userId, erasedAt: now } };
+  t.test('ends every live session and records the erasure', async (t) => {
+    user(t).given([registered(), sessionStarted('f1', 'a'), sessionStarted('f2', 'b'), { type: 'SessionsRevoked', data: { userId, familyIds: ['f2'], reason: 'LOGOUT' } }])
+      .when({ type: 'ErasePersonalData', erasedAt: now })
+      .then([{ type: 'SessionsRevoked', data: { userId, familyIds: ['f1'], reason: 'PERSONAL_DATA_ERASED' } }, erased]);
+  });
+  t.test('erasing again records nothing', async (t) => {
+    user(t).given([registered(), erased]).when({ type: 'ErasePersonalData', erasedAt: secondsAfter(60) }).then([]);
+  });
+  t.test('an unknown user cannot be erased', async (t) => {
+    user(t).given([]).when({ type: 'ErasePersonalData', erasedAt: now }).thenRejects('USER_NOT_FOUND');
+  });
+  t.test('an erased user cannot log in, even with what was the right password, nor refresh', async (t) => {
+    user(t).given([registered(), sessionStarted('f1', 'a'), erased]).when({ type: 'StartLogin', passwordMatches: true, sessionId: 's9', otp: otp(), now }).thenRejects('INVALID_CREDENTIALS');
+    user(t).given([registered(), sessionStarted('f1', 'a'), erased]).when({ type: 'RefreshSession', presentedTokenHash: 'a', newRefreshTokenHash: 'b', now }).thenRejects('REFRESH_TOKEN_INVALID');
+  });
+  t.test('late SMS reports about an erased user are accepted and recorded nowhere', async (t) => {
+    user(t).given([registered(), erased])
+      .when({ type: 'RecordSmsOutcome', outcome: { type: 'SmsDispatched', sourceEventId: 'e1', purpose: 'OTP', provider: 'plivo', providerMessageId: 'm1' } }).then([]);
+  });
+});
+
 t.test('SMS budget per phone', async (t) => {
   const budget = { perWindow: 3, windowSeconds: 900, perDay: 10 };
   const issuedAt = (seconds: number) => otpIssued(`s${seconds}`, 'LOGIN', { issuedAt: secondsAfter(seconds) });

@@ -12,7 +12,7 @@ import type { Consumer, MessageBus } from '@tessera/messaging';
 import type { ViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
 import { createDispatchLedger } from './application/dispatchLedger.ts';
-import { createSmsNotifier, type SmsOutcome } from './application/smsNotifier.ts';
+import { createSmsNotifier, type PersonalDataReader, type SmsOutcome } from './application/smsNotifier.ts';
 
 export interface DeliveryReport {
   providerMessageId: string;
@@ -25,6 +25,7 @@ export interface NotifierWiring {
   ledgerStore: ViewStore;
   sms: SmsSender;
   keyPair: BoxKeyPair;
+  personalData: PersonalDataReader & { forget(userId: string): void };
   logger: Logger;
   clock: () => Date;
   brand: string;
@@ -44,11 +45,14 @@ export async function startNotifier(wiring: NotifierWiring): Promise<Consumer[]>
     if (!result.ok) throw new Error(`identity did not record the SMS outcome: ${result.error}`);
   };
   const notify = createSmsNotifier({
-    sms: wiring.sms, keyPair: wiring.keyPair, logger, clock: wiring.clock, messages: { brand: wiring.brand }, ledger, recordOutcome,
+    sms: wiring.sms, keyPair: wiring.keyPair, personalData: wiring.personalData, logger, clock: wiring.clock, messages: { brand: wiring.brand }, ledger, recordOutcome,
     deadLetter: (entry) => bus.publish(topics.smsDeadLetter, [{ key: entry.sourceEventId, value: entry, headers: { 'event-id': entry.sourceEventId } }]),
     ...(wiring.onDispatch ? { onDispatch: wiring.onDispatch } : {}),
   });
   const events = await bus.subscribe(topics.identityEvents, 'notifier', async (message) => {
+    const event = message.value as EventMessageValue;
+    // A cached key must not outlive the erasure by more than it takes the event to arrive.
+    if (event.type === 'PersonalDataErased') wiring.personalData.forget(String(event.data.userId));
     await notify(message);
     wiring.onEvent?.(message.value as EventMessageValue);
   }, { from: wiring.from ?? 'beginning' });

@@ -4,7 +4,7 @@ import { createSqliteViewStore } from '@tessera/read-models';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from '@tessera/sms';
 import { createLogger } from '@tessera/logging';
 import { createDispatchLedger, createSmsNotifier, languageFor } from '../src/index.ts';
-import { interruptedDispatch, notifierWith, otpIssued, passwordChanged } from './support.ts';
+import { encrypted, interruptedDispatch, notifierWith, otpIssued, passwordChanged, personalDataKeys } from './support.ts';
 
 function recordingSms(): SmsSender & { sent: SmsMessage[] } {
   const sent: SmsMessage[] = [];
@@ -21,6 +21,21 @@ t.test('an issued code is sent by SMS to the user’s phone, with the brand and 
   t.equal(sms.sent[0]?.reference, message.value.eventId, 'the provider gets the event id as reference');
   t.match(sms.sent[0]?.text, /^4821 est votre code de connexion Acme Bank\. Il expire dans 5 min\./, 'a French number gets French');
   t.same(outcomes, [{ type: 'SmsDispatched', sourceEventId: message.value.eventId, purpose: 'OTP', provider: 'test', providerMessageId: 'm1' }]);
+});
+
+t.test('a code encrypted with the user’s key is sent; once the user is erased, nothing is sent and nothing dead-lettered', async (t) => {
+  const sms = recordingSms();
+  const { keyPair, notify, personalData, deadLetters, outcomes } = notifierWith(sms);
+  const before = await encrypted(personalData, otpIssued(keyPair.publicKey));
+  t.match(before.value.data.sealedDelivery, /^pd1\./, 'the sealed payload travels encrypted');
+  await notify(before);
+  t.equal(sms.sent[0]?.to, '+33612345678', 'opened with the user’s key, sent');
+  const after = await encrypted(personalData, otpIssued(keyPair.publicKey));
+  await personalData.erase('u1', '2026-01-01T10:00:00.000Z');
+  await notify(after);
+  t.equal(sms.sent.length, 1, 'no SMS for an erased user');
+  t.same(deadLetters, [], 'not a failure to alarm anyone about');
+  t.equal(outcomes.length, 1, 'only the first dispatch is recorded');
 });
 
 t.test('the language follows the locale chosen at sign-up, else the phone number’s country', async (t) => {
@@ -121,7 +136,7 @@ t.test('if recording the outcome fails, redelivery records it without sending ag
   let recorded = 0;
   let failOnce = true;
   const notify = createSmsNotifier({
-    sms, keyPair, logger: createLogger('n', { level: 'silent' }), clock: () => new Date('2026-01-01T10:00:00.000Z'), messages: { brand: 'Acme' },
+    sms, keyPair, personalData: personalDataKeys(), logger: createLogger('n', { level: 'silent' }), clock: () => new Date('2026-01-01T10:00:00.000Z'), messages: { brand: 'Acme' },
     ledger: createDispatchLedger(store), deadLetter: async () => undefined,
     recordOutcome: async () => {
       if (failOnce) { failOnce = false; throw new Error('identity unavailable'); }

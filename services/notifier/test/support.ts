@@ -1,6 +1,7 @@
 /** Builders for notifier tests: identity events as they arrive on the bus, and a notifier wired to fakes. */
 import { Writable } from 'node:stream';
-import { generateBoxKeyPair, sealJson, type BoxKeyPair } from '@tessera/crypto';
+import { generateBoxKeyPair, generateSecretKey, sealJson, type BoxKeyPair } from '@tessera/crypto';
+import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey, type PersonalDataProtector } from '@tessera/personal-data';
 import { createLogger } from '@tessera/logging';
 import { createSqliteViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
@@ -40,7 +41,18 @@ export function passwordChanged(publicKey: Buffer, to = '+44712345678') {
   };
 }
 
+/** Per-user keys in a throwaway store, as identity and the notifier share them. */
+export function personalDataKeys(): PersonalDataProtector {
+  return createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: ':memory:' }), keyEncryptionKey: deriveKeyEncryptionKey(generateSecretKey()) });
+}
+
+/** The message as identity stores and publishes it: personal fields encrypted with the user's key. */
+export async function encrypted<M extends { value: { type: string; data: Record<string, unknown> } }>(personalData: PersonalDataProtector, message: M): Promise<M> {
+  return { ...message, value: { ...message.value, data: await personalData.protect(message.value.type, message.value.data) } };
+}
+
 export function notifierWith(sms: SmsSender, options: { keyPair?: BoxKeyPair; store?: ReturnType<typeof createSqliteViewStore> } = {}) {
+  const personalData = personalDataKeys();
   const keyPair = options.keyPair ?? generateBoxKeyPair();
   const store = options.store ?? createSqliteViewStore({ path: ':memory:' });
   const lines: string[] = [];
@@ -48,11 +60,11 @@ export function notifierWith(sms: SmsSender, options: { keyPair?: BoxKeyPair; st
   const outcomes: SmsOutcome[] = [];
   const logger = createLogger('notifier', { destination: new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }) });
   const notify = createSmsNotifier({
-    sms, keyPair, logger, clock: () => now, messages: { brand: 'Acme Bank' }, ledger: createDispatchLedger(store),
+    sms, keyPair, personalData, logger, clock: () => now, messages: { brand: 'Acme Bank' }, ledger: createDispatchLedger(store),
     deadLetter: async (entry) => void deadLetters.push(entry),
     recordOutcome: async (_userId, outcome) => void outcomes.push(outcome),
   });
-  return { keyPair, store, lines, deadLetters, outcomes, notify };
+  return { keyPair, store, lines, deadLetters, outcomes, notify, personalData };
 }
 
 /**

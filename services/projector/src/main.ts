@@ -2,20 +2,23 @@
 import path from 'node:path';
 import { topics, type EventMessageValue } from '@tessera/contracts';
 import { createLogger } from '@tessera/logging';
-import { closeOnSignals, connectKafkaBus, connectViewStore, createMetrics, readCommonSettings, readEnv, startOpsServer } from '@tessera/runtime';
+import { closeOnSignals, connectKafkaBus, connectPersonalData, connectViewStore, loadKeyring, createMetrics, readCommonSettings, readEnv, startOpsServer } from '@tessera/runtime';
 import { createProjector } from './application/projector.ts';
 
 const read = readEnv(process.env);
 const common = readCommonSettings(read, 'projector', 9466);
 const mongoUrl = read.optional('MONGO_URL');
 const database = read.text('MONGO_DATABASE', 'tessera');
+const keysDatabase = read.text('KEYS_DATABASE', 'tessera_keys');
 read.done();
 
 const logger = createLogger('projector', { level: common.logLevel }).child({ service: 'projector', instance: common.instanceId });
 const metrics = createMetrics('projector');
 const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') }, logger);
 const bus = await connectKafkaBus(common, logger);
-const projector = createProjector({ store: views, logger });
+// Views that must show email and phone decrypt them with the user's key; an erased user's read empty.
+const personalData = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: loadKeyring(common.keysFile).hashingKey }, logger);
+const projector = createProjector({ store: views, logger, personalData: personalData.protector });
 const consumer = await bus.subscribe(topics.identityEvents, 'projector', async (message) => {
   await projector.handle(message);
   const event = message.value as EventMessageValue;
@@ -25,7 +28,9 @@ const consumer = await bus.subscribe(topics.identityEvents, 'projector', async (
 const ops = await startOpsServer({
   port: common.opsPort,
   registry: metrics.registry,
-  readiness: [{ name: 'readModels', check: () => views.ping() }, { name: 'kafka', check: () => bus.ping() }],
+  readiness: [
+    { name: 'readModels', check: () => views.ping() }, { name: 'kafka', check: () => bus.ping() }, { name: 'keyStore', check: () => personalData.keyStore.ping() },
+  ],
 });
 logger.info({ opsPort: common.opsPort, readModels: mongoUrl ? 'mongodb' : 'sqlite' }, 'projector started');
 
@@ -33,5 +38,6 @@ closeOnSignals(logger, async () => {
   await consumer.stop();
   await bus.close();
   await views.close();
+  await personalData.keyStore.close();
   ops.close();
 });

@@ -2,14 +2,17 @@
  * Replay for auditors and rebuilds:
  *   npm run replay -- rebuild                   rebuild every read model from position 0 and swap it in
  *   npm run replay -- export [--user <userId>]  the event log (or one user's stream) as JSON lines on stdout
- * Reads EVENTSTORE_URL (else DATA_DIR/events.sqlite) and MONGO_URL (else DATA_DIR/views.sqlite).
+ * Reads EVENTSTORE_URL (else DATA_DIR/events.sqlite) and MONGO_URL (else DATA_DIR/views.sqlite); a
+ * rebuild also opens personal data with the keyring (KEYS_FILE, else DATA_DIR/keys.json) and the
+ * per-user key store (MongoDB database KEYS_DATABASE, else DATA_DIR/personal-data-keys.sqlite).
+ * An export holds personal fields as they are stored: encrypted.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { streams } from '@tessera/contracts';
 import type { EventStore, RecordedEvent } from '@tessera/event-store';
 import { createLogger } from '@tessera/logging';
-import { ConfigError, connectEventStore, connectViewStore, readEnv } from '@tessera/runtime';
+import { ConfigError, connectEventStore, connectPersonalData, connectViewStore, loadKeyring, readEnv } from '@tessera/runtime';
 import { rebuildReadModels } from './application/rebuild.ts';
 
 const usage = 'usage: npm run replay -- rebuild | export [--user <userId>]';
@@ -45,6 +48,8 @@ async function main() {
   const eventStoreUrl = read.optional('EVENTSTORE_URL');
   const mongoUrl = read.optional('MONGO_URL');
   const database = read.text('MONGO_DATABASE', 'tessera');
+  const keysDatabase = read.text('KEYS_DATABASE', 'tessera_keys');
+  const keysFile = path.resolve(read.text('KEYS_FILE', path.join(dataDir, 'keys.json')));
   read.done();
   // Progress and logs go to stderr: stdout carries the export.
   const logger = createLogger('replay', { level: 'warn', destination: process.stderr as never });
@@ -55,9 +60,10 @@ async function main() {
       return;
     }
     const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(dataDir, 'views.sqlite') }, logger);
+    const { keyStore, protector } = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir, hashingKey: loadKeyring(keysFile).hashingKey }, logger);
     let lastPrint = 0;
     const result = await rebuildReadModels({
-      eventStore, views, logger,
+      eventStore, views, logger, personalData: protector,
       onProgress: (progress) => {
         if (Date.now() - lastPrint < 1000 && progress.position < progress.head) return;
         lastPrint = Date.now();
@@ -65,6 +71,7 @@ async function main() {
       },
     });
     await views.close();
+    await keyStore.close();
     process.stderr.write(`read models rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s and swapped in\n`);
   } finally {
     await eventStore.close();

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EventMessageValue } from '@tessera/contracts';
+import { generateSecretKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
+import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createSqliteViewStore } from '@tessera/read-models';
 import { createProjector, openViews } from '../src/index.ts';
 
@@ -17,11 +19,29 @@ const message = (value: EventMessageValue) => ({ key: String(value.data.userId ?
 function setup(t: Test) {
   const dir = mkdtempSync(path.join(tmpdir(), 'projector-'));
   const store = createSqliteViewStore({ path: path.join(dir, 'views.sqlite') });
-  t.teardown(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
-  return { store, views: openViews(store), projector: createProjector({ store, logger: createLogger('test', { level: 'silent' }) }) };
+  const keyStore = createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') });
+  t.teardown(async () => { await store.close(); await keyStore.close(); rmSync(dir, { recursive: true, force: true }); });
+  const personalData = createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(generateSecretKey()) });
+  return { store, personalData, views: openViews(store), projector: createProjector({ store, logger: createLogger('test', { level: 'silent' }), personalData }) };
 }
 
 const registered = () => event('UserRegistered', { userId: 'u1', email: 'ada@example.com', phoneNumber: '+33612345678', passwordHash: 'h', roles: ['USER'], clientId: 'c1' });
+
+t.test('given a registration encrypted with the user key, the view holds the email and phone a query needs; after erasure they are gone', async (t) => {
+  const { projector, views, personalData } = setup(t);
+  const stored = registered();
+  const encrypted = { ...stored, data: await personalData.protect(stored.type, stored.data) };
+  t.match(encrypted.data.email, /^pd1\./, 'the event arrives encrypted');
+  await projector.handle(message(encrypted));
+  t.match(await views.users.get('u1'), { email: 'ada@example.com', phoneNumber: '+33612345678' });
+  await personalData.erase('u1', '2026-01-01T00:00:09.000Z');
+  await projector.handle(message(event('PersonalDataErased', { userId: 'u1', erasedAt: '2026-01-01T00:00:09.000Z' })));
+  const user = await views.users.get('u1');
+  t.match(user, { userId: 'u1', email: '', phoneNumber: '', erased: true, clientId: 'c1' });
+  t.notOk(JSON.stringify(user).includes('ada@') || JSON.stringify(user).includes('612345678'), 'no trace of the email or phone');
+  await projector.handle(message(encrypted));
+  t.equal((await views.users.get('u1'))?.email, '', 'a redelivered registration cannot bring them back');
+});
 
 t.test('given a registration, an account and a verified phone, then the user view shows them', async (t) => {
   const { projector, views } = setup(t);

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createSqliteEventStore } from '@tessera/event-store';
+import { generateSecretKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
+import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
+import { createKeyringFile } from '@tessera/runtime';
 import { createSqliteViewStore } from '@tessera/read-models';
 import { openViews, rebuildReadModels } from '../src/index.ts';
 
@@ -32,7 +35,9 @@ t.test('a rebuild reproduces the views from the log, drops what the log does not
   const { users, accounts } = openViews(views);
   await users.upsert('ghost', { userId: 'ghost' } as never, 1);
   const progress: string[] = [];
-  const result = await rebuildReadModels({ eventStore, views, logger: createLogger('test', { level: 'silent' }), onProgress: (p) => progress.push(p.phase) });
+  const keyStore = createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') });
+  const personalData = createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(generateSecretKey()) });
+  const result = await rebuildReadModels({ eventStore, views, personalData, logger: createLogger('test', { level: 'silent' }), onProgress: (p) => progress.push(p.phase) });
   t.equal(result.events, 50);
   t.equal(await users.get('ghost'), undefined, 'a document no event produced is gone');
   t.match(await users.get('u7'), { email: 'u7@example.com', accounts: [{ accountId: 'a7' }] });
@@ -40,6 +45,7 @@ t.test('a rebuild reproduces the views from the log, drops what the log does not
   t.equal(await views.getCheckpoint('projector'), 50);
   t.ok(progress.includes('rebuilding'), 'progress is reported');
   await views.close();
+  await keyStore.close();
   await eventStore.close();
 });
 
@@ -47,6 +53,7 @@ t.test('the replay CLI exports the log, or one user’s stream, as JSON lines', 
   const dir = mkdtempSync(path.join(tmpdir(), 'export-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   await (await seed(dir, 3)).close();
+  createKeyringFile(path.join(dir, 'keys.json'));
   const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'services/projector/src/replayCli.ts', ...args], { env: { ...process.env, DATA_DIR: dir } });
   const all = (await run(['export'])).stdout.trim().split('\n').map((text) => JSON.parse(text) as { position: number; type: string; streamId: string });
   t.equal(all.length, 6);

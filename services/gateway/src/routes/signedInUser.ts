@@ -35,7 +35,7 @@ export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = 
   }, async (request, reply) => {
     void reply.header('cache-control', 'no-store');
     const view = await options.users.get(request.userClaims?.sub ?? '');
-    if (!view) throw new ApiError('USER_NOT_FOUND');
+    if (!view || view.erased) throw new ApiError('USER_NOT_FOUND');
     const { userId, email, phoneNumber, phoneVerified, roles, userAccountStatus, kycStatus, accounts, createdAt } = view;
     return success({ userId, email, phoneNumber, phoneVerified, roles, userAccountStatus, kycStatus, accounts, createdAt });
   });

@@ -1,25 +1,43 @@
 /**
  * Identity's side of request/reply: takes commands from
- * `identity.commands.v1`, checks their shape, handles them and replies. An
+ * `identity.commands.v1`, opens their sealed payload, checks their shape,
+ * handles them and replies encrypted under the request's own reply key. An
  * unexpected failure is logged here and answered as INTERNAL, never with its text.
  */
 import { Value } from '@sinclair/typebox/value';
-import { IdentityCommand, topics, type CommandResult } from '@tessera/contracts';
+import { IdentityCommand, SealedIdentityCommand, topics, type CommandResult, type SealedCommandReply } from '@tessera/contracts';
+import { openRequest, sealReply, type BoxKeyPair } from '@tessera/crypto';
 import type { Logger } from '@tessera/logging';
 import type { Consumer, MessageBus } from '@tessera/messaging';
 import type { IdentityService } from './identityService.ts';
 
-export function serveIdentityCommands(bus: MessageBus, service: IdentityService, logger: Logger): Promise<Consumer> {
-  return bus.serve(topics.identityCommands, 'identity', async (request): Promise<CommandResult> => {
-    if (!Value.Check(IdentityCommand, request.value)) return { ok: false, error: 'VALIDATION_FAILED' };
-    const command = request.value;
+/** Commands without personal data that internal services may send unsealed. */
+const PLAIN_COMMANDS = new Set(['RecordSmsOutcome']);
+
+function openCommand(value: unknown, keyPair: BoxKeyPair): { command: IdentityCommand; replyKey?: Buffer } | undefined {
+  if (Value.Check(SealedIdentityCommand, value)) {
+    const opened = openRequest<unknown>(keyPair, value.sealed);
+    if (!opened) return undefined;
+    const command: unknown = { type: value.type, metadata: value.metadata, payload: opened.value };
+    return Value.Check(IdentityCommand, command) ? { command, replyKey: opened.replyKey } : undefined;
+  }
+  if (Value.Check(IdentityCommand, value) && PLAIN_COMMANDS.has(value.type)) return { command: value };
+  return undefined;
+}
+
+export function serveIdentityCommands(bus: MessageBus, service: IdentityService, logger: Logger, keyPair: BoxKeyPair): Promise<Consumer> {
+  return bus.serve(topics.identityCommands, 'identity', async (request): Promise<CommandResult | SealedCommandReply> => {
+    const opened = openCommand(request.value, keyPair);
+    if (!opened) return { ok: false, error: 'VALIDATION_FAILED' };
+    const { command, replyKey } = opened;
+    const seal = (result: CommandResult) => (replyKey ? { sealedReply: sealReply(replyKey, result) } : result);
     try {
       const result = await service.handle(command);
       logger.info({ correlationId: command.metadata.correlationId, command: command.type, outcome: result.ok ? 'ok' : result.error }, 'command handled');
-      return result;
+      return seal(result);
     } catch (error) {
       logger.error({ correlationId: command.metadata.correlationId, command: command.type, err: error }, 'command failed');
-      return { ok: false, error: 'INTERNAL' };
+      return seal({ ok: false, error: 'INTERNAL' });
     }
   });
 }

@@ -1,5 +1,6 @@
 import type { PasswordHasher, BoxKeyPair } from '@tessera/crypto';
 import type { EventStore } from '@tessera/event-store';
+import type { PersonalDataProtector } from '@tessera/personal-data';
 
 export interface IdentityConfig {
   otpLength: number;
@@ -40,7 +41,10 @@ export interface IdentityKeys {
 }
 
 export interface IdentityDependencies {
+  /** The raw store: identity encrypts personal data on the way in (the relay publishes what is stored, ciphertext). */
   eventStore: EventStore;
+  /** Per-user keys: encrypts personal fields, and erases a user by destroying their key. */
+  personalData: PersonalDataProtector;
   passwordHasher: PasswordHasher;
   keys: IdentityKeys;
   config: IdentityConfig;

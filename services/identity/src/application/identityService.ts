@@ -15,6 +15,7 @@ import { passwordLengthAllowed } from '../domain/passwordPolicy.ts';
 import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
 import { decideUser, type UserCommand } from '../domain/userDecider.ts';
 import { evolveUser, initialUserState, type UserState } from '../domain/userState.ts';
+import { withPersonalDataProtection } from '@tessera/personal-data';
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
 import { decoyPhoneNumber } from './decoyPhoneNumber.ts';
 import type { IdentityDependencies } from './identityConfig.ts';
@@ -27,7 +28,8 @@ export interface IdentityService {
 type Reply<K extends keyof CommandReplies> = Promise<CommandResult<CommandReplies[K]>>;
 
 export function createIdentityService(deps: IdentityDependencies): IdentityService {
-  const { eventStore: store, passwordHasher, keys, config, clock } = deps;
+  const { passwordHasher, keys, config, clock } = deps;
+  const store = withPersonalDataProtection(deps.eventStore, deps.personalData);
 
   const metadataOf = (command: IdentityCommand): EventMetadata => ({
     correlationId: command.metadata.correlationId,
@@ -205,7 +207,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
   async function recordSmsOutcome(command: Extract<IdentityCommand, { type: 'RecordSmsOutcome' }>): Reply<'RecordSmsOutcome'> {
     const { userId, outcome } = command.payload;
     const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
-      (state.registered ? decideUser({ type: 'RecordSmsOutcome', outcome }, state) : { events: [], rejection: { error: 'USER_NOT_FOUND' as const } }), metadataOf(command));
+      (state.registered || state.erased ? decideUser({ type: 'RecordSmsOutcome', outcome }, state) : { events: [], rejection: { error: 'USER_NOT_FOUND' as const } }), metadataOf(command));
     return answer(result, () => ({ recorded: result.decision.events.length > 0 }));
   }
 
@@ -214,6 +216,29 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
       (state.registered ? decideUser({ type: 'Logout', familyId }, state) : { events: [], rejection: { error: 'UNAUTHENTICATED' as const } }), metadataOf(command));
     return answer(result, () => ({ loggedOut: true as const }));
+  }
+
+  /**
+   * Erasure, in an order that survives a crash at any step and a retry: free
+   * the email and phone (which needs them readable), destroy the key, then
+   * record the fact. A retry after the key is gone finds nothing to free and
+   * goes on to record it.
+   */
+  async function erasePersonalData(command: Extract<IdentityCommand, { type: 'ErasePersonalData' }>): Reply<'ErasePersonalData'> {
+    const { userId } = command.payload;
+    const { state } = await loadStream(store, streams.user(userId), evolveUser, initialUserState);
+    if (state.erased && state.erasedAt) return { ok: true, data: { userId, erasedAt: state.erasedAt } };
+    if (!state.registered) return { ok: false, error: 'USER_NOT_FOUND' };
+    if (state.email) await release(command, 'email', state.email, userId);
+    if (state.phoneNumber) await release(command, 'phone', state.phoneNumber, userId);
+    const erasedAt = clock().toISOString();
+    await deps.personalData.erase(userId, erasedAt);
+    let recorded = erasedAt;
+    const outcome = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (current) => {
+      recorded = current.erasedAt ?? erasedAt;
+      return decideUser({ type: 'ErasePersonalData', erasedAt }, current);
+    }, metadataOf(command));
+    return answer(outcome, () => ({ userId, erasedAt: recorded }));
   }
 
   return {
@@ -229,6 +254,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
         case 'RegisterApiClient': return registerApiClient(command);
         case 'RecordSmsOutcome': return recordSmsOutcome(command);
         case 'Logout': return logout(command);
+        case 'ErasePersonalData': return erasePersonalData(command);
       }
     },
   };

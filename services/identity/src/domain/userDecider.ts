@@ -32,10 +32,14 @@ export type UserCommand =
   | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget }
   | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string }
   | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] }
-  | { type: 'Logout'; familyId: string };
+  | { type: 'Logout'; familyId: string }
+  | { type: 'ErasePersonalData'; erasedAt: string };
 
 export function decideUser(command: UserCommand, state: UserState): Decision {
   if (command.type === 'RegisterUser') return register(command, state);
+  if (command.type === 'ErasePersonalData') return erase(command, state);
+  // Reports of SMS sent before the erasure still arrive; there is nothing left to record them against.
+  if (state.erased && command.type === 'RecordSmsOutcome') return accept();
   if (!state.registered) return reject(command.type === 'RefreshSession' ? 'REFRESH_TOKEN_INVALID' : 'INVALID_CREDENTIALS');
   switch (command.type) {
     case 'StartLogin':
@@ -61,6 +65,18 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
       return accept({ type: 'SessionsRevoked', data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' } });
     }
   }
+}
+
+/** Erasing twice answers the same and records nothing more. */
+function erase(command: Extract<UserCommand, { type: 'ErasePersonalData' }>, state: UserState): Decision {
+  if (state.erased) return accept();
+  if (!state.registered) return reject('USER_NOT_FOUND');
+  const { userId } = state;
+  const events: IdentityEvent[] = [];
+  const liveFamilies = Object.entries(state.families).filter(([, family]) => !family.revoked).map(([familyId]) => familyId);
+  if (liveFamilies.length > 0) events.push({ type: 'SessionsRevoked', data: { userId, familyIds: liveFamilies, reason: 'PERSONAL_DATA_ERASED' } });
+  events.push({ type: 'PersonalDataErased', data: { userId, erasedAt: command.erasedAt } });
+  return accept(...events);
 }
 
 function register(command: Extract<UserCommand, { type: 'RegisterUser' }>, state: UserState): Decision {

@@ -26,6 +26,9 @@ export interface RefreshTokenFamily {
 
 export interface UserState {
   registered: boolean;
+  /** Personal data erased: the user is gone for every purpose but the audit trail. */
+  erased: boolean;
+  erasedAt?: string;
   userId: string;
   email: string;
   phoneNumber: string;
@@ -53,6 +56,7 @@ const MAX_REMEMBERED_SENDS = 100;
 export function initialUserState(): UserState {
   return {
     registered: false,
+    erased: false,
     userId: '',
     email: '',
     phoneNumber: '',
@@ -75,6 +79,9 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
       const { userId, email, phoneNumber, passwordHash, roles, locale } = event.data;
       return { ...state, registered: true, userId, email, phoneNumber, passwordHash, roles, ...(locale ? { locale } : {}) };
     }
+    case 'PersonalDataErased':
+      // Nothing personal is kept, and no command finds a user here any more.
+      return { ...initialUserState(), userId: state.userId, erased: true, erasedAt: event.data.erasedAt };
     case 'LoginFailed':
       return { ...state, consecutiveLoginFailures: event.data.consecutiveFailures };
     case 'OtpIssued': {

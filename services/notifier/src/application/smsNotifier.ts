@@ -30,8 +30,14 @@ export interface DeadLetter {
   at: string;
 }
 
+/** Opens the personal-data fields of an event (the sealed payloads are encrypted with the user's key). */
+export interface PersonalDataReader {
+  reveal(type: string, data: Record<string, unknown>): Promise<{ data: Record<string, unknown>; erased: boolean }>;
+}
+
 export interface SmsNotifierOptions {
   sms: SmsSender;
+  personalData: PersonalDataReader;
   keyPair: BoxKeyPair;
   logger: Logger;
   clock: () => Date;
@@ -105,7 +111,12 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
       count('duplicate');
       return;
     }
-    const request = requestOf(event);
+    const revealed = await options.personalData.reveal(event.type, event.data);
+    if (revealed.erased) {
+      logger.info(context, 'sms not sent: the user\'s personal data was erased');
+      return;
+    }
+    const request = requestOf({ ...event, data: revealed.data });
     if (request === undefined) return;
     const at = clock().toISOString();
     if (request === 'unreadable') {

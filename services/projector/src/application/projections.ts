@@ -38,6 +38,9 @@ function nextUser(current: UserView | undefined, event: EventMessageValue): User
     }
     case 'PhoneNumberVerified':
       return { ...current, phoneVerified: true, updatedAt: at };
+    case 'PersonalDataErased':
+      // Only what is not personal stays: ids, the client, the dates that auditors ask about.
+      return { ...current, email: '', phoneNumber: '', erased: true, updatedAt: at };
     default:
       return undefined;
   }

@@ -29,8 +29,14 @@ async function apply<T extends object>(collection: ViewCollection<T>, id: string
   if (next) await collection.upsert(id, next, event.position);
 }
 
-export function createProjector(options: { store: ViewStore; logger: Logger }): Projector {
-  const { store, logger } = options;
+/** Opens the personal-data fields of an event; `forget` drops a cached key once the user is erased. */
+export interface PersonalDataReader {
+  reveal(type: string, data: Record<string, unknown>): Promise<{ data: Record<string, unknown>; erased: boolean }>;
+  forget(userId: string): void;
+}
+
+export function createProjector(options: { store: ViewStore; logger: Logger; personalData: PersonalDataReader }): Projector {
+  const { store, logger, personalData } = options;
   const views = openViews(store);
   // The highest position applied. Not used to skip events: with several
   // partitions, positions arrive out of global order; documents guard themselves.
@@ -38,8 +44,11 @@ export function createProjector(options: { store: ViewStore; logger: Logger }): 
   return {
     async handle(message) {
       highest ??= await store.getCheckpoint(PROJECTOR_CHECKPOINT);
-      const event = message.value as EventMessageValue;
-      const type = message.headers[eventHeaders.type] ?? event.type;
+      const received = message.value as EventMessageValue;
+      const type = message.headers[eventHeaders.type] ?? received.type;
+      if (type === 'PersonalDataErased') personalData.forget(String(received.data.userId));
+      // Views hold what queries need in clear; for an erased user the fields read empty.
+      const event = { ...received, data: (await personalData.reveal(received.type, received.data)).data };
       if (event.streamId.startsWith('user-')) {
         await apply(views.users, String(event.data.userId ?? ''), event, projectUser);
         if (type === 'AccountOpened') await apply(views.accounts, String(event.data.accountId ?? ''), event, projectAccount);

@@ -7,7 +7,7 @@ import { toEventMessage } from '@tessera/contracts';
 import type { EventStore } from '@tessera/event-store';
 import type { Logger } from '@tessera/logging';
 import type { ViewStore } from '@tessera/read-models';
-import { createProjector } from './projector.ts';
+import { createProjector, type PersonalDataReader } from './projector.ts';
 
 export interface RebuildProgress {
   phase: 'rebuilding' | 'catching-up';
@@ -38,20 +38,20 @@ async function applyAll(eventStore: EventStore, project: (message: ReturnType<ty
 }
 
 export async function rebuildReadModels(options: {
-  eventStore: EventStore; views: ViewStore; logger: Logger; onProgress?: (progress: RebuildProgress) => void;
+  eventStore: EventStore; views: ViewStore; logger: Logger; personalData: PersonalDataReader; onProgress?: (progress: RebuildProgress) => void;
 }): Promise<{ events: number; position: number; seconds: number }> {
-  const { eventStore, views, logger } = options;
+  const { eventStore, views, logger, personalData } = options;
   const started = Date.now();
   const head = await eventStore.headPosition();
   const staging = views.namespace(`rebuild_${started}`);
-  const stagingProjector = createProjector({ store: staging, logger });
+  const stagingProjector = createProjector({ store: staging, logger, personalData });
   const report = (phase: RebuildProgress['phase'], target: number) => (events: number, position: number) => options.onProgress?.({
     phase, events, position, head: target, eventsPerSecond: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)),
   });
   const rebuilt = await applyAll(eventStore, stagingProjector.handle, 0, head, report('rebuilding', head));
   await views.promote(staging);
   // Events appended during the rebuild: apply them to the promoted views (position guards make repeats harmless).
-  const liveProjector = createProjector({ store: views, logger });
+  const liveProjector = createProjector({ store: views, logger, personalData });
   const latest = await eventStore.headPosition();
   const caughtUp = await applyAll(eventStore, liveProjector.handle, rebuilt.position, latest, report('catching-up', latest));
   return { events: rebuilt.events + caughtUp.events, position: Math.max(rebuilt.position, caughtUp.position), seconds: (Date.now() - started) / 1000 };

@@ -22,6 +22,8 @@ export interface UserView {
   updatedAt: string;
   /** Position of the last event applied: lets a reader wait for its own write. */
   version: number;
+  /** Personal data erased: email and phone are gone, the user is not served any more. */
+  erased?: boolean;
 }
 
 export interface ApiClientView {

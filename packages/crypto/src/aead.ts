@@ -1,0 +1,45 @@
+import sodium from 'sodium-native';
+
+export const AEAD_KEY_BYTES = 32;
+const NONCE_BYTES = 24;
+const TAG_BYTES = 16;
+
+/**
+ * XChaCha20-Poly1305 (IETF) with a random 192-bit nonce, safe to draw at
+ * random for any number of messages. `associated` binds the ciphertext to its
+ * place (a user, a field): moved elsewhere it no longer opens.
+ * Returns nonce ‖ ciphertext ‖ tag.
+ */
+export function aeadEncrypt(key: Buffer, message: Buffer, associated: string): Buffer {
+  if (key.length !== AEAD_KEY_BYTES) throw new Error('encryption key must be 32 bytes');
+  const output = Buffer.alloc(NONCE_BYTES + message.length + TAG_BYTES);
+  const nonce = output.subarray(0, NONCE_BYTES);
+  sodium.randombytes_buf(nonce);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(output.subarray(NONCE_BYTES), message, Buffer.from(associated, 'utf8'), null, nonce, key);
+  return output;
+}
+
+/** Opens what aeadEncrypt made; undefined when the key, the associated data or the bytes are wrong. */
+export function aeadDecrypt(key: Buffer, box: Buffer, associated: string): Buffer | undefined {
+  if (key.length !== AEAD_KEY_BYTES || box.length < NONCE_BYTES + TAG_BYTES) return undefined;
+  const message = Buffer.alloc(box.length - NONCE_BYTES - TAG_BYTES);
+  try {
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(message, null, box.subarray(NONCE_BYTES), Buffer.from(associated, 'utf8'), box.subarray(0, NONCE_BYTES), key);
+    return message;
+  } catch {
+    // sodium-native throws when the tag does not verify.
+    return undefined;
+  }
+}
+
+/**
+ * A subkey of `masterKey` for one purpose (BLAKE2b-based crypto_kdf):
+ * `context` is exactly 8 characters naming the purpose, `id` tells keys of one
+ * purpose apart. Knowing a subkey tells nothing of the master key or others.
+ */
+export function deriveSubkey(masterKey: Buffer, context: string, id = 1): Buffer {
+  if (Buffer.byteLength(context) !== 8) throw new Error('key derivation context must be 8 bytes');
+  const subkey = Buffer.alloc(AEAD_KEY_BYTES);
+  sodium.crypto_kdf_derive_from_key(subkey, id, Buffer.from(context, 'utf8'), masterKey);
+  return subkey;
+}

@@ -1,0 +1,2 @@
+export type { KeyStoreContractOptions } from './keyStoreContract.ts';
+export { keyStoreContract } from './keyStoreContract.ts';

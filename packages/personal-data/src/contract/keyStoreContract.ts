@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { Test } from 'tap';
+import type { PersonalDataKeyStore } from '../keyStore.ts';
+
+export interface KeyStoreContractOptions {
+  /** Adapter name shown in the test titles. */
+  name: string;
+  /** Opens a store; the store may be shared, every case uses fresh user ids. */
+  create: () => Promise<PersonalDataKeyStore>;
+}
+
+/** Behaviour every PersonalDataKeyStore adapter must show; run it from the adapter's test file. */
+export async function keyStoreContract(t: Test, options: KeyStoreContractOptions): Promise<void> {
+  const open = async (t: Test) => {
+    const store = await options.create();
+    t.teardown(() => store.close());
+    return store;
+  };
+
+  t.test(`${options.name}: a user has one key: the first stored wins`, async (t) => {
+    const store = await open(t);
+    const userId = randomUUID();
+    t.equal(await store.get(userId), undefined, 'no key before one is stored');
+    t.same(await store.putIfAbsent(userId, 'first'), { status: 'active', wrappedKey: 'first' });
+    t.same(await store.putIfAbsent(userId, 'second'), { status: 'active', wrappedKey: 'first' }, 'a second writer gets the stored key back');
+    t.same(await store.get(userId), { status: 'active', wrappedKey: 'first' });
+  });
+
+  t.test(`${options.name}: concurrent first writers all end up with the same key`, async (t) => {
+    const store = await open(t);
+    const userId = randomUUID();
+    const results = await Promise.all(Array.from({ length: 8 }, (_, index) => store.putIfAbsent(userId, `key-${index}`)));
+    t.equal(new Set(results.map((result) => JSON.stringify(result))).size, 1);
+  });
+
+  t.test(`${options.name}: erasure leaves a tombstone that no later key replaces`, async (t) => {
+    const store = await open(t);
+    const userId = randomUUID();
+    await store.putIfAbsent(userId, 'secret-key-material');
+    await store.erase(userId, '2026-01-02T03:04:05.000Z');
+    t.same(await store.get(userId), { status: 'erased', erasedAt: '2026-01-02T03:04:05.000Z' });
+    t.same(await store.putIfAbsent(userId, 'resurrected'), { status: 'erased', erasedAt: '2026-01-02T03:04:05.000Z' }, 'a late writer cannot bring a key back');
+    await store.erase(userId, '2027-01-01T00:00:00.000Z');
+    t.same(await store.get(userId), { status: 'erased', erasedAt: '2026-01-02T03:04:05.000Z' }, 'erasing again keeps the first erasure time');
+  });
+
+  t.test(`${options.name}: erasing a user who never had a key still records the tombstone`, async (t) => {
+    const store = await open(t);
+    const userId = randomUUID();
+    await store.erase(userId, '2026-01-02T03:04:05.000Z');
+    t.equal((await store.putIfAbsent(userId, 'late'))?.status, 'erased');
+  });
+
+  t.test(`${options.name}: users do not see each other's keys`, async (t) => {
+    const store = await open(t);
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    await store.putIfAbsent(alice, 'alice-key');
+    await store.putIfAbsent(bob, 'bob-key');
+    await store.erase(alice, '2026-01-02T03:04:05.000Z');
+    t.same(await store.get(bob), { status: 'active', wrappedKey: 'bob-key' });
+  });
+}

@@ -1,0 +1,5 @@
+export * from './keyStore.ts';
+export * from './sqliteKeyStore.ts';
+export * from './mongoKeyStore.ts';
+export * from './protector.ts';
+export * from './protectedEventStore.ts';

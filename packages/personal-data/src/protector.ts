@@ -1,0 +1,138 @@
+/**
+ * Encrypts and decrypts the personal-data fields of identity events with the
+ * user's own key (XChaCha20-Poly1305), and erases a user by destroying that
+ * key. Which fields are personal is declared once, in the contracts
+ * (`personalDataFields`).
+ */
+import { PERSONAL_DATA_PREFIX, personalDataFieldsOf } from '@tessera/contracts';
+import { AEAD_KEY_BYTES, aeadDecrypt, aeadEncrypt, deriveSubkey, generateSecretKey } from '@tessera/crypto';
+import type { PersonalDataKeyStore } from './keyStore.ts';
+
+type Data = Record<string, unknown>;
+
+export interface PersonalDataProtector {
+  /** The data with its personal fields encrypted under the user's key (made on first use). */
+  protect(type: string, data: Data): Promise<Data>;
+  /**
+   * The data with its personal fields decrypted. When the user was erased the
+   * fields read as empty strings and `erased` is true.
+   */
+  reveal(type: string, data: Data): Promise<{ data: Data; erased: boolean }>;
+  /** Destroys the user's key; from then on their personal fields open nowhere. */
+  erase(userId: string, erasedAt: string): Promise<void>;
+  /** Drops a cached key, e.g. when another process recorded the user's erasure. */
+  forget(userId: string): void;
+}
+
+export interface ProtectorOptions {
+  keyStore: PersonalDataKeyStore;
+  /** Wraps the user keys at rest; derive it with {@link deriveKeyEncryptionKey}. */
+  keyEncryptionKey: Buffer;
+  /** How long an unwrapped key is reused before the store is asked again (default 30 s): bounds how long another process may still decrypt after an erasure. */
+  cacheTtlMs?: number;
+  cacheSize?: number;
+  now?: () => number;
+}
+
+/** The key that wraps user keys, derived from the keyring's secret hashing key so no new secret needs distributing. */
+export function deriveKeyEncryptionKey(masterKey: Buffer): Buffer {
+  return deriveSubkey(masterKey, 'userkeys', 1);
+}
+
+/** Thrown when personal data would be written for a user whose key was erased. */
+export class PersonalDataErasedError extends Error {
+  constructor(readonly userId: string) {
+    super('personal data cannot be written for an erased user');
+    this.name = 'PersonalDataErasedError';
+  }
+}
+
+const fieldContext = (userId: string, field: string) => `${userId}|${field}`;
+const wrapContext = (userId: string) => `user-key|${userId}`;
+
+export function isEncryptedField(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(PERSONAL_DATA_PREFIX);
+}
+
+export function createPersonalDataProtector(options: ProtectorOptions): PersonalDataProtector {
+  const { keyStore, keyEncryptionKey } = options;
+  const ttl = options.cacheTtlMs ?? 30_000;
+  const capacity = options.cacheSize ?? 10_000;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { key: Buffer; at: number }>();
+
+  const remember = (userId: string, key: Buffer) => {
+    cache.delete(userId);
+    cache.set(userId, { key, at: now() });
+    if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+    return key;
+  };
+  const cached = (userId: string) => {
+    const entry = cache.get(userId);
+    if (!entry) return undefined;
+    if (now() - entry.at > ttl) {
+      cache.delete(userId);
+      return undefined;
+    }
+    return entry.key;
+  };
+  const unwrap = (userId: string, wrappedKey: string) => {
+    const key = aeadDecrypt(keyEncryptionKey, Buffer.from(wrappedKey, 'base64'), wrapContext(userId));
+    if (!key || key.length !== AEAD_KEY_BYTES) throw new Error('a stored user key does not open with this keyring');
+    return key;
+  };
+
+  async function keyForWriting(userId: string): Promise<Buffer> {
+    const hit = cached(userId);
+    if (hit) return hit;
+    const existing = await keyStore.get(userId);
+    const stored = existing ?? await keyStore.putIfAbsent(userId, aeadEncrypt(keyEncryptionKey, generateSecretKey(AEAD_KEY_BYTES), wrapContext(userId)).toString('base64'));
+    if (stored.status === 'erased') throw new PersonalDataErasedError(userId);
+    return remember(userId, unwrap(userId, stored.wrappedKey));
+  }
+
+  async function keyForReading(userId: string): Promise<Buffer | undefined> {
+    const hit = cached(userId);
+    if (hit) return hit;
+    const stored = await keyStore.get(userId);
+    if (stored?.status !== 'active') return undefined;
+    return remember(userId, unwrap(userId, stored.wrappedKey));
+  }
+
+  return {
+    async protect(type, data) {
+      const fields = personalDataFieldsOf(type).filter((field) => typeof data[field] === 'string' && !isEncryptedField(data[field]));
+      if (fields.length === 0) return data;
+      const userId = String(data.userId ?? '');
+      if (!userId) throw new Error(`${type} has personal data but no userId`);
+      const key = await keyForWriting(userId);
+      const protectedData = { ...data };
+      for (const field of fields) {
+        const box = aeadEncrypt(key, Buffer.from(data[field] as string, 'utf8'), fieldContext(userId, field));
+        protectedData[field] = PERSONAL_DATA_PREFIX + box.toString('base64url');
+      }
+      return protectedData;
+    },
+    async reveal(type, data) {
+      const fields = personalDataFieldsOf(type).filter((field) => isEncryptedField(data[field]));
+      if (fields.length === 0) return { data, erased: false };
+      const userId = String(data.userId ?? '');
+      const key = await keyForReading(userId);
+      const revealed = { ...data };
+      for (const field of fields) {
+        const box = Buffer.from((data[field] as string).slice(PERSONAL_DATA_PREFIX.length), 'base64url');
+        const plain = key && aeadDecrypt(key, box, fieldContext(userId, field));
+        if (key && !plain) throw new Error(`${type}.${field} does not open with the user's key`);
+        revealed[field] = plain ? plain.toString('utf8') : '';
+      }
+      return { data: revealed, erased: !key };
+    },
+    async erase(userId, erasedAt) {
+      cache.delete(userId);
+      await keyStore.erase(userId, erasedAt);
+    },
+    forget(userId) {
+      cache.delete(userId);
+    },
+  };
+}

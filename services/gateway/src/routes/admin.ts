@@ -1,0 +1,40 @@
+/** What an account manager (client token with `accounts:manage`) can do to the client's own users. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ApiError, Envelope, ErasureData, ErasureParams, ErrorEnvelope, scopes } from '@tessera/contracts';
+import type { UserView } from '@tessera/projector';
+import type { ViewCollection } from '@tessera/read-models';
+import { success } from '../envelope.ts';
+import type { IdentityClient } from '../identityClient.ts';
+
+export interface AdminRoutesOptions {
+  users: ViewCollection<UserView>;
+  identity: IdentityClient;
+  readYourWritesTimeoutMs: number;
+}
+
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options) => {
+  app.post('/v1/admin/users/:userId/erase-personal-data', {
+    preHandler: app.requireClient(scopes.accountManager),
+    schema: {
+      tags: ['admin'],
+      summary: 'Erase a user\'s personal data (right to erasure): their key is destroyed, so email, phone and password hash become unreadable in the log, on topics and in exports; sessions end; read models are scrubbed. Repeating it answers the same.',
+      security: [{ clientAuth: [] }],
+      params: ErasureParams,
+      response: { 200: Envelope(ErasureData), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope },
+    },
+  }, async (request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    const { userId } = request.params;
+    const clientId = request.client?.sub ?? '';
+    // Clients manage only the users they signed up; anyone else's reads as absent.
+    const view = await options.users.get(userId);
+    if (!view || view.clientId !== clientId) throw new ApiError('USER_NOT_FOUND');
+    const result = await options.identity.send({ type: 'ErasePersonalData', metadata: { correlationId: request.id, clientId }, payload: { userId } });
+    if (!result.ok) throw new ApiError(result.error, result.retryAfterSeconds);
+    const data = result.data as { userId: string; erasedAt: string };
+    // Answer once the read models no longer show the data, so the caller can check at once.
+    const deadline = Date.now() + options.readYourWritesTimeoutMs;
+    while (Date.now() < deadline && (await options.users.get(userId))?.erased !== true) await new Promise((resolve) => setTimeout(resolve, 2));
+    return success({ userId: data.userId, erasedAt: data.erasedAt, personalDataErased: true as const });
+  });
+};
