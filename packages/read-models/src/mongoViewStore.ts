@@ -112,6 +112,8 @@ function storeOver(db: Db, prefix: string, close: () => Promise<void>): ViewStor
       }
     },
     ping: async () => void (await db.command({ ping: 1 })),
+    // Overwritten documents are the storage engine's to reclaim; nothing more to do through the driver.
+    purge: async () => undefined,
     close,
   };
   return store;

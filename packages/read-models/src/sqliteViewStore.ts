@@ -28,6 +28,8 @@ export function createSqliteViewStore(options: SqliteViewStoreOptions): ViewStor
   // Safe under WAL: a crash can only drop the latest commits, and checkpoints are written after the views they cover.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Overwritten and deleted documents are zeroed, not left in free pages: erasure must not leave copies.
+  db.pragma('secure_delete = ON');
   return storeOver(db, '');
 }
 
@@ -73,6 +75,8 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
       promoteTables(db, stagingPrefix, prefix);
     },
     ping: async () => void probe.get(),
+    // The WAL keeps earlier versions of pages until it is checkpointed and emptied.
+    purge: async () => void db.pragma('wal_checkpoint(TRUNCATE)'),
     close: async () => {
       if (db.open) db.close();
     },

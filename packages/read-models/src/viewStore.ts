@@ -34,6 +34,13 @@ export interface ViewStore {
    * on this store) the live ones, dropping the live collections they replace.
    */
   promote(staging: ViewStore): Promise<void>;
+  /**
+   * Makes content already deleted or overwritten unrecoverable from the
+   * store's own files where the adapter can (SQLite: zeroed free space and an
+   * emptied WAL); called after an erasure. MongoDB leaves this to its storage
+   * engine.
+   */
+  purge(): Promise<void>;
   /** Answers when the store is reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createSqliteViewStore } from '../src/index.ts';
 import { viewStoreContract } from '../src/contract/index.ts';
@@ -58,4 +58,22 @@ t.test('one collection under any letter case', async (t) => {
   t.teardown(() => store.close());
   await store.collection('Accounts').upsert('a1', { n: 1 }, 1);
   t.strictSame(await store.collection('accounts').get('a1'), { n: 1 });
+});
+
+t.test('after purge, an overwritten or deleted document leaves no copy in the database files', async (t) => {
+  const file = freshPath();
+  const store = createSqliteViewStore({ path: file });
+  t.teardown(() => store.close());
+  const users = store.collection<{ email: string }>('users');
+  await users.upsert('u1', { email: 'erase-me@example.com' }, 1);
+  await users.upsert('u2', { email: 'delete-me@example.com' }, 1);
+  await users.upsert('u3', { email: 'keep-me@example.com' }, 1);
+  await users.upsert('u1', { email: '' }, 2);
+  await users.delete('u2', 2);
+  await store.purge();
+  const directory = dirname(file);
+  const bytes = Buffer.concat(readdirSync(directory).filter((name) => name.startsWith(basename(file))).map((name) => readFileSync(join(directory, name))));
+  t.notOk(bytes.includes(Buffer.from('erase-me@example.com')), 'the overwritten email is gone from the file and the WAL');
+  t.notOk(bytes.includes(Buffer.from('delete-me@example.com')), 'so is the deleted one');
+  t.ok(bytes.includes(Buffer.from('keep-me@example.com')), 'the search finds what is still there');
 });

@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import type { IdentityEvent } from '@tessera/contracts';
 import { deciderSpecification } from '@tessera/testing';
 import { decideUser } from '../src/domain/userDecider.ts';
 import { evolveUser, initialUserState } from '../src/domain/userState.ts';

@@ -63,6 +63,7 @@ export function createProjector(options: { store: ViewStore; logger: Logger; per
       } else if (event.streamId.startsWith('client-')) {
         await apply(views.apiClients, String(event.data.clientId ?? ''), event, projectApiClient);
       }
+      if (type === 'PersonalDataErased') await store.purge();
       logger.debug({ eventId: event.eventId, type, position: event.position }, 'projected');
       if (event.position > highest) {
         await store.setCheckpoint(PROJECTOR_CHECKPOINT, event.position);
