@@ -2,15 +2,19 @@
  * The distributed mode end to end: gateway, identity, notifier and projector
  * as four processes over Kafka and MongoDB, walking the whole account flow;
  * the notifier killed and restarted (every code delivered, none twice); Kafka
- * restarted mid-flow (no event lost, the flow completes after recovery).
+ * restarted mid-flow (no event lost, the flow completes after recovery);
+ * then every Kafka message and MongoDB document is searched for the
+ * passwords, codes, tokens, email and phone used, and the user is erased.
  */
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createKeyringFile } from '@tessera/runtime';
+import { createMongoKeyStore, createPersonalDataProtector, deriveKeyEncryptionKey } from '@tessera/personal-data';
+import { createKeyringFile, loadKeyring } from '@tessera/runtime';
 import { requireServer } from '@tessera/testing';
+import { kafkaContents, mongoContents } from '../support/secretSearch.ts';
 import { eventually, freePort, isReady, ownKafka, startService, stopService, type ServiceProcess } from '../support/processes.ts';
 
 const kafkaAvailable = requireServer(t, 'KAFKA_BROKERS', 'the distributed end-to-end test over Kafka and MongoDB');
@@ -25,12 +29,12 @@ if (kafkaAvailable && mongoUrl) {
     createKeyringFile(keysFile);
     const gatewayPort = await freePort();
     const ops = { identity: await freePort(), projector: await freePort(), notifier: await freePort() };
+    const database = `tessera_e2e_${randomUUID().replaceAll('-', '')}`;
     const base = {
-      KAFKA_BROKERS: kafka.brokers, MONGO_URL: mongoUrl, KEYS_FILE: keysFile, LOG_LEVEL: 'info', CI: '',
+      KAFKA_BROKERS: kafka.brokers, MONGO_URL: mongoUrl, KEYS_FILE: keysFile, LOG_LEVEL: 'info', CI: '', KEYS_DATABASE: `${database}_keys`,
       ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', OTP_LENGTH: '8', OTP_RESEND_COOLDOWN_SECONDS: '0', COMMAND_TIMEOUT_MS: '3000',
       SMS_BUDGET_PER_WINDOW: '50', SMS_BUDGET_PER_DAY: '100',
     };
-    const database = `tessera_e2e_${randomUUID().replaceAll('-', '')}`;
     const envOf = (name: string, extra: Record<string, string> = {}) => {
       const dataDir = path.join(dir, name);
       mkdirSync(dataDir, { recursive: true });
@@ -62,8 +66,8 @@ if (kafkaAvailable && mongoUrl) {
     t.match(metrics, /tessera_relay_position/, 'identity exposes Prometheus metrics');
 
     // A partner client, registered from the command line straight into identity's event store.
-    const registerClient = async (id: string) => {
-      const cli = startService('client-register', envOf('identity'), 'services/embedded/src/registerClientCli.ts', ['--name', id, '--id', id]);
+    const registerClient = async (id: string, scopes = 'users:write,users:read,accounts:manage') => {
+      const cli = startService('client-register', envOf('identity'), 'services/embedded/src/registerClientCli.ts', ['--name', id, '--id', id, '--scopes', scopes]);
       await cli.exited;
       const secret = /client_secret:\s+(\S+)/.exec(cli.output.join(''))?.[1];
       if (!secret) throw new Error(`client registration failed: ${cli.output.join('')}`);
@@ -164,8 +168,44 @@ if (kafkaAvailable && mongoUrl) {
     t.equal(session.status, 200, 'the flow completes after recovery');
 
     const logs = allOutput();
-    for (const secret of [user.password, newPassword, code, resetCode, otp.body.data.refreshToken, user.email, user.phoneNumber]) {
+    const secrets = [
+      user.password, newPassword, code, resetCode, ...codesTo(user.phoneNumber), otp.body.data.accessToken, otp.body.data.refreshToken,
+      refreshed.body.data.accessToken, refreshed.body.data.refreshToken, session.body.data.accessToken, session.body.data.refreshToken,
+    ];
+    const personal = [user.email, user.phoneNumber, user.phoneNumber.slice(1)];
+    for (const secret of [...secrets, ...personal]) {
       t.notOk(logs.includes(secret), 'no service logged a password, code, token, email or phone number');
     }
+
+    // The canary over the shared infrastructure: no secret on any topic or in any collection, and
+    // email and phone only in the users view, which /v1/user/me answers from.
+    const databases = [database, `${database}_notifier`, `${database}_keys`];
+    const topicsBefore = await kafkaContents(kafka.brokers);
+    t.ok(Object.keys(topicsBefore).includes('identity.events.v1') && Object.keys(topicsBefore).includes('identity.commands.v1'), 'the search covers the event and command topics');
+    for (const [topic, text] of Object.entries(topicsBefore)) {
+      t.notOk(secrets.some((secret) => text.includes(secret)), `${topic} holds no password, code or token`);
+      t.notOk(personal.some((value) => text.includes(value)), `${topic} holds no email or phone number`);
+    }
+    const documentsBefore = await mongoContents(mongoUrl, databases);
+    for (const [collection, text] of Object.entries(documentsBefore)) {
+      t.notOk(secrets.some((secret) => text.includes(secret)), `${collection} holds no password, code or token`);
+      const holdsPersonal = personal.some((value) => text.includes(value));
+      t.equal(holdsPersonal, collection === `${database}.view_users`, `${collection} ${holdsPersonal ? 'holds' : 'does not hold'} the email and phone`);
+    }
+
+    // Erasure across processes: identity destroys the key in MongoDB, the projector scrubs the view.
+    const userId: string = otp.body.data.userId;
+    const erased = await call('POST', `/v1/admin/users/${userId}/erase-personal-data`);
+    t.equal(erased.status, 200, 'an account manager erases the user');
+    t.equal((await call('GET', '/v1/user/me', undefined, session.body.data.accessToken)).status, 401, 'their session ends at once');
+    const documentsAfter = await mongoContents(mongoUrl, databases);
+    t.notOk(Object.values(documentsAfter).some((text) => personal.some((value) => text.includes(value))), 'no collection holds the email or phone any more');
+    const events = (await kafkaContents(kafka.brokers))['identity.events.v1'] ?? '';
+    const registeredLine = events.split('\n').find((line) => line.includes('"UserRegistered"') && line.includes(userId)) ?? '';
+    const registered = JSON.parse(registeredLine.split('|')[1] ?? '{}') as { type: string; data: Record<string, unknown> };
+    const keyStore = await createMongoKeyStore({ url: mongoUrl, database: `${database}_keys` });
+    t.teardown(() => keyStore.close());
+    const protector = createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(loadKeyring(keysFile).hashingKey) });
+    t.match(await protector.reveal(registered.type, registered.data), { erased: true, data: { email: '', phoneNumber: '' } }, 'the registration still on Kafka no longer opens, even with the keyring');
   });
 }
