@@ -22,6 +22,7 @@ import { accountFlowRoutes } from './routes/accountFlow.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import type { SigningKey } from './signingKeys.ts';
@@ -103,6 +104,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
   });
 
+  await app.register(idempotencyPlugin, { store: options.views });
   await app.register(healthRoutes, {
     readiness: [{ name: 'readModels', check: () => options.views.ping() }, ...(options.readiness ?? [])],
   });
