@@ -16,6 +16,8 @@ export interface IdentityConfig {
   allowedSignUpRoles: readonly string[];
   /** A reservation whose user never appeared is reclaimable after this long (a crash mid sign-up). */
   reservationStaleAfterSeconds: number;
+  /** Streams whose rebuilt state stays in memory, so a command reads only the events since (0 turns the cache off). */
+  cachedStreams: number;
 }
 
 export const defaultIdentityConfig: IdentityConfig = {
@@ -28,6 +30,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   allowedSignUpRoles: ['USER'],
   reservationStaleAfterSeconds: 60,
+  cachedStreams: 10_000,
 };
 
 export interface IdentityKeys {

@@ -19,6 +19,7 @@ import { decideAndAppend, loadStream } from './decideAndAppend.ts';
 import { decoyPhoneNumber } from './decoyPhoneNumber.ts';
 import type { IdentityDependencies } from './identityConfig.ts';
 import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from './otpFactory.ts';
+import { createStreamStateCache } from './streamStateCache.ts';
 
 export interface IdentityService {
   handle(command: IdentityCommand): Promise<CommandResult>;
@@ -28,6 +29,7 @@ type Reply<K extends keyof CommandReplies> = Promise<CommandResult<CommandReplie
 
 export function createIdentityService(deps: IdentityDependencies): IdentityService {
   const { eventStore: store, passwordHasher, keys, config, clock } = deps;
+  const cache = createStreamStateCache(config.cachedStreams);
 
   const metadataOf = (command: IdentityCommand): EventMetadata => ({
     correlationId: command.metadata.correlationId,
@@ -42,14 +44,14 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
 
   /** The user holding an email, if registration completed. */
   async function userIdByEmail(email: string): Promise<string | undefined> {
-    const reservation = await loadStream<ReservationState>(store, reservationStream('email', normaliseEmail(email)), evolveReservation, () => ({}));
+    const reservation = await loadStream<ReservationState>(store, reservationStream('email', normaliseEmail(email)), evolveReservation, () => ({}), cache);
     return reservation.state.holderUserId;
   }
 
   async function onUser(command: IdentityCommand, email: string, toDomain: (state: UserState) => UserCommand | Promise<UserCommand>) {
     const userId = await userIdByEmail(email);
     if (!userId) return { decision: decideUser(await toDomain(initialUserState()), initialUserState()) };
-    return decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, async (state) => decideUser(await toDomain(state), state), metadataOf(command));
+    return decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, async (state) => decideUser(await toDomain(state), state), metadataOf(command), cache);
   }
 
   function answer<D>(outcome: { decision: Decision; position?: number }, data: () => D): CommandResult<D> {
@@ -66,18 +68,18 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const outcome = await decideAndAppend(store, reservationStream(kind, value), evolveReservation, (): ReservationState => ({}), async (state, stream) => {
       let holderAbandoned = false;
       if (state.holderUserId !== undefined) {
-        const claimedAt = Date.parse(stream.events.at(-1)?.recordedAt ?? '');
+        const claimedAt = Date.parse(stream.lastEvent?.recordedAt ?? '');
         const old = clock().getTime() - claimedAt > config.reservationStaleAfterSeconds * 1000;
         holderAbandoned = old && (await store.readStream(streams.user(state.holderUserId), { maxCount: 1 })).length === 0;
       }
       return decideReservation({ type: 'Reserve', kind, userId, holderAbandoned }, state);
-    }, metadataOf(command));
+    }, metadataOf(command), cache);
     return !outcome.decision.rejection;
   }
 
   async function release(command: IdentityCommand, kind: ReservationKind, value: string, userId: string) {
     await decideAndAppend(store, reservationStream(kind, value), evolveReservation, (): ReservationState => ({}),
-      (state) => decideReservation({ type: 'Release', kind, userId }, state), metadataOf(command));
+      (state) => decideReservation({ type: 'Release', kind, userId }, state), metadataOf(command), cache);
   }
 
   async function registerUser(command: Extract<IdentityCommand, { type: 'RegisterUser' }>): Reply<'RegisterUser'> {
@@ -99,7 +101,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const outcome = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) => decideUser({
       type: 'RegisterUser', userId, accountId, email, phoneNumber: payload.phoneNumber, passwordHash, roles,
       allowedRoles: config.allowedSignUpRoles, clientId: command.metadata.clientId, ...(payload.locale ? { locale: payload.locale } : {}),
-    }, state), metadataOf(command));
+    }, state), metadataOf(command), cache);
     return answer(outcome, () => ({ userId, email, phoneNumber: payload.phoneNumber, accountId, roles }));
   }
 
@@ -198,21 +200,21 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
   async function registerApiClient(command: Extract<IdentityCommand, { type: 'RegisterApiClient' }>): Reply<'RegisterApiClient'> {
     const { clientId, name, scopes, secretHash } = command.payload;
     const outcome = await decideAndAppend(store, streams.client(clientId), evolveApiClient, () => ({ registered: false }),
-      (state) => decideApiClient({ clientId, name, scopes, secretHash }, state), metadataOf(command));
+      (state) => decideApiClient({ clientId, name, scopes, secretHash }, state), metadataOf(command), cache);
     return answer(outcome, () => ({ clientId, created: outcome.decision.events.some((event) => event.type === 'ApiClientRegistered') }));
   }
 
   async function recordSmsOutcome(command: Extract<IdentityCommand, { type: 'RecordSmsOutcome' }>): Reply<'RecordSmsOutcome'> {
     const { userId, outcome } = command.payload;
     const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
-      (state.registered ? decideUser({ type: 'RecordSmsOutcome', outcome }, state) : { events: [], rejection: { error: 'USER_NOT_FOUND' as const } }), metadataOf(command));
+      (state.registered ? decideUser({ type: 'RecordSmsOutcome', outcome }, state) : { events: [], rejection: { error: 'USER_NOT_FOUND' as const } }), metadataOf(command), cache);
     return answer(result, () => ({ recorded: result.decision.events.length > 0 }));
   }
 
   async function logout(command: Extract<IdentityCommand, { type: 'Logout' }>): Reply<'Logout'> {
     const { userId, familyId } = command.payload;
     const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
-      (state.registered ? decideUser({ type: 'Logout', familyId }, state) : { events: [], rejection: { error: 'UNAUTHENTICATED' as const } }), metadataOf(command));
+      (state.registered ? decideUser({ type: 'Logout', familyId }, state) : { events: [], rejection: { error: 'UNAUTHENTICATED' as const } }), metadataOf(command), cache);
     return answer(result, () => ({ loggedOut: true as const }));
   }
 
