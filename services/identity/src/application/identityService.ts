@@ -16,7 +16,7 @@ import { decideReservation, evolveReservation, type ReservationKind, type Reserv
 import { decideUser, type UserCommand } from '../domain/userDecider.ts';
 import { evolveUser, initialUserState, type UserState } from '../domain/userState.ts';
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
-import { decoyPhoneNumber } from './decoyPhoneNumber.ts';
+import { decoyPhoneNumber, decoyUserId } from './unknownEmailDecoys.ts';
 import type { IdentityDependencies } from './identityConfig.ts';
 import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from './otpFactory.ts';
 import { createStreamStateCache } from './streamStateCache.ts';
@@ -48,10 +48,19 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     return reservation.state.holderUserId;
   }
 
+  /**
+   * Runs a user command on the user holding `email`. An unknown email takes the
+   * same steps on a stream no user can have, which reads as empty: the decider
+   * refuses it and nothing is written, but the reads were paid as for a real user.
+   */
   async function onUser(command: IdentityCommand, email: string, toDomain: (state: UserState) => UserCommand | Promise<UserCommand>) {
     const userId = await userIdByEmail(email);
-    if (!userId) return { decision: decideUser(await toDomain(initialUserState()), initialUserState()) };
-    return decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, async (state) => decideUser(await toDomain(state), state), metadataOf(command), cache);
+    const streamId = streams.user(userId ?? decoyUserId(keys.hashingKey, normaliseEmail(email)));
+    return decideAndAppend(store, streamId, evolveUser, initialUserState, async (state) => {
+      const decision = decideUser(await toDomain(state), state);
+      // Belt and braces: the decider never writes for an unregistered user, and the decoy stream must stay empty.
+      return userId || decision.events.length === 0 ? decision : { events: [], rejection: decision.rejection ?? { error: 'INVALID_CREDENTIALS' as const } };
+    }, metadataOf(command), cache);
   }
 
   function answer<D>(outcome: { decision: Decision; position?: number }, data: () => D): CommandResult<D> {
