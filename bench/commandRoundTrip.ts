@@ -13,7 +13,7 @@ import path from 'node:path';
 import { topics, type IdentityCommand } from '@tessera/contracts';
 import { createPasswordHasher, generateBoxKeyPair, generateSecretKey } from '@tessera/crypto';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { createIdentityService, defaultIdentityConfig, serveIdentityCommands } from '@tessera/identity';
+import { createIdentityService, defaultIdentityConfig, loadBreachedPasswordList, serveIdentityCommands } from '@tessera/identity';
 import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
 import { freePort, ownKafka } from '../test/support/processes.ts';
@@ -29,7 +29,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bench-rtt-'));
 const eventStore = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
 const logger = createLogger('bench', { level: 'silent' });
 const service = createIdentityService({
-  eventStore, passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
+  eventStore, passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }), breachedPasswords: loadBreachedPasswordList(),
   keys: { hashingKey: generateSecretKey(), commandKeyPair: generateBoxKeyPair(), notifierPublicKey: generateBoxKeyPair().publicKey },
   config: defaultIdentityConfig, clock: () => new Date(),
 });
@@ -37,7 +37,7 @@ const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.
 const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}`, logLevel: 'error' });
 const server = await serveIdentityCommands(serverBus, service, logger);
 
-// A cheap, realistic command: a password reset for an email with no user (one stream read, no hashing).
+// A cheap, realistic command: a password reset for an email with no user (two stream reads, no hashing).
 const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
   type: 'StartPasswordReset', metadata: { correlationId: randomUUID(), clientId: 'bench' },
   payload: { email: `nobody-${randomUUID()}@example.com` },

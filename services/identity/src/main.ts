@@ -9,6 +9,7 @@ import { createLogger } from '@tessera/logging';
 import {
   closeOnSignals, connectEventStore, connectKafkaBus, createMetrics, loadKeyring, readCommonSettings, readEnv, startOpsServer,
 } from '@tessera/runtime';
+import { loadBreachedPasswordList } from './adapters/fileBreachedPasswordList.ts';
 import { createFileCheckpointStore } from './adapters/fileCheckpointStore.ts';
 import { serveIdentityCommands } from './application/commandServer.ts';
 import { createIdentityService } from './application/identityService.ts';
@@ -27,9 +28,12 @@ const keyring = loadKeyring(common.keysFile);
 const metrics = createMetrics('identity');
 const eventStore = await connectEventStore({ eventStoreUrl, dataDir: common.dataDir }, logger);
 const bus = await connectKafkaBus(common, logger);
+const breachedPasswords = loadBreachedPasswordList();
+logger.info({ entries: breachedPasswords.size }, 'breached-password list loaded');
 const service = createIdentityService({
   eventStore,
   passwordHasher: await createPasswordHasher(passwordHashing),
+  breachedPasswords,
   keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
   config,
   clock: () => new Date(),

@@ -29,6 +29,7 @@ async function identityCountingItsWork() {
       async verify(encoded, password) { work.hashChecks += 1; return hasher.verify(encoded, password); },
       async verifyDummy(password) { work.hashChecks += 1; return hasher.verifyDummy(password); },
     },
+    breachedPasswords: { size: 0, has: () => false },
     keys: { hashingKey: randomBytes(32), commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
     config: defaultIdentityConfig,
     clock: () => new Date(),

@@ -1,5 +1,6 @@
 import type { PasswordHasher, BoxKeyPair } from '@tessera/crypto';
 import type { EventStore } from '@tessera/event-store';
+import type { BreachedPasswordList } from './breachedPasswordList.ts';
 
 export interface IdentityConfig {
   otpLength: number;
@@ -45,6 +46,8 @@ export interface IdentityKeys {
 export interface IdentityDependencies {
   eventStore: EventStore;
   passwordHasher: PasswordHasher;
+  /** New passwords on it are refused; loaded once at start. */
+  breachedPasswords: BreachedPasswordList;
   keys: IdentityKeys;
   config: IdentityConfig;
   clock: () => Date;

@@ -11,7 +11,7 @@ import { keyedHash, openSealedJson } from '@tessera/crypto';
 import { decideApiClient, evolveApiClient } from '../domain/apiClient.ts';
 import type { Decision } from '../domain/decision.ts';
 import { normaliseEmail } from '../domain/identifiers.ts';
-import { passwordLengthAllowed } from '../domain/passwordPolicy.ts';
+import { passwordPolicyViolation } from '../domain/passwordPolicy.ts';
 import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
 import { decideUser, type UserCommand } from '../domain/userDecider.ts';
 import { evolveUser, initialUserState, type UserState } from '../domain/userState.ts';
@@ -28,7 +28,7 @@ export interface IdentityService {
 type Reply<K extends keyof CommandReplies> = Promise<CommandResult<CommandReplies[K]>>;
 
 export function createIdentityService(deps: IdentityDependencies): IdentityService {
-  const { eventStore: store, passwordHasher, keys, config, clock } = deps;
+  const { eventStore: store, passwordHasher, breachedPasswords, keys, config, clock } = deps;
   const cache = createStreamStateCache(config.cachedStreams);
 
   const metadataOf = (command: IdentityCommand): EventMetadata => ({
@@ -41,6 +41,9 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     kind === 'email' ? streams.email(keyedHash(keys.hashingKey, 'email', value)) : streams.phone(keyedHash(keys.hashingKey, 'phone', value));
 
   const openSecrets = <T>(sealed: string) => openSealedJson<T>(keys.commandKeyPair, sealed);
+
+  /** Checked before any hashing or lookup, on sign-up and on every password change or reset. */
+  const newPasswordViolation = (password: string) => passwordPolicyViolation(password, (folded) => breachedPasswords.has(folded));
 
   /** The user holding an email, if registration completed. */
   async function userIdByEmail(email: string): Promise<string | undefined> {
@@ -95,7 +98,8 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const { payload } = command;
     const secrets = openSecrets<{ password: string }>(payload.sealedSecrets);
     if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
-    if (!passwordLengthAllowed(secrets.password)) return { ok: false, error: 'PASSWORD_POLICY' };
+    const violation = newPasswordViolation(secrets.password);
+    if (violation) return { ok: false, error: violation };
     const roles = payload.roles.length > 0 ? payload.roles : ['USER'];
     if (roles.some((role) => !config.allowedSignUpRoles.includes(role))) return { ok: false, error: 'ROLE_NOT_ALLOWED' };
     const email = normaliseEmail(payload.email);
@@ -197,7 +201,8 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const { payload } = command;
     const secrets = openSecrets<{ password: string }>(payload.sealedSecrets);
     if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
-    if (!passwordLengthAllowed(secrets.password)) return { ok: false, error: 'PASSWORD_POLICY' };
+    const violation = newPasswordViolation(secrets.password);
+    if (violation) return { ok: false, error: violation };
     const passwordHash = await passwordHasher.hash(secrets.password);
     const outcome = await onUser(command, payload.email, () => ({
       type: 'StagePasswordChange', sessionId: payload.sessionId, passwordHash, now: clock().toISOString(),
