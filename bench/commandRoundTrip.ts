@@ -14,7 +14,7 @@ import type { IdentityCommand } from '@tessera/contracts';
 import { createPasswordHasher, generateBoxKeyPair, generateSecretKey } from '@tessera/crypto';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { createIdentityService, defaultIdentityConfig, serveIdentityCommands } from '@tessera/identity';
+import { createIdentityService, defaultIdentityConfig, loadBreachedPasswordList, serveIdentityCommands } from '@tessera/identity';
 import { createBusIdentityClient } from '@tessera/gateway';
 import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
@@ -35,7 +35,7 @@ const commandKeyPair = generateBoxKeyPair();
 const service = createIdentityService({
   eventStore,
   personalData: createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') }), keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
-  passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
+  passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }), breachedPasswords: loadBreachedPasswordList(),
   keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
   config: defaultIdentityConfig, clock: () => new Date(),
 });
@@ -45,7 +45,7 @@ const server = await serveIdentityCommands(serverBus, service, logger, commandKe
 // The gateway's client: the payload sealed to identity, the reply encrypted back, as in production.
 const client = createBusIdentityClient(clientBus, { timeoutMs: 5000, commandPublicKey: commandKeyPair.publicKey, hashingKey });
 
-// A cheap, realistic command: a password reset for an email with no user (one stream read, no hashing).
+// A cheap, realistic command: a password reset for an email with no user (two stream reads, no hashing).
 const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
   type: 'StartPasswordReset', metadata: { correlationId: randomUUID(), clientId: 'bench' },
   payload: { email: `nobody-${randomUUID()}@example.com` },

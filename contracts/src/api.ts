@@ -9,7 +9,7 @@ export const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
 
 const Email = Type.String({ format: 'email', maxLength: 254, description: 'Case-insensitive.' });
 const Username = Type.String({ minLength: 3, maxLength: 254, description: 'The email the user signed up with.' });
-const PasswordInput = Type.String({ maxLength: 4096, description: '8 to 128 characters (Unicode code points).' });
+const PasswordInput = Type.String({ maxLength: 4096, description: '8 to 128 characters (Unicode code points), not one of the 100,000 most common breached passwords (case-insensitive).' });
 const SessionId = Type.String({ minLength: 1, maxLength: 64 });
 const ChallengeType = Type.Literal('SMS_OTP');
 

@@ -25,6 +25,7 @@ export const errorCatalogue = {
   PASSWORD_MISMATCH: { errorCode: 3004, status: 400, message: 'The password and its confirmation differ.' },
   INVALID_PHONE_NUMBER: { errorCode: 3005, status: 400, message: 'The phone number must be in E.164 format, such as +33612345678.' },
   INVALID_EMAIL: { errorCode: 3006, status: 400, message: 'The email address is not valid.' },
+  PASSWORD_BREACHED: { errorCode: 3007, status: 400, message: 'This password is too common: it appears in lists of breached passwords. Choose another.' },
 
   OTP_INVALID: { errorCode: 3100, status: 401, message: 'The code is incorrect.' },
   OTP_EXPIRED: { errorCode: 3101, status: 401, message: 'The code has expired; start again to get a new one.' },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createSqliteEventStore } from '@tessera/event-store';
 import { buildGateway, createBusIdentityClient } from '@tessera/gateway';
-import { createFileCheckpointStore, createIdentityService, serveIdentityCommands, startRelay } from '@tessera/identity';
+import { createFileCheckpointStore, createIdentityService, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
 import { createSmsSender, startNotifier } from '@tessera/notifier';
@@ -47,10 +47,13 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   // Per-user keys live in their own file, outside the event log, so destroying one erases that user from the log.
   const personalData = await connectPersonalData({ database: '', dataDir: config.dataDir, hashingKey: keyring.hashingKey }, logger);
 
+  const breachedPasswords = loadBreachedPasswordList();
+  logger.child({ service: 'identity' }).info({ entries: breachedPasswords.size }, 'breached-password list loaded');
   const identity = createIdentityService({
     eventStore,
     personalData: personalData.protector,
     passwordHasher: await createPasswordHasher(config.passwordHashing),
+    breachedPasswords,
     keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
     config: config.identity,
     clock,

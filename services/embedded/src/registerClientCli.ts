@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { knownScopes, scopes as scopeNames } from '@tessera/contracts';
 import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tessera/crypto';
-import { createIdentityService } from '@tessera/identity';
+import { createIdentityService, loadBreachedPasswordList } from '@tessera/identity';
 import { createLogger } from '@tessera/logging';
 import { connectEventStore, connectPersonalData, loadKeyring, loadOrCreateKeyring } from '@tessera/runtime';
 import { ConfigError, loadConfig } from './config.ts';
@@ -57,6 +57,7 @@ async function main() {
     eventStore,
     personalData: personalData.protector,
     passwordHasher: await createPasswordHasher(config.passwordHashing),
+    breachedPasswords: loadBreachedPasswordList(),
     keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
     config: config.identity,
     clock: () => new Date(),

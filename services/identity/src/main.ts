@@ -9,6 +9,7 @@ import { createLogger } from '@tessera/logging';
 import {
   closeOnSignals, connectEventStore, connectKafkaBus, connectPersonalData, createMetrics, loadKeyring, readCommonSettings, readEnv, startOpsServer,
 } from '@tessera/runtime';
+import { loadBreachedPasswordList } from './adapters/fileBreachedPasswordList.ts';
 import { createFileCheckpointStore } from './adapters/fileCheckpointStore.ts';
 import { serveIdentityCommands } from './application/commandServer.ts';
 import { createIdentityService } from './application/identityService.ts';
@@ -31,10 +32,13 @@ const metrics = createMetrics('identity');
 const eventStore = await connectEventStore({ eventStoreUrl, dataDir: common.dataDir }, logger);
 const bus = await connectKafkaBus(common, logger);
 const personalData = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey }, logger);
+const breachedPasswords = loadBreachedPasswordList();
+logger.info({ entries: breachedPasswords.size }, 'breached-password list loaded');
 const service = createIdentityService({
   eventStore,
   personalData: personalData.protector,
   passwordHasher: await createPasswordHasher(passwordHashing),
+  breachedPasswords,
   keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
   config,
   clock: () => new Date(),

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { isIdentityEventType, schemaVersionOf, type EventMetadata, type IdentityEvent } from '@tessera/contracts';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@tessera/event-store';
 import type { Decision } from '../domain/decision.ts';
+import type { StreamStateCache } from './streamStateCache.ts';
 
 const MAX_ATTEMPTS = 8;
 
@@ -13,7 +14,8 @@ export interface LoadedStream<S> {
   state: S;
   /** Revision of the last event, or undefined for an empty stream. */
   revision: number | undefined;
-  events: RecordedEvent[];
+  /** The stream's last event, or undefined for an empty stream. */
+  lastEvent: RecordedEvent | undefined;
 }
 
 export function toIdentityEvent(recorded: RecordedEvent): IdentityEvent | undefined {
@@ -21,16 +23,21 @@ export function toIdentityEvent(recorded: RecordedEvent): IdentityEvent | undefi
   return { type: recorded.type, data: recorded.data } as IdentityEvent;
 }
 
+/** A stream's state: rebuilt from its events, or from the cached state and the events appended since. */
 export async function loadStream<S>(
-  store: EventStore, streamId: string, evolve: (state: S, event: IdentityEvent) => S, initial: () => S,
+  store: EventStore, streamId: string, evolve: (state: S, event: IdentityEvent) => S, initial: () => S, cache?: StreamStateCache,
 ): Promise<LoadedStream<S>> {
-  const events = await store.readStream(streamId);
-  let state = initial();
+  const cached = cache?.get(streamId);
+  const events = await store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : undefined);
+  let state = cached ? (cached.state as S) : initial();
   for (const recorded of events) {
     const event = toIdentityEvent(recorded);
     if (event) state = evolve(state, event);
   }
-  return { state, revision: events.at(-1)?.revision, events };
+  const lastEvent = events.at(-1) ?? cached?.lastEvent;
+  // Empty streams are not held: unknown emails must not push real users out.
+  if (cache && lastEvent && events.length > 0) cache.set(streamId, { state, revision: lastEvent.revision, lastEvent });
+  return { state, revision: lastEvent?.revision, lastEvent };
 }
 
 export interface DecideOutcome {
@@ -46,9 +53,10 @@ export async function decideAndAppend<S>(
   initial: () => S,
   decide: (state: S, stream: LoadedStream<S>) => Decision | Promise<Decision>,
   metadata: EventMetadata,
+  cache?: StreamStateCache,
 ): Promise<DecideOutcome> {
   for (let attempt = 1; ; attempt += 1) {
-    const stream = await loadStream(store, streamId, evolve, initial);
+    const stream = await loadStream(store, streamId, evolve, initial, cache);
     const decision = await decide(stream.state, stream);
     if (decision.events.length === 0) return { decision };
     try {

@@ -1,6 +1,7 @@
 import type { PasswordHasher, BoxKeyPair } from '@tessera/crypto';
 import type { EventStore } from '@tessera/event-store';
 import type { PersonalDataProtector } from '@tessera/personal-data';
+import type { BreachedPasswordList } from './breachedPasswordList.ts';
 
 export interface IdentityConfig {
   otpLength: number;
@@ -17,6 +18,8 @@ export interface IdentityConfig {
   allowedSignUpRoles: readonly string[];
   /** A reservation whose user never appeared is reclaimable after this long (a crash mid sign-up). */
   reservationStaleAfterSeconds: number;
+  /** Streams whose rebuilt state stays in memory, so a command reads only the events since (0 turns the cache off). */
+  cachedStreams: number;
 }
 
 export const defaultIdentityConfig: IdentityConfig = {
@@ -29,6 +32,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   allowedSignUpRoles: ['USER'],
   reservationStaleAfterSeconds: 60,
+  cachedStreams: 10_000,
 };
 
 export interface IdentityKeys {
@@ -46,6 +50,8 @@ export interface IdentityDependencies {
   /** Per-user keys: encrypts personal fields, and erases a user by destroying their key. */
   personalData: PersonalDataProtector;
   passwordHasher: PasswordHasher;
+  /** New passwords on it are refused; loaded once at start. */
+  breachedPasswords: BreachedPasswordList;
   keys: IdentityKeys;
   config: IdentityConfig;
   clock: () => Date;

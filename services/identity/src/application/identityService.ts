@@ -11,15 +11,16 @@ import { keyedHash, openSealedJson } from '@tessera/crypto';
 import { decideApiClient, evolveApiClient } from '../domain/apiClient.ts';
 import type { Decision } from '../domain/decision.ts';
 import { normaliseEmail } from '../domain/identifiers.ts';
-import { passwordLengthAllowed } from '../domain/passwordPolicy.ts';
+import { passwordPolicyViolation } from '../domain/passwordPolicy.ts';
 import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
 import { decideUser, type UserCommand } from '../domain/userDecider.ts';
 import { evolveUser, initialUserState, type UserState } from '../domain/userState.ts';
 import { withPersonalDataProtection } from '@tessera/personal-data';
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
-import { decoyPhoneNumber } from './decoyPhoneNumber.ts';
+import { decoyPhoneNumber, decoyUserId } from './unknownEmailDecoys.ts';
 import type { IdentityDependencies } from './identityConfig.ts';
 import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from './otpFactory.ts';
+import { createStreamStateCache } from './streamStateCache.ts';
 
 export interface IdentityService {
   handle(command: IdentityCommand): Promise<CommandResult>;
@@ -28,8 +29,9 @@ export interface IdentityService {
 type Reply<K extends keyof CommandReplies> = Promise<CommandResult<CommandReplies[K]>>;
 
 export function createIdentityService(deps: IdentityDependencies): IdentityService {
-  const { passwordHasher, keys, config, clock } = deps;
+  const { passwordHasher, breachedPasswords, keys, config, clock } = deps;
   const store = withPersonalDataProtection(deps.eventStore, deps.personalData);
+  const cache = createStreamStateCache(config.cachedStreams);
 
   const metadataOf = (command: IdentityCommand): EventMetadata => ({
     correlationId: command.metadata.correlationId,
@@ -42,16 +44,28 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
 
   const openSecrets = <T>(sealed: string) => openSealedJson<T>(keys.commandKeyPair, sealed);
 
+  /** Checked before any hashing or lookup, on sign-up and on every password change or reset. */
+  const newPasswordViolation = (password: string) => passwordPolicyViolation(password, (folded) => breachedPasswords.has(folded));
+
   /** The user holding an email, if registration completed. */
   async function userIdByEmail(email: string): Promise<string | undefined> {
-    const reservation = await loadStream<ReservationState>(store, reservationStream('email', normaliseEmail(email)), evolveReservation, () => ({}));
+    const reservation = await loadStream<ReservationState>(store, reservationStream('email', normaliseEmail(email)), evolveReservation, () => ({}), cache);
     return reservation.state.holderUserId;
   }
 
+  /**
+   * Runs a user command on the user holding `email`. An unknown email takes the
+   * same steps on a stream no user can have, which reads as empty: the decider
+   * refuses it and nothing is written, but the reads were paid as for a real user.
+   */
   async function onUser(command: IdentityCommand, email: string, toDomain: (state: UserState) => UserCommand | Promise<UserCommand>) {
     const userId = await userIdByEmail(email);
-    if (!userId) return { decision: decideUser(await toDomain(initialUserState()), initialUserState()) };
-    return decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, async (state) => decideUser(await toDomain(state), state), metadataOf(command));
+    const streamId = streams.user(userId ?? decoyUserId(keys.hashingKey, normaliseEmail(email)));
+    return decideAndAppend(store, streamId, evolveUser, initialUserState, async (state) => {
+      const decision = decideUser(await toDomain(state), state);
+      // Belt and braces: the decider never writes for an unregistered user, and the decoy stream must stay empty.
+      return userId || decision.events.length === 0 ? decision : { events: [], rejection: decision.rejection ?? { error: 'INVALID_CREDENTIALS' as const } };
+    }, metadataOf(command), cache);
   }
 
   function answer<D>(outcome: { decision: Decision; position?: number }, data: () => D): CommandResult<D> {
@@ -68,25 +82,26 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const outcome = await decideAndAppend(store, reservationStream(kind, value), evolveReservation, (): ReservationState => ({}), async (state, stream) => {
       let holderAbandoned = false;
       if (state.holderUserId !== undefined) {
-        const claimedAt = Date.parse(stream.events.at(-1)?.recordedAt ?? '');
+        const claimedAt = Date.parse(stream.lastEvent?.recordedAt ?? '');
         const old = clock().getTime() - claimedAt > config.reservationStaleAfterSeconds * 1000;
         holderAbandoned = old && (await store.readStream(streams.user(state.holderUserId), { maxCount: 1 })).length === 0;
       }
       return decideReservation({ type: 'Reserve', kind, userId, holderAbandoned }, state);
-    }, metadataOf(command));
+    }, metadataOf(command), cache);
     return !outcome.decision.rejection;
   }
 
   async function release(command: IdentityCommand, kind: ReservationKind, value: string, userId: string) {
     await decideAndAppend(store, reservationStream(kind, value), evolveReservation, (): ReservationState => ({}),
-      (state) => decideReservation({ type: 'Release', kind, userId }, state), metadataOf(command));
+      (state) => decideReservation({ type: 'Release', kind, userId }, state), metadataOf(command), cache);
   }
 
   async function registerUser(command: Extract<IdentityCommand, { type: 'RegisterUser' }>): Reply<'RegisterUser'> {
     const { payload } = command;
     const secrets = openSecrets<{ password: string }>(payload.sealedSecrets);
     if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
-    if (!passwordLengthAllowed(secrets.password)) return { ok: false, error: 'PASSWORD_POLICY' };
+    const violation = newPasswordViolation(secrets.password);
+    if (violation) return { ok: false, error: violation };
     const roles = payload.roles.length > 0 ? payload.roles : ['USER'];
     if (roles.some((role) => !config.allowedSignUpRoles.includes(role))) return { ok: false, error: 'ROLE_NOT_ALLOWED' };
     const email = normaliseEmail(payload.email);
@@ -101,7 +116,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const outcome = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) => decideUser({
       type: 'RegisterUser', userId, accountId, email, phoneNumber: payload.phoneNumber, passwordHash, roles,
       allowedRoles: config.allowedSignUpRoles, clientId: command.metadata.clientId, ...(payload.locale ? { locale: payload.locale } : {}),
-    }, state), metadataOf(command));
+    }, state), metadataOf(command), cache);
     return answer(outcome, () => ({ userId, email, phoneNumber: payload.phoneNumber, accountId, roles }));
   }
 
@@ -188,7 +203,8 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const { payload } = command;
     const secrets = openSecrets<{ password: string }>(payload.sealedSecrets);
     if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
-    if (!passwordLengthAllowed(secrets.password)) return { ok: false, error: 'PASSWORD_POLICY' };
+    const violation = newPasswordViolation(secrets.password);
+    if (violation) return { ok: false, error: violation };
     const passwordHash = await passwordHasher.hash(secrets.password);
     const outcome = await onUser(command, payload.email, () => ({
       type: 'StagePasswordChange', sessionId: payload.sessionId, passwordHash, now: clock().toISOString(),
@@ -200,21 +216,21 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
   async function registerApiClient(command: Extract<IdentityCommand, { type: 'RegisterApiClient' }>): Reply<'RegisterApiClient'> {
     const { clientId, name, scopes, secretHash } = command.payload;
     const outcome = await decideAndAppend(store, streams.client(clientId), evolveApiClient, () => ({ registered: false }),
-      (state) => decideApiClient({ clientId, name, scopes, secretHash }, state), metadataOf(command));
+      (state) => decideApiClient({ clientId, name, scopes, secretHash }, state), metadataOf(command), cache);
     return answer(outcome, () => ({ clientId, created: outcome.decision.events.some((event) => event.type === 'ApiClientRegistered') }));
   }
 
   async function recordSmsOutcome(command: Extract<IdentityCommand, { type: 'RecordSmsOutcome' }>): Reply<'RecordSmsOutcome'> {
     const { userId, outcome } = command.payload;
     const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
-      (state.registered || state.erased ? decideUser({ type: 'RecordSmsOutcome', outcome }, state) : { events: [], rejection: { error: 'USER_NOT_FOUND' as const } }), metadataOf(command));
+      (state.registered || state.erased ? decideUser({ type: 'RecordSmsOutcome', outcome }, state) : { events: [], rejection: { error: 'USER_NOT_FOUND' as const } }), metadataOf(command), cache);
     return answer(result, () => ({ recorded: result.decision.events.length > 0 }));
   }
 
   async function logout(command: Extract<IdentityCommand, { type: 'Logout' }>): Reply<'Logout'> {
     const { userId, familyId } = command.payload;
     const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
-      (state.registered ? decideUser({ type: 'Logout', familyId }, state) : { events: [], rejection: { error: 'UNAUTHENTICATED' as const } }), metadataOf(command));
+      (state.registered ? decideUser({ type: 'Logout', familyId }, state) : { events: [], rejection: { error: 'UNAUTHENTICATED' as const } }), metadataOf(command), cache);
     return answer(result, () => ({ loggedOut: true as const }));
   }
 
@@ -226,7 +242,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
    */
   async function erasePersonalData(command: Extract<IdentityCommand, { type: 'ErasePersonalData' }>): Reply<'ErasePersonalData'> {
     const { userId } = command.payload;
-    const { state } = await loadStream(store, streams.user(userId), evolveUser, initialUserState);
+    const { state } = await loadStream(store, streams.user(userId), evolveUser, initialUserState, cache);
     if (state.erased && state.erasedAt) return { ok: true, data: { userId, erasedAt: state.erasedAt } };
     if (!state.registered) return { ok: false, error: 'USER_NOT_FOUND' };
     if (state.email) await release(command, 'email', state.email, userId);
@@ -237,7 +253,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const outcome = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (current) => {
       recorded = current.erasedAt ?? erasedAt;
       return decideUser({ type: 'ErasePersonalData', erasedAt }, current);
-    }, metadataOf(command));
+    }, metadataOf(command), cache);
     return answer(outcome, () => ({ userId, erasedAt: recorded }));
   }
 

@@ -1,3 +1,7 @@
+/**
+ * What an email without a user gets in place of a user's data, so its answers
+ * and their cost look like a real user's.
+ */
 import { keyedHash } from '@tessera/crypto';
 
 /** Shapes of real numbers (prefix, length with the plus) that decoys imitate. */
@@ -13,4 +17,13 @@ export function decoyPhoneNumber(hashingKey: Buffer, email: string): string {
   let digits = '';
   for (let index = 2; digits.length < length - prefix.length; index += 2) digits += String(parseInt(hash.slice(index, index + 2), 16) % 10);
   return prefix + digits;
+}
+
+/**
+ * The id of a user stream that no user can have (real ids are UUIDs), the same
+ * for one email: an unknown email reads it, finds nothing, and so costs the
+ * same round trips as a known one.
+ */
+export function decoyUserId(hashingKey: Buffer, email: string): string {
+  return `unknown-${keyedHash(hashingKey, 'decoy-user', email)}`;
 }
