@@ -35,3 +35,10 @@ t.test('every invalid setting is reported at once, in words', async (t) => {
 t.test('a too-short development secret is refused', async (t) => {
   t.throws(() => loadConfig({ DEV_CLIENT_ID: 'demo', DEV_CLIENT_SECRET: 'short' }), /DEV_CLIENT_SECRET must be 16 to 256 characters/);
 });
+
+t.test('the login lock: five wrong passwords, then one minute doubling to an hour, each configurable', async (t) => {
+  t.same(loadConfig({}).identity.loginLock, { threshold: 5, baseSeconds: 60, maxSeconds: 3600 });
+  t.same(loadConfig({ LOGIN_LOCK_THRESHOLD: '8', LOGIN_LOCK_BASE_SECONDS: '30', LOGIN_LOCK_MAX_SECONDS: '900' }).identity.loginLock, { threshold: 8, baseSeconds: 30, maxSeconds: 900 });
+  t.throws(() => loadConfig({ LOGIN_LOCK_BASE_SECONDS: '600', LOGIN_LOCK_MAX_SECONDS: '60' }), /LOGIN_LOCK_MAX_SECONDS must be at least LOGIN_LOCK_BASE_SECONDS/);
+  t.throws(() => loadConfig({ LOGIN_LOCK_THRESHOLD: '1' }), /LOGIN_LOCK_THRESHOLD must be a whole number from 3 to 100/);
+});
