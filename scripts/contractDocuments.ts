@@ -2,6 +2,7 @@ import { errorCatalogue, identityEvents, identityEventsAsyncApi, IdentityCommand
 import { newSigningKey } from '@tessera/crypto';
 import { buildGateway, defaultGatewayConfig } from '@tessera/gateway';
 import { createLogger } from '@tessera/logging';
+import { createInMemoryRateLimitStore } from '@tessera/rate-limits';
 import { createSqliteViewStore } from '@tessera/read-models';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -16,6 +17,8 @@ export async function renderContractDocuments(): Promise<Record<string, string>>
     commandPublicKey: Buffer.alloc(32),
     config: defaultGatewayConfig,
     logger: createLogger('contracts', { level: 'silent' }),
+    rateLimitStore: createInMemoryRateLimitStore(),
+    rateLimitHashKey: Buffer.alloc(32),
   });
   await app.ready();
   const openapi = app.swagger();

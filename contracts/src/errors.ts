@@ -36,6 +36,7 @@ export const errorCatalogue = {
   PASSWORD_NOT_STAGED: { errorCode: 3106, status: 422, message: 'Set the new password before confirming the code.' },
   SESSION_NOT_RESETTABLE: { errorCode: 3107, status: 422, message: 'This session cannot change the password.' },
   ACCOUNT_LOCKED: { errorCode: 3108, status: 403, message: 'Too many wrong codes on this account; reset the password to continue.' },
+  LOGIN_TEMPORARILY_LOCKED: { errorCode: 3109, status: 429, message: 'Too many failed logins for this username; wait before trying again.' },
 
   REFRESH_TOKEN_INVALID: { errorCode: 3200, status: 401, message: 'The refresh token is not valid; log in again.' },
 

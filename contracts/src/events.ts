@@ -46,6 +46,13 @@ export const identityEvents = {
     userId: Id,
     consecutiveFailures: Type.Integer({ minimum: 1 }),
   })),
+  LoginTemporarilyLocked: event('LoginTemporarilyLocked', 1, Type.Object({
+    userId: Id,
+    /** Wrong passwords in a row so far; from the threshold on, each one locks for twice as long, up to a cap. */
+    consecutiveFailures: Type.Integer({ minimum: 1 }),
+    /** Until then every login is refused without checking the password; the right password afterwards clears the count. */
+    lockedUntil: Instant,
+  })),
   OtpIssued: event('OtpIssued', 1, Type.Object({
     userId: Id,
     sessionId: Id,

@@ -15,8 +15,10 @@ export interface TestServer {
   dataDir: string;
   logs: string[];
   running: RunningEmbedded;
-  /** Moves identity's and the notifier's clock forward. */
+  /** Moves identity's, the notifier's and the rate limits' clock forward. */
   advanceClock(seconds: number): void;
+  /** The time on that clock. */
+  now(): Date;
   clientToken(): Promise<string>;
   // Response bodies are read the way a test reads JSON: loosely, asserting on what matters.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,9 +44,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // Cheaper hashing keeps the suite quick; the parameters themselves are tested in the crypto package.
     ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'info',
     // Suites walk one user through many logins; the budget itself is tested with its defaults in smsBudget.test.ts.
-    SMS_BUDGET_PER_WINDOW: '50', SMS_BUDGET_PER_DAY: '100', ...env,
+    SMS_BUDGET_PER_WINDOW: '50', SMS_BUDGET_PER_DAY: '100',
+    // Every suite calls from 127.0.0.1, and some walk one user through many steps; the limits are tested in rateLimits.test.ts.
+    RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_SENSITIVE_PER_IP: '100000', RATE_LIMIT_PER_IDENTIFIER: '100000', ...env,
   });
-  const running = await startEmbedded(config, { logDestination: destination, printSms: null, clock: () => new Date(Date.now() + offsetMs) });
+  const clock = () => new Date(Date.now() + offsetMs);
+  const running = await startEmbedded(config, { logDestination: destination, printSms: null, clock });
   let token: string | undefined;
 
   const server: TestServer = {
@@ -53,6 +58,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     logs,
     running,
     advanceClock(seconds) { offsetMs += seconds * 1000; },
+    now: clock,
     async clientToken() {
       if (token) return token;
       const response = await fetch(`${running.url}/oauth/token`, {

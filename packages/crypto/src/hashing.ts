@@ -15,6 +15,19 @@ export function keyedHash(key: Buffer, ...parts: string[]): string {
 }
 
 /**
+ * A 256-bit key for one purpose, derived from a master key by keyed BLAKE2b:
+ * holding it reveals nothing of the master key, nor lets its holder compute
+ * hashes made with the master key or with another purpose's key. Lets a
+ * service get a key of its own from the shared keyring's hashing key.
+ */
+export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
+  if (masterKey.length < sodium.crypto_generichash_KEYBYTES_MIN) throw new Error('master key is too short');
+  const output = Buffer.alloc(32);
+  sodium.crypto_generichash(output, Buffer.from(`tessera derived key\u0000${purpose}`, 'utf8'), masterKey);
+  return output;
+}
+
+/**
  * Unkeyed BLAKE2b (base64url) of a high-entropy secret such as a 256-bit
  * refresh token or client secret: guessing is hopeless, so no key is needed
  * and any gateway can compute it.

@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  aeadDecrypt, aeadEncrypt, deriveSubkey, constantTimeEqual, createPasswordHasher, generateBoxKeyPair, generateOtpCode, generateSecretKey,
+  aeadDecrypt, aeadEncrypt, deriveSubkey, constantTimeEqual, createPasswordHasher, deriveKey, generateBoxKeyPair, generateOtpCode, generateSecretKey,
   generateSecretToken, hashSecretToken, keyedHash, openSealedJson, sealJson,
 } from '../src/index.ts';
 
@@ -52,6 +52,17 @@ t.test('a keyed hash depends on the key and on how the parts are split', async (
   t.not(keyedHash(key, 'a', 'bc'), keyedHash(key, 'ab', 'c'));
   t.not(keyedHash(key, 'a'), keyedHash(generateSecretKey(), 'a'));
   t.throws(() => keyedHash(Buffer.alloc(4), 'a'));
+});
+
+t.test('a derived key is fixed by its master key and purpose, and hashes nothing like the master key', async (t) => {
+  const master = generateSecretKey();
+  const derived = deriveKey(master, 'gateway-rate-limits');
+  t.equal(derived.length, 32);
+  t.same(deriveKey(master, 'gateway-rate-limits'), derived, 'every gateway derives the same key');
+  t.notSame(deriveKey(master, 'another purpose'), derived);
+  t.notSame(deriveKey(generateSecretKey(), 'gateway-rate-limits'), derived);
+  t.not(keyedHash(derived, 'email', 'ada@example.com'), keyedHash(master, 'email', 'ada@example.com'), 'its hashes cannot be matched with the master key\'s');
+  t.throws(() => deriveKey(Buffer.alloc(4), 'x'));
 });
 
 t.test('secret tokens carry 256 bits and only their hash needs storing', async (t) => {

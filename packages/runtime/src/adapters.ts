@@ -1,7 +1,7 @@
 /**
  * Picks and connects the adapters a distributed service asks for: Kafka for
  * the bus, MongoDB (or SQLite) for read models, EventStoreDB (or SQLite) for
- * events. Connection attempts repeat until the dependency answers, logging
+ * events, MongoDB (or memory) for the gateways' request limits. Connection attempts repeat until the dependency answers, logging
  * each failure, so a service started before its dependencies waits for them.
  */
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { createKafkaBus, type MessageBus } from '@tessera/messaging';
 import {
   createMongoKeyStore, createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey, type PersonalDataKeyStore, type PersonalDataProtector,
 } from '@tessera/personal-data';
+import { createInMemoryRateLimitStore, createMongoRateLimitStore, type RateLimitStore } from '@tessera/rate-limits';
 import { createMongoViewStore, createSqliteViewStore, type ViewStore } from '@tessera/read-models';
 import type { CommonSettings } from './commonSettings.ts';
 import { retryUntilReady } from './lifecycle.ts';
@@ -36,6 +37,13 @@ export async function connectViewStore(options: { mongoUrl?: string; database: s
     await store.ping();
     return store;
   }, logger);
+}
+
+/** Where gateways count request limits: MongoDB, shared by every gateway, when MONGO_URL is set; in process otherwise. */
+export async function connectRateLimitStore(options: { mongoUrl?: string; database: string }, logger: Logger): Promise<RateLimitStore> {
+  const { mongoUrl } = options;
+  if (!mongoUrl) return createInMemoryRateLimitStore();
+  return retryUntilReady('mongodb', () => createMongoRateLimitStore({ url: mongoUrl, database: options.database }), logger);
 }
 
 export async function connectEventStore(options: { eventStoreUrl?: string; dataDir: string }, logger: Logger): Promise<EventStore> {

@@ -5,14 +5,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tessera/crypto';
+import { createPasswordHasher, deriveKey, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { buildGateway, createBusIdentityClient } from '@tessera/gateway';
+import { buildGateway, createBusIdentityClient, gatewayRateLimitKeyPurpose } from '@tessera/gateway';
 import { createFileCheckpointStore, createIdentityService, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
 import { createSmsSender, startNotifier } from '@tessera/notifier';
 import { createProjector, openViews } from '@tessera/projector';
+import { createInMemoryRateLimitStore } from '@tessera/rate-limits';
 import { createSqliteViewStore } from '@tessera/read-models';
 import { topics, scopes } from '@tessera/contracts';
 import type { EmbeddedConfig } from './config.ts';
@@ -23,7 +24,7 @@ export interface EmbeddedOptions {
   logDestination?: LoggerOptions['destination'];
   /** Where the dev outbox prints its readable line; the terminal by default. */
   printSms?: ((line: string) => void) | null;
-  /** Identity's and the notifier's clock; tests move it to expire codes. */
+  /** Identity's, the notifier's and the rate limits' clock; tests move it to expire codes and end windows. */
   clock?: () => Date;
 }
 
@@ -90,6 +91,9 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     config: config.gateway,
     logger: logger.child({ service: 'gateway' }),
     readiness: [{ name: 'eventStore', check: async () => { await eventStore.headPosition(); } }],
+    // One gateway in this process: its limits can be counted in memory.
+    rateLimitStore: createInMemoryRateLimitStore({ clock }),
+    rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
     ...(config.sms.plivo.length > 0 ? {
       plivoWebhook: {
         authTokens: config.sms.plivo.map((account) => account.authToken),

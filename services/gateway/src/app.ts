@@ -12,12 +12,14 @@ import { ErrorEnvelope } from '@tessera/contracts';
 import type { Logger } from '@tessera/logging';
 import type { Metrics } from '@tessera/runtime';
 import { openViews } from '@tessera/projector';
+import type { RateLimitStore } from '@tessera/rate-limits';
 import type { ViewStore } from '@tessera/read-models';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth.ts';
 import { installErrorHandling } from './errorHandler.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { IdentityClient } from './identityClient.ts';
+import { rateLimitsPlugin } from './rateLimits.ts';
 import { accountFlowRoutes } from './routes/accountFlow.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
@@ -40,9 +42,16 @@ export interface GatewayOptions {
   metrics?: Metrics;
   /** When given, Plivo's signed delivery reports are accepted. */
   plivoWebhook?: PlivoWebhookOptions;
+  /** Where request limits are counted: in-process for one gateway, shared (MongoDB) for several. */
+  rateLimitStore: RateLimitStore;
+  /** Keys the hash of the IPs and emails that limits count, so no store holds them in clear. */
+  rateLimitHashKey: Buffer;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** What the rate-limit hash key is derived for from the keyring's hashing key: every gateway derives the same one. */
+export const gatewayRateLimitKeyPurpose = 'gateway rate limits';
 
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -55,6 +64,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       },
     }) as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
+    // Decides request.ip, and so every per-IP limit: whose X-Forwarded-For is believed (ADR 13).
+    trustProxy: config.trustProxy,
     // A caller's correlation id is kept only if it is a plain token: nothing it sends can forge a log line.
     genReqId: (request) => {
       const header = request.headers['x-correlation-id'];
@@ -68,6 +79,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     void reply.header('x-correlation-id', request.id);
     return payload;
   });
+  // Before any route, so that every route gets a limit.
+  await app.register(rateLimitsPlugin, { store: options.rateLimitStore, settings: config.rateLimits, rateLimitHashKey: options.rateLimitHashKey });
   const { metrics } = options;
   if (metrics) {
     app.addHook('onResponse', async (request, reply) => {
@@ -76,7 +89,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
         reply.elapsedTime / 1000,
       );
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    // Scrapers poll from a few addresses and must never be refused.
+    app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
       reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
   installErrorHandling(app);

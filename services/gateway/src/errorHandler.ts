@@ -57,5 +57,6 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.status(name === 'VALIDATION_FAILED' && status < 400 ? 400 : status).send(body);
   });
 
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send(failure('ROUTE_NOT_FOUND')));
+  // Probing unknown paths counts against the caller's IP like any request.
+  app.setNotFoundHandler({ preValidation: app.rateLimit() }, (_request, reply) => reply.status(404).send(failure('ROUTE_NOT_FOUND')));
 }

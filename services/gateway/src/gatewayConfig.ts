@@ -1,3 +1,22 @@
+export interface RateLimitSettings {
+  /** Requests one IP may make per window, on every route but health and metrics. */
+  perIp: number;
+  /** Requests one IP may make per window on each sensitive route (sign-up, login, codes, password reset, /oauth/token). */
+  sensitivePerIp: number;
+  ipWindowSeconds: number;
+  /** Requests naming one email per window, over login, code, resend and forget-password together, from any IP. */
+  perIdentifier: number;
+  identifierWindowSeconds: number;
+}
+
+/**
+ * Whose `X-Forwarded-For` is believed when deciding a request's IP: `false`
+ * (the connection's peer is the client), or the addresses and CIDR ranges of
+ * trusted proxies (a load balancer, partner backends that forward their
+ * users' IPs). See ADR 13.
+ */
+export type TrustProxy = false | string[];
+
 export interface GatewayConfig {
   /** `iss` of every token this gateway signs and accepts. */
   issuer: string;
@@ -6,6 +25,8 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   /** How long a write waits for its read model before answering anyway. */
   readYourWritesTimeoutMs: number;
+  trustProxy: TrustProxy;
+  rateLimits: RateLimitSettings;
 }
 
 export const defaultGatewayConfig: GatewayConfig = {
@@ -14,4 +35,6 @@ export const defaultGatewayConfig: GatewayConfig = {
   clientTokenTtlSeconds: 3600,
   bodyLimitBytes: 16 * 1024,
   readYourWritesTimeoutMs: 2000,
+  trustProxy: false,
+  rateLimits: { perIp: 600, sensitivePerIp: 60, ipWindowSeconds: 60, perIdentifier: 20, identifierWindowSeconds: 900 },
 };

@@ -5,8 +5,11 @@
 import path from 'node:path';
 import { topics } from '@tessera/contracts';
 import { createLogger } from '@tessera/logging';
-import { closeOnSignals, connectKafkaBus, connectViewStore, createMetrics, loadKeyring, readCommonSettings, readEnv } from '@tessera/runtime';
-import { buildGateway } from './app.ts';
+import { deriveKey } from '@tessera/crypto';
+import {
+  closeOnSignals, connectKafkaBus, connectRateLimitStore, connectViewStore, createMetrics, loadKeyring, readCommonSettings, readEnv,
+} from '@tessera/runtime';
+import { buildGateway, gatewayRateLimitKeyPurpose } from './app.ts';
 import { readGatewaySettings } from './gatewayEnv.ts';
 import { createBusIdentityClient } from './identityClient.ts';
 
@@ -28,6 +31,8 @@ const keyring = loadKeyring(common.keysFile);
 const metrics = createMetrics('gateway');
 const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') }, logger);
 const bus = await connectKafkaBus(common, logger);
+// With MONGO_URL every gateway counts into the same windows; without it each counts alone.
+const rateLimitStore = await connectRateLimitStore({ mongoUrl, database }, logger);
 const app = await buildGateway({
   identity: createBusIdentityClient(bus, {
     timeoutMs: commandTimeoutMs, commandPublicKey: keyring.commandKeyPair.publicKey, hashingKey: keyring.hashingKey, onError: (error) => logger.error({ err: error }, 'identity request failed') }),
@@ -38,6 +43,8 @@ const app = await buildGateway({
   logger,
   metrics,
   readiness: [{ name: 'kafka', check: () => bus.ping() }],
+  rateLimitStore,
+  rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
   ...(plivoAuthTokens.length > 0 && publicBaseUrl ? {
     plivoWebhook: {
       authTokens: plivoAuthTokens,
@@ -52,4 +59,5 @@ closeOnSignals(logger, async () => {
   await app.close();
   await bus.close();
   await views.close();
+  await rateLimitStore.close();
 });

@@ -1,6 +1,17 @@
 import type { EnvReader } from '@tessera/runtime';
 import { defaultIdentityConfig, type IdentityConfig } from './application/identityConfig.ts';
 
+function readLoginLock(read: EnvReader): IdentityConfig['loginLock'] {
+  const defaults = defaultIdentityConfig.loginLock;
+  const lock = {
+    threshold: read.integer('LOGIN_LOCK_THRESHOLD', defaults.threshold, 3, 100),
+    baseSeconds: read.integer('LOGIN_LOCK_BASE_SECONDS', defaults.baseSeconds, 1, 3600),
+    maxSeconds: read.integer('LOGIN_LOCK_MAX_SECONDS', defaults.maxSeconds, 1, 7 * 24 * 3600),
+  };
+  if (lock.maxSeconds < lock.baseSeconds) read.problem('LOGIN_LOCK_MAX_SECONDS must be at least LOGIN_LOCK_BASE_SECONDS');
+  return lock;
+}
+
 /** Identity's settings from the environment; the same variables in every mode. */
 export function readIdentitySettings(read: EnvReader): { identity: IdentityConfig; passwordHashing: { memoryBytes: number; iterations: number } } {
   const memoryKib = read.integer('ARGON2_MEMORY_KIB', 19 * 1024, 8 * 1024, 4 * 1024 * 1024);
@@ -14,6 +25,7 @@ export function readIdentitySettings(read: EnvReader): { identity: IdentityConfi
       otpMaxAttempts: read.integer('OTP_MAX_ATTEMPTS', defaultIdentityConfig.otpMaxAttempts, 1, 10),
       otpResendCooldownSeconds: read.integer('OTP_RESEND_COOLDOWN_SECONDS', defaultIdentityConfig.otpResendCooldownSeconds, 0, 3600),
       otpAccountLockThreshold: read.integer('OTP_ACCOUNT_LOCK_THRESHOLD', defaultIdentityConfig.otpAccountLockThreshold, 3, 100),
+      loginLock: readLoginLock(read),
       smsBudget: {
         perWindow: read.integer('SMS_BUDGET_PER_WINDOW', defaultIdentityConfig.smsBudget.perWindow, 1, 100),
         windowSeconds: read.integer('SMS_BUDGET_WINDOW_SECONDS', defaultIdentityConfig.smsBudget.windowSeconds, 60, 24 * 3600),

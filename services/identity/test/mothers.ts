@@ -1,6 +1,7 @@
 /** Builders of valid events and commands, so each spec states only what matters to it. */
 import type { EventOf, IdentityEvent } from '@tessera/contracts';
-import type { IssuedOtp } from '../src/domain/userDecider.ts';
+import type { LoginLockPolicy } from '../src/domain/loginLock.ts';
+import type { IssuedOtp, SmsBudget } from '../src/domain/userDecider.ts';
 
 export const userId = 'user-1';
 export const now = '2026-01-01T10:00:00.000Z';
@@ -34,4 +35,11 @@ export function verifyCommand(sessionId: string, presentedCodeHash = 'hash-of-ri
     type: 'VerifyOtp' as const, sessionId, presentedCodeHash, familyId: 'family-new', newRefreshTokenHash: 'refresh-new',
     refreshExpiresAt: secondsAfter(86400, at), now: at, accountLockThreshold: 10,
   };
+}
+
+/** The defaults: five wrong passwords, then 1 minute, doubling up to an hour. */
+export const loginLock: LoginLockPolicy = { threshold: 5, baseSeconds: 60, maxSeconds: 3600 };
+
+export function loginCommand(passwordMatches: boolean, overrides: { sessionId?: string; now?: string; smsBudget?: SmsBudget } = {}) {
+  return { type: 'StartLogin' as const, passwordMatches, sessionId: 's1', otp: otp(), now, loginLock, ...overrides };
 }

@@ -3,7 +3,7 @@ import type { IdentityEvent } from '@tessera/contracts';
 import { deciderSpecification } from '@tessera/testing';
 import { decideUser } from '../src/domain/userDecider.ts';
 import { evolveUser, initialUserState } from '../src/domain/userState.ts';
-import { now, otp, otpIssued, registered, secondsAfter, sessionStarted, userId, verifyCommand, wrongCode } from './mothers.ts';
+import { loginCommand, now, otp, otpIssued, registered, secondsAfter, sessionStarted, userId, verifyCommand, wrongCode } from './mothers.ts';
 
 const user = (t: Test) => deciderSpecification(t, { decide: decideUser, evolve: evolveUser, initialState: initialUserState });
 
@@ -28,7 +28,7 @@ t.test('sign-up', async (t) => {
 });
 
 t.test('login', async (t) => {
-  const startLogin = (passwordMatches: boolean) => ({ type: 'StartLogin' as const, passwordMatches, sessionId: 's1', otp: otp(), now });
+  const startLogin = (passwordMatches: boolean) => loginCommand(passwordMatches);
   t.test('the right password issues a code on a new session', async (t) => {
     user(t).given([registered()]).when(startLogin(true)).then([otpIssued('s1')]);
   });
@@ -204,10 +204,10 @@ t.test('account lock after consecutive wrong codes', async (t) => {
   });
   const locked = [registered(), ...nineWrongCodes, otpIssued('d'), wrongCode('d', 1), { type: 'UserLockedOut' as const, data: { userId, reason: 'OTP_FAILURES' as const, consecutiveOtpFailures: 10 } }];
   t.test('a locked account gets no new login code, even with the right password', async (t) => {
-    user(t).given(locked).when({ type: 'StartLogin', passwordMatches: true, sessionId: 's9', otp: otp(), now }).thenRejects('ACCOUNT_LOCKED');
+    user(t).given(locked).when(loginCommand(true, { sessionId: 's9' })).thenRejects('ACCOUNT_LOCKED');
   });
   t.test('a locked account still answers a wrong password the usual way', async (t) => {
-    const { decision } = user(t).given(locked).when({ type: 'StartLogin', passwordMatches: false, sessionId: 's9', otp: otp(), now });
+    const { decision } = user(t).given(locked).when(loginCommand(false, { sessionId: 's9' }));
     t.equal(decision.rejection?.error, 'INVALID_CREDENTIALS');
   });
   t.test('a password reset unlocks it', async (t) => {
@@ -216,7 +216,7 @@ t.test('account lock after consecutive wrong codes', async (t) => {
       { type: 'OtpVerified' as const, data: { userId, sessionId: 'r1', purpose: 'PASSWORD_RESET' as const } },
       { type: 'PasswordChanged' as const, data: { userId, sessionId: 'r1' } }].reduce(evolveUser, initialUserState());
     t.equal(state.lockedOut, false);
-    user(t).given([...locked, { type: 'PasswordChanged', data: { userId, sessionId: 'r1' } }]).when({ type: 'StartLogin', passwordMatches: true, sessionId: 's9', otp: otp(), now })
+    user(t).given([...locked, { type: 'PasswordChanged', data: { userId, sessionId: 'r1' } }]).when(loginCommand(true, { sessionId: 's9' }))
       .then([otpIssued('s9')]);
   });
 });
@@ -242,7 +242,7 @@ t.test('personal-data erasure', async (t) => {
     user(t).given([]).when({ type: 'ErasePersonalData', erasedAt: now }).thenRejects('USER_NOT_FOUND');
   });
   t.test('an erased user cannot log in, even with what was the right password, nor refresh', async (t) => {
-    user(t).given([registered(), sessionStarted('f1', 'a'), erased]).when({ type: 'StartLogin', passwordMatches: true, sessionId: 's9', otp: otp(), now }).thenRejects('INVALID_CREDENTIALS');
+    user(t).given([registered(), sessionStarted('f1', 'a'), erased]).when(loginCommand(true)).thenRejects('INVALID_CREDENTIALS');
     user(t).given([registered(), sessionStarted('f1', 'a'), erased]).when({ type: 'RefreshSession', presentedTokenHash: 'a', newRefreshTokenHash: 'b', now }).thenRejects('REFRESH_TOKEN_INVALID');
   });
   t.test('late SMS reports about an erased user are accepted and recorded nowhere', async (t) => {
@@ -254,7 +254,7 @@ t.test('personal-data erasure', async (t) => {
 t.test('SMS budget per phone', async (t) => {
   const budget = { perWindow: 3, windowSeconds: 900, perDay: 10 };
   const issuedAt = (seconds: number) => otpIssued(`s${seconds}`, 'LOGIN', { issuedAt: secondsAfter(seconds) });
-  const login = (at: string) => ({ type: 'StartLogin' as const, passwordMatches: true, sessionId: 'next', otp: otp(), now: at, smsBudget: budget });
+  const login = (at: string) => loginCommand(true, { sessionId: 'next', now: at, smsBudget: budget });
   t.test('a fourth code within 15 minutes is not made, and nothing tells the caller', async (t) => {
     user(t).given([registered(), issuedAt(0), issuedAt(60), issuedAt(120)]).when(login(secondsAfter(180)))
       .then([{ type: 'OtpSendingSuppressed', data: { userId, sessionId: 'next', purpose: 'LOGIN', reason: 'SMS_BUDGET' } }]);
@@ -274,5 +274,57 @@ t.test('SMS budget per phone', async (t) => {
     t.equal(resend.decision.events[0]?.type, 'OtpSendingSuppressed');
     const reset = user(t).given(spent).when({ type: 'StartPasswordReset', sessionId: 'x', otp: otp(), now: secondsAfter(200), smsBudget: budget });
     t.same(reset.decision.events.map((event) => event.type), ['PasswordResetStarted', 'OtpSendingSuppressed']);
+  });
+});
+
+t.test('wrong passwords lock login for growing delays', async (t) => {
+  const failed = (consecutiveFailures: number) => ({ type: 'LoginFailed' as const, data: { userId, consecutiveFailures } });
+  const locked = (consecutiveFailures: number, lockedUntil: string) => ({ type: 'LoginTemporarilyLocked' as const, data: { userId, consecutiveFailures, lockedUntil } });
+  const fourWrong = [registered(), failed(1), failed(2), failed(3), failed(4)];
+  const firstLock = [...fourWrong, failed(5), locked(5, secondsAfter(60))];
+
+  t.test('the fifth wrong password in a row locks login for a minute', async (t) => {
+    user(t).given(fourWrong).when(loginCommand(false)).thenRejects('INVALID_CREDENTIALS', [failed(5), locked(5, secondsAfter(60))]);
+  });
+  t.test('during the lock even the right password is refused with the seconds left, and nothing is counted', async (t) => {
+    const { decision } = user(t).given(firstLock).when(loginCommand(true, { now: secondsAfter(20) }));
+    t.same(decision.rejection, { error: 'LOGIN_TEMPORARILY_LOCKED', retryAfterSeconds: 40 });
+    t.same(decision.events, [], 'records nothing');
+  });
+  t.test('each wrong password after a lock doubles it, up to an hour', async (t) => {
+    user(t).given(firstLock).when(loginCommand(false, { now: secondsAfter(60) }))
+      .thenRejects('INVALID_CREDENTIALS', [failed(6), locked(6, secondsAfter(60 + 120))]);
+    const locks: number[] = [];
+    let history: IdentityEvent[] = fourWrong;
+    let at = now;
+    for (let attempt = 0; attempt < 9; attempt += 1) {
+      const { decision } = user(t).given(history).when(loginCommand(false, { now: at }));
+      const lock = decision.events.find((event) => event.type === 'LoginTemporarilyLocked');
+      if (lock?.type !== 'LoginTemporarilyLocked') throw new Error('no lock');
+      locks.push((Date.parse(lock.data.lockedUntil) - Date.parse(at)) / 1000);
+      history = [...history, ...decision.events];
+      at = lock.data.lockedUntil;
+    }
+    t.same(locks, [60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
+  });
+  t.test('once the lock is over the right password logs in and clears the count', async (t) => {
+    user(t).given(firstLock).when(loginCommand(true, { now: secondsAfter(60) })).then([otpIssued('s1', 'LOGIN', { issuedAt: secondsAfter(60) })]);
+    const state = [...firstLock, otpIssued('s1')].reduce(evolveUser, initialUserState());
+    t.equal(state.consecutiveLoginFailures, 0);
+    t.equal(state.loginLockedUntil, undefined);
+    user(t).given([...firstLock, otpIssued('s1')]).when(loginCommand(false, { now: secondsAfter(61) }))
+      .thenRejects('INVALID_CREDENTIALS', [failed(1)]);
+  });
+  t.test('a password-reset code, which needs no password, does not clear the count', async (t) => {
+    user(t).given([...fourWrong, { type: 'PasswordResetStarted', data: { userId, sessionId: 'r1' } }, otpIssued('r1', 'PASSWORD_RESET')])
+      .when(loginCommand(false)).thenRejects('INVALID_CREDENTIALS', [failed(5), locked(5, secondsAfter(60))]);
+  });
+  t.test('the right password held back by the SMS budget still clears the count', async (t) => {
+    user(t).given([...fourWrong, { type: 'OtpSendingSuppressed', data: { userId, sessionId: 's0', purpose: 'LOGIN', reason: 'SMS_BUDGET' } }])
+      .when(loginCommand(false)).thenRejects('INVALID_CREDENTIALS', [failed(1)]);
+  });
+  t.test('a committed password reset lifts the lock', async (t) => {
+    user(t).given([...firstLock, { type: 'PasswordChanged', data: { userId, sessionId: 'r1' } }]).when(loginCommand(true, { now: secondsAfter(10) }))
+      .then([otpIssued('s1', 'LOGIN', { issuedAt: secondsAfter(10) })]);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Steps 1–4 of the account flow (API.md): sign-up, login, SMS code, resend,
  * refresh, forgotten password. Each call becomes one identity command; the
- * gateway itself holds no domain rule.
+ * gateway itself holds no domain rule. The calls an attacker would repeat
+ * have a stricter per-IP limit, and those naming an account count against it
+ * too, from any IP (rateLimits.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
@@ -69,6 +71,7 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.post('/v1/user/sign-up', {
+    config: app.sensitiveRateLimit,
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Create a user and their main account', security: [{ clientAuth: [] }], body: SignUpBody, response: { 200: Envelope(SignUpData), ...errors } },
   }, async (request) => {
@@ -83,19 +86,23 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.post('/v1/user/login', {
+    config: app.sensitiveRateLimit,
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Check the password and send an SMS code', security: [{ clientAuth: [] }], body: LoginBody, response: { 200: Envelope(ChallengeData), ...errors } },
   }, async (request) => {
     const { username, password } = request.body;
+    await app.limitIdentifier(username);
     const { data } = await send(request, 'StartLogin', { email: username, sealedSecrets: seal({ password }) });
     return success(data);
   });
 
   app.post('/v1/user/otp', {
+    config: app.sensitiveRateLimit,
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Answer the SMS code: tokens for a login, the new password for a reset', security: [{ clientAuth: [] }], body: OtpBody, response: { 200: Envelope(OtpData), ...errors } },
   }, async (request, reply) => {
     const { sessionId, username, challengeType, code } = request.body;
+    await app.limitIdentifier(username);
     const refreshToken = generateSecretToken();
     const { data, position } = await send(request, 'VerifyOtp', {
       email: username, sessionId, challengeType, sealedSecrets: seal({ code }), newRefreshTokenHash: hashSecretToken(refreshToken),
@@ -106,10 +113,12 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.post('/v1/user/otp/resend', {
+    config: app.sensitiveRateLimit,
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Send a new code on the same session', security: [{ clientAuth: [] }], body: ResendOtpBody, response: { 200: Envelope(ChallengeData), ...errors } },
   }, async (request) => {
     const { sessionId, username } = request.body;
+    await app.limitIdentifier(username);
     const { data } = await send(request, 'ResendOtp', { email: username, sessionId });
     return success(data);
   });
@@ -127,14 +136,17 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.get('/v1/user/forget-password', {
+    config: app.sensitiveRateLimit,
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Start a password reset: an SMS code on a reset session', security: [{ clientAuth: [] }], querystring: ForgetPasswordQuery, response: { 200: Envelope(ChallengeData), ...errors } },
   }, async (request) => {
+    await app.limitIdentifier(request.query.email);
     const { data } = await send(request, 'StartPasswordReset', { email: request.query.email });
     return success(data);
   });
 
   app.put('/v1/user/change-password', {
+    config: app.sensitiveRateLimit,
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Stage the new password on a reset session; the SMS code commits it', security: [{ clientAuth: [] }], body: ChangePasswordBody, response: { 200: Envelope(PasswordStagedData), ...errors } },
   }, async (request) => {

@@ -9,9 +9,11 @@ export interface ReadinessCheck {
 const Status = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ readiness: ReadinessCheck[] }> = async (app, options) => {
-  app.get('/health/live', { schema: { tags: ['operations'], response: { 200: Status } } }, async () => ({ status: 'ok' }));
+  // Probes come often from a few addresses: a 429 would make an orchestrator restart a healthy gateway.
+  const unlimited = { rateLimit: false } as const;
+  app.get('/health/live', { config: unlimited, schema: { tags: ['operations'], response: { 200: Status } } }, async () => ({ status: 'ok' }));
 
-  app.get('/health/ready', { schema: { tags: ['operations'], response: { 200: Status, 503: Status } } }, async (_request, reply) => {
+  app.get('/health/ready', { config: unlimited, schema: { tags: ['operations'], response: { 200: Status, 503: Status } } }, async (_request, reply) => {
     const checks: Record<string, string> = {};
     await Promise.all(options.readiness.map(async ({ name, check }) => {
       try {

@@ -3,7 +3,7 @@
  * OAuth answers use OAuth's own JSON, not the envelope.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { OAuthErrorResponse, OAuthTokenBody, OAuthTokenResponse } from '@tessera/contracts';
+import { ApiError, OAuthErrorResponse, OAuthTokenBody, OAuthTokenResponse } from '@tessera/contracts';
 import { constantTimeEqual, hashSecretToken } from '@tessera/crypto';
 import type { ViewCollection } from '@tessera/read-models';
 import type { ApiClientView } from '@tessera/projector';
@@ -47,6 +47,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
   });
 
   app.post('/oauth/token', {
+    config: app.sensitiveRateLimit,
     schema: {
       tags: ['oauth'],
       summary: 'Client credentials grant',
@@ -56,6 +57,11 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
     },
     // Errors of this route answer in OAuth's format, not the envelope.
     errorHandler: (error, _request, reply) => {
+      if (error instanceof ApiError && error.errorName === 'RATE_LIMITED') {
+        // slow_down: OAuth's registered error for a client that asks too often (RFC 8628 §3.5).
+        if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+        return oauthError(reply, 429, 'slow_down', 'Too many token requests; try again later.');
+      }
       const status = error.statusCode === 413 ? 413 : error.statusCode === 415 ? 415 : 400;
       return oauthError(reply, status, 'invalid_request', 'The token request is not valid.');
     },

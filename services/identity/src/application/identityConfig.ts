@@ -2,6 +2,7 @@ import type { PasswordHasher, BoxKeyPair } from '@tessera/crypto';
 import type { EventStore } from '@tessera/event-store';
 import type { PersonalDataProtector } from '@tessera/personal-data';
 import type { BreachedPasswordList } from './breachedPasswordList.ts';
+import type { LoginLockPolicy } from '../domain/loginLock.ts';
 
 export interface IdentityConfig {
   otpLength: number;
@@ -11,6 +12,8 @@ export interface IdentityConfig {
   otpResendCooldownSeconds: number;
   /** Consecutive wrong codes on one account, across challenges and resends, before only a password reset unlocks it. */
   otpAccountLockThreshold: number;
+  /** Wrong passwords in a row before login locks, and how long each lock lasts (doubling up to a cap). */
+  loginLock: LoginLockPolicy;
   /** Codes one phone may receive per window and per day; past it, no SMS and a normal-looking answer. */
   smsBudget: { perWindow: number; windowSeconds: number; perDay: number };
   /** Absolute lifetime of a login's refresh-token family. */
@@ -28,6 +31,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   otpMaxAttempts: 3,
   otpResendCooldownSeconds: 30,
   otpAccountLockThreshold: 10,
+  loginLock: { threshold: 5, baseSeconds: 60, maxSeconds: 3600 },
   smsBudget: { perWindow: 3, windowSeconds: 15 * 60, perDay: 10 },
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   allowedSignUpRoles: ['USER'],

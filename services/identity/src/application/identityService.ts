@@ -11,16 +11,18 @@ import { keyedHash, openSealedJson } from '@tessera/crypto';
 import { decideApiClient, evolveApiClient } from '../domain/apiClient.ts';
 import type { Decision } from '../domain/decision.ts';
 import { normaliseEmail } from '../domain/identifiers.ts';
+import { loginLockSecondsLeft } from '../domain/loginLock.ts';
 import { passwordPolicyViolation } from '../domain/passwordPolicy.ts';
 import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
 import { decideUser, type UserCommand } from '../domain/userDecider.ts';
-import { evolveUser, initialUserState, type UserState } from '../domain/userState.ts';
+import { evolveUser, initialUserState, loginFailuresOf, type UserState } from '../domain/userState.ts';
 import { withPersonalDataProtection } from '@tessera/personal-data';
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
 import { decoyPhoneNumber, decoyUserId } from './unknownEmailDecoys.ts';
 import type { IdentityDependencies } from './identityConfig.ts';
 import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from './otpFactory.ts';
 import { createStreamStateCache } from './streamStateCache.ts';
+import { createUnknownEmailLogins } from './unknownEmailLogins.ts';
 
 export interface IdentityService {
   handle(command: IdentityCommand): Promise<CommandResult>;
@@ -32,6 +34,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
   const { passwordHasher, breachedPasswords, keys, config, clock } = deps;
   const store = withPersonalDataProtection(deps.eventStore, deps.personalData);
   const cache = createStreamStateCache(config.cachedStreams);
+  const unknownEmailLogins = createUnknownEmailLogins();
 
   const metadataOf = (command: IdentityCommand): EventMetadata => ({
     correlationId: command.metadata.correlationId,
@@ -124,16 +127,29 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const secrets = openSecrets<{ password: string }>(command.payload.sealedSecrets);
     if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
     const sessionId = randomUUID();
-    let phoneNumber = '';
+    let user = initialUserState();
+    let attemptedAt = clock().toISOString();
     const outcome = await onUser(command, command.payload.email, async (state) => {
-      phoneNumber = state.phoneNumber;
-      // An unknown user costs the same hash as a known one, so timing tells nothing.
-      const passwordMatches = state.registered
+      user = state;
+      attemptedAt = clock().toISOString();
+      // While login is locked the real hash is not checked at all; every attempt still costs one
+      // hash, so a locked account, an unknown user and a real check take the same time.
+      const checkRealHash = state.registered && loginLockSecondsLeft(loginFailuresOf(state), attemptedAt) === 0;
+      const passwordMatches = checkRealHash
         ? await passwordHasher.verify(state.passwordHash, secrets.password)
         : (await passwordHasher.verifyDummy(secrets.password), false);
-      return { type: 'StartLogin', passwordMatches, sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale), now: clock().toISOString(), smsBudget: config.smsBudget };
+      return {
+        type: 'StartLogin', passwordMatches, sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale),
+        now: attemptedAt, smsBudget: config.smsBudget, loginLock: config.loginLock,
+      };
     });
-    return answer(outcome, () => challengeReply(sessionId, phoneNumber));
+    if (!user.registered) {
+      // An unknown email is counted and locked like an account, so neither the count nor the lock tells them apart.
+      const emailKey = keyedHash(keys.hashingKey, 'email', normaliseEmail(command.payload.email));
+      const waitSeconds = unknownEmailLogins.refuse(emailKey, config.loginLock, attemptedAt);
+      return waitSeconds > 0 ? { ok: false, error: 'LOGIN_TEMPORARILY_LOCKED', retryAfterSeconds: waitSeconds } : { ok: false, error: 'INVALID_CREDENTIALS' };
+    }
+    return answer(outcome, () => challengeReply(sessionId, user.phoneNumber));
   }
 
   async function verifyOtp(command: Extract<IdentityCommand, { type: 'VerifyOtp' }>): Reply<'VerifyOtp'> {

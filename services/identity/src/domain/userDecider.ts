@@ -5,7 +5,8 @@
  */
 import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
 import { accept, reject, type Decision } from './decision.ts';
-import { smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
+import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
+import { loginFailuresOf, smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
 
 /** An OTP made by the handler: its keyed hash and the code sealed for the notifier. */
 export interface IssuedOtp {
@@ -25,7 +26,7 @@ export interface SmsBudget {
 
 export type UserCommand =
   | { type: 'RegisterUser'; userId: string; accountId: string; email: string; phoneNumber: string; passwordHash: string; roles: string[]; allowedRoles: readonly string[]; clientId: string; locale?: string }
-  | { type: 'StartLogin'; passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget }
+  | { type: 'StartLogin'; /** Always false while login is locked: the handler then checks no real hash. */ passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget; loginLock: LoginLockPolicy }
   | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string; /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string; /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number }
   | { type: 'ResendOtp'; sessionId: string; otp: IssuedOtp; cooldownSeconds: number; now: string; smsBudget?: SmsBudget }
   | { type: 'RefreshSession'; presentedTokenHash: string; newRefreshTokenHash: string; now: string }
@@ -90,10 +91,15 @@ function register(command: Extract<UserCommand, { type: 'RegisterUser' }>, state
 }
 
 function startLogin(command: Extract<UserCommand, { type: 'StartLogin' }>, state: UserState): Decision {
+  // Refused before the password: an attempt during the lock is not counted, and the right password is refused too.
+  const waitSeconds = loginLockSecondsLeft(loginFailuresOf(state), command.now);
+  if (waitSeconds > 0) return reject('LOGIN_TEMPORARILY_LOCKED', [], waitSeconds);
   if (!command.passwordMatches) {
-    return reject('INVALID_CREDENTIALS', [
-      { type: 'LoginFailed', data: { userId: state.userId, consecutiveFailures: state.consecutiveLoginFailures + 1 } },
-    ]);
+    const { userId } = state;
+    const { consecutiveFailures, lockedUntil } = afterWrongPassword(loginFailuresOf(state), command.loginLock, command.now);
+    const failed: IdentityEvent[] = [{ type: 'LoginFailed', data: { userId, consecutiveFailures } }];
+    if (lockedUntil !== undefined) failed.push({ type: 'LoginTemporarilyLocked', data: { userId, consecutiveFailures, lockedUntil } });
+    return reject('INVALID_CREDENTIALS', failed);
   }
   // Only after the right password, so a lock tells nothing to someone who does not know it.
   if (state.lockedOut) return reject('ACCOUNT_LOCKED');

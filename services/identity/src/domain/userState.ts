@@ -2,6 +2,7 @@
  * A user's state as its stream's events build it. Pure: no I/O, no clock.
  */
 import type { IdentityEvent } from '@tessera/contracts';
+import type { LoginFailures } from './loginLock.ts';
 
 export interface OtpChallenge {
   purpose: 'LOGIN' | 'PASSWORD_RESET';
@@ -39,7 +40,10 @@ export interface UserState {
   locale?: string;
   /** `<type>:<sourceEventId>` of SMS outcomes already recorded, so a repeat records nothing. */
   smsOutcomes: string[];
+  /** Wrong passwords in a row; the right password or a password change clears it. */
   consecutiveLoginFailures: number;
+  /** Login refuses every password until then (growing delays, see loginLock.ts). */
+  loginLockedUntil?: string;
   /** Wrong codes in a row on this account, across challenges; a right code or a password change clears it. */
   consecutiveOtpFailures: number;
   /** Locked by too many wrong codes: login stops at the password until a password reset. */
@@ -84,6 +88,8 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
       return { ...initialUserState(), userId: state.userId, erased: true, erasedAt: event.data.erasedAt };
     case 'LoginFailed':
       return { ...state, consecutiveLoginFailures: event.data.consecutiveFailures };
+    case 'LoginTemporarilyLocked':
+      return { ...state, loginLockedUntil: event.data.lockedUntil };
     case 'OtpIssued': {
       const previous = state.challenges[event.data.sessionId];
       const challenge: OtpChallenge = {
@@ -96,11 +102,15 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
         used: false,
         ...(previous?.stagedPasswordHash ? { stagedPasswordHash: previous.stagedPasswordHash } : {}),
       };
+      // A login code follows the right password; a reset code needs no password, so it must not clear the count.
+      const base = event.data.purpose === 'LOGIN' ? withoutLoginFailures(state) : state;
       return {
-        ...state, consecutiveLoginFailures: 0, challenges: { ...state.challenges, [event.data.sessionId]: challenge },
+        ...base, challenges: { ...state.challenges, [event.data.sessionId]: challenge },
         otpIssuedAt: [...state.otpIssuedAt, event.data.issuedAt].slice(-MAX_REMEMBERED_SENDS),
       };
     }
+    case 'OtpSendingSuppressed':
+      return event.data.purpose === 'LOGIN' ? withoutLoginFailures(state) : state;
     case 'OtpVerificationFailed':
       return { ...updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts }), consecutiveOtpFailures: state.consecutiveOtpFailures + 1 };
     case 'OtpVerified':
@@ -117,7 +127,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
       return updateChallenge(state, event.data.sessionId, { stagedPasswordHash: event.data.passwordHash });
     case 'PasswordChanged': {
       const staged = state.challenges[event.data.sessionId]?.stagedPasswordHash;
-      const unlocked = { ...state, lockedOut: false, consecutiveOtpFailures: 0 };
+      const unlocked = { ...withoutLoginFailures(state), lockedOut: false, consecutiveOtpFailures: 0 };
       return staged ? { ...unlocked, passwordHash: staged } : unlocked;
     }
     case 'SessionStarted':
@@ -160,6 +170,17 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     default:
       return state;
   }
+}
+
+/** The count towards a login lock, as loginLock.ts reads it. */
+export function loginFailuresOf(state: UserState): LoginFailures {
+  const { consecutiveLoginFailures: consecutiveFailures, loginLockedUntil: lockedUntil } = state;
+  return lockedUntil === undefined ? { consecutiveFailures } : { consecutiveFailures, lockedUntil };
+}
+
+function withoutLoginFailures(state: UserState): UserState {
+  const { loginLockedUntil: _cleared, ...rest } = state;
+  return { ...rest, consecutiveLoginFailures: 0 };
 }
 
 function updateChallenge(state: UserState, sessionId: string, change: Partial<OtpChallenge>): UserState {

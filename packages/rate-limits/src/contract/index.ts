@@ -1,0 +1,2 @@
+export type { RateLimitStoreContractOptions } from './rateLimitStoreContract.ts';
+export { rateLimitStoreContract } from './rateLimitStoreContract.ts';
