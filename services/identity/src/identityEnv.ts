@@ -4,7 +4,7 @@ import { defaultIdentityConfig, type IdentityConfig } from './application/identi
 function readLoginLock(read: EnvReader): IdentityConfig['loginLock'] {
   const defaults = defaultIdentityConfig.loginLock;
   const lock = {
-    threshold: read.integer('LOGIN_LOCK_THRESHOLD', defaults.threshold, 3, 100),
+    threshold: read.integer('LOGIN_LOCK_THRESHOLD', defaults.threshold, 3, 1000),
     baseSeconds: read.integer('LOGIN_LOCK_BASE_SECONDS', defaults.baseSeconds, 1, 3600),
     maxSeconds: read.integer('LOGIN_LOCK_MAX_SECONDS', defaults.maxSeconds, 1, 7 * 24 * 3600),
   };
