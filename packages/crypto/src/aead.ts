@@ -31,15 +31,3 @@ export function aeadDecrypt(key: Buffer, box: Buffer, associated: string): Buffe
     return undefined;
   }
 }
-
-/**
- * A subkey of `masterKey` for one purpose (BLAKE2b-based crypto_kdf):
- * `context` is exactly 8 characters naming the purpose, `id` tells keys of one
- * purpose apart. Knowing a subkey tells nothing of the master key or others.
- */
-export function deriveSubkey(masterKey: Buffer, context: string, id = 1): Buffer {
-  if (Buffer.byteLength(context) !== 8) throw new Error('key derivation context must be 8 bytes');
-  const subkey = Buffer.alloc(AEAD_KEY_BYTES);
-  sodium.crypto_kdf_derive_from_key(subkey, id, Buffer.from(context, 'utf8'), masterKey);
-  return subkey;
-}

@@ -23,7 +23,6 @@ declare module 'sodium-native' {
     crypto_aead_xchacha20poly1305_ietf_encrypt(ciphertext: Buffer, message: Buffer, associated: Buffer | null, nsec: null, nonce: Buffer, key: Buffer): number;
     /** Throws when the tag does not verify. */
     crypto_aead_xchacha20poly1305_ietf_decrypt(message: Buffer, nsec: null, ciphertext: Buffer, associated: Buffer | null, nonce: Buffer, key: Buffer): number;
-    crypto_kdf_derive_from_key(subkey: Buffer, id: number, context: Buffer, key: Buffer): void;
   };
   export default sodium;
 }

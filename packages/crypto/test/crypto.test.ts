@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  aeadDecrypt, aeadEncrypt, deriveSubkey, constantTimeEqual, createPasswordHasher, deriveKey, generateBoxKeyPair, generateOtpCode, generateSecretKey,
+  aeadDecrypt, aeadEncrypt, constantTimeEqual, createPasswordHasher, deriveKey, generateBoxKeyPair, generateOtpCode, generateSecretKey,
   generateSecretToken, hashSecretToken, keyedHash, openSealedJson, sealJson,
 } from '../src/index.ts';
 
@@ -102,10 +102,3 @@ t.test('authenticated encryption opens only with its key and associated data', a
   t.not(aeadEncrypt(key, Buffer.from('x'), 'a').toString('hex'), aeadEncrypt(key, Buffer.from('x'), 'a').toString('hex'), 'a fresh nonce each time');
 });
 
-t.test('subkeys differ by purpose and id and are stable', async (t) => {
-  const master = generateSecretKey();
-  t.same(deriveSubkey(master, 'pdatakek'), deriveSubkey(master, 'pdatakek'));
-  t.not(deriveSubkey(master, 'pdatakek').toString('hex'), deriveSubkey(master, 'otherctx').toString('hex'));
-  t.not(deriveSubkey(master, 'pdatakek', 1).toString('hex'), deriveSubkey(master, 'pdatakek', 2).toString('hex'));
-  t.throws(() => deriveSubkey(master, 'short'));
-});

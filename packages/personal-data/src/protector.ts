@@ -5,7 +5,7 @@
  * (`personalDataFields`).
  */
 import { PERSONAL_DATA_PREFIX, personalDataFieldsOf } from '@tessera/contracts';
-import { AEAD_KEY_BYTES, aeadDecrypt, aeadEncrypt, deriveSubkey, generateSecretKey } from '@tessera/crypto';
+import { AEAD_KEY_BYTES, aeadDecrypt, aeadEncrypt, deriveKey, generateSecretKey } from '@tessera/crypto';
 import type { PersonalDataKeyStore } from './keyStore.ts';
 
 type Data = Record<string, unknown>;
@@ -36,7 +36,7 @@ export interface ProtectorOptions {
 
 /** The key that wraps user keys, derived from the keyring's secret hashing key so no new secret needs distributing. */
 export function deriveKeyEncryptionKey(masterKey: Buffer): Buffer {
-  return deriveSubkey(masterKey, 'userkeys', 1);
+  return deriveKey(masterKey, 'personal-data key wrapping');
 }
 
 /** Thrown when personal data would be written for a user whose key was erased. */
