@@ -75,6 +75,8 @@ export async function startGroupConsumer(options: GroupConsumerOptions): Promise
         if (stopped) return;
         try {
           await subscribeAndRun();
+          // A stop that came while this restart was connecting must not leave it connected.
+          if (stopped) await consumer.disconnect().catch(() => undefined);
           return;
         } catch {
           await consumer.disconnect().catch(() => undefined);
