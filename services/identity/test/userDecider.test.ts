@@ -71,6 +71,14 @@ t.test('one-time code', async (t) => {
   t.test('a session of another user or no session at all is just a wrong code', async (t) => {
     user(t).given([registered(), otpIssued('s1')]).when(verifyCommand('s-other')).thenRejects('OTP_INVALID');
   });
+  t.test('a session id every object answers to, such as "constructor", names no challenge: nothing is counted, sent or staged', async (t) => {
+    for (const sessionId of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      user(t).given([registered(), otpIssued('s1')]).when(verifyCommand(sessionId, 'wrong')).thenRejects('OTP_INVALID');
+      user(t).given([registered(), otpIssued('s1')]).when({ type: 'ResendOtp', sessionId, otp: otp(), cooldownSeconds: 30, now: secondsAfter(60) })
+        .thenRejects('OTP_INVALID');
+      user(t).given([registered()]).when({ type: 'StagePasswordChange', sessionId, passwordHash: 'new', now }).thenRejects('SESSION_NOT_RESETTABLE');
+    }
+  });
 });
 
 t.test('resending a code', async (t) => {

@@ -5,7 +5,7 @@
  */
 import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
 import { accept, reject, type Decision } from './decision.ts';
-import { smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
+import { challengeOf, familyOf, smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
 
 /** An OTP made by the handler: its keyed hash and the code sealed for the notifier. */
 export interface IssuedOtp {
@@ -56,7 +56,7 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
     case 'RecordSmsOutcome':
       return recordSmsOutcome(command.outcome, state);
     case 'Logout': {
-      const family = state.families[command.familyId];
+      const family = familyOf(state, command.familyId);
       if (!family || family.revoked) return accept();
       return accept({ type: 'SessionsRevoked', data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' } });
     }
@@ -93,7 +93,7 @@ function challengeClosed(challenge: OtpChallenge, now: string) {
 }
 
 function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: UserState): Decision {
-  const challenge = state.challenges[command.sessionId];
+  const challenge = challengeOf(state, command.sessionId);
   if (!challenge) return reject('OTP_INVALID');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
@@ -130,7 +130,7 @@ function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: 
 }
 
 function resendOtp(command: Extract<UserCommand, { type: 'ResendOtp' }>, state: UserState): Decision {
-  const challenge = state.challenges[command.sessionId];
+  const challenge = challengeOf(state, command.sessionId);
   if (!challenge) return reject('OTP_INVALID');
   if (challenge.used) return reject('OTP_ALREADY_USED');
   if (challenge.failedAttempts >= challenge.maxAttempts) return reject('OTP_ATTEMPTS_EXHAUSTED');
@@ -164,7 +164,7 @@ function refresh(command: Extract<UserCommand, { type: 'RefreshSession' }>, stat
 }
 
 function stagePassword(command: Extract<UserCommand, { type: 'StagePasswordChange' }>, state: UserState): Decision {
-  const challenge = state.challenges[command.sessionId];
+  const challenge = challengeOf(state, command.sessionId);
   if (!challenge || challenge.purpose !== 'PASSWORD_RESET') return reject('SESSION_NOT_RESETTABLE');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);

@@ -78,7 +78,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     case 'LoginFailed':
       return { ...state, consecutiveLoginFailures: event.data.consecutiveFailures };
     case 'OtpIssued': {
-      const previous = state.challenges[event.data.sessionId];
+      const previous = challengeOf(state, event.data.sessionId);
       const challenge: OtpChallenge = {
         purpose: event.data.purpose,
         codeHash: event.data.codeHash,
@@ -109,7 +109,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     case 'PasswordChangeStaged':
       return updateChallenge(state, event.data.sessionId, { stagedPasswordHash: event.data.passwordHash });
     case 'PasswordChanged': {
-      const staged = state.challenges[event.data.sessionId]?.stagedPasswordHash;
+      const staged = challengeOf(state, event.data.sessionId)?.stagedPasswordHash;
       const unlocked = { ...state, lockedOut: false, consecutiveOtpFailures: 0 };
       return staged ? { ...unlocked, passwordHash: staged } : unlocked;
     }
@@ -128,7 +128,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
         },
       };
     case 'RefreshTokenRotated': {
-      const family = state.families[event.data.familyId];
+      const family = familyOf(state, event.data.familyId);
       if (!family) return state;
       return {
         ...state,
@@ -145,7 +145,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     case 'SessionsRevoked': {
       const families = { ...state.families };
       for (const familyId of event.data.familyIds) {
-        const family = families[familyId];
+        const family = familyOf(state, familyId);
         if (family) families[familyId] = { ...family, revoked: true };
       }
       return { ...state, families };
@@ -155,8 +155,22 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
   }
 }
 
+/**
+ * The challenge a session opened, if any. Session ids arrive from callers, so
+ * only own keys count: "constructor" or "__proto__" must name no challenge,
+ * not a member every plain object inherits.
+ */
+export function challengeOf(state: UserState, sessionId: string): OtpChallenge | undefined {
+  return Object.hasOwn(state.challenges, sessionId) ? state.challenges[sessionId] : undefined;
+}
+
+/** The refresh-token family of a login, if any; own keys only, as for challenges. */
+export function familyOf(state: UserState, familyId: string): RefreshTokenFamily | undefined {
+  return Object.hasOwn(state.families, familyId) ? state.families[familyId] : undefined;
+}
+
 function updateChallenge(state: UserState, sessionId: string, change: Partial<OtpChallenge>): UserState {
-  const challenge = state.challenges[sessionId];
+  const challenge = challengeOf(state, sessionId);
   if (!challenge) return state;
   return { ...state, challenges: { ...state.challenges, [sessionId]: { ...challenge, ...change } } };
 }
