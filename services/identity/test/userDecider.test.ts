@@ -213,6 +213,10 @@ t.test('account lock after consecutive wrong codes', async (t) => {
   t.test('a locked account gets no new login code, even with the right password', async (t) => {
     user(t).given(locked).when({ type: 'StartLogin', passwordMatches: true, sessionId: 's9', otp: otp(), now }).thenRejects('ACCOUNT_LOCKED');
   });
+  t.test('a locked account gets no new code on a login challenge still open, by a resend', async (t) => {
+    user(t).given(locked).when({ type: 'ResendOtp', sessionId: 'd', otp: otp({ codeHash: 'new-hash' }), cooldownSeconds: 30, now: secondsAfter(60) })
+      .thenRejects('ACCOUNT_LOCKED');
+  });
   t.test('a locked account still answers a wrong password the usual way', async (t) => {
     const { decision } = user(t).given(locked).when({ type: 'StartLogin', passwordMatches: false, sessionId: 's9', otp: otp(), now });
     t.equal(decision.rejection?.error, 'INVALID_CREDENTIALS');

@@ -134,6 +134,8 @@ function resendOtp(command: Extract<UserCommand, { type: 'ResendOtp' }>, state: 
   if (!challenge) return reject('OTP_INVALID');
   if (challenge.used) return reject('OTP_ALREADY_USED');
   if (challenge.failedAttempts >= challenge.maxAttempts) return reject('OTP_ATTEMPTS_EXHAUSTED');
+  // The lock stops login codes on every path: a code sent here could not be used, only cost an SMS and alarm the owner.
+  if (challenge.purpose === 'LOGIN' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   const elapsedSeconds = (Date.parse(command.now) - Date.parse(challenge.issuedAt)) / 1000;
   if (elapsedSeconds < command.cooldownSeconds) {
     return reject('OTP_RESEND_TOO_SOON', [], Math.ceil(command.cooldownSeconds - elapsedSeconds));
