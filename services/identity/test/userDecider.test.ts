@@ -35,6 +35,15 @@ t.test('login', async (t) => {
     user(t).given([registered(), { type: 'LoginFailed', data: { userId, consecutiveFailures: 1 } }]).when(startLogin(false))
       .thenRejects('INVALID_CREDENTIALS', [{ type: 'LoginFailed', data: { userId, consecutiveFailures: 2 } }]);
   });
+  t.test('only the right password clears the wrong-password count: a resend or a password reset does not', async (t) => {
+    const failed = (consecutiveFailures: number) => ({ type: 'LoginFailed' as const, data: { userId, consecutiveFailures } });
+    const resetStarted = { type: 'PasswordResetStarted' as const, data: { userId, sessionId: 'r1' } };
+    user(t).given([registered(), otpIssued('s0'), failed(1), otpIssued('s0', 'LOGIN', { codeHash: 'resent' }), resetStarted, otpIssued('r1', 'PASSWORD_RESET')])
+      .when(startLogin(false)).thenRejects('INVALID_CREDENTIALS', [failed(2)]);
+    user(t).given([registered(), failed(1), otpIssued('s0')]).when(startLogin(false)).thenRejects('INVALID_CREDENTIALS', [failed(1)]);
+    const heldBack = { type: 'OtpSendingSuppressed' as const, data: { userId, sessionId: 's0', purpose: 'LOGIN' as const, reason: 'SMS_BUDGET' as const } };
+    user(t).given([registered(), failed(1), heldBack]).when(startLogin(false)).thenRejects('INVALID_CREDENTIALS', [failed(1)]);
+  });
   t.test('an unknown user gets the same refusal as a wrong password, and nothing is recorded', async (t) => {
     user(t).given([]).when(startLogin(false)).thenRejects('INVALID_CREDENTIALS');
   });

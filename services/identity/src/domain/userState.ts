@@ -36,6 +36,7 @@ export interface UserState {
   locale?: string;
   /** `<type>:<sourceEventId>` of SMS outcomes already recorded, so a repeat records nothing. */
   smsOutcomes: string[];
+  /** Wrong passwords in a row; only the right password (a new login session) clears it. */
   consecutiveLoginFailures: number;
   /** Wrong codes in a row on this account, across challenges; a right code or a password change clears it. */
   consecutiveOtpFailures: number;
@@ -90,10 +91,13 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
         ...(previous?.stagedPasswordHash ? { stagedPasswordHash: previous.stagedPasswordHash } : {}),
       };
       return {
-        ...state, consecutiveLoginFailures: 0, challenges: { ...state.challenges, [event.data.sessionId]: challenge },
+        ...state, ...(opensLogin(state, event.data) ? { consecutiveLoginFailures: 0 } : {}),
+        challenges: { ...state.challenges, [event.data.sessionId]: challenge },
         otpIssuedAt: [...state.otpIssuedAt, event.data.issuedAt].slice(-MAX_REMEMBERED_SENDS),
       };
     }
+    case 'OtpSendingSuppressed':
+      return opensLogin(state, event.data) ? { ...state, consecutiveLoginFailures: 0 } : state;
     case 'OtpVerificationFailed':
       return { ...updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts }), consecutiveOtpFailures: state.consecutiveOtpFailures + 1 };
     case 'OtpVerified':
@@ -153,6 +157,15 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     default:
       return state;
   }
+}
+
+/**
+ * Whether a code (sent or held back by the SMS budget) opens a new login
+ * session: only the right password does that. A resend or a password reset
+ * proves no password, so it must not clear the wrong-password count.
+ */
+function opensLogin(state: UserState, issued: { sessionId: string; purpose: OtpChallenge['purpose'] }): boolean {
+  return issued.purpose === 'LOGIN' && !challengeOf(state, issued.sessionId);
 }
 
 /**
