@@ -45,6 +45,12 @@ t.test('an unknown route is a 404 in the envelope', async (t) => {
   assertEnvelope(t, await server.call('GET', '/v1/nothing-here'), 404, 1003);
 });
 
+t.test('a path with broken percent-encoding is a 400 in the envelope, and the path is not echoed', async (t) => {
+  const response = await server.call('POST', '/v1/user/login/%E0%A4%A', { body: { username: 'a@example.com', password: 'whatever-long' } });
+  assertEnvelope(t, response, 400, 1000);
+  t.notOk(JSON.stringify(response.body).includes('%E0'), 'the path is not echoed');
+});
+
 t.test('a broken or foreign bearer token is a 401, not a 500', async (t) => {
   for (const token of ['garbage', 'a.b.c', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl']) {
     assertEnvelope(t, await server.call('GET', '/v1/user/me', { token }), 401, 2000);

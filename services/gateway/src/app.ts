@@ -15,7 +15,7 @@ import { openViews } from '@tessera/projector';
 import type { ViewStore } from '@tessera/read-models';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth.ts';
-import { installErrorHandling } from './errorHandler.ts';
+import { answerError, installErrorHandling } from './errorHandler.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { IdentityClient } from './identityClient.ts';
 import { accountFlowRoutes } from './routes/accountFlow.ts';
@@ -59,6 +59,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       return typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Errors met before routing (a path with broken percent-encoding) get the envelope too, not Fastify's own body.
+    frameworkErrors: answerError,
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -4,7 +4,7 @@
  * bare 500 whose details go only to the log.
  */
 import { ApiError, type ErrorName } from '@tessera/contracts';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { failure } from './envelope.ts';
 
 /** Fields whose format errors deserve their own code, so apps can point at the field. */
@@ -44,18 +44,20 @@ function classify(error: FastifyError): { name: ErrorName; detail?: string } {
   return { name: 'INTERNAL' };
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ApiError) {
-      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-      return reply.status(error.status).send(failure(error.errorName));
-    }
-    const { name, detail } = classify(error);
-    const body = failure(name, detail);
-    const status = name === 'INTERNAL' ? 500 : (error.statusCode ?? 400);
-    if (name === 'INTERNAL') request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
-    return reply.status(name === 'VALIDATION_FAILED' && status < 400 ? 400 : status).send(body);
-  });
+/** Anything thrown, as the envelope. Also Fastify's `frameworkErrors`, for what goes wrong before routing. */
+export function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof ApiError) {
+    if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+    return reply.status(error.status).send(failure(error.errorName));
+  }
+  const { name, detail } = classify(error);
+  const body = failure(name, detail);
+  const status = name === 'INTERNAL' ? 500 : (error.statusCode ?? 400);
+  if (name === 'INTERNAL') request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
+  return reply.status(name === 'VALIDATION_FAILED' && status < 400 ? 400 : status).send(body);
+}
 
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(answerError);
   app.setNotFoundHandler((_request, reply) => reply.status(404).send(failure('ROUTE_NOT_FOUND')));
 }
