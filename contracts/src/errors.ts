@@ -10,6 +10,8 @@ export const errorCatalogue = {
   ROUTE_NOT_FOUND: { errorCode: 1003, status: 404, message: 'No such endpoint.' },
   MALFORMED_BODY: { errorCode: 1004, status: 400, message: 'The request body could not be parsed.' },
   METHOD_NOT_ALLOWED: { errorCode: 1005, status: 405, message: 'This method is not allowed on this endpoint.' },
+  HEADERS_TOO_LARGE: { errorCode: 1006, status: 431, message: 'The request line or headers are too large.' },
+  REQUEST_TIMEOUT: { errorCode: 1007, status: 408, message: 'The request did not arrive in time.' },
 
   UNAUTHENTICATED: { errorCode: 2000, status: 401, message: 'A valid access token is required.' },
   INSUFFICIENT_SCOPE: { errorCode: 2001, status: 403, message: 'The access token does not allow this call.' },

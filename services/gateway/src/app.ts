@@ -15,7 +15,7 @@ import { openViews } from '@tessera/projector';
 import type { ViewStore } from '@tessera/read-models';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth.ts';
-import { answerError, installErrorHandling } from './errorHandler.ts';
+import { answerClientError, answerError, installErrorHandling } from './errorHandler.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { IdentityClient } from './identityClient.ts';
 import { accountFlowRoutes } from './routes/accountFlow.ts';
@@ -61,6 +61,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // Errors met before routing (a path with broken percent-encoding) get the envelope too, not Fastify's own body.
     frameworkErrors: answerError,
+    clientErrorHandler: answerClientError,
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -3,7 +3,9 @@
  * are, Fastify's own errors to their catalogue entries, and anything else to a
  * bare 500 whose details go only to the log.
  */
-import { ApiError, type ErrorName } from '@tessera/contracts';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApiError, errorCatalogue, type ErrorName } from '@tessera/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { failure } from './envelope.ts';
 
@@ -55,6 +57,23 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
   const status = name === 'INTERNAL' ? 500 : (error.statusCode ?? 400);
   if (name === 'INTERNAL') request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
   return reply.status(name === 'VALIDATION_FAILED' && status < 400 ? 400 : status).send(body);
+}
+
+/**
+ * Requests Node's HTTP parser refuses never reach Fastify: a CR, LF or NUL
+ * inside a header, a broken request line, a request line and headers past
+ * the size limit, a request that never finishes arriving. They get the
+ * envelope too, written straight to the socket, which is then closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const name: ErrorName = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'VALIDATION_FAILED';
+  const { status } = errorCatalogue[name];
+  const body = JSON.stringify(failure(name));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
