@@ -67,6 +67,12 @@ t.test('a CR, LF or NUL inside a header or the request line is a 400 in the enve
   }
 });
 
+t.test('an HTTP/1.1 request without Host is a 400 in the envelope, not an empty answer', async (t) => {
+  const answer = await sendRaw(server.url, 'GET /health/live HTTP/1.1\r\n\r\n');
+  assertEnvelope(t, { status: answer.status, body: JSON.parse(answer.body) as unknown }, 400, 1000);
+  t.equal((await sendRaw(server.url, 'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200, 'with Host it is served');
+});
+
 t.test('a broken or foreign bearer token is a 401, not a 500', async (t) => {
   for (const token of ['garbage', 'a.b.c', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl']) {
     assertEnvelope(t, await server.call('GET', '/v1/user/me', { token }), 401, 2000);

@@ -8,7 +8,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorEnvelope } from '@tessera/contracts';
+import { ApiError, ErrorEnvelope } from '@tessera/contracts';
 import type { Logger } from '@tessera/logging';
 import type { Metrics } from '@tessera/runtime';
 import { openViews } from '@tessera/projector';
@@ -62,12 +62,18 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     // Errors met before routing (a path with broken percent-encoding) get the envelope too, not Fastify's own body.
     frameworkErrors: answerError,
     clientErrorHandler: answerClientError,
+    // Node answers an HTTP/1.1 request without Host itself, with an empty body; the hook below refuses it in the envelope instead.
+    http: { requireHostHeader: false },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-correlation-id', request.id);
     return payload;
+  });
+  app.addHook('onRequest', async (request) => {
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused.
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) throw new ApiError('VALIDATION_FAILED');
   });
   const { metrics } = options;
   if (metrics) {
