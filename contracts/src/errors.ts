@@ -12,6 +12,8 @@ export const errorCatalogue = {
   METHOD_NOT_ALLOWED: { errorCode: 1005, status: 405, message: 'This method is not allowed on this endpoint.' },
   IDEMPOTENCY_KEY_REUSED: { errorCode: 1006, status: 422, message: 'This Idempotency-Key was already used with a different request.' },
   IDEMPOTENCY_IN_PROGRESS: { errorCode: 1007, status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
+  HEADERS_TOO_LARGE: { errorCode: 1008, status: 431, message: 'The request line or headers are too large.' },
+  REQUEST_TIMEOUT: { errorCode: 1009, status: 408, message: 'The request did not arrive in time.' },
 
   UNAUTHENTICATED: { errorCode: 2000, status: 401, message: 'A valid access token is required.' },
   INSUFFICIENT_SCOPE: { errorCode: 2001, status: 403, message: 'The access token does not allow this call.' },

@@ -99,6 +99,20 @@ t.test('a new code can be asked for, not too often, and wrong codes still count'
   t.equal(ok.status, 200, 'the new code works');
 });
 
+t.test('a session id every object answers to, such as "toString", is no session: an email alone gets no code', async (t) => {
+  const user = await signedUp();
+  const before = server.countSentTo(user.phoneNumber);
+  for (const sessionId of ['toString', 'constructor', '__proto__']) {
+    const resend = await server.call('POST', '/v1/user/otp/resend', { body: { sessionId, username: user.email } });
+    t.equal(resend.status, 401, `a resend on "${sessionId}" is refused`);
+    t.equal(resend.body.errorCode, 3100);
+    const verify = await server.call('POST', '/v1/user/otp', { body: otpBody(user, sessionId, '0000') });
+    t.equal(verify.body.errorCode, 3100, `a code on "${sessionId}" is just a wrong code`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.equal(server.countSentTo(user.phoneNumber), before, 'no SMS was sent');
+});
+
 t.test('50 concurrent sign-ups with one email give exactly one user', async (t) => {
   const base = newUser();
   const attempts = await Promise.all(Array.from({ length: 50 }, (_, index) =>

@@ -4,6 +4,7 @@
  */
 import t, { type Test } from 'tap';
 import { errorCatalogue } from '@tessera/contracts';
+import { sendRaw } from '../support/rawHttp.ts';
 import { newUser, startTestServer, type TestServer } from '../support/testServer.ts';
 
 let server: TestServer;
@@ -43,6 +44,33 @@ t.test('fields of the wrong type, extra fields and wrong enums are refused as va
 
 t.test('an unknown route is a 404 in the envelope', async (t) => {
   assertEnvelope(t, await server.call('GET', '/v1/nothing-here'), 404, 1003);
+});
+
+t.test('a path with broken percent-encoding is a 400 in the envelope, and the path is not echoed', async (t) => {
+  const response = await server.call('POST', '/v1/user/login/%E0%A4%A', { body: { username: 'a@example.com', password: 'whatever-long' } });
+  assertEnvelope(t, response, 400, 1000);
+  t.notOk(JSON.stringify(response.body).includes('%E0'), 'the path is not echoed');
+});
+
+t.test('a request line and headers past the size limit get a 431 in the envelope', async (t) => {
+  assertEnvelope(t, await server.call('GET', `/v1/user/forget-password?email=${'a'.repeat(20_000)}%40example.com`), 431, 1008);
+});
+
+t.test('a CR, LF or NUL inside a header or the request line is a 400 in the envelope', async (t) => {
+  for (const request of [
+    'GET /health/live HTTP/1.1\r\nHost: x\r\nX-Correlation-Id: abc\rdef\r\n\r\n',
+    'GET /health/live HTTP/1.1\r\nHost: x\r\nX-Correlation-Id: abc\u0000def\r\n\r\n',
+    'GET /health/live?a=\n{"level":30} HTTP/1.1\r\nHost: x\r\n\r\n',
+  ]) {
+    const answer = await sendRaw(server.url, request);
+    assertEnvelope(t, { status: answer.status, body: JSON.parse(answer.body) as unknown }, 400, 1000);
+  }
+});
+
+t.test('an HTTP/1.1 request without Host is a 400 in the envelope, not an empty answer', async (t) => {
+  const answer = await sendRaw(server.url, 'GET /health/live HTTP/1.1\r\n\r\n');
+  assertEnvelope(t, { status: answer.status, body: JSON.parse(answer.body) as unknown }, 400, 1000);
+  t.equal((await sendRaw(server.url, 'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200, 'with Host it is served');
 });
 
 t.test('a broken or foreign bearer token is a 401, not a 500', async (t) => {

@@ -8,7 +8,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorEnvelope } from '@tessera/contracts';
+import { ApiError, ErrorEnvelope } from '@tessera/contracts';
 import type { Logger } from '@tessera/logging';
 import type { Metrics } from '@tessera/runtime';
 import { openViews } from '@tessera/projector';
@@ -16,7 +16,7 @@ import type { RateLimitStore } from '@tessera/rate-limits';
 import type { ViewStore } from '@tessera/read-models';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth.ts';
-import { installErrorHandling } from './errorHandler.ts';
+import { answerClientError, answerError, installErrorHandling } from './errorHandler.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { IdentityClient } from './identityClient.ts';
 import { rateLimitsPlugin } from './rateLimits.ts';
@@ -72,12 +72,21 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       return typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Errors met before routing (a path with broken percent-encoding) get the envelope too, not Fastify's own body.
+    frameworkErrors: answerError,
+    clientErrorHandler: answerClientError,
+    // Node answers an HTTP/1.1 request without Host itself, with an empty body; the hook below refuses it in the envelope instead.
+    http: { requireHostHeader: false },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-correlation-id', request.id);
     return payload;
+  });
+  app.addHook('onRequest', async (request) => {
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused.
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) throw new ApiError('VALIDATION_FAILED');
   });
   // Before any route, so that every route gets a limit.
   await app.register(rateLimitsPlugin, { store: options.rateLimitStore, settings: config.rateLimits, rateLimitHashKey: options.rateLimitHashKey });

@@ -3,8 +3,10 @@
  * are, Fastify's own errors to their catalogue entries, and anything else to a
  * bare 500 whose details go only to the log.
  */
-import { ApiError, type ErrorName } from '@tessera/contracts';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApiError, errorCatalogue, type ErrorName } from '@tessera/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { failure } from './envelope.ts';
 
 /** Fields whose format errors deserve their own code, so apps can point at the field. */
@@ -44,19 +46,38 @@ function classify(error: FastifyError): { name: ErrorName; detail?: string } {
   return { name: 'INTERNAL' };
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ApiError) {
-      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-      return reply.status(error.status).send(failure(error.errorName));
-    }
-    const { name, detail } = classify(error);
-    const body = failure(name, detail);
-    const status = name === 'INTERNAL' ? 500 : (error.statusCode ?? 400);
-    if (name === 'INTERNAL') request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
-    return reply.status(name === 'VALIDATION_FAILED' && status < 400 ? 400 : status).send(body);
-  });
+/** Anything thrown, as the envelope. Also Fastify's `frameworkErrors`, for what goes wrong before routing. */
+export function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof ApiError) {
+    if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+    return reply.status(error.status).send(failure(error.errorName));
+  }
+  const { name, detail } = classify(error);
+  const body = failure(name, detail);
+  const status = name === 'INTERNAL' ? 500 : (error.statusCode ?? 400);
+  if (name === 'INTERNAL') request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
+  return reply.status(name === 'VALIDATION_FAILED' && status < 400 ? 400 : status).send(body);
+}
 
+/**
+ * Requests Node's HTTP parser refuses never reach Fastify: a CR, LF or NUL
+ * inside a header, a broken request line, a request line and headers past
+ * the size limit, a request that never finishes arriving. They get the
+ * envelope too, written straight to the socket, which is then closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const name: ErrorName = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'VALIDATION_FAILED';
+  const { status } = errorCatalogue[name];
+  const body = JSON.stringify(failure(name));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(answerError);
   // Probing unknown paths counts against the caller's IP like any request.
   app.setNotFoundHandler({ preValidation: app.rateLimit() }, (_request, reply) => reply.status(404).send(failure('ROUTE_NOT_FOUND')));
 }

@@ -36,6 +36,15 @@ t.test('login', async (t) => {
     user(t).given([registered(), { type: 'LoginFailed', data: { userId, consecutiveFailures: 1 } }]).when(startLogin(false))
       .thenRejects('INVALID_CREDENTIALS', [{ type: 'LoginFailed', data: { userId, consecutiveFailures: 2 } }]);
   });
+  t.test('only the right password clears the wrong-password count: a resend or a password reset does not', async (t) => {
+    const failed = (consecutiveFailures: number) => ({ type: 'LoginFailed' as const, data: { userId, consecutiveFailures } });
+    const resetStarted = { type: 'PasswordResetStarted' as const, data: { userId, sessionId: 'r1' } };
+    user(t).given([registered(), otpIssued('s0'), failed(1), otpIssued('s0', 'LOGIN', { codeHash: 'resent' }), resetStarted, otpIssued('r1', 'PASSWORD_RESET')])
+      .when(startLogin(false)).thenRejects('INVALID_CREDENTIALS', [failed(2)]);
+    user(t).given([registered(), failed(1), otpIssued('s0')]).when(startLogin(false)).thenRejects('INVALID_CREDENTIALS', [failed(1)]);
+    const heldBack = { type: 'OtpSendingSuppressed' as const, data: { userId, sessionId: 's0', purpose: 'LOGIN' as const, reason: 'SMS_BUDGET' as const } };
+    user(t).given([registered(), failed(1), heldBack]).when(startLogin(false)).thenRejects('INVALID_CREDENTIALS', [failed(1)]);
+  });
   t.test('an unknown user gets the same refusal as a wrong password, and nothing is recorded', async (t) => {
     user(t).given([]).when(startLogin(false)).thenRejects('INVALID_CREDENTIALS');
   });
@@ -71,6 +80,14 @@ t.test('one-time code', async (t) => {
   });
   t.test('a session of another user or no session at all is just a wrong code', async (t) => {
     user(t).given([registered(), otpIssued('s1')]).when(verifyCommand('s-other')).thenRejects('OTP_INVALID');
+  });
+  t.test('a session id every object answers to, such as "constructor", names no challenge: nothing is counted, sent or staged', async (t) => {
+    for (const sessionId of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      user(t).given([registered(), otpIssued('s1')]).when(verifyCommand(sessionId, 'wrong')).thenRejects('OTP_INVALID');
+      user(t).given([registered(), otpIssued('s1')]).when({ type: 'ResendOtp', sessionId, otp: otp(), cooldownSeconds: 30, now: secondsAfter(60) })
+        .thenRejects('OTP_INVALID');
+      user(t).given([registered()]).when({ type: 'StagePasswordChange', sessionId, passwordHash: 'new', now }).thenRejects('SESSION_NOT_RESETTABLE');
+    }
   });
 });
 
@@ -205,6 +222,10 @@ t.test('account lock after consecutive wrong codes', async (t) => {
   const locked = [registered(), ...nineWrongCodes, otpIssued('d'), wrongCode('d', 1), { type: 'UserLockedOut' as const, data: { userId, reason: 'OTP_FAILURES' as const, consecutiveOtpFailures: 10 } }];
   t.test('a locked account gets no new login code, even with the right password', async (t) => {
     user(t).given(locked).when(loginCommand(true, { sessionId: 's9' })).thenRejects('ACCOUNT_LOCKED');
+  });
+  t.test('a locked account gets no new code on a login challenge still open, by a resend', async (t) => {
+    user(t).given(locked).when({ type: 'ResendOtp', sessionId: 'd', otp: otp({ codeHash: 'new-hash' }), cooldownSeconds: 30, now: secondsAfter(60) })
+      .thenRejects('ACCOUNT_LOCKED');
   });
   t.test('a locked account still answers a wrong password the usual way', async (t) => {
     const { decision } = user(t).given(locked).when(loginCommand(false, { sessionId: 's9' }));

@@ -15,7 +15,7 @@ import { loginLockSecondsLeft } from '../domain/loginLock.ts';
 import { passwordPolicyViolation } from '../domain/passwordPolicy.ts';
 import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
 import { decideUser, type UserCommand } from '../domain/userDecider.ts';
-import { evolveUser, initialUserState, loginFailuresOf, type UserState } from '../domain/userState.ts';
+import { challengeOf, evolveUser, initialUserState, loginFailuresOf, type UserState } from '../domain/userState.ts';
 import { withPersonalDataProtection } from '@tessera/personal-data';
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
 import { decoyPhoneNumber, decoyUserId } from './unknownEmailDecoys.ts';
@@ -165,11 +165,11 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       return {
         type: 'VerifyOtp', sessionId: payload.sessionId, presentedCodeHash: otpCodeHash(keys, payload.sessionId, secrets.code),
         familyId, newRefreshTokenHash: payload.newRefreshTokenHash, refreshExpiresAt, now: now.toISOString(), accountLockThreshold: config.otpAccountLockThreshold,
-        ...(state.challenges[payload.sessionId]?.purpose === 'PASSWORD_RESET' ? { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) } : {}),
+        ...(challengeOf(state, payload.sessionId)?.purpose === 'PASSWORD_RESET' ? { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) } : {}),
       };
     });
     if (!user.registered) return { ok: false, error: 'OTP_INVALID' };
-    const purpose = user.challenges[payload.sessionId]?.purpose;
+    const purpose = challengeOf(user, payload.sessionId)?.purpose;
     return answer(outcome, () => purpose === 'PASSWORD_RESET'
       ? { purpose: 'PASSWORD_RESET' as const, userId: user.userId, passwordChanged: true as const }
       : { purpose: 'LOGIN' as const, userId: user.userId, sessionId: payload.sessionId, familyId, roles: user.roles, refreshExpiresAt });

@@ -6,7 +6,7 @@
 import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
 import { accept, reject, type Decision } from './decision.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
-import { loginFailuresOf, smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
+import { challengeOf, familyOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
 
 /** An OTP made by the handler: its keyed hash and the code sealed for the notifier. */
 export interface IssuedOtp {
@@ -61,7 +61,7 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
     case 'RecordSmsOutcome':
       return recordSmsOutcome(command.outcome, state);
     case 'Logout': {
-      const family = state.families[command.familyId];
+      const family = familyOf(state, command.familyId);
       if (!family || family.revoked) return accept();
       return accept({ type: 'SessionsRevoked', data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' } });
     }
@@ -115,7 +115,7 @@ function challengeClosed(challenge: OtpChallenge, now: string) {
 }
 
 function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: UserState): Decision {
-  const challenge = state.challenges[command.sessionId];
+  const challenge = challengeOf(state, command.sessionId);
   if (!challenge) return reject('OTP_INVALID');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
@@ -152,10 +152,12 @@ function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: 
 }
 
 function resendOtp(command: Extract<UserCommand, { type: 'ResendOtp' }>, state: UserState): Decision {
-  const challenge = state.challenges[command.sessionId];
+  const challenge = challengeOf(state, command.sessionId);
   if (!challenge) return reject('OTP_INVALID');
   if (challenge.used) return reject('OTP_ALREADY_USED');
   if (challenge.failedAttempts >= challenge.maxAttempts) return reject('OTP_ATTEMPTS_EXHAUSTED');
+  // The lock stops login codes on every path: a code sent here could not be used, only cost an SMS and alarm the owner.
+  if (challenge.purpose === 'LOGIN' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   const elapsedSeconds = (Date.parse(command.now) - Date.parse(challenge.issuedAt)) / 1000;
   if (elapsedSeconds < command.cooldownSeconds) {
     return reject('OTP_RESEND_TOO_SOON', [], Math.ceil(command.cooldownSeconds - elapsedSeconds));
@@ -186,7 +188,7 @@ function refresh(command: Extract<UserCommand, { type: 'RefreshSession' }>, stat
 }
 
 function stagePassword(command: Extract<UserCommand, { type: 'StagePasswordChange' }>, state: UserState): Decision {
-  const challenge = state.challenges[command.sessionId];
+  const challenge = challengeOf(state, command.sessionId);
   if (!challenge || challenge.purpose !== 'PASSWORD_RESET') return reject('SESSION_NOT_RESETTABLE');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);

@@ -40,7 +40,7 @@ export interface UserState {
   locale?: string;
   /** `<type>:<sourceEventId>` of SMS outcomes already recorded, so a repeat records nothing. */
   smsOutcomes: string[];
-  /** Wrong passwords in a row; the right password or a password change clears it. */
+  /** Wrong passwords in a row; the right password (a new login session) or a committed password change clears it. */
   consecutiveLoginFailures: number;
   /** Login refuses every password until then (growing delays, see loginLock.ts). */
   loginLockedUntil?: string;
@@ -91,7 +91,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     case 'LoginTemporarilyLocked':
       return { ...state, loginLockedUntil: event.data.lockedUntil };
     case 'OtpIssued': {
-      const previous = state.challenges[event.data.sessionId];
+      const previous = challengeOf(state, event.data.sessionId);
       const challenge: OtpChallenge = {
         purpose: event.data.purpose,
         codeHash: event.data.codeHash,
@@ -102,15 +102,15 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
         used: false,
         ...(previous?.stagedPasswordHash ? { stagedPasswordHash: previous.stagedPasswordHash } : {}),
       };
-      // A login code follows the right password; a reset code needs no password, so it must not clear the count.
-      const base = event.data.purpose === 'LOGIN' ? withoutLoginFailures(state) : state;
+      // Only a new login session follows the right password; a resend or a reset code proves none, so they keep the count.
+      const base = opensLogin(state, event.data) ? withoutLoginFailures(state) : state;
       return {
         ...base, challenges: { ...state.challenges, [event.data.sessionId]: challenge },
         otpIssuedAt: [...state.otpIssuedAt, event.data.issuedAt].slice(-MAX_REMEMBERED_SENDS),
       };
     }
     case 'OtpSendingSuppressed':
-      return event.data.purpose === 'LOGIN' ? withoutLoginFailures(state) : state;
+      return opensLogin(state, event.data) ? withoutLoginFailures(state) : state;
     case 'OtpVerificationFailed':
       return { ...updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts }), consecutiveOtpFailures: state.consecutiveOtpFailures + 1 };
     case 'OtpVerified':
@@ -126,7 +126,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     case 'PasswordChangeStaged':
       return updateChallenge(state, event.data.sessionId, { stagedPasswordHash: event.data.passwordHash });
     case 'PasswordChanged': {
-      const staged = state.challenges[event.data.sessionId]?.stagedPasswordHash;
+      const staged = challengeOf(state, event.data.sessionId)?.stagedPasswordHash;
       const unlocked = { ...withoutLoginFailures(state), lockedOut: false, consecutiveOtpFailures: 0 };
       return staged ? { ...unlocked, passwordHash: staged } : unlocked;
     }
@@ -145,7 +145,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
         },
       };
     case 'RefreshTokenRotated': {
-      const family = state.families[event.data.familyId];
+      const family = familyOf(state, event.data.familyId);
       if (!family) return state;
       return {
         ...state,
@@ -162,7 +162,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     case 'SessionsRevoked': {
       const families = { ...state.families };
       for (const familyId of event.data.familyIds) {
-        const family = families[familyId];
+        const family = familyOf(state, familyId);
         if (family) families[familyId] = { ...family, revoked: true };
       }
       return { ...state, families };
@@ -183,8 +183,31 @@ function withoutLoginFailures(state: UserState): UserState {
   return { ...rest, consecutiveLoginFailures: 0 };
 }
 
+/**
+ * Whether a code (sent or held back by the SMS budget) opens a new login
+ * session: only the right password does that. A resend or a password reset
+ * proves no password, so it must not clear the wrong-password count.
+ */
+function opensLogin(state: UserState, issued: { sessionId: string; purpose: OtpChallenge['purpose'] }): boolean {
+  return issued.purpose === 'LOGIN' && !challengeOf(state, issued.sessionId);
+}
+
+/**
+ * The challenge a session opened, if any. Session ids arrive from callers, so
+ * only own keys count: "constructor" or "__proto__" must name no challenge,
+ * not a member every plain object inherits.
+ */
+export function challengeOf(state: UserState, sessionId: string): OtpChallenge | undefined {
+  return Object.hasOwn(state.challenges, sessionId) ? state.challenges[sessionId] : undefined;
+}
+
+/** The refresh-token family of a login, if any; own keys only, as for challenges. */
+export function familyOf(state: UserState, familyId: string): RefreshTokenFamily | undefined {
+  return Object.hasOwn(state.families, familyId) ? state.families[familyId] : undefined;
+}
+
 function updateChallenge(state: UserState, sessionId: string, change: Partial<OtpChallenge>): UserState {
-  const challenge = state.challenges[sessionId];
+  const challenge = challengeOf(state, sessionId);
   if (!challenge) return state;
   return { ...state, challenges: { ...state.challenges, [sessionId]: { ...challenge, ...change } } };
 }

@@ -1,0 +1,150 @@
+/**
+ * The one-time-code rules hold for any sequence of logins, codes, resends,
+ * waits and password resets, not only for the sequences written by hand in
+ * userDecider.test.ts: fast-check generates the sequences, a model says what
+ * each command should answer, and each rule is checked over the history.
+ */
+import t from 'tap';
+import fc from 'fast-check';
+import type { IdentityEvent } from '@tessera/contracts';
+import type { OtpChallenge, UserState } from '../src/domain/userState.ts';
+import { commandsArbitrary, play, rulesArbitrary, type Step } from './userModelCommands.ts';
+import type { Rules } from './userRulesModel.ts';
+
+const RUNS = 400;
+
+function holdsForAnySequence(check: (steps: Step[], rules: Rules) => void) {
+  fc.assert(fc.property(rulesArbitrary, commandsArbitrary, (rules, commands) => check(play(rules, commands), rules)), { numRuns: RUNS });
+}
+
+function fail(step: Step, index: number, why: string): never {
+  throw new Error(`step ${index} (${step.command.type}): ${why}`);
+}
+
+const eventsOf = <K extends IdentityEvent['type']>(step: Step, type: K) =>
+  step.decision.events.filter((event): event is Extract<IdentityEvent, { type: K }> => event.type === type);
+
+/** A session's challenge, reading own keys only. */
+const challengeOf = (state: UserState, sessionId: string): OtpChallenge | undefined =>
+  (Object.hasOwn(state.challenges, sessionId) ? state.challenges[sessionId] : undefined);
+
+t.test('the decider answers every command the way the model of the rules says', async (t) => {
+  fc.assert(fc.property(rulesArbitrary, commandsArbitrary, (rules, commands) => { play(rules, commands, true); }), { numRuns: RUNS });
+  t.pass(`${RUNS} sequences agree with the model`);
+});
+
+t.test('a challenge counts at most its allowed wrong codes, and after them even the right code is refused', async (t) => {
+  holdsForAnySequence((steps) => {
+    const issued = new Map<string, { maxAttempts: number; code: string }>();
+    const failures = new Map<string, number>();
+    steps.forEach((step, index) => {
+      const { command } = step;
+      if (command.type === 'VerifyOtp') {
+        const challenge = issued.get(command.sessionId);
+        if (challenge && (failures.get(command.sessionId) ?? 0) >= challenge.maxAttempts && step.decision.rejection?.error !== 'OTP_ATTEMPTS_EXHAUSTED'
+          && step.decision.rejection?.error !== 'OTP_ALREADY_USED') {
+          fail(step, index, `a challenge past ${challenge.maxAttempts} wrong codes answered ${step.decision.rejection?.error ?? 'success'}`);
+        }
+      }
+      for (const failed of eventsOf(step, 'OtpVerificationFailed')) {
+        const challenge = issued.get(failed.data.sessionId);
+        if (!challenge) fail(step, index, `a wrong code was counted on "${failed.data.sessionId}", where no code was ever issued`);
+        const count = (failures.get(failed.data.sessionId) ?? 0) + 1;
+        failures.set(failed.data.sessionId, count);
+        if (count > challenge.maxAttempts) fail(step, index, `wrong code number ${count} counted on a challenge that allows ${challenge.maxAttempts}`);
+        if (failed.data.failedAttempts !== count) fail(step, index, `the event says ${failed.data.failedAttempts} wrong codes, the history ${count}`);
+      }
+      for (const otp of eventsOf(step, 'OtpIssued')) {
+        issued.set(otp.data.sessionId, { maxAttempts: issued.get(otp.data.sessionId)?.maxAttempts ?? otp.data.maxAttempts, code: otp.data.codeHash });
+      }
+    });
+  });
+  t.pass(`${RUNS} sequences`);
+});
+
+t.test('each code works at most once, and only the newest code of its session', async (t) => {
+  holdsForAnySequence((steps) => {
+    const newest = new Map<string, string>();
+    const usedCodes = new Set<string>();
+    const verifiedSessions = new Set<string>();
+    steps.forEach((step, index) => {
+      const { command } = step;
+      const verified = eventsOf(step, 'OtpVerified');
+      if (verified.length > 0) {
+        if (command.type !== 'VerifyOtp') fail(step, index, 'a code was verified by another command');
+        if (verified.length > 1 || eventsOf(step, 'SessionStarted').length > 1) fail(step, index, 'one code verified twice in one decision');
+        if (newest.get(command.sessionId) !== command.presentedCodeHash) fail(step, index, 'a code that is not the newest of its session worked');
+        if (usedCodes.has(command.presentedCodeHash)) fail(step, index, 'a code worked a second time');
+        if (verifiedSessions.has(command.sessionId)) fail(step, index, 'a session was verified a second time');
+        usedCodes.add(command.presentedCodeHash);
+        verifiedSessions.add(command.sessionId);
+      }
+      for (const otp of eventsOf(step, 'OtpIssued')) newest.set(otp.data.sessionId, otp.data.codeHash);
+    });
+  });
+  t.pass(`${RUNS} sequences`);
+});
+
+t.test('neither a resend nor a new reset code resets a wrong-code or wrong-password count', async (t) => {
+  holdsForAnySequence((steps) => {
+    let wrongPasswordsInRow = 0;
+    steps.forEach((step, index) => {
+      const { command, before, after } = step;
+      if (command.type === 'ResendOtp' || command.type === 'StartPasswordReset') {
+        if (after.consecutiveOtpFailures !== before.consecutiveOtpFailures) fail(step, index, 'the wrong codes in a row on the account changed');
+        if (after.consecutiveLoginFailures !== before.consecutiveLoginFailures) fail(step, index, 'the wrong passwords in a row changed');
+      }
+      if (command.type === 'ResendOtp' && challengeOf(after, command.sessionId)?.failedAttempts !== challengeOf(before, command.sessionId)?.failedAttempts) {
+        fail(step, index, 'the wrong codes of the challenge changed');
+      }
+      if (command.type === 'StartLogin') {
+        const failed = eventsOf(step, 'LoginFailed')[0];
+        if (failed) {
+          wrongPasswordsInRow += 1;
+          if (failed.data.consecutiveFailures !== wrongPasswordsInRow) fail(step, index, `LoginFailed says ${failed.data.consecutiveFailures} in a row, the history ${wrongPasswordsInRow}`);
+        } else if (!step.decision.rejection) {
+          wrongPasswordsInRow = 0;
+        }
+      }
+      // Only a committed reset, which replaces the password, starts the count again.
+      if (eventsOf(step, 'PasswordChanged').length > 0) wrongPasswordsInRow = 0;
+    });
+  });
+  t.pass(`${RUNS} sequences`);
+});
+
+t.test('at the lock threshold the account locks, and stays locked to logins until a password reset', async (t) => {
+  holdsForAnySequence((steps, rules) => {
+    let locked = false;
+    let wrongCodesInRow = 0;
+    steps.forEach((step, index) => {
+      const { command, decision } = step;
+      if (locked) {
+        if (eventsOf(step, 'SessionStarted').length > 0) fail(step, index, 'a locked account started a session');
+        if ([...eventsOf(step, 'OtpIssued'), ...eventsOf(step, 'OtpSendingSuppressed')].some((event) => event.data.purpose === 'LOGIN')) {
+          fail(step, index, 'a locked account was issued a login code');
+        }
+        if (command.type === 'StartLogin' && command.passwordMatches && decision.rejection?.error !== 'ACCOUNT_LOCKED') fail(step, index, 'the right password got past the lock');
+      } else if (command.type === 'StartLogin' && command.passwordMatches && decision.rejection) {
+        fail(step, index, `an unlocked account refused the right password with ${decision.rejection.error}`);
+      }
+      for (const event of decision.events) {
+        if (event.type === 'OtpVerificationFailed') wrongCodesInRow += 1;
+        if (event.type === 'OtpVerified') wrongCodesInRow = 0;
+        if (event.type === 'UserLockedOut') {
+          if (locked) fail(step, index, 'locked twice');
+          if (event.data.consecutiveOtpFailures !== wrongCodesInRow || wrongCodesInRow !== rules.lockThreshold) {
+            fail(step, index, `locked after ${wrongCodesInRow} wrong codes in a row (the event says ${event.data.consecutiveOtpFailures}), the threshold is ${rules.lockThreshold}`);
+          }
+          locked = true;
+        }
+        if (event.type === 'PasswordChanged') {
+          locked = false;
+          wrongCodesInRow = 0;
+        }
+      }
+      if (!locked && wrongCodesInRow >= rules.lockThreshold) fail(step, index, `${wrongCodesInRow} wrong codes in a row and the account is not locked`);
+    });
+  });
+  t.pass(`${RUNS} sequences`);
+});

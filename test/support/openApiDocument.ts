@@ -1,0 +1,49 @@
+/**
+ * The operations of the OpenAPI document, read the way a fuzzer needs them:
+ * method and path, who may call, the query and body schemas, and the schema
+ * of each declared answer.
+ */
+import { readFileSync } from 'node:fs';
+import type { JsonSchema } from './schemaArbitrary.ts';
+
+interface OpenApiOperation {
+  security?: Array<Record<string, string[]>>;
+  parameters?: Array<{ in: string; name: string; required?: boolean; schema: JsonSchema }>;
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
+}
+
+export interface Operation {
+  /** Such as "POST /v1/user/login". */
+  id: string;
+  method: string;
+  path: string;
+  security: 'client' | 'user' | 'none';
+  query?: JsonSchema;
+  /** Body schema by content type. */
+  body?: Record<string, JsonSchema>;
+  responses: Record<string, JsonSchema | undefined>;
+}
+
+export function operationsOf(file = 'contracts/generated/openapi.json'): Operation[] {
+  const document = JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Record<string, OpenApiOperation>> };
+  return Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]): Operation => {
+    const schemes = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement));
+    const query = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
+    return {
+      id: `${method.toUpperCase()} ${path}`,
+      method: method.toUpperCase(),
+      path,
+      security: schemes.includes('userAuth') ? 'user' : schemes.includes('clientAuth') ? 'client' : 'none',
+      ...(query.length > 0 ? {
+        query: {
+          type: 'object', additionalProperties: false,
+          properties: Object.fromEntries(query.map((parameter) => [parameter.name, parameter.schema])),
+          required: query.filter((parameter) => parameter.required).map((parameter) => parameter.name),
+        },
+      } : {}),
+      ...(operation.requestBody ? { body: Object.fromEntries(Object.entries(operation.requestBody.content).map(([type, media]) => [type, media.schema])) } : {}),
+      responses: Object.fromEntries(Object.entries(operation.responses).map(([status, response]) => [status, response.content?.['application/json']?.schema])),
+    };
+  }));
+}
