@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { IdentityCommand } from '@tessera/contracts';
 import { createPasswordHasher, generateBoxKeyPair, generateSecretKey } from '@tessera/crypto';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
+import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createSqliteEventStore } from '@tessera/event-store';
 import { createIdentityService, defaultIdentityConfig, loadBreachedPasswordList, serveIdentityCommands } from '@tessera/identity';
 import { createBusIdentityClient } from '@tessera/gateway';
@@ -35,6 +36,7 @@ const commandKeyPair = generateBoxKeyPair();
 const service = createIdentityService({
   eventStore,
   personalData: createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') }), keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
+  kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }), wallet: createDevWalletIssuer(),
   passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }), breachedPasswords: loadBreachedPasswordList(),
   keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
   config: defaultIdentityConfig, clock: () => new Date(),

@@ -52,6 +52,21 @@ export const Logout = command('Logout', Type.Object({ userId: Type.String(), fam
  * phone freed, read models scrubbed. Repeating it answers the same.
  */
 export const ErasePersonalData = command('ErasePersonalData', Type.Object({ userId: Type.String() }));
+/** Another account (SUB) for a user of the calling client. */
+export const OpenAccount = command('OpenAccount', Type.Object({ userId: Type.String() }));
+/** Identity asks the KYC provider for an identification, within the attempts allowed. */
+export const StartKyc = command('StartKyc', Type.Object({ userId: Type.String() }));
+/** The provider's verdict, from a verified callback. */
+export const RecordKycVerdict = command('RecordKycVerdict', Type.Object({
+  userId: Type.String(),
+  identificationId: Type.String(),
+  status: Type.Union([Type.Literal('APPROVED'), Type.Literal('REJECTED')]),
+  reason: Type.Optional(Type.String()),
+}));
+/** Manual activation by an account manager, with the reason. */
+export const ActivateAccount = command('ActivateAccount', Type.Object({ userId: Type.String(), accountId: Type.String(), note: Type.String() }));
+/** A portfolio on a validated account; identity gets its public address from the wallet port. */
+export const CreatePortfolio = command('CreatePortfolio', Type.Object({ userId: Type.String(), accountId: Type.String(), name: Type.String() }));
 export const StartPasswordReset = command('StartPasswordReset', Type.Object({ email: Type.String() }));
 /** Sealed JSON `{password}` */
 export const StagePasswordChange = command('StagePasswordChange', Type.Object({
@@ -85,6 +100,11 @@ export type RegisterUser = Static<typeof RegisterUser>;
 export type RecordSmsOutcome = Static<typeof RecordSmsOutcome>;
 export type Logout = Static<typeof Logout>;
 export type ErasePersonalData = Static<typeof ErasePersonalData>;
+export type OpenAccount = Static<typeof OpenAccount>;
+export type StartKyc = Static<typeof StartKyc>;
+export type RecordKycVerdict = Static<typeof RecordKycVerdict>;
+export type ActivateAccount = Static<typeof ActivateAccount>;
+export type CreatePortfolio = Static<typeof CreatePortfolio>;
 export type StartLogin = Static<typeof StartLogin>;
 export type VerifyOtp = Static<typeof VerifyOtp>;
 export type ResendOtp = Static<typeof ResendOtp>;
@@ -95,7 +115,7 @@ export type RegisterApiClient = Static<typeof RegisterApiClient>;
 
 export const IdentityCommand = Type.Union([
   RegisterUser, StartLogin, VerifyOtp, ResendOtp, RefreshSession, StartPasswordReset, StagePasswordChange, RegisterApiClient, RecordSmsOutcome, Logout,
-  ErasePersonalData,
+  ErasePersonalData, OpenAccount, StartKyc, RecordKycVerdict, ActivateAccount, CreatePortfolio,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];
@@ -138,6 +158,11 @@ export interface CommandReplies {
   RecordSmsOutcome: { recorded: boolean };
   Logout: { loggedOut: true };
   ErasePersonalData: { userId: string; erasedAt: string };
+  OpenAccount: { userId: string; accountId: string; kind: 'SUB'; status: 'PENDING_KYC' | 'ACTIVE' };
+  StartKyc: { identificationId: string; identificationUrl: string; numberOfAttempts: number; attemptsLeft: number };
+  RecordKycVerdict: { userId: string; identificationId: string; kycStatus: 'APPROVED' | 'REJECTED'; activatedAccountIds: string[] };
+  ActivateAccount: { userId: string; accountId: string; status: 'ACTIVE' };
+  CreatePortfolio: { userId: string; accountId: string; portfolioId: string; name: string; portfolioAccountType: 'TRADING' | 'STANDARD'; publicAddress: string; creationTs: string };
 }
 
 export interface ChallengeReply {

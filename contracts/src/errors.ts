@@ -19,6 +19,8 @@ export const errorCatalogue = {
   INSUFFICIENT_SCOPE: { errorCode: 2001, status: 403, message: 'The access token does not allow this call.' },
   WRONG_TOKEN_TYPE: { errorCode: 2002, status: 403, message: 'This call needs a different kind of access token.' },
   WEBHOOK_SIGNATURE_INVALID: { errorCode: 2003, status: 403, message: 'The request signature is missing or wrong.' },
+  WEBHOOK_STALE: { errorCode: 2004, status: 403, message: 'The request timestamp is missing or outside the accepted window.' },
+  WEBHOOK_REPLAYED: { errorCode: 2005, status: 409, message: 'This request was already received.' },
 
   INVALID_CREDENTIALS: { errorCode: 3000, status: 401, message: 'The username or password is incorrect.' },
   REGISTRATION_CONFLICT: { errorCode: 3001, status: 409, message: 'An account cannot be created with these details.' },
@@ -40,9 +42,18 @@ export const errorCatalogue = {
   ACCOUNT_LOCKED: { errorCode: 3108, status: 403, message: 'Too many wrong codes on this account; reset the password to continue.' },
   LOGIN_TEMPORARILY_LOCKED: { errorCode: 3109, status: 429, message: 'Too many failed logins for this username; wait before trying again.' },
 
+  ACCOUNT_NOT_ACTIVE: { errorCode: 3300, status: 409, message: 'The account is not validated yet: the user\'s KYC must be approved first.' },
+  KYC_ALREADY_APPROVED: { errorCode: 3301, status: 409, message: 'The user\'s KYC is already approved.' },
+  KYC_ATTEMPTS_EXHAUSTED: { errorCode: 3302, status: 403, message: 'No identification attempts are left for this user.' },
+  KYC_IDENTIFICATION_UNKNOWN: { errorCode: 3303, status: 404, message: 'No such identification.' },
+  KYC_VERDICT_CONFLICT: { errorCode: 3304, status: 409, message: 'This identification already has a different verdict.' },
+  PORTFOLIO_NAME_TAKEN: { errorCode: 3305, status: 409, message: 'The account already has a portfolio with this name.' },
+
   REFRESH_TOKEN_INVALID: { errorCode: 3200, status: 401, message: 'The refresh token is not valid; log in again.' },
 
   USER_NOT_FOUND: { errorCode: 4000, status: 404, message: 'No such user.' },
+  ACCOUNT_NOT_FOUND: { errorCode: 4001, status: 404, message: 'No such account.' },
+  PORTFOLIO_NOT_FOUND: { errorCode: 4002, status: 404, message: 'No such portfolio.' },
 
   RATE_LIMITED: { errorCode: 5000, status: 429, message: 'Too many requests; try again later.' },
 

@@ -17,6 +17,7 @@ import { createInMemoryRateLimitStore } from '@tessera/rate-limits';
 import { createSqliteViewStore } from '@tessera/read-models';
 import { topics, scopes } from '@tessera/contracts';
 import type { EmbeddedConfig } from './config.ts';
+import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { connectPersonalData, loadOrCreateKeyring } from '@tessera/runtime';
 import { ensureDevClient, type DevClientNotice } from './devClient.ts';
 
@@ -45,6 +46,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     onHandlerError: (error, topic, group) => logger.error({ err: error, topic, group }, 'message handler failed'),
   });
   const clock = options.clock ?? (() => new Date());
+  let listeningUrl = `http://${config.host}:${config.port}`;
   // Per-user keys live in their own file, outside the event log, so destroying one erases that user from the log.
   const personalData = await connectPersonalData({ database: '', dataDir: config.dataDir, hashingKey: keyring.hashingKey }, logger);
 
@@ -53,6 +55,9 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   const identity = createIdentityService({
     eventStore,
     personalData: personalData.protector,
+    // The dev provider's page is on this gateway, whose address is known once it listens.
+    kycProvider: createDevKycProvider({ publicBaseUrl: () => config.publicBaseUrl ?? listeningUrl }),
+    wallet: createDevWalletIssuer(),
     passwordHasher: await createPasswordHasher(config.passwordHashing),
     breachedPasswords,
     keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
@@ -103,6 +108,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     } : {}),
   });
   const url = await gateway.listen({ port: config.port, host: config.host });
+  listeningUrl = url;
 
   let closing: Promise<void> | undefined;
   return {

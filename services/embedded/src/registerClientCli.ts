@@ -12,6 +12,7 @@ import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tes
 import { createIdentityService, loadBreachedPasswordList } from '@tessera/identity';
 import { createLogger } from '@tessera/logging';
 import { connectEventStore, connectPersonalData, loadKeyring, loadOrCreateKeyring } from '@tessera/runtime';
+import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { ConfigError, loadConfig } from './config.ts';
 
 function fail(message: string): never {
@@ -56,6 +57,7 @@ async function main() {
   const identity = createIdentityService({
     eventStore,
     personalData: personalData.protector,
+    kycProvider: createDevKycProvider({ publicBaseUrl: config.publicBaseUrl ?? `http://${config.host}:${config.port}` }), wallet: createDevWalletIssuer(),
     passwordHasher: await createPasswordHasher(config.passwordHashing),
     breachedPasswords: loadBreachedPasswordList(),
     keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },

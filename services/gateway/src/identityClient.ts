@@ -26,7 +26,7 @@ export interface BusIdentityClientOptions {
 
 function partitionKey(command: IdentityCommand, hashingKey: Buffer): string {
   if (command.type === 'RegisterApiClient') return command.payload.clientId;
-  if (command.type === 'RecordSmsOutcome' || command.type === 'Logout' || command.type === 'ErasePersonalData') return command.payload.userId;
+  if ('userId' in command.payload) return command.payload.userId;
   // Keyed by email: identity resolves it to the user, and one email is one user.
   return keyedHash(hashingKey, 'partition', command.payload.email.trim().toLowerCase());
 }

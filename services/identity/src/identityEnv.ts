@@ -26,6 +26,7 @@ export function readIdentitySettings(read: EnvReader): { identity: IdentityConfi
       otpResendCooldownSeconds: read.integer('OTP_RESEND_COOLDOWN_SECONDS', defaultIdentityConfig.otpResendCooldownSeconds, 0, 3600),
       otpAccountLockThreshold: read.integer('OTP_ACCOUNT_LOCK_THRESHOLD', defaultIdentityConfig.otpAccountLockThreshold, 3, 100),
       loginLock: readLoginLock(read),
+      kycMaxAttempts: read.integer('KYC_MAX_ATTEMPTS', defaultIdentityConfig.kycMaxAttempts, 1, 20),
       smsBudget: {
         perWindow: read.integer('SMS_BUDGET_PER_WINDOW', defaultIdentityConfig.smsBudget.perWindow, 1, 100),
         windowSeconds: read.integer('SMS_BUDGET_WINDOW_SECONDS', defaultIdentityConfig.smsBudget.windowSeconds, 60, 24 * 3600),

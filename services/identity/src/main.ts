@@ -10,6 +10,7 @@ import {
   closeOnSignals, connectEventStore, connectKafkaBus, connectPersonalData, createMetrics, loadKeyring, readCommonSettings, readEnv, startOpsServer,
 } from '@tessera/runtime';
 import { loadBreachedPasswordList } from './adapters/fileBreachedPasswordList.ts';
+import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createFileCheckpointStore } from './adapters/fileCheckpointStore.ts';
 import { serveIdentityCommands } from './application/commandServer.ts';
 import { createIdentityService } from './application/identityService.ts';
@@ -22,6 +23,8 @@ const eventStoreUrl = read.optional('EVENTSTORE_URL');
 // The per-user key store: shared with the projector and notifier through MongoDB, else a SQLite file in DATA_DIR.
 const mongoUrl = read.optional('MONGO_URL');
 const keysDatabase = read.text('KEYS_DATABASE', 'tessera_keys');
+// The dev KYC provider sends users to the gateway's own page; the only provider adapter built so far.
+const publicBaseUrl = read.text('PUBLIC_BASE_URL', 'http://127.0.0.1:8080');
 const relayEnabled = read.oneOf('RELAY_ENABLED', 'true', ['true', 'false'] as const) === 'true';
 const { identity: config, passwordHashing } = readIdentitySettings(read);
 read.done();
@@ -37,6 +40,8 @@ logger.info({ entries: breachedPasswords.size }, 'breached-password list loaded'
 const service = createIdentityService({
   eventStore,
   personalData: personalData.protector,
+  kycProvider: createDevKycProvider({ publicBaseUrl }),
+  wallet: createDevWalletIssuer(),
   passwordHasher: await createPasswordHasher(passwordHashing),
   breachedPasswords,
   keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { CommandResult, IdentityCommand } from '@tessera/contracts';
 import { generateBoxKeyPair, generateSecretKey, sealJson, type PasswordHasher } from '@tessera/crypto';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
+import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createSqliteEventStore } from '@tessera/event-store';
 import { createIdentityService, defaultIdentityConfig } from '../src/index.ts';
 
@@ -44,6 +45,7 @@ async function identityWithClock(t: Test) {
   const service = createIdentityService({
     eventStore, passwordHasher: hasher, config: defaultIdentityConfig, clock: () => new Date(now),
     personalData: createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: ':memory:' }), keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
+    kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }), wallet: createDevWalletIssuer(),
     breachedPasswords: { size: 0, has: () => false },
     keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
   });

@@ -9,6 +9,7 @@ import type { IdentityCommand } from '@tessera/contracts';
 import { createPasswordHasher, generateBoxKeyPair, sealJson } from '@tessera/crypto';
 import { createSqliteEventStore, type EventStore } from '@tessera/event-store';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
+import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createIdentityService, defaultIdentityConfig } from '../src/index.ts';
 
 interface Work { reads: number; appends: number; hashChecks: number }
@@ -27,6 +28,7 @@ async function identityCountingItsWork() {
   const service = createIdentityService({
     eventStore,
     personalData: createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: ':memory:' }), keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
+    kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }), wallet: createDevWalletIssuer(),
     passwordHasher: {
       hash: hasher.hash,
       async verify(encoded, password) { work.hashChecks += 1; return hasher.verify(encoded, password); },

@@ -1,6 +1,7 @@
 import type { PasswordHasher, BoxKeyPair } from '@tessera/crypto';
 import type { EventStore } from '@tessera/event-store';
 import type { PersonalDataProtector } from '@tessera/personal-data';
+import type { KycProvider, WalletIssuer } from '@tessera/providers';
 import type { BreachedPasswordList } from './breachedPasswordList.ts';
 import type { LoginLockPolicy } from '../domain/loginLock.ts';
 
@@ -23,6 +24,8 @@ export interface IdentityConfig {
   reservationStaleAfterSeconds: number;
   /** Streams whose rebuilt state stays in memory, so a command reads only the events since (0 turns the cache off). */
   cachedStreams: number;
+  /** Identifications a user may start with the KYC provider (each costs the partner money). */
+  kycMaxAttempts: number;
 }
 
 export const defaultIdentityConfig: IdentityConfig = {
@@ -37,6 +40,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   allowedSignUpRoles: ['USER'],
   reservationStaleAfterSeconds: 60,
   cachedStreams: 10_000,
+  kycMaxAttempts: 3,
 };
 
 export interface IdentityKeys {
@@ -53,6 +57,10 @@ export interface IdentityDependencies {
   eventStore: EventStore;
   /** Per-user keys: encrypts personal fields, and erases a user by destroying their key. */
   personalData: PersonalDataProtector;
+  /** Starts identifications; the verdict comes back on the signed callback. */
+  kycProvider: KycProvider;
+  /** Issues a public address per portfolio. */
+  wallet: WalletIssuer;
   passwordHasher: PasswordHasher;
   /** New passwords on it are refused; loaded once at start. */
   breachedPasswords: BreachedPasswordList;

@@ -14,7 +14,7 @@ import { normaliseEmail } from '../domain/identifiers.ts';
 import { loginLockSecondsLeft } from '../domain/loginLock.ts';
 import { passwordPolicyViolation } from '../domain/passwordPolicy.ts';
 import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
-import { decideUser, type UserCommand } from '../domain/userDecider.ts';
+import { decideUser, kycStartRefusal, portfolioRefusal, type UserCommand } from '../domain/userDecider.ts';
 import { challengeOf, evolveUser, initialUserState, loginFailuresOf, type UserState } from '../domain/userState.ts';
 import { withPersonalDataProtection } from '@tessera/personal-data';
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
@@ -273,6 +273,78 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     return answer(outcome, () => ({ userId, erasedAt: recorded }));
   }
 
+  /** A command on a user named by id (the gateway checked the caller may act on them). */
+  const onUserId = (command: IdentityCommand, userId: string, toDomain: (state: UserState) => UserCommand) =>
+    decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) => decideUser(toDomain(state), state), metadataOf(command), cache);
+  const loadUser = async (userId: string) => (await loadStream(store, streams.user(userId), evolveUser, initialUserState, cache)).state;
+
+  async function openAccount(command: Extract<IdentityCommand, { type: 'OpenAccount' }>): Reply<'OpenAccount'> {
+    const { userId } = command.payload;
+    const accountId = randomUUID();
+    let active = false;
+    const outcome = await onUserId(command, userId, (state) => {
+      active = state.kyc.status === 'APPROVED';
+      return { type: 'OpenAccount', accountId };
+    });
+    return answer(outcome, () => ({ userId, accountId, kind: 'SUB' as const, status: active ? 'ACTIVE' as const : 'PENDING_KYC' as const }));
+  }
+
+  async function startKyc(command: Extract<IdentityCommand, { type: 'StartKyc' }>): Reply<'StartKyc'> {
+    const { userId } = command.payload;
+    // Checked before the provider is asked: a refused start must cost the partner nothing.
+    const refusal = kycStartRefusal(await loadUser(userId), config.kycMaxAttempts);
+    if (refusal) return { ok: false, error: refusal };
+    let identification;
+    try {
+      identification = await deps.kycProvider.startIdentification({ userId });
+    } catch {
+      return { ok: false, error: 'DEPENDENCY_UNAVAILABLE' };
+    }
+    let attempt = 0;
+    const outcome = await onUserId(command, userId, (state) => {
+      attempt = state.kyc.attempts + 1;
+      return { type: 'StartKyc', identificationId: identification.identificationId, provider: deps.kycProvider.name, maxAttempts: config.kycMaxAttempts };
+    });
+    return answer(outcome, () => ({
+      identificationId: identification.identificationId, identificationUrl: identification.identificationUrl,
+      numberOfAttempts: attempt, attemptsLeft: Math.max(0, config.kycMaxAttempts - attempt),
+    }));
+  }
+
+  async function recordKycVerdict(command: Extract<IdentityCommand, { type: 'RecordKycVerdict' }>): Reply<'RecordKycVerdict'> {
+    const { userId, identificationId, status, reason } = command.payload;
+    const outcome = await onUserId(command, userId, () => ({ type: 'RecordKycVerdict', identificationId, status, ...(reason ? { reason: reason.slice(0, 500) } : {}) }));
+    const activatedAccountIds = outcome.decision.events.flatMap((event) => (event.type === 'AccountActivated' ? [event.data.accountId] : []));
+    return answer(outcome, () => ({ userId, identificationId, kycStatus: status, activatedAccountIds }));
+  }
+
+  async function activateAccount(command: Extract<IdentityCommand, { type: 'ActivateAccount' }>): Reply<'ActivateAccount'> {
+    const { userId, accountId, note } = command.payload;
+    const outcome = await onUserId(command, userId, () => ({ type: 'ActivateAccount', accountId, note: note.slice(0, 500), activatedBy: command.metadata.clientId }));
+    return answer(outcome, () => ({ userId, accountId, status: 'ACTIVE' as const }));
+  }
+
+  async function createPortfolio(command: Extract<IdentityCommand, { type: 'CreatePortfolio' }>): Reply<'CreatePortfolio'> {
+    const { userId, accountId, name } = command.payload;
+    // Checked before the wallet is asked, so a refused portfolio leaves no address behind.
+    const refusal = portfolioRefusal(await loadUser(userId), accountId, name);
+    if (refusal) return { ok: false, error: refusal };
+    const portfolioId = randomUUID();
+    let publicAddress: string;
+    try {
+      ({ publicAddress } = await deps.wallet.issueAddress({ portfolioId }));
+    } catch {
+      return { ok: false, error: 'DEPENDENCY_UNAVAILABLE' };
+    }
+    const outcome = await onUserId(command, userId, () => ({ type: 'CreatePortfolio', accountId, portfolioId, name, publicAddress }));
+    const created = outcome.decision.events.find((event) => event.type === 'PortfolioCreated');
+    return answer(outcome, () => ({
+      userId, accountId, portfolioId, name, publicAddress,
+      portfolioAccountType: created?.type === 'PortfolioCreated' ? created.data.portfolioAccountType : 'STANDARD',
+      creationTs: clock().toISOString(),
+    }));
+  }
+
   return {
     async handle(command) {
       switch (command.type) {
@@ -287,6 +359,11 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
         case 'RecordSmsOutcome': return recordSmsOutcome(command);
         case 'Logout': return logout(command);
         case 'ErasePersonalData': return erasePersonalData(command);
+        case 'OpenAccount': return openAccount(command);
+        case 'StartKyc': return startKyc(command);
+        case 'RecordKycVerdict': return recordKycVerdict(command);
+        case 'ActivateAccount': return activateAccount(command);
+        case 'CreatePortfolio': return createPortfolio(command);
       }
     },
   };

@@ -6,7 +6,7 @@
 import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
 import { accept, reject, type Decision } from './decision.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
-import { challengeOf, familyOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
+import { accountOf, challengeOf, familyOf, identificationOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
 
 /** An OTP made by the handler: its keyed hash and the code sealed for the notifier. */
 export interface IssuedOtp {
@@ -34,14 +34,24 @@ export type UserCommand =
   | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string }
   | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] }
   | { type: 'Logout'; familyId: string }
-  | { type: 'ErasePersonalData'; erasedAt: string };
+  | { type: 'ErasePersonalData'; erasedAt: string }
+  | { type: 'OpenAccount'; accountId: string }
+  | { type: 'StartKyc'; identificationId: string; provider: string; maxAttempts: number }
+  | { type: 'RecordKycVerdict'; identificationId: string; status: 'APPROVED' | 'REJECTED'; reason?: string }
+  | { type: 'ActivateAccount'; accountId: string; note: string; activatedBy: string }
+  | { type: 'CreatePortfolio'; accountId: string; portfolioId: string; name: string; publicAddress: string };
+
+const ACCOUNT_COMMANDS: ReadonlySet<UserCommand['type']> = new Set(['OpenAccount', 'StartKyc', 'RecordKycVerdict', 'ActivateAccount', 'CreatePortfolio']);
 
 export function decideUser(command: UserCommand, state: UserState): Decision {
   if (command.type === 'RegisterUser') return register(command, state);
   if (command.type === 'ErasePersonalData') return erase(command, state);
   // Reports of SMS sent before the erasure still arrive; there is nothing left to record them against.
   if (state.erased && command.type === 'RecordSmsOutcome') return accept();
-  if (!state.registered) return reject(command.type === 'RefreshSession' ? 'REFRESH_TOKEN_INVALID' : 'INVALID_CREDENTIALS');
+  if (!state.registered) {
+    if (ACCOUNT_COMMANDS.has(command.type)) return reject('USER_NOT_FOUND');
+    return reject(command.type === 'RefreshSession' ? 'REFRESH_TOKEN_INVALID' : 'INVALID_CREDENTIALS');
+  }
   switch (command.type) {
     case 'StartLogin':
       return startLogin(command, state);
@@ -65,7 +75,69 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
       if (!family || family.revoked) return accept();
       return accept({ type: 'SessionsRevoked', data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' } });
     }
+    case 'OpenAccount': {
+      const opened: IdentityEvent = { type: 'AccountOpened', data: { userId: state.userId, accountId: command.accountId, kind: 'SUB' } };
+      // Validation belongs to the user: once KYC is approved, a new account is valid from the start.
+      if (state.kyc.status !== 'APPROVED') return accept(opened);
+      return accept(opened, { type: 'AccountActivated', data: { userId: state.userId, accountId: command.accountId, reason: 'KYC_APPROVED' } });
+    }
+    case 'StartKyc': {
+      const refusal = kycStartRefusal(state, command.maxAttempts);
+      if (refusal) return reject(refusal);
+      return accept({ type: 'KycStarted', data: { userId: state.userId, identificationId: command.identificationId, attempt: state.kyc.attempts + 1, provider: command.provider } });
+    }
+    case 'RecordKycVerdict':
+      return recordKycVerdict(command, state);
+    case 'ActivateAccount': {
+      const account = accountOf(state, command.accountId);
+      if (!account) return reject('ACCOUNT_NOT_FOUND');
+      if (account.status === 'ACTIVE') return accept();
+      return accept({ type: 'AccountActivated', data: { userId: state.userId, accountId: command.accountId, reason: 'MANUAL', note: command.note, activatedBy: command.activatedBy } });
+    }
+    case 'CreatePortfolio': {
+      const refusal = portfolioRefusal(state, command.accountId, command.name);
+      if (refusal) return reject(refusal);
+      const { accountId, portfolioId, name, publicAddress } = command;
+      const portfolioAccountType = accountOf(state, accountId)!.portfolioNames.length === 0 ? 'TRADING' : 'STANDARD';
+      return accept({ type: 'PortfolioCreated', data: { userId: state.userId, accountId, portfolioId, name, portfolioAccountType, publicAddress } });
+    }
   }
+}
+
+/** Why no identification may start now; checked before the provider is asked, and again by the decider. */
+export function kycStartRefusal(state: UserState, maxAttempts: number) {
+  if (!state.registered) return 'USER_NOT_FOUND' as const;
+  if (state.kyc.status === 'APPROVED') return 'KYC_ALREADY_APPROVED' as const;
+  if (state.kyc.attempts >= maxAttempts) return 'KYC_ATTEMPTS_EXHAUSTED' as const;
+  return undefined;
+}
+
+/** Why no portfolio may be made on the account; checked before the wallet is asked for an address, and again by the decider. */
+export function portfolioRefusal(state: UserState, accountId: string, name: string) {
+  if (!state.registered) return 'USER_NOT_FOUND' as const;
+  const account = accountOf(state, accountId);
+  if (!account) return 'ACCOUNT_NOT_FOUND' as const;
+  if (account.status !== 'ACTIVE') return 'ACCOUNT_NOT_ACTIVE' as const;
+  if (account.portfolioNames.includes(name.toLowerCase())) return 'PORTFOLIO_NAME_TAKEN' as const;
+  return undefined;
+}
+
+/** A verdict counts once: the same verdict again records nothing, a contrary one is refused. Approval validates every pending account. */
+function recordKycVerdict(command: Extract<UserCommand, { type: 'RecordKycVerdict' }>, state: UserState): Decision {
+  const current = identificationOf(state, command.identificationId);
+  if (!current) return reject('KYC_IDENTIFICATION_UNKNOWN');
+  if (current === command.status) return accept();
+  if (current !== 'PENDING') return reject('KYC_VERDICT_CONFLICT');
+  const { userId } = state;
+  const { identificationId } = command;
+  if (command.status === 'REJECTED') {
+    return accept({ type: 'KycRejected', data: { userId, identificationId, ...(command.reason ? { reason: command.reason } : {}) } });
+  }
+  const pending = Object.entries(state.accounts).filter(([, account]) => account.status !== 'ACTIVE').map(([accountId]) => accountId);
+  return accept(
+    { type: 'KycApproved', data: { userId, identificationId } },
+    ...pending.map((accountId): IdentityEvent => ({ type: 'AccountActivated', data: { userId, accountId, reason: 'KYC_APPROVED' } })),
+  );
 }
 
 /** Erasing twice answers the same and records nothing more. */

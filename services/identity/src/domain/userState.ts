@@ -25,6 +25,22 @@ export interface RefreshTokenFamily {
   revoked: boolean;
 }
 
+export interface AccountState {
+  kind: 'MAIN' | 'SUB';
+  status: 'PENDING_KYC' | 'ACTIVE';
+  /** Portfolios on the account, in creation order, by lower-cased name. */
+  portfolioNames: string[];
+}
+
+export interface KycState {
+  /** APPROVED once any identification was approved; it is never taken back. */
+  status: 'NOT_STARTED' | 'PENDING' | 'APPROVED' | 'REJECTED';
+  /** Identifications started so far. */
+  attempts: number;
+  /** Verdict of each identification, by the provider's id. */
+  identifications: Record<string, 'PENDING' | 'APPROVED' | 'REJECTED'>;
+}
+
 export interface UserState {
   registered: boolean;
   /** Personal data erased: the user is gone for every purpose but the audit trail. */
@@ -51,6 +67,9 @@ export interface UserState {
   /** When the latest codes were issued to this user's phone (newest last; enough for the daily budget). */
   otpIssuedAt: string[];
   challenges: Record<string, OtpChallenge>;
+  /** The user's accounts: MAIN from sign-up, SUB on request; ACTIVE once validated. */
+  accounts: Record<string, AccountState>;
+  kyc: KycState;
   families: Record<string, RefreshTokenFamily>;
 }
 
@@ -73,6 +92,8 @@ export function initialUserState(): UserState {
     lockedOut: false,
     otpIssuedAt: [],
     challenges: {},
+    accounts: {},
+    kyc: { status: 'NOT_STARTED', attempts: 0, identifications: {} },
     families: {},
   };
 }
@@ -117,6 +138,38 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
       return { ...updateChallenge(state, event.data.sessionId, { used: true }), consecutiveOtpFailures: 0 };
     case 'UserLockedOut':
       return { ...state, lockedOut: true };
+    case 'AccountOpened':
+      return { ...state, accounts: { ...state.accounts, [event.data.accountId]: { kind: event.data.kind, status: 'PENDING_KYC', portfolioNames: [] } } };
+    case 'AccountActivated': {
+      const account = accountOf(state, event.data.accountId);
+      return account ? { ...state, accounts: { ...state.accounts, [event.data.accountId]: { ...account, status: 'ACTIVE' } } } : state;
+    }
+    case 'PortfolioCreated': {
+      const account = accountOf(state, event.data.accountId);
+      if (!account) return state;
+      const updated = { ...account, portfolioNames: [...account.portfolioNames, event.data.name.toLowerCase()] };
+      return { ...state, accounts: { ...state.accounts, [event.data.accountId]: updated } };
+    }
+    case 'KycStarted':
+      return {
+        ...state,
+        kyc: {
+          status: state.kyc.status === 'APPROVED' ? 'APPROVED' : 'PENDING',
+          attempts: event.data.attempt,
+          identifications: { ...state.kyc.identifications, [event.data.identificationId]: 'PENDING' },
+        },
+      };
+    case 'KycApproved':
+      return { ...state, kyc: { ...state.kyc, status: 'APPROVED', identifications: { ...state.kyc.identifications, [event.data.identificationId]: 'APPROVED' } } };
+    case 'KycRejected':
+      return {
+        ...state,
+        kyc: {
+          ...state.kyc,
+          status: state.kyc.status === 'APPROVED' ? 'APPROVED' : 'REJECTED',
+          identifications: { ...state.kyc.identifications, [event.data.identificationId]: 'REJECTED' },
+        },
+      };
     case 'PhoneNumberVerified':
       return { ...state, phoneVerified: true };
     case 'SmsDispatched':
@@ -199,6 +252,16 @@ function opensLogin(state: UserState, issued: { sessionId: string; purpose: OtpC
  */
 export function challengeOf(state: UserState, sessionId: string): OtpChallenge | undefined {
   return Object.hasOwn(state.challenges, sessionId) ? state.challenges[sessionId] : undefined;
+}
+
+/** An account of the user, if any; own keys only, as for challenges. */
+export function accountOf(state: UserState, accountId: string): AccountState | undefined {
+  return Object.hasOwn(state.accounts, accountId) ? state.accounts[accountId] : undefined;
+}
+
+/** The verdict of one of the user's identifications, if it is theirs. */
+export function identificationOf(state: UserState, identificationId: string): 'PENDING' | 'APPROVED' | 'REJECTED' | undefined {
+  return Object.hasOwn(state.kyc.identifications, identificationId) ? state.kyc.identifications[identificationId] : undefined;
 }
 
 /** The refresh-token family of a login, if any; own keys only, as for challenges. */

@@ -1,0 +1,1 @@
+export { kycProviderContract, walletIssuerContract } from './providerContracts.ts';
