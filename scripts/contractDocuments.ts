@@ -19,6 +19,7 @@ export async function renderContractDocuments(): Promise<Record<string, string>>
     logger: createLogger('contracts', { level: 'silent' }),
     rateLimitStore: createInMemoryRateLimitStore(),
     rateLimitHashKey: Buffer.alloc(32),
+    kyc: { webhookSecret: 'unused', devPages: false },
   });
   await app.ready();
   const openapi = app.swagger();

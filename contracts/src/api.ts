@@ -97,6 +97,61 @@ export const ErasureData = Type.Object({
   personalDataErased: Type.Literal(true),
 });
 
+const IdParam = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' });
+const PortfolioAccountType = Type.Union([Type.Literal('TRADING'), Type.Literal('STANDARD')]);
+
+export const OpenAccountBody = Type.Object({ userId: IdParam }, { additionalProperties: false });
+export const AccountParams = Type.Object({ accountId: IdParam });
+export const PortfolioParams = Type.Object({ portfolioId: IdParam });
+export const ActivateAccountBody = Type.Object({
+  /** Why the account is activated by hand; recorded in the user's stream. */
+  note: Type.String({ minLength: 1, maxLength: 500 }),
+}, { additionalProperties: false });
+export const CreatePortfolioBody = Type.Object({
+  accountId: IdParam,
+  name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
+}, { additionalProperties: false });
+
+export const PortfolioSummary = Type.Object({
+  portfolioId: Type.String(),
+  name: Type.String(),
+  portfolioAccountType: PortfolioAccountType,
+});
+export const AccountData = Type.Object({
+  accountId: Type.String(),
+  userId: Type.String(),
+  kind: Type.Union([Type.Literal('MAIN'), Type.Literal('SUB')]),
+  status: Type.Union([Type.Literal('PENDING_KYC'), Type.Literal('ACTIVE')]),
+  openedAt: Type.String({ format: 'date-time' }),
+  activatedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  portfolios: Type.Array(PortfolioSummary),
+});
+export const PortfolioData = Type.Object({
+  portfolioId: Type.String(),
+  accountId: Type.String(),
+  name: Type.String(),
+  portfolioAccountType: PortfolioAccountType,
+  publicAddress: Type.String(),
+  creationTs: Type.String({ format: 'date-time' }),
+});
+export const KycStartData = Type.Object({
+  identificationId: Type.String(),
+  /** Where to send the user to be identified. */
+  identificationUrl: Type.String(),
+  /** Identifications started so far, this one included. */
+  numberOfAttempts: Type.Integer(),
+  attemptsLeft: Type.Integer(),
+});
+export const KycCallbackBody = Type.Object({
+  identificationId: IdParam,
+  status: Type.Union([Type.Literal('APPROVED'), Type.Literal('REJECTED')]),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export const KycCallbackData = Type.Object({
+  identificationId: Type.String(),
+  kycStatus: Type.Union([Type.Literal('APPROVED'), Type.Literal('REJECTED')]),
+});
+
 export const MeData = Type.Object({
   userId: Type.String(),
   email: Type.String(),
@@ -106,6 +161,7 @@ export const MeData = Type.Object({
   userAccountStatus: Type.String(),
   kycStatus: Type.String(),
   accounts: Type.Array(AccountSummary),
+  portfolios: Type.Array(Type.Intersect([PortfolioSummary, Type.Object({ accountId: Type.String(), publicAddress: Type.String() })])),
   createdAt: Type.String({ format: 'date-time' }),
 });
 

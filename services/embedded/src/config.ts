@@ -20,6 +20,8 @@ export interface EmbeddedConfig {
   sms: SmsSettings;
   /** Base URL providers call back (delivery reports); defaults to this server's own address. */
   publicBaseUrl?: string;
+  /** The KYC provider's callback secret; unset: derived from the keyring (the dev provider signs with it). */
+  kycWebhookSecret?: string;
   logLevel: string;
 }
 
@@ -43,6 +45,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Embedde
     smsBrand: read.text('SMS_BRAND', 'Tessera'),
     sms: readSmsSettings(read),
     ...(read.optional('PUBLIC_BASE_URL') ? { publicBaseUrl: read.optional('PUBLIC_BASE_URL') } : {}),
+    ...(read.optional('KYC_WEBHOOK_SECRET') ? { kycWebhookSecret: read.optional('KYC_WEBHOOK_SECRET') } : {}),
     logLevel: read.oneOf('LOG_LEVEL', 'info', logLevels),
   };
   read.done();

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createPasswordHasher, deriveKey, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { buildGateway, createBusIdentityClient, gatewayRateLimitKeyPurpose } from '@tessera/gateway';
+import { buildGateway, createBusIdentityClient, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from '@tessera/gateway';
 import { createFileCheckpointStore, createIdentityService, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
@@ -99,6 +99,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     // One gateway in this process: its limits can be counted in memory.
     rateLimitStore: createInMemoryRateLimitStore({ clock }),
     rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
+    kyc: { webhookSecret: config.kycWebhookSecret ?? devKycWebhookSecret(keyring.hashingKey), devPages: true },
     ...(config.sms.plivo.length > 0 ? {
       plivoWebhook: {
         authTokens: config.sms.plivo.map((account) => account.authToken),

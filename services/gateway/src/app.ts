@@ -14,6 +14,7 @@ import type { Metrics } from '@tessera/runtime';
 import { openViews } from '@tessera/projector';
 import type { RateLimitStore } from '@tessera/rate-limits';
 import type { ViewStore } from '@tessera/read-models';
+import { deriveKey } from '@tessera/crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth.ts';
 import { answerClientError, answerError, installErrorHandling } from './errorHandler.ts';
@@ -24,6 +25,8 @@ import { accountFlowRoutes } from './routes/accountFlow.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { kycRoutes } from './routes/kyc.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
@@ -46,12 +49,19 @@ export interface GatewayOptions {
   rateLimitStore: RateLimitStore;
   /** Keys the hash of the IPs and emails that limits count, so no store holds them in clear. */
   rateLimitHashKey: Buffer;
+  /** The KYC provider's callback secret, and whether to serve the dev provider's pages. */
+  kyc: { webhookSecret: string; devPages: boolean };
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** What the rate-limit hash key is derived for from the keyring's hashing key: every gateway derives the same one. */
 export const gatewayRateLimitKeyPurpose = 'gateway rate limits';
+
+/** The KYC callback secret when none is configured: derived from the keyring, the same in every gateway. */
+export function devKycWebhookSecret(hashingKey: Buffer): string {
+  return deriveKey(hashingKey, 'kyc webhook').toString('hex');
+}
 
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -137,6 +147,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
   await app.register(signedInUserRoutes, { users: views.users, sessions: views.sessions, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
+  await app.register(accountRoutes, {
+    identity: options.identity, users: views.users, accounts: views.accounts, portfolios: views.portfolios, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+  });
+  await app.register(kycRoutes, {
+    identity: options.identity, identifications: views.kycIdentifications, store: options.views, webhookSecret: options.kyc.webhookSecret, devPages: options.kyc.devPages,
+  });
   await app.register(adminRoutes, { users: views.users, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
   if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
   return app as unknown as FastifyInstance;

@@ -4,3 +4,4 @@ export * from './identityClient.ts';
 export * from './signingKeys.ts';
 export type { ReadinessCheck } from './routes/health.ts';
 export * from './gatewayEnv.ts';
+export { signKycCallback, KYC_CALLBACK_WINDOW_SECONDS } from './routes/kyc.ts';

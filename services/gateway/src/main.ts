@@ -9,7 +9,7 @@ import { deriveKey } from '@tessera/crypto';
 import {
   closeOnSignals, connectKafkaBus, connectRateLimitStore, connectViewStore, createMetrics, loadKeyring, readCommonSettings, readEnv,
 } from '@tessera/runtime';
-import { buildGateway, gatewayRateLimitKeyPurpose } from './app.ts';
+import { buildGateway, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from './app.ts';
 import { readGatewaySettings } from './gatewayEnv.ts';
 import { createBusIdentityClient } from './identityClient.ts';
 
@@ -24,6 +24,8 @@ const config = readGatewaySettings(read);
 const plivoAuthTokens = [read.optional('PLIVO_AUTH_TOKEN'), read.optional('PLIVO_FALLBACK_AUTH_TOKEN')].filter((token): token is string => Boolean(token));
 const publicBaseUrl = read.optional('PUBLIC_BASE_URL');
 if (plivoAuthTokens.length > 0 && !publicBaseUrl) read.problem('PUBLIC_BASE_URL is required with PLIVO_AUTH_TOKEN: delivery report signatures cover the public URL');
+// The shared secret of the KYC provider's callbacks; without one, a key derived from the keyring (the dev provider signs with it too).
+const kycWebhookSecret = read.optional('KYC_WEBHOOK_SECRET');
 read.done();
 
 const logger = createLogger('gateway', { level: common.logLevel }).child({ service: 'gateway', instance: common.instanceId });
@@ -45,6 +47,8 @@ const app = await buildGateway({
   readiness: [{ name: 'kafka', check: () => bus.ping() }],
   rateLimitStore,
   rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
+  // Only the dev KYC provider is built so far, so its pages are served.
+  kyc: { webhookSecret: kycWebhookSecret ?? devKycWebhookSecret(keyring.hashingKey), devPages: true },
   ...(plivoAuthTokens.length > 0 && publicBaseUrl ? {
     plivoWebhook: {
       authTokens: plivoAuthTokens,

@@ -30,7 +30,7 @@ async function gateway(t: Test, store: RateLimitStore): Promise<FastifyInstance>
   const app = await buildGateway({
     // Identity refuses every login: what is counted here happens before it.
     identity: { send: async () => ({ ok: false, error: 'INVALID_CREDENTIALS' }) },
-    views, signingKeys, commandPublicKey, rateLimitHashKey, rateLimitStore: store,
+    views, signingKeys, commandPublicKey, rateLimitHashKey, rateLimitStore: store, kyc: { webhookSecret: 'unused', devPages: false },
     config: { ...defaultGatewayConfig, rateLimits: { ...defaultGatewayConfig.rateLimits, perIp: 4, perIdentifier: 3 } },
     logger: createLogger('gateway', { level: 'silent' }),
   });

@@ -31,12 +31,13 @@ export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = 
 
   app.get('/v1/user/me', {
     preHandler: app.requireUser(),
-    schema: { tags: ['user'], summary: 'The signed-in user: profile, accounts, KYC status', security: [{ userAuth: [] }], response: { 200: Envelope(MeData), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope } },
+    schema: { tags: ['user'], summary: 'The signed-in user: profile, accounts, portfolios, KYC status', security: [{ userAuth: [] }], response: { 200: Envelope(MeData), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope } },
   }, async (request, reply) => {
     void reply.header('cache-control', 'no-store');
     const view = await options.users.get(request.userClaims?.sub ?? '');
     if (!view || view.erased) throw new ApiError('USER_NOT_FOUND');
     const { userId, email, phoneNumber, phoneVerified, roles, userAccountStatus, kycStatus, accounts, createdAt } = view;
-    return success({ userId, email, phoneNumber, phoneVerified, roles, userAccountStatus, kycStatus, accounts, createdAt });
+    const portfolios = view.portfolios ?? [];
+    return success({ userId, email, phoneNumber, phoneVerified, roles, userAccountStatus, kycStatus, accounts, portfolios, createdAt });
   });
 };

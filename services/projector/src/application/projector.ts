@@ -7,8 +7,10 @@ import { eventHeaders, type EventMessageValue } from '@tessera/contracts';
 import type { Logger } from '@tessera/logging';
 import type { Message } from '@tessera/messaging';
 import type { ViewCollection, ViewStore } from '@tessera/read-models';
-import { projectAccount, projectApiClient, projectUser } from './projections.ts';
-import { collections, PROJECTOR_CHECKPOINT, type AccountView, type ApiClientView, type SessionView, type UserView } from './views.ts';
+import { projectAccount, projectApiClient, projectKycIdentification, projectPortfolio, projectUser } from './projections.ts';
+import {
+  collections, PROJECTOR_CHECKPOINT, type AccountView, type ApiClientView, type KycIdentificationView, type PortfolioView, type SessionView, type UserView,
+} from './views.ts';
 
 export interface Projector {
   handle(message: Message): Promise<void>;
@@ -18,6 +20,8 @@ export function openViews(store: ViewStore) {
   return {
     users: store.collection<UserView>(collections.users, { indexes: ['clientId'] }),
     accounts: store.collection<AccountView>(collections.accounts, { indexes: ['userId'] }),
+    portfolios: store.collection<PortfolioView>(collections.portfolios, { indexes: ['accountId'] }),
+    kycIdentifications: store.collection<KycIdentificationView>(collections.kycIdentifications),
     apiClients: store.collection<ApiClientView>(collections.apiClients),
     sessions: store.collection<SessionView>(collections.sessions),
   };
@@ -51,7 +55,13 @@ export function createProjector(options: { store: ViewStore; logger: Logger; per
       const event = { ...received, data: (await personalData.reveal(received.type, received.data)).data };
       if (event.streamId.startsWith('user-')) {
         await apply(views.users, String(event.data.userId ?? ''), event, projectUser);
-        if (type === 'AccountOpened') await apply(views.accounts, String(event.data.accountId ?? ''), event, projectAccount);
+        if (type === 'AccountOpened' || type === 'AccountActivated' || type === 'PortfolioCreated') {
+          await apply(views.accounts, String(event.data.accountId ?? ''), event, projectAccount);
+        }
+        if (type === 'PortfolioCreated') await apply(views.portfolios, String(event.data.portfolioId ?? ''), event, projectPortfolio);
+        if (type === 'KycStarted' || type === 'KycApproved' || type === 'KycRejected') {
+          await apply(views.kycIdentifications, String(event.data.identificationId ?? ''), event, projectKycIdentification);
+        }
         if (type === 'SessionStarted') {
           await views.sessions.upsert(String(event.data.familyId), { familyId: String(event.data.familyId), userId: String(event.data.userId), revoked: false }, event.position);
         }

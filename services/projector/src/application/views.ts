@@ -5,6 +5,30 @@ export interface AccountView {
   kind: 'MAIN' | 'SUB';
   status: 'PENDING_KYC' | 'ACTIVE';
   openedAt: string;
+  activatedAt?: string;
+  activationReason?: 'KYC_APPROVED' | 'MANUAL';
+  portfolios: PortfolioSummaryView[];
+}
+
+export interface PortfolioSummaryView {
+  portfolioId: string;
+  name: string;
+  portfolioAccountType: 'TRADING' | 'STANDARD';
+}
+
+export interface PortfolioView extends PortfolioSummaryView {
+  accountId: string;
+  userId: string;
+  publicAddress: string;
+  creationTs: string;
+}
+
+/** One KYC identification: lets the verdict's callback find its user. */
+export interface KycIdentificationView {
+  identificationId: string;
+  userId: string;
+  status: 'PENDING' | 'APPROVED' | 'REJECTED';
+  attempt: number;
 }
 
 export interface UserView {
@@ -16,6 +40,7 @@ export interface UserView {
   userAccountStatus: 'PENDING_KYC' | 'ACTIVE';
   kycStatus: 'NOT_STARTED' | 'PENDING' | 'APPROVED' | 'REJECTED';
   accounts: Array<Pick<AccountView, 'accountId' | 'kind' | 'status'>>;
+  portfolios: Array<PortfolioSummaryView & { accountId: string; publicAddress: string }>;
   /** The API client that signed the user up: clients see only their own users. */
   clientId: string;
   createdAt: string;
@@ -46,6 +71,8 @@ export const collections = {
   sessions: 'sessions',
   users: 'users',
   accounts: 'accounts',
+  portfolios: 'portfolios',
+  kycIdentifications: 'kyc_identifications',
   apiClients: 'api_clients',
 } as const;
 

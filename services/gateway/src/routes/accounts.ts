@@ -1,0 +1,122 @@
+/**
+ * After the account step (API.md): more accounts, manual activation,
+ * portfolios, and the queries behind them. A client acts only on the users it
+ * signed up: anyone else's user, account or portfolio reads as absent.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  AccountData, AccountParams, ActivateAccountBody, ApiError, CreatePortfolioBody, Envelope, ErrorEnvelope, OpenAccountBody, PortfolioData, PortfolioParams, scopes,
+  type CommandReplies, type IdentityCommand,
+} from '@tessera/contracts';
+import type { AccountView, PortfolioView, UserView } from '@tessera/projector';
+import type { ViewCollection } from '@tessera/read-models';
+import type { FastifyRequest } from 'fastify';
+import { success } from '../envelope.ts';
+import type { IdentityClient } from '../identityClient.ts';
+
+export interface AccountRoutesOptions {
+  identity: IdentityClient;
+  users: ViewCollection<UserView>;
+  accounts: ViewCollection<AccountView>;
+  portfolios: ViewCollection<PortfolioView>;
+  readYourWritesTimeoutMs: number;
+}
+
+const errors = { '4xx': ErrorEnvelope, '5xx': ErrorEnvelope };
+const clientAuth = [{ clientAuth: [] }];
+
+const accountData = (view: AccountView) => ({
+  accountId: view.accountId, userId: view.userId, kind: view.kind, status: view.status, openedAt: view.openedAt,
+  ...(view.activatedAt ? { activatedAt: view.activatedAt } : {}), portfolios: view.portfolios ?? [],
+});
+const portfolioData = (view: PortfolioView) => ({
+  portfolioId: view.portfolioId, accountId: view.accountId, name: view.name, portfolioAccountType: view.portfolioAccountType, publicAddress: view.publicAddress, creationTs: view.creationTs,
+});
+
+export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, options) => {
+  const { identity, users, accounts, portfolios } = options;
+  const clientOf = (request: FastifyRequest) => request.client?.sub ?? '';
+
+  /** The user, if the calling client signed them up and they are not erased. */
+  async function ownUser(request: FastifyRequest, userId: string): Promise<UserView> {
+    const user = await users.get(userId);
+    if (!user || user.erased || user.clientId !== clientOf(request)) throw new ApiError('USER_NOT_FOUND');
+    return user;
+  }
+  async function ownAccount(request: FastifyRequest, accountId: string): Promise<AccountView> {
+    const account = await accounts.get(accountId);
+    const user = account && await users.get(account.userId);
+    if (!account || !user || user.erased || user.clientId !== clientOf(request)) throw new ApiError('ACCOUNT_NOT_FOUND');
+    return account;
+  }
+
+  async function send<K extends IdentityCommand['type']>(request: FastifyRequest, type: K, payload: Extract<IdentityCommand, { type: K }>['payload']): Promise<CommandReplies[K]> {
+    const result = await identity.send({ type, metadata: { correlationId: request.id, clientId: clientOf(request) }, payload } as IdentityCommand);
+    if (!result.ok) throw new ApiError(result.error, result.retryAfterSeconds);
+    return result.data as CommandReplies[K];
+  }
+
+  /** Waits (bounded) until a read model shows the write, so the caller's next query finds it. */
+  async function visible<T>(read: () => Promise<T | undefined>, ready: (value: T) => boolean): Promise<T | undefined> {
+    const deadline = Date.now() + options.readYourWritesTimeoutMs;
+    for (;;) {
+      const value = await read();
+      if ((value !== undefined && ready(value)) || Date.now() >= deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  app.post('/v1/account', {
+    preHandler: app.requireClient(scopes.usersWrite),
+    schema: { tags: ['accounts'], summary: 'Another account (SUB) for a user; valid at once if their KYC is approved', security: clientAuth, body: OpenAccountBody, response: { 200: Envelope(AccountData), ...errors } },
+  }, async (request) => {
+    await ownUser(request, request.body.userId);
+    const opened = await send(request, 'OpenAccount', { userId: request.body.userId });
+    const view = await visible(() => accounts.get(opened.accountId), (account) => account.status === opened.status);
+    return success(view ? accountData(view) : { accountId: opened.accountId, userId: opened.userId, kind: 'SUB' as const, status: opened.status, openedAt: new Date().toISOString(), portfolios: [] });
+  });
+
+  app.get('/v1/account/:accountId', {
+    preHandler: app.requireClient(scopes.usersRead),
+    schema: { tags: ['accounts'], summary: 'An account, its status and portfolios', security: clientAuth, params: AccountParams, response: { 200: Envelope(AccountData), ...errors } },
+  }, async (request) => success(accountData(await ownAccount(request, request.params.accountId))));
+
+  app.post('/v1/admin/accounts/:accountId/activate', {
+    preHandler: app.requireClient(scopes.accountManager),
+    schema: {
+      tags: ['admin'], summary: 'Activate an account by hand when KYC went wrong; the note is recorded', security: clientAuth,
+      params: AccountParams, body: ActivateAccountBody, response: { 200: Envelope(AccountData), ...errors },
+    },
+  }, async (request) => {
+    const account = await ownAccount(request, request.params.accountId);
+    await send(request, 'ActivateAccount', { userId: account.userId, accountId: account.accountId, note: request.body.note });
+    const view = await visible(() => accounts.get(account.accountId), (current) => current.status === 'ACTIVE');
+    return success(accountData(view ?? { ...account, status: 'ACTIVE' }));
+  });
+
+  app.post('/v1/portfolio', {
+    preHandler: app.requireClient(scopes.usersWrite),
+    schema: {
+      tags: ['portfolios'], summary: 'A portfolio with its blockchain address on a validated account; the first of an account is TRADING', security: clientAuth,
+      body: CreatePortfolioBody, response: { 200: Envelope(PortfolioData), ...errors },
+    },
+  }, async (request) => {
+    const account = await ownAccount(request, request.body.accountId);
+    const created = await send(request, 'CreatePortfolio', { userId: account.userId, accountId: account.accountId, name: request.body.name });
+    const view = await visible(() => portfolios.get(created.portfolioId), () => true);
+    return success(view ? portfolioData(view) : {
+      portfolioId: created.portfolioId, accountId: created.accountId, name: created.name, portfolioAccountType: created.portfolioAccountType,
+      publicAddress: created.publicAddress, creationTs: created.creationTs,
+    });
+  });
+
+  app.get('/v1/portfolio/:portfolioId', {
+    preHandler: app.requireClient(scopes.usersRead),
+    schema: { tags: ['portfolios'], summary: 'A portfolio and its blockchain address', security: clientAuth, params: PortfolioParams, response: { 200: Envelope(PortfolioData), ...errors } },
+  }, async (request) => {
+    const portfolio = await portfolios.get(request.params.portfolioId);
+    const user = portfolio && await users.get(portfolio.userId);
+    if (!portfolio || !user || user.erased || user.clientId !== clientOf(request)) throw new ApiError('PORTFOLIO_NOT_FOUND');
+    return success(portfolioData(portfolio));
+  });
+};
