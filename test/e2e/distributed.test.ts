@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createMongoKeyStore, createPersonalDataProtector, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createKeyringFile, loadKeyring } from '@tessera/runtime';
 import { requireServer } from '@tessera/testing';
+import { signKycCallback } from '@tessera/gateway';
 import { kafkaContents, mongoContents } from '../support/secretSearch.ts';
 import { eventually, freePort, isReady, ownKafka, startService, stopService, type ServiceProcess } from '../support/processes.ts';
 
@@ -30,8 +31,10 @@ if (kafkaAvailable && mongoUrl) {
     const gatewayPort = await freePort();
     const ops = { identity: await freePort(), projector: await freePort(), notifier: await freePort() };
     const database = `tessera_e2e_${randomUUID().replaceAll('-', '')}`;
+    const kycSecret = `kyc-${randomUUID()}`;
     const base = {
       KAFKA_BROKERS: kafka.brokers, MONGO_URL: mongoUrl, KEYS_FILE: keysFile, LOG_LEVEL: 'info', CI: '', KEYS_DATABASE: `${database}_keys`,
+      KYC_WEBHOOK_SECRET: kycSecret, PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}`,
       ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', OTP_LENGTH: '8', OTP_RESEND_COOLDOWN_SECONDS: '0', COMMAND_TIMEOUT_MS: '3000',
       SMS_BUDGET_PER_WINDOW: '50', SMS_BUDGET_PER_DAY: '100',
       // Every call comes from 127.0.0.1 and the token is polled for; the limits are tested in rateLimits.test.ts and sharedRateLimits.test.ts.
@@ -178,6 +181,30 @@ if (kafkaAvailable && mongoUrl) {
     for (const secret of [...secrets, ...personal]) {
       t.notOk(logs.includes(secret), 'no service logged a password, code, token, email or phone number');
     }
+
+    // After the account step, over Kafka and MongoDB: KYC approved by a signed callback, then portfolios.
+    const userToken: string = session.body.data.accessToken;
+    const profile = async () => (await call('GET', '/v1/user/me', undefined, userToken)).body.data;
+    const mainAccount: string = (await profile()).accounts[0].accountId;
+    t.equal((await call('POST', '/v1/portfolio', { accountId: mainAccount, name: 'Main' })).body.errorCode, 3300, 'no portfolio before KYC');
+    const kyc = await call('GET', '/v1/kyc/start', undefined, userToken);
+    t.equal(kyc.status, 200, 'identity asked the KYC provider');
+    const verdict = JSON.stringify({ identificationId: kyc.body.data.identificationId, status: 'APPROVED' });
+    const postVerdict = () => {
+      const timestamp = Math.floor(Date.now() / 1000);
+      return fetch(`${api}/v1/kyc/callback`, {
+        method: 'POST', body: verdict, headers: { 'content-type': 'application/json', 'x-tessera-timestamp': String(timestamp), 'x-tessera-signature': signKycCallback(kycSecret, timestamp, verdict) },
+      });
+    };
+    // The identification reaches the read model the callback reads through Kafka; a provider retries until it is known.
+    const approvedCallback = await eventually('the KYC callback to be accepted', async () => ((await postVerdict()).status === 200 ? true : undefined), 30_000, 200);
+    t.ok(approvedCallback, 'the signed verdict is accepted');
+    await eventually('the approval in the user view', async () => ((await profile()).kycStatus === 'APPROVED' ? true : undefined), 30_000, 100);
+    const firstPortfolio = await call('POST', '/v1/portfolio', { accountId: mainAccount, name: 'Main' });
+    const secondPortfolio = await call('POST', '/v1/portfolio', { accountId: mainAccount, name: 'Savings' });
+    t.match(firstPortfolio.body.data, { portfolioAccountType: 'TRADING' }, 'the first portfolio is TRADING');
+    t.match(secondPortfolio.body.data, { portfolioAccountType: 'STANDARD' });
+    t.same((await profile()).portfolios.map((portfolio: { name: string }) => portfolio.name), ['Main', 'Savings'], 'me shows both, from MongoDB');
 
     // The canary over the shared infrastructure: no secret on any topic or in any collection, and
     // email and phone only in the users view, which /v1/user/me answers from.

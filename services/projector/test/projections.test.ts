@@ -77,3 +77,31 @@ t.test('the checkpoint records the highest position applied', async (t) => {
   await projector.handle(message(value));
   t.equal(await store.getCheckpoint('projector'), value.position);
 });
+
+t.test('KYC, activation and portfolios reach the user, account, portfolio and identification views', async (t) => {
+  const { projector, views } = setup(t);
+  const history = [
+    registered(), event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }),
+    event('KycStarted', { userId: 'u1', identificationId: 'k1', attempt: 1, provider: 'dev' }),
+  ];
+  for (const value of history) await projector.handle(message(value));
+  t.match(await views.users.get('u1'), { kycStatus: 'PENDING', userAccountStatus: 'PENDING_KYC' });
+  t.match(await views.kycIdentifications.get('k1'), { userId: 'u1', status: 'PENDING', attempt: 1 });
+  const approval = [
+    event('KycApproved', { userId: 'u1', identificationId: 'k1' }), event('AccountActivated', { userId: 'u1', accountId: 'a1', reason: 'KYC_APPROVED' }),
+    event('PortfolioCreated', { userId: 'u1', accountId: 'a1', portfolioId: 'p1', name: 'Main', portfolioAccountType: 'TRADING', publicAddress: 'addr1' }),
+    event('PortfolioCreated', { userId: 'u1', accountId: 'a1', portfolioId: 'p2', name: 'Savings', portfolioAccountType: 'STANDARD', publicAddress: 'addr2' }),
+  ];
+  for (const value of approval) await projector.handle(message(value));
+  for (const value of approval) await projector.handle(message(value));
+  t.match(await views.users.get('u1'), {
+    kycStatus: 'APPROVED', userAccountStatus: 'ACTIVE', accounts: [{ accountId: 'a1', status: 'ACTIVE' }],
+    portfolios: [{ portfolioId: 'p1', portfolioAccountType: 'TRADING' }, { portfolioId: 'p2', portfolioAccountType: 'STANDARD' }],
+  });
+  t.match(await views.accounts.get('a1'), { status: 'ACTIVE', activationReason: 'KYC_APPROVED', portfolios: [{ portfolioId: 'p1' }, { portfolioId: 'p2' }] });
+  t.equal((await views.accounts.get('a1'))?.portfolios.length, 2, 'a redelivered portfolio is not listed twice');
+  t.match(await views.portfolios.get('p2'), { accountId: 'a1', userId: 'u1', name: 'Savings', publicAddress: 'addr2' });
+  t.match(await views.kycIdentifications.get('k1'), { status: 'APPROVED' });
+  await projector.handle(message(event('KycRejected', { userId: 'u1', identificationId: 'k2' })));
+  t.equal((await views.users.get('u1'))?.kycStatus, 'APPROVED', 'a later rejection does not take an approval back');
+});
