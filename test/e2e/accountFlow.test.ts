@@ -27,6 +27,8 @@ t.test('a new user signs up, logs in with an SMS code, refreshes, resets the pas
   const otp = await server.call('POST', '/v1/user/otp', { body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code } });
   t.equal(otp.status, 200);
   t.match(otp.body.data, { userId, tokenType: 'Bearer', expiresIn: Number, refreshToken: String, accessToken: String });
+  const claims = JSON.parse(Buffer.from(String(otp.body.data.accessToken).split('.')[1] ?? '', 'base64url').toString()) as { iat: number; exp: number };
+  t.equal(claims.exp - claims.iat, 300, 'the access token lives 5 minutes');
   const { accessToken, refreshToken } = otp.body.data as { accessToken: string; refreshToken: string };
 
   const me = await server.call('GET', '/v1/user/me', { token: accessToken });

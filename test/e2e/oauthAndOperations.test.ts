@@ -20,6 +20,9 @@ t.test('a client gets a token with HTTP Basic or with form credentials', async (
   t.equal(viaBasic.status, 200);
   t.match(viaBasic.body, { token_type: 'Bearer', expires_in: 3600, scope: 'users:write users:read', access_token: String });
   t.equal(viaBasic.headers.get('cache-control'), 'no-store');
+  const claims = JSON.parse(Buffer.from(String(viaBasic.body.access_token).split('.')[1] ?? '', 'base64url').toString()) as { iat: number; exp: number; iss: string };
+  t.equal(claims.exp - claims.iat, 3600, 'the token itself expires when expires_in says');
+  t.equal(claims.iss, 'tessera');
   const viaForm = await token(form({ grant_type: 'client_credentials', client_id: DEV_CLIENT.clientId, client_secret: DEV_CLIENT.secret, scope: 'users:write' }));
   t.equal(viaForm.status, 200);
   t.equal(viaForm.body.scope, 'users:write', 'a narrower scope can be asked for');

@@ -14,6 +14,8 @@ export interface ClientClaims {
   sub: string;
   client_id: string;
   scope: string;
+  /** Expiry (seconds since the epoch), set when signing. */
+  exp?: number;
 }
 
 export interface UserClaims {
@@ -23,6 +25,8 @@ export interface UserClaims {
   sid: string;
   fam: string;
   roles: string[];
+  /** Expiry (seconds since the epoch), set when signing. */
+  exp?: number;
 }
 
 declare module '@fastify/jwt' {

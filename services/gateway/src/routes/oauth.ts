@@ -78,8 +78,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
     if (requested.some((scope) => !client.scopes.includes(scope))) return oauthError(reply, 400, 'invalid_scope', 'A requested scope is not granted to this client.');
     const scope = requested.join(' ');
     const accessToken = await reply.jwtSign(
-      { token_use: 'client', sub: client.clientId, client_id: client.clientId, scope },
-      { sign: { expiresIn: `${options.clientTokenTtlSeconds}s` } },
+      // exp in the claims, not a per-call option: options make @fastify/jwt build (and parse the PEM for) a new signer on every token.
+      { token_use: 'client', sub: client.clientId, client_id: client.clientId, scope, exp: Math.floor(Date.now() / 1000) + options.clientTokenTtlSeconds },
     );
     void reply.header('cache-control', 'no-store');
     return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: options.clientTokenTtlSeconds, scope };
