@@ -266,7 +266,7 @@ async function measureSmsOverKafka(rate: number, seconds: number, log: (line: st
  * the replay. Personal fields are encrypted through the protector, as
  * identity stores them.
  */
-async function measureReplay(target: number, log: (line: string) => void): Promise<PipelineFigures['replay']> {
+export async function measureReplay(target: number, log: (line: string) => void): Promise<PipelineFigures['replay']> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-replay-'));
   try {
     const eventsPath = path.join(dir, 'events.sqlite');
