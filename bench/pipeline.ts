@@ -217,7 +217,8 @@ async function measureSmsOverKafka(rate: number, seconds: number, log: (line: st
     await serveIdentityCommands(bus, service, silent, commandKeyPair),
     ...(await startNotifier({ bus, ledgerStore: viewStore, sms, keyPair: notifierKeyPair, personalData, logger: silent, clock: () => new Date(), brand: 'Tessera' })),
   ];
-  const relay = await startRelay({ eventStore, bus, checkpoints: createFileCheckpointStore(path.join(dir, 'relay.json')), logger: silent });
+  const checkpoints = createFileCheckpointStore(path.join(dir, 'relay.json'));
+  const relay = await startRelay({ eventStore, bus, checkpoints, logger: silent });
   try {
     const user = async (index: number) => {
       const email = `kafka-${index}@example.com`;
@@ -249,6 +250,8 @@ async function measureSmsOverKafka(rate: number, seconds: number, log: (line: st
     return { ...quantiles(latencies), rate, seconds };
   } finally {
     await relay.stop();
+    // Written now, so no pending write lands in the removed directory.
+    checkpoints.flush();
     for (const consumer of consumers) await consumer.stop();
     await bus.close();
     await eventStore.close();
