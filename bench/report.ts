@@ -147,11 +147,6 @@ export function renderRows(rows: FigureRow[]): string {
   return lines.join('\n');
 }
 
-export function renderPipelineSection(figures: PipelineFigures | undefined): string {
-  if (!figures) return '## Event pipeline\n\nNot measured yet (`bench/pipeline.ts`, `measurePipeline`).\n';
-  return ['## Event pipeline (generated)', '', figures.description, '', ...(figures.command ? [`Command: \`${figures.command}\``, ''] : []), renderRows(figures.rows), ''].join('\n');
-}
-
 export const markers = (name: string) => ({ start: `<!-- bench:${name}:start -->`, end: `<!-- bench:${name}:end -->` });
 
 /** `document` with the text between NAME's markers replaced by `body`; markers missing: appended at the end. */

@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import { measureHashCeiling } from './hashCeiling.ts';
 import { describe, measure } from './load.ts';
-import { measurePipeline } from './pipeline.ts';
-import { renderHttpSection, renderPipelineSection, results, targets, writeSections, loginShare } from './report.ts';
+import { measurePipeline, renderPipelineSection } from './pipeline.ts';
+import { renderHttpSection, results, targets, writeSections, loginShare } from './report.ts';
 import { basicAuth, call, clientToken, raisedLimits, startBenchServer, type BenchServer } from './server.ts';
 import { repositoryRoot } from '../test/support/processes.ts';
 
@@ -29,6 +29,8 @@ const { values: flags } = parseArgs({
     'hash-seconds': { type: 'string' },
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    'no-pipeline': { type: 'boolean', default: false },
+    'no-kafka': { type: 'boolean', default: false },
   },
 });
 const quick = flags.quick ?? false;
@@ -37,7 +39,8 @@ const durationSeconds = Number(flags.duration ?? (quick ? 3 : 10));
 const warmupSeconds = Number(flags.warmup ?? (quick ? 1 : 3));
 const connections = Number(flags.connections ?? 32);
 // Login is bound by argon2id on the thread pool: more connections than that only queue.
-const loginConnections = Number(flags['login-connections'] ?? 2 * cores);
+// As many logins in flight as hashes in the ceiling's measurement (twice libuv's pool), so both keep the pool full.
+const loginConnections = Number(flags['login-connections'] ?? 2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4));
 const otpSessions = Number(flags['otp-sessions'] ?? (quick ? 1500 : 8000));
 const hashSeconds = Number(flags['hash-seconds'] ?? (quick ? 2 : 5));
 const profileDir = flags['cpu-prof'] ? path.resolve(flags['cpu-prof']) : undefined;
@@ -257,7 +260,7 @@ try {
     + 'The per-IP and per-identifier limits would answer 429 after a few hundred requests from 127.0.0.1; SMS budgets are at their allowed maximum (100) so a user logged in several times still gets each code; '
     + 'the login lock and resend cooldown play no part in these flows but are raised so they cannot. Everything else is the default; the server runs with LOG_LEVEL=warn and the default UV_THREADPOOL_SIZE (4).',
     `Client token, sign-up and login run against a server at production hashing (ARGON2_MEMORY_KIB=${production.memoryKib}, ARGON2_ITERATIONS=${production.iterations}); its memory is the RSS above. `
-    + `Login: ${loginConnections} connections (2 × cores: it is bound by argon2id), ${logins} logins over ${signedUp.length} users made by the sign-up run, each answered with a new session and an SMS code.`,
+    + `Login: ${loginConnections} connections (twice libuv's pool, as in the ceiling's measurement: it is bound by argon2id), ${logins} logins over ${signedUp.length} users made by the sign-up run, each answered with a new session and an SMS code.`,
     `OTP verify, refresh and me run against a second server with cheaper hashing (ARGON2_MEMORY_KIB=8192, ARGON2_ITERATIONS=1, OTP_TTL_SECONDS=3600), which none of the three paths uses: `
     + `it only makes preparing ${sessionsNeeded} real login sessions affordable (${users.length} users, ${loginsPerUser} logins each, ${preparedSeconds.toFixed(0)} s). `
     + `Every OTP request verifies a different real session with the code read from the dev SMS outbox; the measured run is bounded by the ${otpSessions} sessions (after ${warmupSessions} for warm-up), not by time. `
@@ -272,7 +275,12 @@ try {
   for (const server of servers.reverse()) await server.stop().catch(() => undefined);
 }
 
-results.pipeline = await measurePipeline();
+if (!flags['no-pipeline']) {
+  results.pipeline = await measurePipeline({
+    kafka: !flags['no-kafka'], log,
+    ...(flags.quick ? { seconds: 10, replayEvents: 200_000 } : {}),
+  });
+}
 log('');
 for (const figures of results.http) log(describe(figures));
 if (!flags['no-write']) {

@@ -33,6 +33,9 @@ export function createSqliteViewStore(options: SqliteViewStoreOptions): ViewStor
   return storeOver(db, '');
 }
 
+/** Connections whose open batch saw a purge, to run once the batch commits. */
+const purgeAfterCommit = new WeakMap<Database.Database, boolean>();
+
 /** Prefixes of the namespaces each store handed out, so promote() accepts only its own. */
 const namespacePrefixes = new WeakMap<ViewStore, string>();
 
@@ -74,9 +77,29 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
       if (stagingPrefix === undefined) throw new Error('promote() takes a store made by namespace() on this store');
       promoteTables(db, stagingPrefix, prefix);
     },
+    async batch(work) {
+      // Nested, or inside another batch on this connection: part of that one.
+      if (db.inTransaction) return work();
+      db.exec('BEGIN');
+      let result;
+      try {
+        result = await work();
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+      db.exec('COMMIT');
+      const pending = purgeAfterCommit.get(db);
+      purgeAfterCommit.delete(db);
+      if (pending) db.pragma('wal_checkpoint(TRUNCATE)');
+      return result;
+    },
     ping: async () => void probe.get(),
-    // The WAL keeps earlier versions of pages until it is checkpointed and emptied.
-    purge: async () => void db.pragma('wal_checkpoint(TRUNCATE)'),
+    // The WAL keeps earlier versions of pages until it is checkpointed and emptied; inside a batch, once it commits.
+    purge: async () => {
+      if (db.inTransaction) purgeAfterCommit.set(db, true);
+      else db.pragma('wal_checkpoint(TRUNCATE)');
+    },
     close: async () => {
       if (db.open) db.close();
     },

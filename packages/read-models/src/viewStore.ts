@@ -41,6 +41,13 @@ export interface ViewStore {
    * engine.
    */
   purge(): Promise<void>;
+  /**
+   * Runs `work` with its writes committed together, once it resolves (SQLite:
+   * one transaction instead of one per write); stores without it write as
+   * they go. For a writer that has the store to itself, like a rebuild: other
+   * writes through the same connection meanwhile join the batch.
+   */
+  batch?<T>(work: () => Promise<T>): Promise<T>;
   /** Answers when the store is reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -77,3 +77,29 @@ t.test('after purge, an overwritten or deleted document leaves no copy in the da
   t.notOk(bytes.includes(Buffer.from('delete-me@example.com')), 'so is the deleted one');
   t.ok(bytes.includes(Buffer.from('keep-me@example.com')), 'the search finds what is still there');
 });
+
+t.test('a batch commits its writes together, and none of them when it fails', async (t) => {
+  const path = freshPath();
+  const store = createSqliteViewStore({ path });
+  t.teardown(() => store.close());
+  const users = store.namespace('staging').collection<{ n: number }>('users');
+  const reader = new Database(path, { readonly: true });
+  t.teardown(() => reader.close());
+  const visible = () => reader.prepare('SELECT COUNT(*) AS n FROM view_staging__users').get() as { n: number };
+  await store.batch!(async () => {
+    await users.upsert('u1', { n: 1 }, 1);
+    t.same(await users.get('u1'), { n: 1 }, 'the batch reads its own writes');
+    t.equal(visible().n, 0, 'another connection sees nothing before the commit');
+  });
+  t.equal(visible().n, 1);
+  await t.rejects(store.batch!(async () => {
+    await users.upsert('u2', { n: 2 }, 2);
+    throw new Error('failed');
+  }), /failed/);
+  t.equal(await users.get('u2'), undefined, 'a failed batch leaves nothing');
+  await store.batch!(async () => {
+    await store.purge();
+    await users.upsert('u3', { n: 3 }, 3);
+  });
+  t.same(await users.get('u3'), { n: 3 }, 'a purge inside a batch waits for its commit');
+});

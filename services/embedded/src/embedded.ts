@@ -15,7 +15,8 @@ import { createSmsSender, startNotifier } from '@tessera/notifier';
 import { createProjector, openViews } from '@tessera/projector';
 import { createInMemoryRateLimitStore } from '@tessera/rate-limits';
 import { createSqliteViewStore } from '@tessera/read-models';
-import { topics, scopes } from '@tessera/contracts';
+import { topics, scopes, type EventMessageValue } from '@tessera/contracts';
+import type { SmsSender } from '@tessera/sms';
 import type { EmbeddedConfig } from './config.ts';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { connectPersonalData, loadOrCreateKeyring } from '@tessera/runtime';
@@ -27,6 +28,10 @@ export interface EmbeddedOptions {
   printSms?: ((line: string) => void) | null;
   /** Identity's, the notifier's and the rate limits' clock; tests move it to expire codes and end windows. */
   clock?: () => Date;
+  /** Hears of each identity event once the projector has written its views (benchmarks measure projection lag here). */
+  onProjected?: (event: EventMessageValue) => void;
+  /** Wraps the configured SMS sender (benchmarks time the hand-off to the provider). */
+  wrapSms?: (sender: SmsSender) => SmsSender;
 }
 
 export interface RunningEmbedded {
@@ -66,11 +71,15 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   });
   const consumers = [
     await serveIdentityCommands(bus, identity, logger.child({ service: 'identity' }), keyring.commandKeyPair),
-    await bus.subscribe(topics.identityEvents, 'projector', createProjector({ store: viewStore, logger: logger.child({ service: 'projector' }), personalData: personalData.protector }).handle),
+    await bus.subscribe(topics.identityEvents, 'projector', createProjector({
+      store: viewStore, logger: logger.child({ service: 'projector' }), personalData: personalData.protector, ...(options.onProjected ? { onProjected: options.onProjected } : {}),
+    }).handle),
     ...(await startNotifier({
       bus,
       ledgerStore: viewStore,
-      sms: createSmsSender(config.sms, { dataDir: config.dataDir, logger: logger.child({ service: 'notifier' }), ...(options.printSms === undefined ? {} : { print: options.printSms }) }),
+      sms: (options.wrapSms ?? ((sender: SmsSender) => sender))(createSmsSender(config.sms, {
+        dataDir: config.dataDir, logger: logger.child({ service: 'notifier' }), ...(options.printSms === undefined ? {} : { print: options.printSms }),
+      })),
       keyPair: keyring.notifierKeyPair,
       personalData: personalData.protector,
       logger: logger.child({ service: 'notifier' }),

@@ -39,7 +39,15 @@ export interface PersonalDataReader {
   forget(userId: string): void;
 }
 
-export function createProjector(options: { store: ViewStore; logger: Logger; personalData: PersonalDataReader }): Projector {
+export interface ProjectorOptions {
+  store: ViewStore;
+  logger: Logger;
+  personalData: PersonalDataReader;
+  /** Hears of each event once its view writes are done: where projection lag is measured. */
+  onProjected?: (event: EventMessageValue) => void;
+}
+
+export function createProjector(options: ProjectorOptions): Projector {
   const { store, logger, personalData } = options;
   const views = openViews(store);
   // The highest position applied. Not used to skip events: with several
@@ -79,6 +87,7 @@ export function createProjector(options: { store: ViewStore; logger: Logger; per
         await store.setCheckpoint(PROJECTOR_CHECKPOINT, event.position);
         highest = event.position;
       }
+      options.onProjected?.(received);
     },
   };
 }
