@@ -54,8 +54,8 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   }
 
   async function userTokens(reply: FastifyReply, clientId: string, session: { userId: string; sessionId: string; familyId: string; roles: string[]; refreshExpiresAt: string }, refreshToken: string) {
-    const accessToken = await reply.jwtSign(
-      // exp in the claims, not a per-call option: options make @fastify/jwt build (and parse the PEM for) a new signer on every token.
+    const accessToken = reply.server.jwt.sign(
+      // The plugin's own signer, exp in the claims: reply.jwtSign (with or without options) builds a new signer, parsing the PEM key, for every token.
       { token_use: 'user', sub: session.userId, client_id: clientId, sid: session.sessionId, fam: session.familyId, roles: session.roles, exp: Math.floor(Date.now() / 1000) + options.accessTokenTtlSeconds },
     );
     return {

@@ -77,8 +77,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
     const requested = body.scope ? body.scope.split(' ').filter(Boolean) : client.scopes;
     if (requested.some((scope) => !client.scopes.includes(scope))) return oauthError(reply, 400, 'invalid_scope', 'A requested scope is not granted to this client.');
     const scope = requested.join(' ');
-    const accessToken = await reply.jwtSign(
-      // exp in the claims, not a per-call option: options make @fastify/jwt build (and parse the PEM for) a new signer on every token.
+    const accessToken = reply.server.jwt.sign(
+      // The plugin's own signer, exp in the claims: reply.jwtSign (with or without options) builds a new signer, parsing the PEM key, for every token.
       { token_use: 'client', sub: client.clientId, client_id: client.clientId, scope, exp: Math.floor(Date.now() / 1000) + options.clientTokenTtlSeconds },
     );
     void reply.header('cache-control', 'no-store');
