@@ -20,15 +20,22 @@ const REQUEST_ID_HEADER = 'request-id';
 
 interface ConsumerState {
   handler: MessageHandler;
-  inFlight: Promise<void> | undefined;
+  inFlight: Set<Promise<void>>;
 }
+
+/**
+ * Lanes a group delivers on side by side, as a Kafka consumer handles its
+ * partitions: one key always takes the same lane, so a key's messages keep
+ * their order, while other keys do not wait behind it.
+ */
+const LANES = 16;
 
 interface Group {
   topic: string;
   name: string;
   consumers: ConsumerState[];
-  /** End of the group's delivery queue: the group handles one message at a time. */
-  tail: Promise<void>;
+  /** End of each lane's delivery queue: a lane handles one message at a time. */
+  lanes: Promise<void>[];
 }
 
 /**
@@ -79,9 +86,9 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
       // No consumer left: the group has gone, and the in-process bus keeps no backlog.
       if (consumer === undefined) return;
       const done = handle(group, consumer, envelope);
-      consumer.inFlight = done;
+      consumer.inFlight.add(done);
       await done;
-      consumer.inFlight = undefined;
+      consumer.inFlight.delete(done);
     }
   };
 
@@ -95,7 +102,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
     }
     // A handler stopping its own consumer would otherwise wait for itself.
     if (handling.getStore()?.has(consumer)) return;
-    await consumer.inFlight;
+    await Promise.all(consumer.inFlight);
   };
 
   const publish = async (topic: string, messages: Message[]): Promise<void> => {
@@ -104,9 +111,16 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
     const waits: Promise<void>[] = [];
     const busy = handling.getStore();
     for (const group of topics.get(topic)?.values() ?? []) {
-      const done = group.tail.then(() => deliver(group, batch));
-      group.tail = done;
-      if (!busy?.has(group)) waits.push(done);
+      const byLane = new Map<number, Envelope[]>();
+      for (const envelope of batch) {
+        const lane = bucket(envelope.key, LANES);
+        byLane.set(lane, [...(byLane.get(lane) ?? []), envelope]);
+      }
+      for (const [lane, envelopes] of byLane) {
+        const done = (group.lanes[lane] ?? Promise.resolve()).then(() => deliver(group, envelopes));
+        group.lanes[lane] = done;
+        if (!busy?.has(group)) waits.push(done);
+      }
     }
     await Promise.all(waits);
   };
@@ -115,9 +129,9 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
     assertOpen();
     const groups = topics.get(topic) ?? new Map<string, Group>();
     topics.set(topic, groups);
-    const group = groups.get(name) ?? { topic, name, consumers: [], tail: Promise.resolve() };
+    const group = groups.get(name) ?? { topic, name, consumers: [], lanes: [] };
     groups.set(name, group);
-    const consumer: ConsumerState = { handler, inFlight: undefined };
+    const consumer: ConsumerState = { handler, inFlight: new Set() };
     group.consumers.push(consumer);
     return { stop: () => stopConsumer(group, consumer) };
   };

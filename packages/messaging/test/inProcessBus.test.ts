@@ -48,6 +48,23 @@ t.test('concurrent publishes keep per-key order', async (t) => {
   t.strictSame(handled, Array.from({ length: 20 }, (_, i) => i));
 });
 
+t.test('a slow message holds back its own key, not the others', async (t) => {
+  const { bus } = open(t);
+  const release = deferred();
+  const handled: string[] = [];
+  await bus.subscribe('commands', 'g', async (m) => {
+    if (m.value === 'slow') await release.promise;
+    handled.push(`${m.key}:${String(m.value)}`);
+  });
+  const slow = bus.publish('commands', [message('user-0', 'slow'), message('user-0', 'after')]);
+  const others = Array.from({ length: 10 }, (_, i) => bus.publish('commands', [message(`user-${i + 1}`, 'quick')]));
+  await eventually(() => handled.length >= 5);
+  t.ok(handled.length >= 5 && !handled.includes('user-0:after'), 'other keys were handled while the slow one waited, and its key stayed in order');
+  release.resolve();
+  await Promise.all([slow, ...others]);
+  t.equal(handled.indexOf('user-0:slow') + 1, handled.indexOf('user-0:after'), 'the slow key kept its order');
+});
+
 t.test('one key always lands on the same consumer of a group', async (t) => {
   const { bus } = open(t);
   const owners = new Map<string, Set<number>>();
