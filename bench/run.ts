@@ -178,13 +178,15 @@ try {
   }
   interface Session { username: string; sessionId: string; code: string }
   const sessions: Session[] = [];
-  users.forEach((user, userIndex) => {
-    const codes = codesByPhone.get(user.phoneNumber) ?? [];
-    sessionIds[userIndex]!.forEach((sessionId, index) => {
-      const code = codes[index];
-      if (code) sessions.push({ username: user.email, sessionId, code });
+  // Round by round, so requests side by side are for different users, as in real traffic: one person
+  // answers one code at a time, and a user's commands are (rightly) handled one after another.
+  for (let index = 0; index < loginsPerUser; index += 1) {
+    users.forEach((user, userIndex) => {
+      const code = (codesByPhone.get(user.phoneNumber) ?? [])[index];
+      const sessionId = sessionIds[userIndex]![index];
+      if (code && sessionId) sessions.push({ username: user.email, sessionId, code });
     });
-  });
+  }
   const preparedSeconds = (performance.now() - preparing) / 1000;
   log(`  ${sessions.length} sessions with their codes in ${preparedSeconds.toFixed(1)} s`);
   if (sessions.length < sessionsNeeded) throw new Error(`only ${sessions.length} of ${sessionsNeeded} codes reached the outbox`);
