@@ -35,9 +35,12 @@ export interface LoadSpec {
   note?: string;
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
+/** The result, and when the last answer arrived (ms, performance.now()). */
+function run(options: autocannon.Options): Promise<{ result: autocannon.Result; lastAnswerAt: number }> {
   return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)));
+    let lastAnswerAt = performance.now();
+    const instance = autocannon(options, (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve({ result, lastAnswerAt })));
+    instance.on('response', () => { lastAnswerAt = performance.now(); });
   });
 }
 
@@ -47,9 +50,9 @@ export async function measure(spec: LoadSpec): Promise<LoadFigures> {
     await run({ ...base, ...(spec.warmupAmount ? { amount: spec.warmupAmount } : { duration: spec.warmupSeconds }) });
   }
   const started = performance.now();
-  const result = await run({ ...base, ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSeconds }) });
-  // autocannon reports a run bounded by `amount` in whole seconds of its ticker; the wall clock is exact.
-  const elapsedSeconds = spec.amount ? (performance.now() - started) / 1000 : result.duration;
+  const { result, lastAnswerAt } = await run({ ...base, ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSeconds }) });
+  // autocannon ends a run bounded by `amount` on its next one-second tick, so it is timed to its last answer instead.
+  const elapsedSeconds = spec.amount ? (lastAnswerAt - started) / 1000 : result.duration;
   const statuses: Record<string, number> = {};
   for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[status] = count ?? 0;
   const answered = Object.values(statuses).reduce((sum, count) => sum + count, 0);
