@@ -54,6 +54,8 @@ t.test('a path with broken percent-encoding is a 400 in the envelope, and the pa
 
 t.test('a request line and headers past the size limit get a 431 in the envelope', async (t) => {
   assertEnvelope(t, await server.call('GET', `/v1/user/forget-password?email=${'a'.repeat(20_000)}%40example.com`), 431, 1008);
+  assertEnvelope(t, await server.call('GET', `/v1/account/${'x'.repeat(300)}`), 414, 1010);
+  assertEnvelope(t, await server.call('POST', '/v1/kyc/callback', { body: '{"identificationId": ', headers: { 'content-type': 'application/json' } }), 400, 1004);
 });
 
 t.test('a CR, LF or NUL inside a header or the request line is a 400 in the envelope', async (t) => {

@@ -42,6 +42,7 @@ function classify(error: FastifyError): { name: ErrorName; detail?: string } {
   if (error.statusCode === 429) return { name: 'RATE_LIMITED' };
   if (error.statusCode === 413) return { name: 'BODY_TOO_LARGE' };
   if (error.statusCode === 415) return { name: 'UNSUPPORTED_MEDIA_TYPE' };
+  if (error.statusCode === 414) return { name: 'URI_TOO_LONG' };
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return { name: 'VALIDATION_FAILED' };
   return { name: 'INTERNAL' };
 }
@@ -54,9 +55,9 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
   }
   const { name, detail } = classify(error);
   const body = failure(name, detail);
-  const status = name === 'INTERNAL' ? 500 : (error.statusCode ?? 400);
   if (name === 'INTERNAL') request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
-  return reply.status(name === 'VALIDATION_FAILED' && status < 400 ? 400 : status).send(body);
+  // The catalogue's status, so every error code always comes with the same status.
+  return reply.status(errorCatalogue[name].status).send(body);
 }
 
 /**

@@ -68,7 +68,7 @@ export const kycRoutes: FastifyPluginAsyncTypebox<KycRoutesOptions> = async (app
       try {
         done(null, JSON.parse(body as string));
       } catch {
-        done(Object.assign(new Error('malformed JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON' }), undefined);
+        done(Object.assign(new Error('malformed JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
       }
     });
     callback.post(CALLBACK_PATH, {
