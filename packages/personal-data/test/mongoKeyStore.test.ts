@@ -1,7 +1,5 @@
 import t from 'tap';
-import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
-import { requireServer } from '@tessera/testing';
+import { requireServer, scratchMongoDatabase } from '@tessera/testing';
 import { createMongoKeyStore } from '../src/index.ts';
 import { keyStoreContract } from '../src/contract/index.ts';
 
@@ -10,12 +8,7 @@ const url = requireServer(t, 'MONGO_URL', 'the key-store contract against MongoD
 
 if (url !== undefined) {
   const serverUrl = url;
-  const database = `tessera_keys_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new MongoClient(serverUrl, { serverSelectionTimeoutMS: 3000 });
-  t.teardown(async () => {
-    await admin.db(database).dropDatabase();
-    await admin.close();
-  });
+  const { database, admin } = scratchMongoDatabase(t, serverUrl, 'tessera_keys_test');
 
   await keyStoreContract(t, { name: 'MongoDB', create: () => createMongoKeyStore({ url: serverUrl, database }) });
 

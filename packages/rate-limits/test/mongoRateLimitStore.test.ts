@@ -1,7 +1,5 @@
 import t from 'tap';
-import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
-import { requireServer } from '@tessera/testing';
+import { requireServer, scratchMongoDatabase } from '@tessera/testing';
 import { createMongoRateLimitStore, type MongoRateLimitStoreOptions } from '../src/index.ts';
 import { rateLimitStoreContract } from '../src/contract/index.ts';
 
@@ -10,13 +8,7 @@ const url = requireServer(t, 'MONGO_URL', 'the rate-limit store contract against
 
 if (url !== undefined) {
   const serverUrl = url;
-  // One database per run: runs never see each other's hits, and teardown is one drop.
-  const database = `tessera_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new MongoClient(serverUrl, { serverSelectionTimeoutMS: 3000 });
-  t.teardown(async () => {
-    await admin.db(database).dropDatabase();
-    await admin.close();
-  });
+  const { database, admin } = scratchMongoDatabase(t, serverUrl);
   const create = (options: Partial<MongoRateLimitStoreOptions> = {}) => createMongoRateLimitStore({ url: serverUrl, database, ...options });
 
   await rateLimitStoreContract(t, {

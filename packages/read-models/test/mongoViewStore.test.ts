@@ -1,8 +1,7 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
-import { requireServer } from '@tessera/testing';
+import { requireServer, scratchMongoDatabase } from '@tessera/testing';
 import { createMongoViewStore } from '../src/index.ts';
 import type { MongoViewStoreOptions, ViewStore } from '../src/index.ts';
 import { viewStoreContract } from '../src/contract/index.ts';
@@ -12,13 +11,7 @@ const url = requireServer(t, 'MONGO_URL', 'the read-model contract against Mongo
 
 if (url !== undefined) {
   const serverUrl = url;
-  // One database per run: runs never see each other's data, and teardown is one drop.
-  const database = `tessera_test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new MongoClient(serverUrl, { serverSelectionTimeoutMS: 3000 });
-  t.teardown(async () => {
-    await admin.db(database).dropDatabase();
-    await admin.close();
-  });
+  const { database, admin } = scratchMongoDatabase(t, serverUrl);
 
   const create = (options: Partial<MongoViewStoreOptions> = {}): Promise<ViewStore> =>
     createMongoViewStore({ url: serverUrl, database, ...options });

@@ -1,2 +1,3 @@
 export * from './deciderSpecification.ts';
 export * from './requireServer.ts';
+export * from './scratchMongoDatabase.ts';

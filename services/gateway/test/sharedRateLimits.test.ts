@@ -6,12 +6,11 @@
  */
 import t, { type Test } from 'tap';
 import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
 import { generateBoxKeyPair, generateSecretKey, newSigningKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import { createInMemoryRateLimitStore, createMongoRateLimitStore, type RateLimitStore } from '@tessera/rate-limits';
 import { createSqliteViewStore } from '@tessera/read-models';
-import { requireServer } from '@tessera/testing';
+import { requireServer, scratchMongoDatabase } from '@tessera/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, defaultGatewayConfig } from '../src/index.ts';
 
@@ -94,12 +93,7 @@ t.test('gateways with stores of their own each allow the whole limit (why severa
 const url = requireServer(t, 'MONGO_URL', 'two gateways sharing the MongoDB rate-limit store');
 if (url !== undefined) {
   const serverUrl = url;
-  const database = `tessera_test_${randomUUID().replaceAll('-', '')}`;
-  t.teardown(async () => {
-    const admin = new MongoClient(serverUrl, { serverSelectionTimeoutMS: 3000 });
-    await admin.db(database).dropDatabase();
-    await admin.close();
-  });
+  const { database, admin } = scratchMongoDatabase(t, serverUrl);
   await sharedBudgetSuite(t, 'MongoDB', async (t) => {
     const clock = frozenClock();
     // A collection per case, since the frozen clock puts every case in one window.
@@ -118,8 +112,6 @@ if (url !== undefined) {
     const app = await gateway(t, store);
     const token = app.jwt.sign({ token_use: 'client', sub: 'partner', client_id: 'partner', scope: 'users:write' });
     await app.inject({ method: 'POST', url: '/v1/user/login', remoteAddress: '198.51.100.77', headers: { authorization: `Bearer ${token}` }, payload: { username: 'ada.lovelace@example.com', password: 'a guess at it' } });
-    const admin = new MongoClient(serverUrl, { serverSelectionTimeoutMS: 3000 });
-    t.teardown(() => admin.close());
     const buckets = (await admin.db(database).collection(collection).find().toArray()).map((hit) => String(hit.bucket));
     t.ok(buckets.some((bucket) => bucket.includes('"identifier"')), 'the login was counted by identifier');
     t.notOk(buckets.some((bucket) => /lovelace|198\.51\.100\.77/i.test(bucket)), `no bucket names the email or the IP (${buckets.join(' ')})`);
