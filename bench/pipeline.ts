@@ -15,7 +15,7 @@
  * Standalone, it rewrites the section between the bench:pipeline markers of docs/benchmarks.md.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ import { rebuildReadModels } from '@tessera/projector';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createSqliteViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
+import { writeSections } from './report.ts';
 
 export interface PipelineOptions {
   /** Users per second, each signing up then logging in (one OtpIssued each); default 20. */
@@ -426,18 +427,6 @@ export function renderPipelineSection(figures: PipelineFigures): string {
   ].join('\n');
 }
 
-const START = '<!-- bench:pipeline:start -->';
-const END = '<!-- bench:pipeline:end -->';
-
-/** Replaces the pipeline section of a benchmarks document, adding the markers at its end when missing. */
-export function insertPipelineSection(document: string, section: string): string {
-  const block = `${START}\n${section.trimEnd()}\n${END}`;
-  const start = document.indexOf(START);
-  const end = document.indexOf(END);
-  if (start >= 0 && end > start) return `${document.slice(0, start)}${block}${document.slice(end + END.length)}`;
-  return `${document.trimEnd()}\n\n${block}\n`;
-}
-
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: { rate: { type: 'string' }, seconds: { type: 'string' }, events: { type: 'string' }, 'no-kafka': { type: 'boolean' } },
@@ -449,5 +438,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   });
   process.stdout.write(`${JSON.stringify(figures)}\n`);
   const docs = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks.md');
-  writeFileSync(docs, insertPipelineSection(existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n', renderPipelineSection(figures)));
+  writeSections(docs, { pipeline: renderPipelineSection(figures) });
 }
