@@ -24,6 +24,9 @@ export interface PersonalDataProtector {
   forget(userId: string): void;
 }
 
+/** What a reader of events needs: open the personal fields, and drop a cached key once the user is erased. */
+export type PersonalDataReader = Pick<PersonalDataProtector, 'reveal' | 'forget'>;
+
 export interface ProtectorOptions {
   keyStore: PersonalDataKeyStore;
   /** Wraps the user keys at rest; derive it with {@link deriveKeyEncryptionKey}. */

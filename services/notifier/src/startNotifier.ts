@@ -12,7 +12,8 @@ import type { Consumer, MessageBus } from '@tessera/messaging';
 import type { ViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
 import { createDispatchLedger } from './application/dispatchLedger.ts';
-import { createSmsNotifier, type PersonalDataReader, type SmsOutcome } from './application/smsNotifier.ts';
+import type { PersonalDataReader } from '@tessera/personal-data';
+import { createSmsNotifier, type SmsOutcome } from './application/smsNotifier.ts';
 
 export interface DeliveryReport {
   providerMessageId: string;
@@ -25,7 +26,7 @@ export interface NotifierWiring {
   ledgerStore: ViewStore;
   sms: SmsSender;
   keyPair: BoxKeyPair;
-  personalData: PersonalDataReader & { forget(userId: string): void };
+  personalData: PersonalDataReader;
   logger: Logger;
   clock: () => Date;
   brand: string;

@@ -14,6 +14,7 @@
 import { eventHeaders, maskPhoneNumber, type EventMessageValue, type RecordSmsOutcome } from '@tessera/contracts';
 import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
 import type { Logger } from '@tessera/logging';
+import type { PersonalDataReader } from '@tessera/personal-data';
 import type { Message } from '@tessera/messaging';
 import { SmsDeliveryError, type SmsReceipt, type SmsSender } from '@tessera/sms';
 import type { DispatchLedger, SmsDispatch } from './dispatchLedger.ts';
@@ -30,14 +31,10 @@ export interface DeadLetter {
   at: string;
 }
 
-/** Opens the personal-data fields of an event (the sealed payloads are encrypted with the user's key). */
-export interface PersonalDataReader {
-  reveal(type: string, data: Record<string, unknown>): Promise<{ data: Record<string, unknown>; erased: boolean }>;
-}
-
 export interface SmsNotifierOptions {
   sms: SmsSender;
-  personalData: PersonalDataReader;
+  /** Opens the sealed payloads, which are encrypted with the user's key. */
+  personalData: Pick<PersonalDataReader, 'reveal'>;
   keyPair: BoxKeyPair;
   logger: Logger;
   clock: () => Date;

@@ -5,6 +5,7 @@
  */
 import { eventHeaders, type EventMessageValue } from '@tessera/contracts';
 import type { Logger } from '@tessera/logging';
+import type { PersonalDataReader } from '@tessera/personal-data';
 import type { Message } from '@tessera/messaging';
 import type { ViewCollection, ViewStore } from '@tessera/read-models';
 import { projectAccount, projectApiClient, projectKycIdentification, projectPortfolio, projectUser } from './projections.ts';
@@ -33,11 +34,6 @@ async function apply<T extends object>(collection: ViewCollection<T>, id: string
   if (next) await collection.upsert(id, next, event.position);
 }
 
-/** Opens the personal-data fields of an event; `forget` drops a cached key once the user is erased. */
-export interface PersonalDataReader {
-  reveal(type: string, data: Record<string, unknown>): Promise<{ data: Record<string, unknown>; erased: boolean }>;
-  forget(userId: string): void;
-}
 
 export interface ProjectorOptions {
   store: ViewStore;

@@ -7,7 +7,8 @@ import { toEventMessage } from '@tessera/contracts';
 import type { EventStore } from '@tessera/event-store';
 import type { Logger } from '@tessera/logging';
 import type { ViewStore } from '@tessera/read-models';
-import { createProjector, type PersonalDataReader } from './projector.ts';
+import type { PersonalDataReader } from '@tessera/personal-data';
+import { createProjector } from './projector.ts';
 
 export interface RebuildProgress {
   phase: 'rebuilding' | 'catching-up';
