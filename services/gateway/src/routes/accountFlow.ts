@@ -17,6 +17,7 @@ import type { UserView } from '@tessera/projector';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
+import { waitForView } from '../readYourWrites.ts';
 
 export interface AccountFlowOptions {
   identity: IdentityClient;
@@ -44,13 +45,8 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   /** Waits (bounded) until the user's read model has seen a write, so the next query finds it. */
   async function readYourWrites(userId: string, position: number | undefined) {
     if (position === undefined) return;
-    const deadline = Date.now() + options.readYourWritesTimeoutMs;
-    while (Date.now() < deadline) {
-      const view = await users.get(userId);
-      if (view && view.version >= position) return;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    app.log.warn({ userId, position }, 'read model behind: answering before it caught up');
+    const view = await waitForView(() => users.get(userId), (current) => current.version >= position, options.readYourWritesTimeoutMs);
+    if (!view || view.version < position) app.log.warn({ userId, position }, 'read model behind: answering before it caught up');
   }
 
   async function userTokens(reply: FastifyReply, clientId: string, session: { userId: string; sessionId: string; familyId: string; roles: string[]; refreshExpiresAt: string }, refreshToken: string) {

@@ -13,6 +13,7 @@ import type { ViewCollection } from '@tessera/read-models';
 import type { FastifyRequest } from 'fastify';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
+import { waitForView } from '../readYourWrites.ts';
 
 export interface AccountRoutesOptions {
   identity: IdentityClient;
@@ -56,15 +57,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = as
     return result.data as CommandReplies[K];
   }
 
-  /** Waits (bounded) until a read model shows the write, so the caller's next query finds it. */
-  async function visible<T>(read: () => Promise<T | undefined>, ready: (value: T) => boolean): Promise<T | undefined> {
-    const deadline = Date.now() + options.readYourWritesTimeoutMs;
-    for (;;) {
-      const value = await read();
-      if ((value !== undefined && ready(value)) || Date.now() >= deadline) return value;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  }
+  const visible = <T>(read: () => Promise<T | undefined>, ready: (value: T) => boolean) => waitForView(read, ready, options.readYourWritesTimeoutMs);
 
   app.post('/v1/account', {
     preHandler: app.requireClient(scopes.usersWrite),

@@ -5,6 +5,7 @@ import type { UserView } from '@tessera/projector';
 import type { ViewCollection } from '@tessera/read-models';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
+import { waitForView } from '../readYourWrites.ts';
 
 export interface AdminRoutesOptions {
   users: ViewCollection<UserView>;
@@ -33,8 +34,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     if (!result.ok) throw new ApiError(result.error, result.retryAfterSeconds);
     const data = result.data as { userId: string; erasedAt: string };
     // Answer once the read models no longer show the data, so the caller can check at once.
-    const deadline = Date.now() + options.readYourWritesTimeoutMs;
-    while (Date.now() < deadline && (await options.users.get(userId))?.erased !== true) await new Promise((resolve) => setTimeout(resolve, 2));
+    await waitForView(() => options.users.get(userId), (view) => view.erased === true, options.readYourWritesTimeoutMs);
     return success({ userId: data.userId, erasedAt: data.erasedAt, personalDataErased: true as const });
   });
 };

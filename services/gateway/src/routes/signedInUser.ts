@@ -6,6 +6,7 @@ import type { ViewCollection } from '@tessera/read-models';
 import type { SessionView, UserView } from '@tessera/projector';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
+import { waitForView } from '../readYourWrites.ts';
 
 export interface UserRoutesOptions {
   users: ViewCollection<UserView>;
@@ -24,8 +25,7 @@ export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = 
     const result = await options.identity.send({ type: 'Logout', metadata: { correlationId: request.id, clientId: claims.client_id }, payload: { userId: claims.sub, familyId: claims.fam } });
     if (!result.ok) throw new ApiError(result.error, result.retryAfterSeconds);
     // Answer once the revocation is visible, so the token just used is refused from now on.
-    const deadline = Date.now() + options.readYourWritesTimeoutMs;
-    while (Date.now() < deadline && (await options.sessions.get(claims.fam))?.revoked !== true) await new Promise((resolve) => setTimeout(resolve, 2));
+    await waitForView(() => options.sessions.get(claims.fam), (session) => session.revoked, options.readYourWritesTimeoutMs);
     return success({ loggedOut: true as const });
   });
 
