@@ -37,9 +37,14 @@ export interface GroupConsumerOptions {
  */
 export async function startGroupConsumer(options: GroupConsumerOptions): Promise<Consumer> {
   const { topic, group, handling } = options;
-  const consumer = options.kafka.consumer({ ...options.tuning, groupId: group, allowAutoTopicCreation: false });
-  const identity = {};
   let stopped: Promise<void> | undefined;
+  const consumer = options.kafka.consumer({
+    ...options.tuning, groupId: group, allowAutoTopicCreation: false,
+    // kafkajs restarts a consumer after a retriable crash on a timer of its own; one that lands after
+    // stop() would reconnect a consumer nobody will disconnect again, and keep the process alive.
+    retry: { ...options.tuning.retry, restartOnFailure: async () => stopped === undefined },
+  });
+  const identity = {};
   const stop = (): Promise<void> => {
     stopped ??= consumer.disconnect();
     if (handling.getStore() !== identity) return stopped;
