@@ -15,7 +15,7 @@ export interface KafkaBusOptions {
   brokers: string[];
   /** Names this process to the brokers, and prefixes its reply topic. */
   clientId: string;
-  /** Partitions of the topics this bus creates (default 12; consumers of one group share at most this many, and a partition is handled one message at a time). */
+  /** Partitions of the topics this bus creates (default 3; consumers of one group share at most this many, and a partition is handled one message at a time). */
   partitions?: number;
   /** Replication factor of the topics this bus creates (default 1, for a single broker). */
   replicationFactor?: number;
@@ -69,7 +69,7 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 2 },
   });
   const admin = kafka.admin();
-  const defaults: TopicSettings = { partitions: options.partitions ?? 12, replicationFactor: options.replicationFactor ?? 1 };
+  const defaults: TopicSettings = { partitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 };
   const topics = createKafkaTopics(admin, defaults);
   const replyTopic = `${options.clientId.replace(/[^a-zA-Z0-9._-]/g, '-')}.replies.${randomUUID()}`;
   const replySettings: TopicSettings = { ...defaults, partitions: 1, config: { 'retention.ms': REPLY_RETENTION_MS } };
@@ -154,6 +154,8 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
         logger('warn', `could not delete reply topic ${replyTopic}`, { error }),
       );
     }
+    // A connection still being made would open its sockets after the disconnects below and keep the process alive.
+    await connected?.catch(() => undefined);
     await Promise.allSettled([producer.disconnect(), requestProducer.disconnect(), admin.disconnect()]);
   };
 
