@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { streams, type EventMessageValue } from '@tessera/contracts';
-import { createPasswordHasher, generateBoxKeyPair, generateSecretKey, sealJson } from '@tessera/crypto';
+import { createPasswordHasher, generateBoxKeyPair, generateSecretKey, sealJson, createSendingChannel } from '@tessera/crypto';
 import { loadConfig, startEmbedded } from '@tessera/embedded';
 import { createSqliteEventStore } from '@tessera/event-store';
 import { createFileCheckpointStore, createIdentityService, defaultIdentityConfig, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
@@ -220,11 +220,12 @@ async function measureSmsOverKafka(rate: number, seconds: number, log: (line: st
   ];
   const checkpoints = createFileCheckpointStore(path.join(dir, 'relay.json'));
   const relay = await startRelay({ eventStore, bus, checkpoints, logger: silent });
+  const channel = createSendingChannel(commandKeyPair.publicKey);
   try {
     const user = async (index: number) => {
       const email = `kafka-${index}@example.com`;
       const metadata = { correlationId: randomUUID(), clientId: 'bench' };
-      const sealedSecrets = sealJson(commandKeyPair.publicKey, { password: `Bench-${randomUUID()}` });
+      const sealedSecrets = channel.seal({ password: `Bench-${randomUUID()}` });
       const registered = await service.handle({ type: 'RegisterUser', metadata, payload: { email, phoneNumber: `+3362${String(index).padStart(7, '0')}`, roles: [], sealedSecrets } });
       if (!registered.ok) throw new Error(`RegisterUser: ${registered.error}`);
       const login = await service.handle({ type: 'StartLogin', metadata, payload: { email, sealedSecrets } });

@@ -2,7 +2,7 @@
  * Commands the gateway sends to identity (in-process, or over
  * `identity.commands.v1` keyed by user). No secret travels in clear, so a
  * command topic holds nothing worth stealing: passwords and codes are sealed to
- * identity's public key (`sealedSecrets`); refresh tokens and client secrets are
+ * identity's command key (`sealedSecrets`, see the crypto package's channel); refresh tokens and client secrets are
  * 256-bit random values that the gateway makes and hashes itself, so only their
  * hashes cross the bus and the plaintext goes nowhere but back to the caller.
  */

@@ -4,3 +4,4 @@ export * from './hashing.ts';
 export * from './sealing.ts';
 export * from './signingKey.ts';
 export * from './aead.ts';
+export * from './channel.ts';

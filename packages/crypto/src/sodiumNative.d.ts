@@ -16,6 +16,14 @@ declare module 'sodium-native' {
     crypto_box_keypair(publicKey: Buffer, secretKey: Buffer): void;
     crypto_box_seal(ciphertext: Buffer, message: Buffer, publicKey: Buffer): void;
     crypto_box_seal_open(message: Buffer, ciphertext: Buffer, publicKey: Buffer, secretKey: Buffer): boolean;
+    crypto_kx_PUBLICKEYBYTES: number;
+    crypto_kx_SECRETKEYBYTES: number;
+    crypto_kx_SESSIONKEYBYTES: number;
+    crypto_kx_keypair(publicKey: Buffer, secretKey: Buffer): void;
+    /** Throws when the server's public key is not acceptable (a low-order point). */
+    crypto_kx_client_session_keys(rx: Buffer, tx: Buffer, clientPublicKey: Buffer, clientSecretKey: Buffer, serverPublicKey: Buffer): void;
+    /** Throws when the client's public key is not acceptable (a low-order point). */
+    crypto_kx_server_session_keys(rx: Buffer, tx: Buffer, serverPublicKey: Buffer, serverSecretKey: Buffer, clientPublicKey: Buffer): void;
     randombytes_buf(buffer: Buffer): void;
     randombytes_uniform(upperBound: number): number;
     sodium_memcmp(left: Buffer, right: Buffer): boolean;

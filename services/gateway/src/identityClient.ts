@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { topics, type CommandResult, type IdentityCommand, type SealedCommandReply, type SealedIdentityCommand } from '@tessera/contracts';
-import { keyedHash, openReply, sealRequest } from '@tessera/crypto';
+import { createSendingChannel, keyedHash } from '@tessera/crypto';
 import { RequestTimeoutError, type MessageBus } from '@tessera/messaging';
 
 export interface IdentityClient {
@@ -34,9 +34,10 @@ function partitionKey(command: IdentityCommand, hashingKey: Buffer): string {
 const isPlainResult = (reply: unknown): reply is CommandResult => typeof reply === 'object' && reply !== null && 'ok' in reply;
 
 export function createBusIdentityClient(bus: MessageBus, options: BusIdentityClientOptions): IdentityClient {
+  const channel = createSendingChannel(options.commandPublicKey);
   return {
     async send(command) {
-      const { sealed, replyKey } = sealRequest(options.commandPublicKey, command.payload);
+      const { sealed, openReply } = channel.sealRequest(command.payload);
       const wire: SealedIdentityCommand = { type: command.type, metadata: command.metadata, sealed };
       try {
         const reply = await bus.request(
@@ -46,7 +47,7 @@ export function createBusIdentityClient(bus: MessageBus, options: BusIdentityCli
         );
         // Identity answers in clear only when it could not open the command (wrong key, malformed).
         if (isPlainResult(reply)) return reply;
-        const result = openReply<CommandResult>(replyKey, (reply as Partial<SealedCommandReply>).sealedReply ?? '');
+        const result = openReply<CommandResult>((reply as Partial<SealedCommandReply>).sealedReply ?? '');
         if (!result) throw new Error('identity\'s reply does not open with this request\'s key');
         return result;
       } catch (error) {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CommandResult, IdentityCommand } from '@tessera/contracts';
-import { generateBoxKeyPair, generateSecretKey, sealJson, type PasswordHasher } from '@tessera/crypto';
+import { generateBoxKeyPair, generateSecretKey, createSendingChannel, type PasswordHasher } from '@tessera/crypto';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createSqliteEventStore } from '@tessera/event-store';
@@ -52,9 +52,9 @@ async function identityWithClock(t: Test) {
   const metadata = { correlationId: 'c-1', clientId: 'client-1' };
   const send = (command: Omit<IdentityCommand, 'metadata'>) => service.handle({ ...command, metadata } as IdentityCommand);
   const login = (email: string, secret: string): Promise<CommandResult> =>
-    send({ type: 'StartLogin', payload: { email, sealedSecrets: sealJson(commandKeyPair.publicKey, { password: secret }) } });
+    send({ type: 'StartLogin', payload: { email, sealedSecrets: createSendingChannel(commandKeyPair.publicKey).seal({ password: secret }) } });
   const registered = await send({
-    type: 'RegisterUser', payload: { email: 'ada@example.com', phoneNumber: '+33612345678', roles: [], sealedSecrets: sealJson(commandKeyPair.publicKey, { password }) },
+    type: 'RegisterUser', payload: { email: 'ada@example.com', phoneNumber: '+33612345678', roles: [], sealedSecrets: createSendingChannel(commandKeyPair.publicKey).seal({ password }) },
   });
   if (!registered.ok) throw new Error(`sign-up failed: ${registered.error}`);
   return { hasher, login, advance: (seconds: number) => { now += seconds * 1000; } };

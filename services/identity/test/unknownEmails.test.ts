@@ -6,7 +6,7 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import type { IdentityCommand } from '@tessera/contracts';
-import { createPasswordHasher, generateBoxKeyPair, sealJson } from '@tessera/crypto';
+import { createPasswordHasher, generateBoxKeyPair, createSendingChannel } from '@tessera/crypto';
 import { createSqliteEventStore, type EventStore } from '@tessera/event-store';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
@@ -40,7 +40,8 @@ async function identityCountingItsWork() {
     clock: () => new Date(),
   });
   const metadata = { correlationId: 'c-1', clientId: 'client-1' };
-  const seal = (secrets: Record<string, string>) => sealJson(commandKeyPair.publicKey, secrets);
+  const channel = createSendingChannel(commandKeyPair.publicKey);
+  const seal = (secrets: Record<string, string>) => channel.seal(secrets);
   const registered = await service.handle({
     type: 'RegisterUser', metadata, payload: { email: 'ada@example.com', phoneNumber: '+33612345678', roles: [], sealedSecrets: seal({ password: 'a long passphrase of hers' }) },
   });

@@ -11,7 +11,7 @@ import {
   PasswordStagedData, RefreshBody, ResendOtpBody, scopes, SignUpBody, SignUpData, TokensData,
   type CommandReplies, type IdentityCommand,
 } from '@tessera/contracts';
-import { generateSecretToken, hashSecretToken, sealJson } from '@tessera/crypto';
+import { createSendingChannel, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import type { ViewCollection } from '@tessera/read-models';
 import type { UserView } from '@tessera/projector';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -31,7 +31,8 @@ const errors = { '4xx': ErrorEnvelope, '5xx': ErrorEnvelope };
 
 export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = async (app, options) => {
   const { identity, users, commandPublicKey } = options;
-  const seal = (secrets: Record<string, string>) => sealJson(commandPublicKey, secrets);
+  const channel = createSendingChannel(commandPublicKey);
+  const seal = (secrets: Record<string, string>) => channel.seal(secrets);
 
   async function send<K extends IdentityCommand['type']>(
     request: FastifyRequest, type: K, payload: Extract<IdentityCommand, { type: K }>['payload'],

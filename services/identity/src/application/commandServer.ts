@@ -6,7 +6,7 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import { IdentityCommand, SealedIdentityCommand, topics, type CommandResult, type SealedCommandReply } from '@tessera/contracts';
-import { openRequest, sealReply, type BoxKeyPair } from '@tessera/crypto';
+import { createReceivingChannel, type BoxKeyPair, type ReceivingChannel } from '@tessera/crypto';
 import type { Logger } from '@tessera/logging';
 import type { Consumer, MessageBus } from '@tessera/messaging';
 import type { IdentityService } from './identityService.ts';
@@ -14,23 +14,24 @@ import type { IdentityService } from './identityService.ts';
 /** Commands without personal data that internal services may send unsealed. */
 const PLAIN_COMMANDS = new Set(['RecordSmsOutcome']);
 
-function openCommand(value: unknown, keyPair: BoxKeyPair): { command: IdentityCommand; replyKey?: Buffer } | undefined {
+function openCommand(value: unknown, channel: ReceivingChannel): { command: IdentityCommand; sealReply?: (result: CommandResult) => string } | undefined {
   if (Value.Check(SealedIdentityCommand, value)) {
-    const opened = openRequest<unknown>(keyPair, value.sealed);
+    const opened = channel.open<unknown>(value.sealed);
     if (!opened) return undefined;
     const command: unknown = { type: value.type, metadata: value.metadata, payload: opened.value };
-    return Value.Check(IdentityCommand, command) ? { command, replyKey: opened.replyKey } : undefined;
+    return Value.Check(IdentityCommand, command) ? { command, sealReply: opened.sealReply } : undefined;
   }
   if (Value.Check(IdentityCommand, value) && PLAIN_COMMANDS.has(value.type)) return { command: value };
   return undefined;
 }
 
 export function serveIdentityCommands(bus: MessageBus, service: IdentityService, logger: Logger, keyPair: BoxKeyPair): Promise<Consumer> {
+  const channel = createReceivingChannel(keyPair);
   return bus.serve(topics.identityCommands, 'identity', async (request): Promise<CommandResult | SealedCommandReply> => {
-    const opened = openCommand(request.value, keyPair);
+    const opened = openCommand(request.value, channel);
     if (!opened) return { ok: false, error: 'VALIDATION_FAILED' };
-    const { command, replyKey } = opened;
-    const seal = (result: CommandResult) => (replyKey ? { sealedReply: sealReply(replyKey, result) } : result);
+    const { command, sealReply } = opened;
+    const seal = (result: CommandResult) => (sealReply ? { sealedReply: sealReply(result) } : result);
     try {
       const result = await service.handle(command);
       logger.info({ correlationId: command.metadata.correlationId, command: command.type, outcome: result.ok ? 'ok' : result.error }, 'command handled');

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   maskPhoneNumber, streams, type ChallengeReply, type CommandReplies, type CommandResult, type EventMetadata, type IdentityCommand,
 } from '@tessera/contracts';
-import { keyedHash, openSealedJson } from '@tessera/crypto';
+import { createReceivingChannel, keyedHash } from '@tessera/crypto';
 import { decideApiClient, evolveApiClient } from '../domain/apiClient.ts';
 import type { Decision } from '../domain/decision.ts';
 import { normaliseEmail } from '../domain/identifiers.ts';
@@ -45,7 +45,8 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
   const reservationStream = (kind: ReservationKind, value: string) =>
     kind === 'email' ? streams.email(keyedHash(keys.hashingKey, 'email', value)) : streams.phone(keyedHash(keys.hashingKey, 'phone', value));
 
-  const openSecrets = <T>(sealed: string) => openSealedJson<T>(keys.commandKeyPair, sealed);
+  const secretsChannel = createReceivingChannel(keys.commandKeyPair);
+  const openSecrets = <T>(sealed: string) => secretsChannel.open<T>(sealed)?.value;
 
   /** Checked before any hashing or lookup, on sign-up and on every password change or reset. */
   const newPasswordViolation = (password: string) => passwordPolicyViolation(password, (folded) => breachedPasswords.has(folded));
