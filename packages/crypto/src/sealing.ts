@@ -1,5 +1,4 @@
 import sodium from 'sodium-native';
-import { AEAD_KEY_BYTES, aeadDecrypt, aeadEncrypt } from './aead.ts';
 
 export interface BoxKeyPair {
   publicKey: Buffer;
