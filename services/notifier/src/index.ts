@@ -3,3 +3,4 @@ export * from './application/messages.ts';
 export * from './application/dispatchLedger.ts';
 export * from './startNotifier.ts';
 export * from './smsSettings.ts';
+export * from './application/outcomeRecorder.ts';

@@ -13,7 +13,8 @@ import type { ViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
 import { createDispatchLedger } from './application/dispatchLedger.ts';
 import type { PersonalDataReader } from '@tessera/personal-data';
-import { createSmsNotifier, type SmsOutcome } from './application/smsNotifier.ts';
+import { createOutcomeRecorder } from './application/outcomeRecorder.ts';
+import { createSmsNotifier, recoverUnrecordedOutcomes, type SmsOutcome } from './application/smsNotifier.ts';
 
 export interface DeliveryReport {
   providerMessageId: string;
@@ -45,8 +46,12 @@ export async function startNotifier(wiring: NotifierWiring): Promise<Consumer[]>
     // Thrown, the message is delivered again and the ledger resumes at this step.
     if (!result.ok) throw new Error(`identity did not record the SMS outcome: ${result.error}`);
   };
+  // Outcomes are recorded beside the stream of events, so a code never waits for the previous one's record.
+  const recorder = createOutcomeRecorder({ logger });
+  const recovered = await recoverUnrecordedOutcomes({ ledger, recordOutcome, recorder });
+  if (recovered > 0) logger.info({ outcomes: recovered }, 'recording sms outcomes left unrecorded by the last run');
   const notify = createSmsNotifier({
-    sms: wiring.sms, keyPair: wiring.keyPair, personalData: wiring.personalData, logger, clock: wiring.clock, messages: { brand: wiring.brand }, ledger, recordOutcome,
+    sms: wiring.sms, keyPair: wiring.keyPair, personalData: wiring.personalData, logger, clock: wiring.clock, messages: { brand: wiring.brand }, ledger, recordOutcome, recorder,
     deadLetter: (entry) => bus.publish(topics.smsDeadLetter, [{ key: entry.sourceEventId, value: entry, headers: { 'event-id': entry.sourceEventId } }]),
     ...(wiring.onDispatch ? { onDispatch: wiring.onDispatch } : {}),
   });
@@ -71,5 +76,10 @@ export async function startNotifier(wiring: NotifierWiring): Promise<Consumer[]>
     });
     logger.info({ sourceEventId: dispatch.eventId, providerMessageId: report.providerMessageId, status: report.status }, 'delivery report recorded');
   }, { from: wiring.from ?? 'beginning' });
-  return [events, reports];
+  return [{
+    async stop() {
+      await events.stop();
+      await recorder.stop();
+    },
+  }, reports];
 }

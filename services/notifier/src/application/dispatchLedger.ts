@@ -33,12 +33,16 @@ export interface DispatchLedger {
   /** The outcome reached the user's stream. */
   markRecorded(eventId: string, position: number): Promise<void>;
   findByProviderMessageId(providerMessageId: string): Promise<SmsDispatch | undefined>;
+  /** Dispatches completed whose outcome has not reached the user's stream, with their event's position. */
+  unrecorded(): Promise<Array<{ dispatch: SmsDispatch; position: number }>>;
 }
 
 export function createDispatchLedger(store: ViewStore): DispatchLedger {
   const intents = store.collection<{ eventId: string }>('sms_dispatch_intents');
   const dispatches = store.collection<SmsDispatch>('sms_dispatches', { indexes: ['providerMessageId'] });
   const recorded = store.collection<{ eventId: string }>('sms_outcomes_recorded');
+  // Completed and not yet recorded: what a restart must still record.
+  const awaiting = store.collection<{ eventId: string; awaiting: true; position: number }>('sms_outcomes_awaiting', { indexes: ['awaiting'] });
   return {
     async state(eventId) {
       if (await recorded.get(eventId)) return 'recorded';
@@ -50,13 +54,23 @@ export function createDispatchLedger(store: ViewStore): DispatchLedger {
     },
     async complete(dispatch, position) {
       await dispatches.upsert(dispatch.eventId, dispatch, position);
+      await awaiting.upsert(dispatch.eventId, { eventId: dispatch.eventId, awaiting: true, position }, position);
     },
     get: (eventId) => dispatches.get(eventId),
     async markRecorded(eventId, position) {
       await recorded.upsert(eventId, { eventId }, position);
+      await awaiting.delete(eventId, position);
     },
     async findByProviderMessageId(providerMessageId) {
       return (await dispatches.findBy('providerMessageId', providerMessageId))[0];
+    },
+    async unrecorded() {
+      const found: Array<{ dispatch: SmsDispatch; position: number }> = [];
+      for (const entry of await awaiting.findBy('awaiting', true)) {
+        const dispatch = await dispatches.get(entry.eventId);
+        if (dispatch) found.push({ dispatch, position: entry.position });
+      }
+      return found;
     },
   };
 }

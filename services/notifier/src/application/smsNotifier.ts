@@ -8,7 +8,8 @@
  * - a code whose challenge has expired is never sent;
  * - permanent or exhausted failures go to the dead-letter topic with the reason;
  * - every outcome is recorded in the user's stream (SmsDispatched /
- *   SmsDispatchFailed), never with the code.
+ *   SmsDispatchFailed), never with the code; given a recorder, in the
+ *   background, so the next SMS does not wait for identity's answer.
  * Logs never hold the code or the full phone number.
  */
 import { eventHeaders, maskPhoneNumber, type EventMessageValue, type RecordSmsOutcome } from '@tessera/contracts';
@@ -18,6 +19,7 @@ import type { PersonalDataReader } from '@tessera/personal-data';
 import type { Message } from '@tessera/messaging';
 import { SmsDeliveryError, type SmsReceipt, type SmsSender } from '@tessera/sms';
 import type { DispatchLedger, SmsDispatch } from './dispatchLedger.ts';
+import type { OutcomeRecorder } from './outcomeRecorder.ts';
 import { languageFor, otpText, passwordChangedText, type MessageOptions } from './messages.ts';
 
 export type SmsOutcome = RecordSmsOutcome['payload']['outcome'];
@@ -44,6 +46,12 @@ export interface SmsNotifierOptions {
   deadLetter: (entry: DeadLetter) => Promise<void>;
   /** Records the outcome in the user's stream (through identity). */
   recordOutcome: (userId: string, outcome: SmsOutcome) => Promise<void>;
+  /**
+   * Runs the records in the background, retrying until they succeed. Without
+   * one, the handler awaits the record and throws if it fails (the event is
+   * then delivered again).
+   */
+  recorder?: OutcomeRecorder;
   onDispatch?: (outcome: 'sent' | 'duplicate' | 'expired' | 'failed') => void;
 }
 
@@ -87,8 +95,12 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
 
   async function finish(event: EventMessageValue, dispatch: SmsDispatch, outcome: SmsOutcome) {
     await ledger.complete(dispatch, event.position);
-    await options.recordOutcome(dispatch.userId, outcome);
-    await ledger.markRecorded(event.eventId, event.position);
+    const record = async () => {
+      await options.recordOutcome(dispatch.userId, outcome);
+      await ledger.markRecorded(event.eventId, event.position);
+    };
+    if (options.recorder) options.recorder.add(event.eventId, record);
+    else await record();
   }
 
   return async (message) => {
@@ -164,4 +176,16 @@ function outcomeOf(dispatch: SmsDispatch): SmsOutcome {
     return { type: 'SmsDispatched', sourceEventId: dispatch.eventId, purpose: dispatch.purpose, provider: dispatch.provider ?? 'sms', providerMessageId: dispatch.providerMessageId ?? '' };
   }
   return { type: 'SmsDispatchFailed', sourceEventId: dispatch.eventId, purpose: dispatch.purpose, reason: dispatch.failure ?? 'EXHAUSTED', ...(dispatch.provider ? { provider: dispatch.provider } : {}) };
+}
+
+/** Hands every dispatch whose outcome a stopped notifier left unrecorded to `recorder`. */
+export async function recoverUnrecordedOutcomes(options: Pick<SmsNotifierOptions, 'ledger' | 'recordOutcome'> & { recorder: OutcomeRecorder }): Promise<number> {
+  const pending = await options.ledger.unrecorded();
+  for (const { dispatch, position } of pending) {
+    options.recorder.add(dispatch.eventId, async () => {
+      await options.recordOutcome(dispatch.userId, outcomeOf(dispatch));
+      await options.ledger.markRecorded(dispatch.eventId, position);
+    });
+  }
+  return pending.length;
 }
