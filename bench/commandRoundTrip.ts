@@ -4,12 +4,14 @@
  * `identity.commands.v1` on a fresh topic namespace; requests are sent on a
  * fixed schedule, not as fast as possible, so latency is not queueing on the
  * generator. It runs against a broker of its own (deploy/local/kafka.sh, instance "bench"), so earlier runs
- * leave nothing behind to slow it. Usage: node --import tsx bench/commandRoundTrip.ts [rate] [seconds]
+ * leave nothing behind to slow it. `npm run bench:pipeline` (and so `npm run bench`) runs it at 200/s for 30 s;
+ * alone: `npm run bench:command-round-trip -- [rate] [seconds]`.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { IdentityCommand } from '@tessera/contracts';
 import { createPasswordHasher, generateBoxKeyPair, generateSecretKey } from '@tessera/crypto';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
@@ -21,71 +23,87 @@ import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
 import { freePort, ownKafka } from '../test/support/processes.ts';
 
-const kafka = ownKafka('bench', await freePort(), await freePort());
-kafka.start();
-const brokers = [kafka.brokers];
-const rate = Number(process.argv[2] ?? 200);
-const seconds = Number(process.argv[3] ?? 20);
-const warmupSeconds = 3;
+export interface RoundTripFigures {
+  rate: number;
+  seconds: number;
+  requests: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
 
-const dir = mkdtempSync(path.join(tmpdir(), 'bench-rtt-'));
-const eventStore = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
-const logger = createLogger('bench', { level: 'silent' });
-const hashingKey = generateSecretKey();
-const commandKeyPair = generateBoxKeyPair();
-const service = createIdentityService({
-  eventStore,
-  personalData: createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') }), keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
-  kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }), wallet: createDevWalletIssuer(),
-  passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }), breachedPasswords: loadBreachedPasswordList(),
-  keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
-  config: defaultIdentityConfig, clock: () => new Date(),
-});
-const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}`, logLevel: 'error' });
-const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}`, logLevel: 'error' });
-const server = await serveIdentityCommands(serverBus, service, logger, commandKeyPair);
-// The gateway's client: the payload sealed to identity, the reply encrypted back, as in production.
-const client = createBusIdentityClient(clientBus, { timeoutMs: 5000, commandPublicKey: commandKeyPair.publicKey, hashingKey });
+export async function measureCommandRoundTrip(rate: number, seconds: number): Promise<RoundTripFigures> {
+  const kafka = ownKafka('bench', await freePort(), await freePort());
+  kafka.start();
+  const brokers = [kafka.brokers];
+  const warmupSeconds = 3;
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-rtt-'));
+  const eventStore = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
+  try {
+    const logger = createLogger('bench', { level: 'silent' });
+    const hashingKey = generateSecretKey();
+    const commandKeyPair = generateBoxKeyPair();
+    const service = createIdentityService({
+      eventStore,
+      personalData: createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') }), keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
+      kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }), wallet: createDevWalletIssuer(),
+      passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }), breachedPasswords: loadBreachedPasswordList(),
+      keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
+      config: defaultIdentityConfig, clock: () => new Date(),
+    });
+    const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}`, logLevel: 'error' });
+    const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}`, logLevel: 'error' });
+    const server = await serveIdentityCommands(serverBus, service, logger, commandKeyPair);
+    // The gateway's client: the payload sealed to identity, the reply encrypted back, as in production.
+    const client = createBusIdentityClient(clientBus, { timeoutMs: 5000, commandPublicKey: commandKeyPair.publicKey, hashingKey });
 
-// A cheap, realistic command: a password reset for an email with no user (two stream reads, no hashing).
-const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
-  type: 'StartPasswordReset', metadata: { correlationId: randomUUID(), clientId: 'bench' },
-  payload: { email: `nobody-${randomUUID()}@example.com` },
-});
-const send = async () => {
-  const started = process.hrtime.bigint();
-  const message = command();
-  const result = await client.send(message);
-  if (!result.ok) throw new Error(`identity answered ${result.error}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-};
+    // A cheap, realistic command: a password reset for an email with no user (two stream reads, no hashing).
+    const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
+      type: 'StartPasswordReset', metadata: { correlationId: randomUUID(), clientId: 'bench' },
+      payload: { email: `nobody-${randomUUID()}@example.com` },
+    });
+    const send = async () => {
+      const started = process.hrtime.bigint();
+      const message = command();
+      const result = await client.send(message);
+      if (!result.ok) throw new Error(`identity answered ${result.error}`);
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
 
-async function run(durationSeconds: number): Promise<{ latencies: number[]; errors: number }> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const pending: Promise<void>[] = [];
-  const total = Math.round(rate * durationSeconds);
-  const start = performance.now();
-  for (let index = 0; index < total; index += 1) {
-    const due = start + (index * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(send().then((ms) => void latencies.push(ms), () => void (errors += 1)));
+    async function run(durationSeconds: number): Promise<{ latencies: number[]; errors: number }> {
+      const latencies: number[] = [];
+      let errors = 0;
+      const pending: Promise<void>[] = [];
+      const total = Math.round(rate * durationSeconds);
+      const start = performance.now();
+      for (let index = 0; index < total; index += 1) {
+        const due = start + (index * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        pending.push(send().then((ms) => void latencies.push(ms), () => void (errors += 1)));
+      }
+      await Promise.all(pending);
+      return { latencies, errors };
+    }
+
+    await run(warmupSeconds);
+    const { latencies, errors } = await run(seconds);
+    latencies.sort((a, b) => a - b);
+    await server.stop();
+    await serverBus.close();
+    await clientBus.close();
+    return { rate, seconds, requests: latencies.length, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
+  } finally {
+    await eventStore.close();
+    rmSync(dir, { recursive: true, force: true });
+    kafka.remove();
   }
-  await Promise.all(pending);
-  return { latencies, errors };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-await run(warmupSeconds);
-const { latencies, errors } = await run(seconds);
-latencies.sort((a, b) => a - b);
-const result = { rate, seconds, requests: latencies.length, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
-process.stdout.write(`${JSON.stringify(result)}\n`);
-await server.stop();
-await serverBus.close();
-await clientBus.close();
-await eventStore.close();
-rmSync(dir, { recursive: true, force: true });
-kafka.remove();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const result = await measureCommandRoundTrip(Number(process.argv[2] ?? 200), Number(process.argv[3] ?? 20));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

@@ -7,6 +7,7 @@
  *    `send` resolved), embedded (same run, dev outbox) and over Kafka
  *    (identity, relay and notifier on a Kafka bus against a broker of the
  *    benchmark's own, with a sender that accepts at once);
+ * 2b. the command round trip over Kafka at 200 requests/s (commandRoundTrip.ts);
  * 3. replay throughput: a generated log rebuilt into SQLite views;
  * 4. RSS of the embedded process at idle and under the load.
  * `recordedAt` has millisecond resolution, so latencies may read up to 1 ms high.
@@ -34,6 +35,7 @@ import { rebuildReadModels } from '@tessera/projector';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createSqliteViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
+import { measureCommandRoundTrip, type RoundTripFigures } from './commandRoundTrip.ts';
 import { writeSections } from './report.ts';
 
 export interface PipelineOptions {
@@ -65,12 +67,16 @@ export interface PipelineFigures {
   /** Milliseconds, OtpIssued recordedAt → send resolved. */
   smsEmbedded: Quantiles;
   smsKafka?: Quantiles & { rate: number; seconds: number };
+  /** Milliseconds, the gateway's identity client over Kafka at a fixed rate. */
+  commandRoundTrip?: RoundTripFigures;
   replay: { events: number; users: number; generateSeconds: number; rebuildSeconds: number; eventsPerSecond: number };
   /** MiB. */
   rss: { idle: number; underLoadPeak: number; underLoadMedian: number };
 }
 
 const WARMUP_SECONDS = 3;
+/** The rate the round-trip target is set at. */
+const ROUND_TRIP_RATE = 200;
 const silent = createLogger('bench', { level: 'silent' });
 const now = () => performance.timeOrigin + performance.now();
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -375,6 +381,8 @@ export async function measurePipeline(options: PipelineOptions = {}): Promise<Pi
   const log = options.log ?? (() => undefined);
   const embedded = await measureEmbedded(rate, seconds, log);
   const smsKafka = kafka ? await measureSmsOverKafka(rate, seconds, log) : undefined;
+  if (kafka) log(`command round trip over Kafka at ${ROUND_TRIP_RATE}/s for ${seconds} s…`);
+  const commandRoundTrip = kafka ? await measureCommandRoundTrip(ROUND_TRIP_RATE, seconds) : undefined;
   const replay = await measureReplay(replayEvents, log);
   const flags = [
     ...(options.rate !== undefined ? [`--rate ${rate}`] : []), ...(options.seconds !== undefined ? [`--seconds ${seconds}`] : []),
@@ -385,6 +393,7 @@ export async function measurePipeline(options: PipelineOptions = {}): Promise<Pi
     command: `npm run bench:pipeline${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`,
     load: embedded.load, projectionLag: embedded.projectionLag, smsEmbedded: embedded.smsEmbedded,
     ...(smsKafka ? { smsKafka } : {}),
+    ...(commandRoundTrip ? { commandRoundTrip } : {}),
     replay, rss: embedded.rss,
   };
 }
@@ -394,13 +403,16 @@ const verdict = (met: boolean) => (met ? 'met' : '**missed**');
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 
 export function renderPipelineSection(figures: PipelineFigures): string {
-  const { projectionLag: lag, smsEmbedded: sms, smsKafka: kafka, replay, rss, load } = figures;
+  const { projectionLag: lag, smsEmbedded: sms, smsKafka: kafka, commandRoundTrip: trip, replay, rss, load } = figures;
   const rows = [
     `| Projection lag, embedded (recordedAt → view written) | p50 ${ms(lag.p50)}, p99 ${ms(lag.p99)}, max ${ms(lag.max)} (${thousands(lag.count)} events) | p99 < 10 ms | ${verdict(lag.p99 < 10)} |`,
     `| OtpIssued → SMS handed to provider, embedded | p50 ${ms(sms.p50)}, p99 ${ms(sms.p99)}, max ${ms(sms.max)} (${thousands(sms.count)} SMS) | — | — |`,
     kafka
       ? `| OtpIssued → SMS handed to provider, over Kafka | p50 ${ms(kafka.p50)}, p99 ${ms(kafka.p99)}, max ${ms(kafka.max)} (${thousands(kafka.count)} SMS at ${kafka.rate}/s) | p99 < 100 ms | ${verdict(kafka.p99 < 100)} |`
       : '| OtpIssued → SMS handed to provider, over Kafka | not measured (`--no-kafka`) | p99 < 100 ms | — |',
+    trip
+      ? `| Command round trip over Kafka (gateway's identity client → identity → reply) | p50 ${ms(trip.p50)}, p99 ${ms(trip.p99)}, max ${ms(trip.max)} (${thousands(trip.requests)} requests at ${trip.rate}/s, ${trip.errors} errors) | p99 < 30 ms at 200/s | ${verdict(trip.p99 < 30 && trip.errors === 0)} |`
+      : '| Command round trip over Kafka | not measured (`--no-kafka`) | p99 < 30 ms at 200/s | — |',
     `| Replay: rebuildReadModels into SQLite views | ${thousands(replay.eventsPerSecond)} events/s (${thousands(replay.events)} events in ${replay.rebuildSeconds.toFixed(1)} s) | ≥ 50,000 events/s | ${verdict(replay.eventsPerSecond >= 50_000)} |`,
     `| RSS of the embedded process, idle | ${rss.idle} MiB | — | — |`,
     `| RSS of the embedded process, under the load | median ${rss.underLoadMedian} MiB, peak ${rss.underLoadPeak} MiB | — | — |`,
@@ -414,6 +426,9 @@ export function renderPipelineSection(figures: PipelineFigures): string {
     '(millisecond resolution, so they may read up to 1 ms high). Projection lag covers user-stream events;',
     'the embedded SMS sender is the dev outbox. Over Kafka, identity, the relay and the notifier run on a',
     'Kafka bus against a single-node broker of the benchmark\'s own, with a provider that accepts at once.',
+    'The command round trip sends `StartPasswordReset` for unknown emails (stream reads, no hashing) through the',
+    'gateway\'s identity client to the real identity service, on a fixed schedule (open loop) after a 3 s warm-up,',
+    'against another broker of its own.',
     `The replay log (${thousands(replay.events)} events, ${thousands(replay.users)} users: reservations, registration with`,
     'encrypted personal fields, accounts, OTPs, SMS records, sessions, KYC and portfolios for a third, and',
     `returning logins) is written as rows in 20,000-row transactions in ${replay.generateSeconds.toFixed(0)} s, then rebuilt.`,
