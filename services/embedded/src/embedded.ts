@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createPasswordHasher, deriveKey, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { buildGateway, createBusIdentityClient, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from '@tessera/gateway';
+import { buildGateway, createBusIdentityClient, createProjectionWatch, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from '@tessera/gateway';
 import { createFileCheckpointStore, createIdentityService, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
@@ -69,10 +69,16 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     config: config.identity,
     clock,
   });
+  // The gateway below reads its writes back once the projector says so, instead of polling.
+  const projections = createProjectionWatch();
+  const onProjected = (event: EventMessageValue) => {
+    projections.projected(event.position);
+    options.onProjected?.(event);
+  };
   const consumers = [
     await serveIdentityCommands(bus, identity, logger.child({ service: 'identity' }), keyring.commandKeyPair),
     await bus.subscribe(topics.identityEvents, 'projector', createProjector({
-      store: viewStore, logger: logger.child({ service: 'projector' }), personalData: personalData.protector, ...(options.onProjected ? { onProjected: options.onProjected } : {}),
+      store: viewStore, logger: logger.child({ service: 'projector' }), personalData: personalData.protector, onProjected,
     }).handle),
     ...(await startNotifier({
       bus,
@@ -109,6 +115,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     rateLimitStore: createInMemoryRateLimitStore({ clock }),
     rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
     kyc: { webhookSecret: config.kycWebhookSecret ?? devKycWebhookSecret(keyring.hashingKey), devPages: true },
+    projections,
     ...(config.sms.plivo.length > 0 ? {
       plivoWebhook: {
         authTokens: config.sms.plivo.map((account) => account.authToken),

@@ -31,6 +31,7 @@ import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import type { SigningKey } from './signingKeys.ts';
+import type { ProjectionWatch } from './readYourWrites.ts';
 
 export interface GatewayOptions {
   identity: IdentityClient;
@@ -51,6 +52,8 @@ export interface GatewayOptions {
   rateLimitHashKey: Buffer;
   /** The KYC provider's callback secret, and whether to serve the dev provider's pages. */
   kyc: { webhookSecret: string; devPages: boolean };
+  /** Told of each event the projector of this process writes, when there is one: read-your-writes waits on it instead of polling. */
+  projections?: ProjectionWatch;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -144,7 +147,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await app.register(oauthRoutes, { apiClients: views.apiClients, signingKeys: options.signingKeys, clientTokenTtlSeconds: config.clientTokenTtlSeconds });
   await app.register(accountFlowRoutes, {
     identity: options.identity, users: views.users, commandPublicKey: options.commandPublicKey,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs, projections: options.projections,
   });
   await app.register(signedInUserRoutes, { users: views.users, sessions: views.sessions, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
   await app.register(accountRoutes, {

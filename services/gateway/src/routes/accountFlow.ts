@@ -17,7 +17,7 @@ import type { UserView } from '@tessera/projector';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
-import { waitForView } from '../readYourWrites.ts';
+import { waitForView, type ProjectionWatch } from '../readYourWrites.ts';
 
 export interface AccountFlowOptions {
   identity: IdentityClient;
@@ -25,6 +25,7 @@ export interface AccountFlowOptions {
   commandPublicKey: Buffer;
   accessTokenTtlSeconds: number;
   readYourWritesTimeoutMs: number;
+  projections?: ProjectionWatch | undefined;
 }
 
 const errors = { '4xx': ErrorEnvelope, '5xx': ErrorEnvelope };
@@ -46,7 +47,7 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   /** Waits (bounded) until the user's read model has seen a write, so the next query finds it. */
   async function readYourWrites(userId: string, position: number | undefined) {
     if (position === undefined) return;
-    const view = await waitForView(() => users.get(userId), (current) => current.version >= position, options.readYourWritesTimeoutMs);
+    const view = await waitForView(() => users.get(userId), (current) => current.version >= position, options.readYourWritesTimeoutMs, { watch: options.projections, position });
     if (!view || view.version < position) app.log.warn({ userId, position }, 'read model behind: answering before it caught up');
   }
 
