@@ -76,18 +76,31 @@ function fromJsonBytes<T>(bytes: Buffer | undefined): T | undefined {
   }
 }
 
-/** A channel to `recipientPublicKey` under a key pair drawn now, for this sender's life. */
+/**
+ * A channel to `recipientPublicKey` under a key pair drawn for this sender's
+ * life. The keys are agreed on first use, which throws if the recipient's key
+ * allows no agreement.
+ */
 export function createSendingChannel(recipientPublicKey: Buffer): SendingChannel {
-  const publicKey = Buffer.alloc(sodium.crypto_kx_PUBLICKEYBYTES);
-  const secretKey = Buffer.alloc(sodium.crypto_kx_SECRETKEYBYTES);
-  sodium.crypto_kx_keypair(publicKey, secretKey);
-  const keys: SessionKeys = { request: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES), reply: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES) };
-  sodium.crypto_kx_client_session_keys(keys.reply, keys.request, publicKey, secretKey, recipientPublicKey);
-  // Only the session keys are needed from here on.
-  sodium.sodium_memzero(secretKey);
-  const header = Buffer.concat([Buffer.from([VERSION]), publicKey]);
+  let session: { keys: SessionKeys; header: Buffer } | undefined;
+  const open = () => {
+    if (session) return session;
+    const publicKey = Buffer.alloc(sodium.crypto_kx_PUBLICKEYBYTES);
+    const secretKey = Buffer.alloc(sodium.crypto_kx_SECRETKEYBYTES);
+    sodium.crypto_kx_keypair(publicKey, secretKey);
+    const keys: SessionKeys = { request: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES), reply: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES) };
+    try {
+      sodium.crypto_kx_client_session_keys(keys.reply, keys.request, publicKey, secretKey, recipientPublicKey);
+    } finally {
+      // Only the session keys are needed from here on.
+      sodium.sodium_memzero(secretKey);
+    }
+    session = { keys, header: Buffer.concat([Buffer.from([VERSION]), publicKey]) };
+    return session;
+  };
 
   const seal = (value: unknown) => {
+    const { keys, header } = open();
     const message = toJsonBytes(value);
     const box = aeadEncrypt(keys.request, message, REQUEST);
     sodium.sodium_memzero(message);
@@ -98,6 +111,7 @@ export function createSendingChannel(recipientPublicKey: Buffer): SendingChannel
     sealRequest(value) {
       const { sealed, nonce } = seal(value);
       const context = replyContext(nonce);
+      const { keys } = open();
       return {
         sealed,
         openReply: <T>(sealedReply: string) => fromJsonBytes<T>(aeadDecrypt(keys.reply, Buffer.from(sealedReply, 'base64'), context)),

@@ -68,3 +68,8 @@ t.test('senders are told apart and forgotten past the bound without failing', as
     }
   }
 });
+
+t.test('a recipient key that allows no agreement fails on first use, not when the channel is made', async (t) => {
+  const channel = createSendingChannel(Buffer.alloc(32));
+  t.throws(() => channel.seal(secret));
+});
