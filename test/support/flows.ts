@@ -42,6 +42,6 @@ export async function signUpAndLogIn(server: TestServer, user: { email: string; 
   const otp = await server.call('POST', '/v1/user/otp', {
     body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code }, ...(token ? { token } : {}),
   });
-  if (otp.status !== 200) throw new Error(`otp answered ${otp.status}`);
+  if (otp.status !== 200) throw new Error(`otp answered ${otp.status}: ${JSON.stringify(otp.body)}`);
   return { userId: otp.body.data.userId, accessToken: otp.body.data.accessToken, refreshToken: otp.body.data.refreshToken, code };
 }

@@ -48,3 +48,38 @@ t.test('every stored event reaches the topic, keyed by user, with its ids in hea
   await bus.close();
   await store.close();
 });
+
+t.test('events stored while a publish is acknowledged go out together in the next one, in order, and the checkpoint follows what was published', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'relay-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const store = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
+  const inner = createInProcessBus();
+  const received: Message[] = [];
+  await inner.subscribe('identity.events.v1', 'test', async (message) => { received.push(message); });
+  let release: (() => void) | undefined;
+  const batches: number[][] = [];
+  // A bus whose first acknowledgement is slow, as a broker's can be.
+  const bus = {
+    ...inner,
+    async publish(topic: string, messages: Message[]) {
+      batches.push(messages.map((message) => (message.value as EventMessageValue).position));
+      if (batches.length === 1) await new Promise<void>((resolve) => { release = resolve; });
+      await inner.publish(topic, messages);
+    },
+  };
+  const saved: number[] = [];
+  const relay = await startRelay({ eventStore: store, bus, checkpoints: { load: async () => 0, save: async (position) => void saved.push(position) }, logger: createLogger('relay', { level: 'silent' }) });
+  await store.append('user-a', [event('a')]);
+  while (!release) await new Promise((resolve) => setTimeout(resolve, 2));
+  for (const user of ['b', 'c', 'd']) await store.append(`user-${user}`, [event(user)]);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  t.same(saved, [], 'nothing checkpointed before it is acknowledged');
+  release();
+  while (received.length < 4) await new Promise((resolve) => setTimeout(resolve, 2));
+  t.same(batches, [[1], [2, 3, 4]], 'the three events stored meanwhile went out in one publish');
+  t.same(received.map((message) => message.key), ['a', 'b', 'c', 'd'], 'in order');
+  t.same(saved, [1, 4], 'checkpointed after each acknowledged batch');
+  await relay.stop();
+  await inner.close();
+  await store.close();
+});
