@@ -414,8 +414,8 @@ export function renderPipelineSection(figures: PipelineFigures): string {
       ? `| Command round trip over Kafka (gateway's identity client → identity → reply) | p50 ${ms(trip.p50)}, p99 ${ms(trip.p99)}, max ${ms(trip.max)} (${thousands(trip.requests)} requests at ${trip.rate}/s, ${trip.errors} errors) | p99 < 30 ms at 200/s | ${verdict(trip.p99 < 30 && trip.errors === 0)} |`
       : '| Command round trip over Kafka | not measured (`--no-kafka`) | p99 < 30 ms at 200/s | — |',
     `| Replay: rebuildReadModels into SQLite views | ${thousands(replay.eventsPerSecond)} events/s (${thousands(replay.events)} events in ${replay.rebuildSeconds.toFixed(1)} s) | ≥ 50,000 events/s | ${verdict(replay.eventsPerSecond >= 50_000)} |`,
-    `| RSS of the embedded process, idle | ${rss.idle} MiB | — | — |`,
-    `| RSS of the embedded process, under the load | median ${rss.underLoadMedian} MiB, peak ${rss.underLoadPeak} MiB | — | — |`,
+    `| RSS of the benchmark process (embedded server and its load), idle | ${rss.idle} MiB | — | — |`,
+    `| RSS of the benchmark process, under the load | median ${rss.underLoadMedian} MiB, peak ${rss.underLoadPeak} MiB | — | — |`,
   ];
   return [
     '## Event pipeline',
@@ -432,7 +432,7 @@ export function renderPipelineSection(figures: PipelineFigures): string {
     `The replay log (${thousands(replay.events)} events, ${thousands(replay.users)} users: reservations, registration with`,
     'encrypted personal fields, accounts, OTPs, SMS records, sessions, KYC and portfolios for a third, and',
     `returning logins) is written as rows in 20,000-row transactions in ${replay.generateSeconds.toFixed(0)} s, then rebuilt.`,
-    'RSS is the benchmark process, which also runs the HTTP client.',
+    'RSS is the benchmark process, which also runs the HTTP client (and, under `npm run bench`, still holds the HTTP run\'s data).',
     '',
     `Command: \`${figures.command}\``,
     '',
