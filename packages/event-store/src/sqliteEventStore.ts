@@ -1,8 +1,15 @@
 /**
  * The event store on one SQLite file: the embedded default. Several processes
  * may share the file; SQLite serialises their appends.
+ *
+ * Group commit: the appends asked for during one turn of the event loop are
+ * written in one transaction, each in a savepoint of its own, so one append's
+ * failure (a wrong expected revision) leaves the others whole. A commit, and
+ * the WAL checkpoint it sometimes runs, costs much more than the rows it
+ * writes; concurrent commands now share it. Each append still resolves only
+ * once its transaction has committed.
  */
-import type { EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.ts';
+import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.ts';
 import { appendInTransaction } from './sqliteAppend.ts';
 import { createPollingSubscription } from './pollingSubscription.ts';
 import type { PollingSubscription } from './pollingSubscription.ts';
@@ -31,17 +38,53 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   let closed = false;
   let closing: Promise<void> | undefined;
 
-  // IMMEDIATE takes the write lock before reading the stream's revision, so
-  // two processes cannot both pass the revision check for the same stream.
-  const appendBatch = db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
+  // One append: run inside the group's transaction it becomes a savepoint,
+  // undone alone if it throws.
+  const appendOne = db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
     appendInTransaction(statements, streamId, events, expected),
   );
+  interface PendingAppend {
+    streamId: string;
+    events: EventToAppend[];
+    expected: ExpectedRevision;
+    settle: (outcome: { result: AppendResult } | { error: unknown }) => void;
+  }
+  let pending: PendingAppend[] = [];
+  // IMMEDIATE takes the write lock before reading any stream's revision, so
+  // two processes cannot both pass the revision check for the same stream.
+  const commitGroup = db.transaction((group: PendingAppend[]) => group.map((append) => {
+    try {
+      return { result: appendOne(append.streamId, append.events, append.expected) };
+    } catch (error) {
+      return { error };
+    }
+  }));
+
+  function flushAppends(): void {
+    const group = pending;
+    pending = [];
+    if (group.length === 0) return;
+    let outcomes: Array<{ result: AppendResult } | { error: unknown }>;
+    try {
+      if (!db.open) throw new Error('event store is closed');
+      outcomes = commitGroup.immediate(group);
+    } catch (error) {
+      // The transaction itself failed (locked past the busy timeout, disk full): nothing of the group was stored.
+      outcomes = group.map(() => ({ error }));
+    }
+    if (outcomes.some((outcome) => 'result' in outcome)) {
+      for (const subscription of subscriptions) subscription.wake();
+    }
+    group.forEach((append, index) => append.settle(outcomes[index]!));
+  }
 
   function assertOpen(): void {
     if (closed) throw new Error('event store is closed');
   }
 
   async function closeAll(): Promise<void> {
+    // Appends already asked for are written before the connection closes.
+    flushAppends();
     // Subscriptions read from the connection until they stop, so it closes last.
     await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
     db.close();
@@ -52,12 +95,20 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   }
 
   return {
-    async append(streamId, events, appendOptions) {
-      assertOpen();
-      if (events.length === 0) throw new Error('cannot append an empty batch');
-      const result = appendBatch.immediate(streamId, events, appendOptions?.expectedRevision ?? 'any');
-      for (const subscription of subscriptions) subscription.wake();
-      return result;
+    append(streamId, events, appendOptions) {
+      try {
+        assertOpen();
+        if (events.length === 0) throw new Error('cannot append an empty batch');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return new Promise<AppendResult>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(flushAppends);
+        pending.push({
+          streamId, events, expected: appendOptions?.expectedRevision ?? 'any',
+          settle: (outcome) => ('result' in outcome ? resolve(outcome.result) : reject(outcome.error)),
+        });
+      });
     },
 
     async readStream(streamId, readOptions) {

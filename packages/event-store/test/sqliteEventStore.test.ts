@@ -137,3 +137,43 @@ t.test('caughtUp rejects when the subscription stops before catching up', async 
   t.equal(subscription.position, 1, 'the event in flight was completed');
   t.match(await rejectionOf(subscription.caughtUp), { message: /before catching up/ });
 });
+
+t.test('appends asked for together share one commit, and one refused append leaves the others stored', async (t) => {
+  const path = newFile();
+  const store = open(t, path);
+  const [a, b, c] = [newStreamId(), newStreamId(), newStreamId()];
+  await store.append(b, [newEvent()]);
+  const outcomes = await Promise.allSettled([
+    store.append(a, [newEvent()], { expectedRevision: 'no-stream' }),
+    store.append(b, [newEvent()], { expectedRevision: 'no-stream' }), // b already has an event
+    store.append(c, newEvents(2), { expectedRevision: 'no-stream' }),
+  ]);
+  t.same(outcomes.map((outcome) => outcome.status), ['fulfilled', 'rejected', 'fulfilled']);
+  t.match((outcomes[1] as PromiseRejectedResult).reason, { name: 'WrongExpectedRevisionError' });
+  t.equal((await store.readStream(a)).length, 1);
+  t.equal((await store.readStream(b)).length, 1, 'the refused append wrote nothing');
+  t.equal((await store.readStream(c)).length, 2);
+  const positions = (await store.readAll()).map((event) => event.position);
+  t.same(positions, [1, 2, 3, 4], 'positions stay contiguous: the refused append took none');
+});
+
+t.test('of two appends to one stream at the same expected revision in the same turn, exactly one is stored', async (t) => {
+  const store = open(t, newFile());
+  const stream = newStreamId();
+  await store.append(stream, [newEvent()]);
+  const outcomes = await Promise.allSettled([0, 1, 2].map(() => store.append(stream, [newEvent()], { expectedRevision: 0 })));
+  t.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1);
+  t.equal((await store.readStream(stream)).length, 2);
+});
+
+t.test('appends asked for just before close are stored, later ones refused', async (t) => {
+  const path = newFile();
+  const store = createSqliteEventStore({ path });
+  const stream = newStreamId();
+  const stored = store.append(stream, [newEvent()]);
+  await store.close();
+  t.match(await stored, { position: 1 });
+  await t.rejects(store.append(stream, [newEvent()]), /closed/);
+  const reopened = open(t, path);
+  t.equal((await reopened.readStream(stream)).length, 1);
+});
