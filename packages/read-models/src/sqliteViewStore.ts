@@ -36,6 +36,84 @@ export function createSqliteViewStore(options: SqliteViewStoreOptions): ViewStor
 /** Connections whose open batch saw a purge, to run once the batch commits. */
 const purgeAfterCommit = new WeakMap<Database.Database, boolean>();
 
+/**
+ * Group commit for one connection: the writes made during one turn of the
+ * event loop share one transaction, committed when the turn ends; each
+ * write's promise settles when that commit has. A commit costs far more than
+ * the row it writes, and the projector writes several rows for every event
+ * (the user, a session, its checkpoint) from many events at once.
+ */
+interface GroupWriter {
+  write<T>(run: () => T): Promise<T>;
+  /** Commits the open group now (before a batch, a purge or closing). */
+  flush(): void;
+}
+
+const writers = new WeakMap<Database.Database, GroupWriter>();
+
+function groupWriter(db: Database.Database): GroupWriter {
+  const known = writers.get(db);
+  if (known) return known;
+  type Waiter = { settle: (error?: unknown) => void };
+  let group: Waiter[] | undefined;
+
+  function flush(): void {
+    const waiters = group;
+    group = undefined;
+    if (!waiters) return;
+    let failure: unknown;
+    try {
+      // A failure SQLite answered by rolling back the whole transaction leaves nothing to commit: every write in it is lost.
+      if (!db.inTransaction) throw new Error('the transaction of these view writes was rolled back');
+      db.exec('COMMIT');
+    } catch (error) {
+      failure = error;
+      if (db.inTransaction) db.exec('ROLLBACK');
+    }
+    if (failure === undefined && purgeAfterCommit.get(db)) {
+      purgeAfterCommit.delete(db);
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    for (const waiter of waiters) waiter.settle(failure);
+  }
+
+  const writer: GroupWriter = {
+    write(run) {
+      // Inside a transaction of someone else's (a batch, a promotion): part of it, as before.
+      if (db.inTransaction && !group) {
+        try {
+          return Promise.resolve(run());
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+      if (!group) {
+        try {
+          db.exec('BEGIN IMMEDIATE');
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        group = [];
+        setImmediate(flush);
+      }
+      const waiters = group;
+      let value: ReturnType<typeof run>;
+      try {
+        value = run();
+      } catch (error) {
+        // One statement failing undoes only itself; the group goes on.
+        return Promise.reject(error);
+      }
+      return new Promise((resolve, reject) => {
+        waiters.push({ settle: (error) => (error === undefined ? resolve(value) : reject(error)) });
+      });
+    },
+    flush,
+  };
+  writers.set(db, writer);
+  return writer;
+}
+
 /** Prefixes of the namespaces each store handed out, so promote() accepts only its own. */
 const namespacePrefixes = new WeakMap<ViewStore, string>();
 
@@ -48,6 +126,7 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
   );
   const probe = db.prepare('SELECT 1');
   const collections = new Map<string, ViewCollection<object>>();
+  const writer = groupWriter(db);
 
   const collection = <T extends object>(name: string, collectionOptions: { indexes?: string[] } = {}): ViewCollection<T> => {
     const table = `view_${prefix}${identifier(name, 'collection')}`;
@@ -58,7 +137,7 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
     for (const field of collectionOptions.indexes ?? []) {
       db.exec(`CREATE INDEX IF NOT EXISTS "${table}_by_${identifier(field, 'field')}" ON "${table}" (${extract(field)})`);
     }
-    const opened = known ?? openCollection(db, table);
+    const opened = known ?? openCollection(db, table, writer);
     collections.set(table.toLowerCase(), opened);
     return opened as ViewCollection<T>;
   };
@@ -66,7 +145,7 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
   const store: ViewStore = {
     collection,
     getCheckpoint: async (name) => readCheckpoint.get(name)?.position ?? 0,
-    setCheckpoint: async (name, position) => void writeCheckpoint.run(name, position),
+    setCheckpoint: (name, position) => writer.write(() => void writeCheckpoint.run(name, position)),
     namespace(name) {
       const staging = storeOver(db, `${prefix}${identifier(name, 'collection')}__`);
       namespacePrefixes.set(staging, `${prefix}${name}__`);
@@ -75,9 +154,12 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
     async promote(staging) {
       const stagingPrefix = namespacePrefixes.get(staging);
       if (stagingPrefix === undefined) throw new Error('promote() takes a store made by namespace() on this store');
+      writer.flush();
       promoteTables(db, stagingPrefix, prefix);
     },
     async batch(work) {
+      // A batch is its own transaction: the writes grouped so far commit first.
+      writer.flush();
       // Nested, or inside another batch on this connection: part of that one.
       if (db.inTransaction) return work();
       db.exec('BEGIN');
@@ -97,11 +179,14 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
     ping: async () => void probe.get(),
     // The WAL keeps earlier versions of pages until it is checkpointed and emptied; inside a batch, once it commits.
     purge: async () => {
+      writer.flush();
       if (db.inTransaction) purgeAfterCommit.set(db, true);
       else db.pragma('wal_checkpoint(TRUNCATE)');
     },
     close: async () => {
-      if (db.open) db.close();
+      if (!db.open) return;
+      writer.flush();
+      db.close();
     },
   };
   return store;
@@ -128,7 +213,7 @@ function promoteTables(db: Database.Database, stagingPrefix: string, livePrefix:
   })();
 }
 
-function openCollection(db: Database.Database, table: string): ViewCollection<object> {
+function openCollection(db: Database.Database, table: string, writer: GroupWriter): ViewCollection<object> {
   const select = db.prepare<[string], Row>(`SELECT doc FROM "${table}" WHERE id = ?`);
   const upsert = db.prepare<[string, number, string]>(
     `INSERT INTO "${table}" (id, position, doc) VALUES (?, ?, ?)
@@ -158,8 +243,8 @@ function openCollection(db: Database.Database, table: string): ViewCollection<ob
       const rows = finder(identifier(field, 'field')).all(...comparable(value));
       return rows.map((row) => JSON.parse(row.doc) as object);
     },
-    upsert: async (id, document, position) => upsert.run(id, position, JSON.stringify(document)).changes > 0,
-    delete: async (id, position) => remove.run(id, position).changes > 0,
+    upsert: (id, document, position) => writer.write(() => upsert.run(id, position, JSON.stringify(document)).changes > 0),
+    delete: (id, position) => writer.write(() => remove.run(id, position).changes > 0),
   };
 }
 
