@@ -53,6 +53,8 @@ export function openEventsDatabase(path: string, busyTimeoutMs: number): Databas
     // In WAL mode NORMAL cannot corrupt the database; a power loss may only
     // drop the last commits, which is the accepted trade for write latency.
     db.pragma('synchronous = NORMAL');
+    // 32 MiB of page cache (the default is 2 MiB): commands read streams all over the index, and a miss is a read from the file.
+    db.pragma('cache_size = -32768');
     db.exec(schema);
     return db;
   } catch (error) {

@@ -28,6 +28,8 @@ export function createSqliteViewStore(options: SqliteViewStoreOptions): ViewStor
   // Safe under WAL: a crash can only drop the latest commits, and checkpoints are written after the views they cover.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // 32 MiB of page cache (the default is 2 MiB): every request reads a user or a session from anywhere in the views.
+  db.pragma('cache_size = -32768');
   // Overwritten and deleted documents are zeroed, not left in free pages: erasure must not leave copies.
   db.pragma('secure_delete = ON');
   return storeOver(db, '');
