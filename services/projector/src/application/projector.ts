@@ -57,32 +57,38 @@ export function createProjector(options: ProjectorOptions): Projector {
       if (type === 'PersonalDataErased') personalData.forget(String(received.data.userId));
       // Views hold what queries need in clear; for an erased user the fields read empty.
       const event = { ...received, data: (await personalData.reveal(received.type, received.data)).data };
+      // An event's writes touch different documents, each guarded by the position, so they go out together: a
+      // store that commits in groups then commits them once, rather than once per write in turn.
+      const writes: Promise<unknown>[] = [];
       if (event.streamId.startsWith('user-')) {
-        await apply(views.users, String(event.data.userId ?? ''), event, projectUser);
+        writes.push(apply(views.users, String(event.data.userId ?? ''), event, projectUser));
         if (type === 'AccountOpened' || type === 'AccountActivated' || type === 'PortfolioCreated') {
-          await apply(views.accounts, String(event.data.accountId ?? ''), event, projectAccount);
+          writes.push(apply(views.accounts, String(event.data.accountId ?? ''), event, projectAccount));
         }
-        if (type === 'PortfolioCreated') await apply(views.portfolios, String(event.data.portfolioId ?? ''), event, projectPortfolio);
+        if (type === 'PortfolioCreated') writes.push(apply(views.portfolios, String(event.data.portfolioId ?? ''), event, projectPortfolio));
         if (type === 'KycStarted' || type === 'KycApproved' || type === 'KycRejected') {
-          await apply(views.kycIdentifications, String(event.data.identificationId ?? ''), event, projectKycIdentification);
+          writes.push(apply(views.kycIdentifications, String(event.data.identificationId ?? ''), event, projectKycIdentification));
         }
         if (type === 'SessionStarted') {
-          await views.sessions.upsert(String(event.data.familyId), { familyId: String(event.data.familyId), userId: String(event.data.userId), revoked: false }, event.position);
+          writes.push(views.sessions.upsert(String(event.data.familyId), { familyId: String(event.data.familyId), userId: String(event.data.userId), revoked: false }, event.position));
         }
         if (type === 'SessionsRevoked') {
           for (const familyId of (event.data.familyIds as string[]) ?? []) {
-            await views.sessions.upsert(familyId, { familyId, userId: String(event.data.userId), revoked: true, revokedReason: String(event.data.reason) }, event.position);
+            writes.push(views.sessions.upsert(familyId, { familyId, userId: String(event.data.userId), revoked: true, revokedReason: String(event.data.reason) }, event.position));
           }
         }
       } else if (event.streamId.startsWith('client-')) {
-        await apply(views.apiClients, String(event.data.clientId ?? ''), event, projectApiClient);
+        writes.push(apply(views.apiClients, String(event.data.clientId ?? ''), event, projectApiClient));
       }
+      // The checkpoint only says how far the projector has got (it skips nothing), so it may go with the views.
+      if (event.position > highest) {
+        highest = event.position;
+        writes.push(store.setCheckpoint(PROJECTOR_CHECKPOINT, event.position));
+      }
+      await Promise.all(writes);
+      // After the scrubbed documents are written: purging removes what they overwrote.
       if (type === 'PersonalDataErased') await store.purge();
       logger.debug({ eventId: event.eventId, type, position: event.position }, 'projected');
-      if (event.position > highest) {
-        await store.setCheckpoint(PROJECTOR_CHECKPOINT, event.position);
-        highest = event.position;
-      }
       options.onProjected?.(received);
     },
   };
