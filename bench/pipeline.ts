@@ -31,7 +31,7 @@ import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
 import { startNotifier } from '@tessera/notifier';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
-import { rebuildReadModels } from '@tessera/projector';
+import { rebuildReadModels, REPLAY_CACHED_KEYS } from '@tessera/projector';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createSqliteViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
@@ -355,7 +355,7 @@ export async function measureReplay(target: number, log: (line: string) => void)
     const eventStore = createSqliteEventStore({ path: eventsPath });
     const views = createSqliteViewStore({ path: path.join(dir, 'views.sqlite') });
     // A fresh protector: the rebuild starts with no key cached, as a replay process does.
-    const reader = createPersonalDataProtector({ keyStore, keyEncryptionKey });
+    const reader = createPersonalDataProtector({ keyStore, keyEncryptionKey, cacheSize: REPLAY_CACHED_KEYS });
     const rebuildStarted = performance.now();
     const result = await rebuildReadModels({
       eventStore, views, logger: silent, personalData: reader,

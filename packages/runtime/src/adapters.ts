@@ -63,11 +63,16 @@ export async function connectEventStore(options: { eventStoreUrl?: string; dataD
  * keyring's hashing key.
  */
 export async function connectPersonalData(
-  options: { mongoUrl?: string; database: string; dataDir: string; hashingKey: Buffer }, logger: Logger,
+  options: { mongoUrl?: string; database: string; dataDir: string; hashingKey: Buffer; cachedKeys?: number }, logger: Logger,
 ): Promise<{ keyStore: PersonalDataKeyStore; protector: PersonalDataProtector }> {
   const { mongoUrl } = options;
   const keyStore = mongoUrl
     ? await retryUntilReady('mongodb (keys)', () => createMongoKeyStore({ url: mongoUrl, database: options.database }), logger)
     : createSqliteKeyStore({ path: path.join(options.dataDir, 'personal-data-keys.sqlite') });
-  return { keyStore, protector: createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(options.hashingKey) }) };
+  return {
+    keyStore,
+    protector: createPersonalDataProtector({
+      keyStore, keyEncryptionKey: deriveKeyEncryptionKey(options.hashingKey), ...(options.cachedKeys ? { cacheSize: options.cachedKeys } : {}),
+    }),
+  };
 }

@@ -14,6 +14,7 @@ import type { EventStore, RecordedEvent } from '@tessera/event-store';
 import { createLogger } from '@tessera/logging';
 import { ConfigError, connectEventStore, connectPersonalData, connectViewStore, loadKeyring, readEnv } from '@tessera/runtime';
 import { rebuildReadModels } from './application/rebuild.ts';
+import { REPLAY_CACHED_KEYS } from './application/rebuild.ts';
 
 const usage = 'usage: npm run replay -- rebuild | export [--user <userId>]';
 
@@ -60,7 +61,8 @@ async function main() {
       return;
     }
     const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(dataDir, 'views.sqlite') }, logger);
-    const { keyStore, protector } = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir, hashingKey: loadKeyring(keysFile).hashingKey }, logger);
+    // A replay meets every user once or more, far apart: a cache as large as a live process's would miss nearly every time.
+    const { keyStore, protector } = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir, hashingKey: loadKeyring(keysFile).hashingKey, cachedKeys: REPLAY_CACHED_KEYS }, logger);
     let lastPrint = 0;
     const result = await rebuildReadModels({
       eventStore, views, logger, personalData: protector,

@@ -8,6 +8,7 @@ import type { EventStore } from '@tessera/event-store';
 import type { Logger } from '@tessera/logging';
 import type { ViewStore } from '@tessera/read-models';
 import type { PersonalDataReader } from '@tessera/personal-data';
+import { createPageBuffer, type PageBuffer } from './pageBuffer.ts';
 import { createProjector } from './projector.ts';
 
 export interface RebuildProgress {
@@ -20,8 +21,15 @@ export interface RebuildProgress {
 
 const PAGE = 10_000;
 
+/**
+ * Per-user keys a replay should keep (about 150 bytes each): it meets every
+ * user once or more, far apart, so a cache as small as a live process's
+ * misses nearly every time.
+ */
+export const REPLAY_CACHED_KEYS = 250_000;
+
 async function applyAll(eventStore: EventStore, store: ViewStore, project: (message: ReturnType<typeof toEventMessage>) => Promise<void>, after: number, until: number,
-  onPage: (events: number, position: number) => void): Promise<{ events: number; position: number }> {
+  onPage: (events: number, position: number) => void, buffer?: PageBuffer): Promise<{ events: number; position: number }> {
   let position = after;
   let events = 0;
   // One commit per page rather than one per write: the rebuild has its views to itself.
@@ -36,6 +44,7 @@ async function applyAll(eventStore: EventStore, store: ViewStore, project: (mess
         position = event.position;
         events += 1;
       }
+      await buffer?.flush();
     });
     onPage(events, position);
   }
@@ -49,11 +58,13 @@ export async function rebuildReadModels(options: {
   const started = Date.now();
   const head = await eventStore.headPosition();
   const staging = views.namespace(`rebuild_${started}`);
-  const stagingProjector = createProjector({ store: staging, logger, personalData });
+  // The staging namespace is fresh, written by this rebuild alone and in log order: a page can buffer its writes.
+  const buffer = createPageBuffer(staging);
+  const stagingProjector = createProjector({ store: buffer.store, logger, personalData });
   const report = (phase: RebuildProgress['phase'], target: number) => (events: number, position: number) => options.onProgress?.({
     phase, events, position, head: target, eventsPerSecond: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)),
   });
-  const rebuilt = await applyAll(eventStore, staging, stagingProjector.handle, 0, head, report('rebuilding', head));
+  const rebuilt = await applyAll(eventStore, staging, stagingProjector.handle, 0, head, report('rebuilding', head), buffer);
   await views.promote(staging);
   // Events appended during the rebuild: apply them to the promoted views (position guards make repeats harmless).
   const liveProjector = createProjector({ store: views, logger, personalData });
