@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners } from 'kafkajs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { Kafka, Partitioners, type ISocketFactory } from 'kafkajs';
 import { encode } from './kafkaCodec.ts';
 import { createKafkaGroups } from './kafkaGroups.ts';
 import { consoleKafkaLogger, kafkaLogCreator, kafkaLogLevel } from './kafkaLog.ts';
@@ -37,6 +39,21 @@ export interface KafkaBusOptions {
 const REPLY_RETENTION_MS = String(60 * 60 * 1000);
 
 /**
+ * kafkajs's own sockets, with Nagle's algorithm off. kafkajs leaves it on, so
+ * a small request written while an earlier one is unacknowledged waits for
+ * that acknowledgement, which the broker may delay: milliseconds added to
+ * every command's round trip. Brokers set TCP_NODELAY on their side.
+ */
+const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : net.connect({ host, port }, onConnect);
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 60_000);
+  return socket;
+};
+
+/**
  * A message bus on Apache Kafka. Messages of one key go to one partition and
  * keep their order; each group commits a message's offset only once its
  * handler is done with it, so delivery is at-least-once. Requests carry the
@@ -52,6 +69,7 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     logCreator: kafkaLogCreator(logger, options.logLevel ?? 'warn'),
     // Short, bounded backoff: after a broker restart every client is back within seconds, not kafkajs's 30 s.
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 8 },
+    socketFactory: noDelaySocketFactory,
   });
   // Idempotence needs acks from all in-sync replicas and one request in flight per broker.
   const producer = kafka.producer({
