@@ -2,7 +2,7 @@
  * The one place that reads a stream, decides and appends, retrying when
  * another writer got there first (optimistic concurrency).
  */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '@tessera/crypto';
 import { isIdentityEventType, schemaVersionOf, type EventMetadata, type IdentityEvent } from '@tessera/contracts';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@tessera/event-store';
 import type { Decision } from '../domain/decision.ts';
@@ -63,7 +63,8 @@ export async function decideAndAppend<S>(
       const result = await store.append(
         streamId,
         decision.events.map((event) => ({
-          eventId: randomUUID(),
+          // Time-ordered: the event-id index then grows at its end, not on a random page per event.
+          eventId: timeOrderedUuid(),
           type: event.type,
           schemaVersion: schemaVersionOf(event.type),
           data: event.data as Record<string, unknown>,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   maskPhoneNumber, streams, type ChallengeReply, type CommandReplies, type CommandResult, type EventMetadata, type IdentityCommand,
 } from '@tessera/contracts';
-import { createReceivingChannel, keyedHash } from '@tessera/crypto';
+import { createReceivingChannel, keyedHash, timeOrderedUuid } from '@tessera/crypto';
 import { decideApiClient, evolveApiClient } from '../domain/apiClient.ts';
 import type { Decision } from '../domain/decision.ts';
 import { normaliseEmail } from '../domain/identifiers.ts';
@@ -157,7 +157,8 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const { payload } = command;
     const secrets = openSecrets<{ code: string }>(payload.sealedSecrets);
     if (!secrets || typeof secrets.code !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
-    const familyId = randomUUID();
+    // Time-ordered, like event ids: every login adds a session document, at the end of its index.
+    const familyId = timeOrderedUuid();
     const now = clock();
     const refreshExpiresAt = new Date(now.getTime() + config.refreshTokenTtlSeconds * 1000).toISOString();
     let user = initialUserState();
