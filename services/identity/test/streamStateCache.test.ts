@@ -3,7 +3,7 @@ import t from 'tap';
 import { randomUUID } from 'node:crypto';
 import { schemaVersionOf, type IdentityEvent } from '@tessera/contracts';
 import { createSqliteEventStore, type EventStore } from '@tessera/event-store';
-import { loadStream } from '../src/application/decideAndAppend.ts';
+import { decideAndAppend, loadStream } from '../src/application/decideAndAppend.ts';
 import { createStreamStateCache } from '../src/application/streamStateCache.ts';
 import { evolveUser, initialUserState } from '../src/domain/userState.ts';
 import { otpIssued, registered, wrongCode } from './mothers.ts';
@@ -49,6 +49,21 @@ t.test('a stream loaded again reads only the events appended since, by any write
   t.equal(third.revision, 4);
   t.equal(third.lastEvent?.type, 'OtpIssued', 'the last event is known without reading it again');
   t.equal(third.state.challenges['s-1']?.failedAttempts, 2);
+});
+
+t.test('after its own append, the next command starts from the state it made without reading its events back', async (t) => {
+  const { store, rowsRead } = countingStore();
+  t.teardown(() => store.close());
+  const cache = createStreamStateCache(10);
+  await store.append('user-1', stored(registered(), otpIssued('s-1')));
+  const outcome = await decideAndAppend(store, 'user-1', evolveUser, initialUserState, () => ({ events: [wrongCode('s-1', 1)] }), { correlationId: 'c' }, cache);
+  t.ok(outcome.position);
+  const next = await loadStream(store, 'user-1', evolveUser, initialUserState, cache);
+  t.same(rowsRead, [2, 0], 'the appended event was not read back');
+  const rebuilt = await loadStream(store, 'user-1', evolveUser, initialUserState);
+  t.same(next.state, rebuilt.state, 'the same state as a full rebuild');
+  t.equal(next.revision, 2);
+  t.same({ type: next.lastEvent?.type, position: next.lastEvent?.position }, { type: rebuilt.lastEvent?.type, position: rebuilt.lastEvent?.position });
 });
 
 t.test('empty streams are not held, and past its bound the cache forgets the least recently used stream', async (t) => {

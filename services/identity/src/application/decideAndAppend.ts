@@ -59,19 +59,25 @@ export async function decideAndAppend<S>(
     const stream = await loadStream(store, streamId, evolve, initial, cache);
     const decision = await decide(stream.state, stream);
     if (decision.events.length === 0) return { decision };
+    const appended = decision.events.map((event) => ({
+      // Time-ordered: the event-id index then grows at its end, not on a random page per event.
+      eventId: timeOrderedUuid(),
+      type: event.type,
+      schemaVersion: schemaVersionOf(event.type),
+      data: event.data as Record<string, unknown>,
+      metadata: { ...metadata },
+    }));
     try {
-      const result = await store.append(
-        streamId,
-        decision.events.map((event) => ({
-          // Time-ordered: the event-id index then grows at its end, not on a random page per event.
-          eventId: timeOrderedUuid(),
-          type: event.type,
-          schemaVersion: schemaVersionOf(event.type),
-          data: event.data as Record<string, unknown>,
-          metadata: { ...metadata },
-        })),
-        { expectedRevision: stream.revision ?? 'no-stream' },
-      );
+      const result = await store.append(streamId, appended, { expectedRevision: stream.revision ?? 'no-stream' });
+      // The next command on this stream starts from the state this append made, instead of reading its events back.
+      if (cache) {
+        const state = decision.events.reduce(evolve, stream.state);
+        const last = appended.at(-1)!;
+        const lastEvent: RecordedEvent = {
+          ...last, streamId, revision: result.nextExpectedRevision, position: result.position, recordedAt: new Date().toISOString(),
+        };
+        cache.set(streamId, { state, revision: result.nextExpectedRevision, lastEvent });
+      }
       return { decision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
