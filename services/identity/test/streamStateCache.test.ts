@@ -56,7 +56,7 @@ t.test('after its own append, the next command starts from the state it made wit
   t.teardown(() => store.close());
   const cache = createStreamStateCache(10);
   await store.append('user-1', stored(registered(), otpIssued('s-1')));
-  const outcome = await decideAndAppend(store, 'user-1', evolveUser, initialUserState, () => ({ events: [wrongCode('s-1', 1)] }), { correlationId: 'c' }, cache);
+  const outcome = await decideAndAppend(store, 'user-1', evolveUser, initialUserState, () => ({ events: [wrongCode('s-1', 1)] }), { correlationId: 'c', occurredAt: new Date().toISOString() }, cache);
   t.ok(outcome.position);
   const next = await loadStream(store, 'user-1', evolveUser, initialUserState, cache);
   t.same(rowsRead, [2, 0], 'the appended event was not read back');
