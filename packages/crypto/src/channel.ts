@@ -19,6 +19,7 @@
  */
 import sodium from 'sodium-native';
 import { aeadDecrypt, aeadEncrypt } from './aead.ts';
+import { parseAndWipe, toJsonBytes } from './jsonBytes.ts';
 import type { BoxKeyPair } from './sealing.ts';
 
 const VERSION = 1;
@@ -61,21 +62,6 @@ interface SessionKeys {
   reply: Buffer;
 }
 
-function toJsonBytes(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value), 'utf8');
-}
-
-function fromJsonBytes<T>(bytes: Buffer | undefined): T | undefined {
-  if (!bytes) return undefined;
-  try {
-    return JSON.parse(bytes.toString('utf8')) as T;
-  } catch {
-    return undefined;
-  } finally {
-    sodium.sodium_memzero(bytes);
-  }
-}
-
 /**
  * A channel to `recipientPublicKey` under a key pair drawn for this sender's
  * life. The keys are agreed on first use, which throws if the recipient's key
@@ -114,7 +100,7 @@ export function createSendingChannel(recipientPublicKey: Buffer): SendingChannel
       const { keys } = open();
       return {
         sealed,
-        openReply: <T>(sealedReply: string) => fromJsonBytes<T>(aeadDecrypt(keys.reply, Buffer.from(sealedReply, 'base64'), context)),
+        openReply: <T>(sealedReply: string) => parseAndWipe<T>(aeadDecrypt(keys.reply, Buffer.from(sealedReply, 'base64'), context)),
       };
     },
   };
@@ -161,7 +147,7 @@ export function createReceivingChannel(keyPair: BoxKeyPair, options: { maxSender
       const box = bytes.subarray(HEADER_BYTES);
       const plain = aeadDecrypt(keys.request, box, REQUEST);
       if (!plain) return undefined;
-      const value = fromJsonBytes<T>(plain);
+      const value = parseAndWipe<T>(plain);
       if (value === undefined) return undefined;
       remember(senderPublicKey, keys);
       const context = replyContext(Buffer.from(box.subarray(0, NONCE_BYTES)));

@@ -1,4 +1,5 @@
 import sodium from 'sodium-native';
+import { parseAndWipe, toJsonBytes } from './jsonBytes.ts';
 
 export interface BoxKeyPair {
   publicKey: Buffer;
@@ -14,7 +15,7 @@ export function generateBoxKeyPair(): BoxKeyPair {
 
 /** Anonymous sealed box (X25519 + XSalsa20-Poly1305): only the key pair's owner can open it. */
 export function sealJson(recipientPublicKey: Buffer, value: unknown): string {
-  const message = Buffer.from(JSON.stringify(value), 'utf8');
+  const message = toJsonBytes(value);
   const sealed = Buffer.alloc(message.length + sodium.crypto_box_SEALBYTES);
   sodium.crypto_box_seal(sealed, message, recipientPublicKey);
   return sealed.toString('base64');
@@ -26,11 +27,5 @@ export function openSealedJson<T>(keyPair: BoxKeyPair, sealedBase64: string): T 
   if (sealed.length <= sodium.crypto_box_SEALBYTES) return undefined;
   const message = Buffer.alloc(sealed.length - sodium.crypto_box_SEALBYTES);
   if (!sodium.crypto_box_seal_open(message, sealed, keyPair.publicKey, keyPair.secretKey)) return undefined;
-  try {
-    return JSON.parse(message.toString('utf8')) as T;
-  } catch {
-    return undefined;
-  } finally {
-    sodium.sodium_memzero(message);
-  }
+  return parseAndWipe<T>(message);
 }
