@@ -4,6 +4,7 @@
  * in any letter case, and nothing of the attempt is kept.
  */
 import t from 'tap';
+import type { Test } from 'tap';
 import { newUser, startTestServer, type TestServer } from '../support/testServer.ts';
 
 let server: TestServer;
@@ -12,6 +13,16 @@ t.teardown(() => server.close());
 
 const BREACHED = ['password123', 'Iloveyou1', 'QWERTYUIOP', 'nfkfgtyf'];
 const REFUSAL = { success: false, data: null, errorCode: 3007, errorMessage: 'This password is too common: it appears in lists of breached passwords. Choose another.' };
+
+/** A new user who has asked for a password reset: its session and the code sent for it. */
+async function signedUpAndResetting(t: Test) {
+  const user = newUser();
+  t.equal((await server.call('POST', '/v1/user/sign-up', { body: user })).status, 200);
+  const before = server.countSentTo(user.phoneNumber);
+  const reset = await server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`);
+  const code = await server.nextCode(user.phoneNumber, before);
+  return { user, sessionId: reset.body.data.sessionId as string, code };
+}
 
 t.test('sign-up with a breached password is refused, and the email and phone stay free', async (t) => {
   const user = newUser();
@@ -28,12 +39,7 @@ t.test('sign-up with a breached password is refused, and the email and phone sta
 });
 
 t.test('a breached password cannot be set by a reset: nothing is staged and the old password still works', async (t) => {
-  const user = newUser();
-  t.equal((await server.call('POST', '/v1/user/sign-up', { body: user })).status, 200);
-  const before = server.countSentTo(user.phoneNumber);
-  const reset = await server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`);
-  const code = await server.nextCode(user.phoneNumber, before);
-  const sessionId: string = reset.body.data.sessionId;
+  const { user, sessionId, code } = await signedUpAndResetting(t);
   for (const password of BREACHED) {
     const refused = await server.call('PUT', '/v1/user/change-password', { body: { sessionId, username: user.email, challengeType: 'SMS_OTP', password, passwordConfirm: password } });
     t.equal(refused.status, 400, `${password} is refused`);
@@ -47,12 +53,7 @@ t.test('a breached password cannot be set by a reset: nothing is staged and the 
 });
 
 t.test('the same reset session then accepts a password that is not on the list', async (t) => {
-  const user = newUser();
-  t.equal((await server.call('POST', '/v1/user/sign-up', { body: user })).status, 200);
-  const before = server.countSentTo(user.phoneNumber);
-  const reset = await server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`);
-  const code = await server.nextCode(user.phoneNumber, before);
-  const sessionId: string = reset.body.data.sessionId;
+  const { user, sessionId, code } = await signedUpAndResetting(t);
   const change = (password: string) => server.call('PUT', '/v1/user/change-password', { body: { sessionId, username: user.email, challengeType: 'SMS_OTP', password, passwordConfirm: password } });
   t.equal((await change('Password123')).body.errorCode, 3007);
   const better = `${user.password} made longer`;
