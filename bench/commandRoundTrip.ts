@@ -40,13 +40,14 @@ export async function measureCommandRoundTrip(rate: number, seconds: number): Pr
   const warmupSeconds = 3;
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-rtt-'));
   const eventStore = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
+  const keyStore = createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') });
   try {
     const logger = createLogger('bench', { level: 'silent' });
     const hashingKey = generateSecretKey();
     const commandKeyPair = generateBoxKeyPair();
     const service = createIdentityService({
       eventStore,
-      personalData: createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') }), keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
+      personalData: createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
       kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }), wallet: createDevWalletIssuer(),
       passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }), breachedPasswords: loadBreachedPasswordList(),
       keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
@@ -96,6 +97,7 @@ export async function measureCommandRoundTrip(rate: number, seconds: number): Pr
     return { rate, seconds, requests: latencies.length, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
   } finally {
     await eventStore.close();
+    await keyStore.close();
     rmSync(dir, { recursive: true, force: true });
     kafka.remove();
   }
