@@ -31,8 +31,13 @@ export interface KafkaBusOptions {
   logLevel?: KafkaLogLevel;
   /** Longest a fetch waits for new messages; also the delivery lag on a quiet topic (default 25 ms). */
   maxWaitTimeInMs?: number;
-  /** Longest `subscribe` and `serve` wait for their consumer to join its group (default 30 s). */
+  /**
+   * Longest one attempt of `subscribe` or `serve` waits for its consumer to join its group before it is
+   * tried again (default 30 s). They try until the consumer joins or the bus is closed, logging each failure.
+   */
   joinTimeoutMs?: number;
+  /** Pauses between failed join attempts: the first, doubling up to the second (default 500 ms and 5 s). */
+  rejoinDelayMs?: [first: number, most: number];
 }
 
 /** How long reply topics keep replies: a requester gives up long before. */
@@ -147,7 +152,9 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     },
     retry: { attempts: options.retry?.attempts ?? 3, delayMs: options.retry?.delayMs ?? 20 },
     report,
+    warn: (message, extra) => logger('warn', message, extra),
     joinTimeoutMs: options.joinTimeoutMs ?? 30_000,
+    ...(options.rejoinDelayMs ? { rejoinDelayMs: options.rejoinDelayMs } : {}),
   });
 
   const requests = createKafkaRequests({

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startGroupConsumer } from './kafkaConsumer.ts';
 import type { GroupConsumerOptions } from './kafkaConsumer.ts';
 import type { Consumer, MessageHandler } from './messageBus.ts';
@@ -15,12 +16,19 @@ export interface KafkaGroups {
 export interface KafkaGroupsOptions extends Pick<GroupConsumerOptions, 'kafka' | 'admin' | 'tuning' | 'retry' | 'report' | 'joinTimeoutMs'> {
   /** Makes sure the topic exists before its first consumer joins. */
   ensureTopic: (topic: string) => Promise<void>;
+  /** Hears of each join attempt that failed and will be tried again. */
+  warn: (message: string, extra: Record<string, unknown>) => void;
+  /** Pauses between failed join attempts: the first, doubling up to the second (default 500 ms and 5 s). */
+  rejoinDelayMs?: [first: number, most: number];
 }
 
 /**
  * Starts and tracks consumers. Members of one group join one after the other:
  * each join rebalances the group, which would fail another member's first
- * commit of its start position.
+ * commit of its start position. A join that fails (no broker yet, a
+ * coordinator still loading, a join slower than `joinTimeoutMs`) is tried
+ * again until it succeeds or the bus closes: a service started before its
+ * broker, or beside a busy one, waits for it instead of exiting.
  */
 export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
   const handling = new AsyncLocalStorage<object>();
@@ -32,10 +40,25 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
     if (closed) throw new Error('message bus is closed');
   };
 
+  const [firstDelay, mostDelay] = options.rejoinDelayMs ?? [500, 5000];
+  const startOnce = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage: boolean): Promise<Consumer> => {
+    for (let attempt = 1, delay = firstDelay; ; attempt += 1, delay = Math.min(mostDelay, delay * 2)) {
+      assertOpen();
+      try {
+        await options.ensureTopic(topic);
+        return await startGroupConsumer({ ...options, topic, group, handler, startAtLogEnd, commitEachMessage, handling });
+      } catch (error) {
+        assertOpen();
+        options.warn(`consumer of group ${group} on ${topic} could not join; trying again`, {
+          attempt, retryInMs: delay, error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      await sleep(delay);
+    }
+  };
+
   const join = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage: boolean): Promise<Consumer> => {
-    assertOpen();
-    await options.ensureTopic(topic);
-    const started = await startGroupConsumer({ ...options, topic, group, handler, startAtLogEnd, commitEachMessage, handling });
+    const started = await startOnce(topic, group, handler, startAtLogEnd, commitEachMessage);
     const consumer: Consumer = {
       stop: () => {
         consumers.delete(consumer);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import t from 'tap';
 import type { Test } from 'tap';
 import { requireServer } from '@tessera/testing';
@@ -130,3 +131,27 @@ if (brokers !== undefined) {
     });
   });
 }
+
+// Needs no broker: that none answers is the point.
+void t.test('a subscribe made while no broker answers keeps trying and says so, until the bus closes', async (t) => {
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  const warnings: { message: string; extra: Record<string, unknown> }[] = [];
+  const bus = createKafkaBus({
+    brokers: [`127.0.0.1:${port}`], clientId: 'tessera-test', rejoinDelayMs: [10, 50],
+    logger: (level, message, extra) => void (level === 'warn' && warnings.push({ message, extra })),
+  });
+  const subscribed = bus.subscribe(unique('nobody'), 'waiting', async () => undefined);
+  let settled = false;
+  subscribed.then(() => (settled = true), () => (settled = true));
+  t.ok(await eventually(() => warnings.some((w) => /could not join; trying again/.test(w.message)), 60_000), 'the failed attempt is logged');
+  const warning = warnings.find((w) => /could not join/.test(w.message));
+  t.match(warning?.extra, { attempt: 1, retryInMs: 10 }, 'with the attempt and the pause before the next');
+  t.notOk(settled, 'the subscribe still waits for a broker');
+  await bus.close();
+  await t.rejects(subscribed, /closed/, 'closing the bus ends the wait');
+});
