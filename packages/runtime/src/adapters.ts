@@ -24,9 +24,22 @@ export async function connectKafkaBus(settings: CommonSettings, logger: Logger):
       // Broker trouble lands in the service's structured log, one line each.
       logger: (level, message, extra) => logger[level]({ kafka: extra }, `kafka: ${message}`),
     });
-    await bus.ping();
-    return bus;
+    return closedUnlessAnswering(bus, () => bus.ping());
   }, logger);
+}
+
+/**
+ * `adapter` once `check` passes; else closes it and throws, so a retried
+ * connection leaves no half-made connections (and their own retries) behind.
+ */
+async function closedUnlessAnswering<T extends { close(): Promise<void> }>(adapter: T, check: () => Promise<unknown>): Promise<T> {
+  try {
+    await check();
+    return adapter;
+  } catch (error) {
+    await adapter.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function connectViewStore(options: { mongoUrl?: string; database: string; sqliteFile: string }, logger: Logger): Promise<ViewStore> {
@@ -34,8 +47,7 @@ export async function connectViewStore(options: { mongoUrl?: string; database: s
   if (!mongoUrl) return createSqliteViewStore({ path: options.sqliteFile });
   return retryUntilReady('mongodb', async () => {
     const store = await createMongoViewStore({ url: mongoUrl, database: options.database });
-    await store.ping();
-    return store;
+    return closedUnlessAnswering(store, () => store.ping());
   }, logger);
 }
 
@@ -51,8 +63,7 @@ export async function connectEventStore(options: { eventStoreUrl?: string; dataD
   if (!eventStoreUrl) return createSqliteEventStore({ path: path.join(options.dataDir, 'events.sqlite') });
   return retryUntilReady('eventstoredb', async () => {
     const store = createEventStoreDbEventStore({ connectionString: eventStoreUrl });
-    await store.headPosition();
-    return store;
+    return closedUnlessAnswering(store, () => store.headPosition());
   }, logger);
 }
 
