@@ -2,7 +2,7 @@
  * The operations endpoints of a service without an API of its own:
  * /health/live, /health/ready (each dependency named) and /metrics.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { Registry } from 'prom-client';
 
 export interface ReadinessCheck {
@@ -23,7 +23,20 @@ export async function runReadiness(checks: ReadinessCheck[]): Promise<{ ready: b
   return { ready: Object.values(results).every((status) => status === 'ok'), checks: results };
 }
 
-export async function startOpsServer(options: { port: number; host?: string; registry: Registry; readiness: ReadinessCheck[] }): Promise<Server> {
+/** The operations endpoints of a running service. */
+export interface OpsServer {
+  /** From now on, readiness runs `checks`; until this is called, the service answers that it is starting. */
+  ready(checks: ReadinessCheck[]): void;
+  close(): void;
+}
+
+/**
+ * Starts the operations endpoints first thing, so that while a service waits
+ * for its dependencies an orchestrator (or an operator) sees it alive and
+ * starting, not a refused connection it cannot tell from a crash.
+ */
+export async function startOpsServer(options: { port: number; host?: string; registry: Registry }): Promise<OpsServer> {
+  let readiness: ReadinessCheck[] | undefined;
   const server = createServer((request, response) => {
     const reply = (status: number, body: string, type = 'application/json') => {
       response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -33,7 +46,8 @@ export async function startOpsServer(options: { port: number; host?: string; reg
     if (request.method !== 'GET') return reply(405, JSON.stringify({ status: 'method not allowed' }));
     if (path === '/health/live') return reply(200, JSON.stringify({ status: 'ok' }));
     if (path === '/health/ready') {
-      void runReadiness(options.readiness).then(({ ready, checks }) =>
+      if (!readiness) return reply(503, JSON.stringify({ status: 'starting', checks: { startup: 'in progress' } }));
+      void runReadiness(readiness).then(({ ready, checks }) =>
         reply(ready ? 200 : 503, JSON.stringify({ status: ready ? 'ready' : 'not ready', checks })));
       return undefined;
     }
@@ -44,5 +58,8 @@ export async function startOpsServer(options: { port: number; host?: string; reg
     return reply(404, JSON.stringify({ status: 'not found' }));
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '0.0.0.0', resolve));
-  return server;
+  return {
+    ready: (checks) => { readiness = checks; },
+    close: () => { server.close(); },
+  };
 }

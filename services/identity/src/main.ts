@@ -32,6 +32,8 @@ read.done();
 const logger = createLogger('identity', { level: common.logLevel }).child({ service: 'identity', instance: common.instanceId });
 const keyring = loadKeyring(common.keysFile);
 const metrics = createMetrics('identity');
+// Up first: while the service waits for its dependencies, it answers live and starting.
+const ops = await startOpsServer({ port: common.opsPort, registry: metrics.registry });
 const eventStore = await connectEventStore({ eventStoreUrl, dataDir: common.dataDir }, logger);
 const bus = await connectKafkaBus(common, logger);
 const personalData = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey }, logger);
@@ -62,15 +64,11 @@ const checkpoints = createFileCheckpointStore(path.join(common.dataDir, 'relay-c
 const relay = relayEnabled
   ? await startRelay({ eventStore, bus, checkpoints, logger: logger.child({ component: 'relay' }), onPublished: (position) => metrics.relayPosition.set(position) })
   : undefined;
-const ops = await startOpsServer({
-  port: common.opsPort,
-  registry: metrics.registry,
-  readiness: [
-    { name: 'eventStore', check: async () => { await eventStore.headPosition(); } },
-    { name: 'kafka', check: () => bus.ping() },
-    { name: 'keyStore', check: () => personalData.keyStore.ping() },
-  ],
-});
+ops.ready([
+  { name: 'eventStore', check: async () => { await eventStore.headPosition(); } },
+  { name: 'kafka', check: () => bus.ping() },
+  { name: 'keyStore', check: () => personalData.keyStore.ping() },
+]);
 logger.info({ opsPort: common.opsPort, relay: relayEnabled, eventStore: eventStoreUrl ? 'eventstoredb' : 'sqlite' }, 'identity started');
 
 closeOnSignals(logger, async () => {

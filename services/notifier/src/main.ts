@@ -17,6 +17,8 @@ read.done();
 const logger = createLogger('notifier', { level: common.logLevel }).child({ service: 'notifier', instance: common.instanceId });
 const keyring = loadKeyring(common.keysFile);
 const metrics = createMetrics('notifier');
+// Up first: while the service waits for its dependencies, it answers live and starting.
+const ops = await startOpsServer({ port: common.opsPort, registry: metrics.registry });
 const ledgerStore = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'notifier.sqlite') }, logger);
 const bus = await connectKafkaBus(common, logger);
 // Codes and numbers are encrypted with each user's key: the notifier reads the key store identity writes.
@@ -37,13 +39,9 @@ const consumers = await startNotifier({
     metrics.consumerLag.set({ group: 'notifier' }, Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000));
   },
 });
-const ops = await startOpsServer({
-  port: common.opsPort,
-  registry: metrics.registry,
-  readiness: [
-    { name: 'ledger', check: () => ledgerStore.ping() }, { name: 'kafka', check: () => bus.ping() }, { name: 'keyStore', check: () => personalData.keyStore.ping() },
-  ],
-});
+ops.ready([
+  { name: 'ledger', check: () => ledgerStore.ping() }, { name: 'kafka', check: () => bus.ping() }, { name: 'keyStore', check: () => personalData.keyStore.ping() },
+]);
 logger.info({ opsPort: common.opsPort }, 'notifier started');
 
 closeOnSignals(logger, async () => {

@@ -14,6 +14,8 @@ read.done();
 
 const logger = createLogger('projector', { level: common.logLevel }).child({ service: 'projector', instance: common.instanceId });
 const metrics = createMetrics('projector');
+// Up first: while the service waits for its dependencies, it answers live and starting.
+const ops = await startOpsServer({ port: common.opsPort, registry: metrics.registry });
 const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') }, logger);
 const bus = await connectKafkaBus(common, logger);
 // Views that must show email and phone decrypt them with the user's key; an erased user's read empty.
@@ -25,13 +27,9 @@ const consumer = await bus.subscribe(topics.identityEvents, 'projector', async (
   metrics.consumedPosition.set({ group: 'projector' }, event.position);
   metrics.consumerLag.set({ group: 'projector' }, Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000));
 }, { from: 'beginning' });
-const ops = await startOpsServer({
-  port: common.opsPort,
-  registry: metrics.registry,
-  readiness: [
-    { name: 'readModels', check: () => views.ping() }, { name: 'kafka', check: () => bus.ping() }, { name: 'keyStore', check: () => personalData.keyStore.ping() },
-  ],
-});
+ops.ready([
+  { name: 'readModels', check: () => views.ping() }, { name: 'kafka', check: () => bus.ping() }, { name: 'keyStore', check: () => personalData.keyStore.ping() },
+]);
 logger.info({ opsPort: common.opsPort, readModels: mongoUrl ? 'mongodb' : 'sqlite' }, 'projector started');
 
 closeOnSignals(logger, async () => {
