@@ -16,7 +16,7 @@ import { createKeyringFile, loadKeyring } from '@tessera/runtime';
 import { requireServer } from '@tessera/testing';
 import { signKycCallback } from '@tessera/gateway';
 import { kafkaContents, mongoContents } from '../support/secretSearch.ts';
-import { eventually, freePort, isReady, ownKafka, startService, stopService, type ServiceProcess } from '../support/processes.ts';
+import { eventually, freePort, ownKafka, startService, stopService, untilReady, type ServiceProcess } from '../support/processes.ts';
 
 const kafkaAvailable = requireServer(t, 'KAFKA_BROKERS', 'the distributed end-to-end test over Kafka and MongoDB');
 const mongoUrl = requireServer(t, 'MONGO_URL', 'the distributed end-to-end test over Kafka and MongoDB');
@@ -63,10 +63,11 @@ if (kafkaAvailable && mongoUrl) {
 
     for (const name of ['identity', 'projector', 'notifier', 'gateway'] as const) start(name);
     const api = `http://127.0.0.1:${gatewayPort}`;
-    await eventually('the gateway to be ready', () => isReady(`${api}/health/ready`), 90_000);
-    for (const name of ['identity', 'projector', 'notifier'] as const) {
-      await eventually(`${name} to be ready`, () => isReady(`http://127.0.0.1:${ops[name]}/health/ready`), 30_000);
-    }
+    // One deadline for all four: on a busy machine a fresh broker can keep the first group joins waiting.
+    await Promise.all([
+      untilReady(services.gateway!, `${api}/health/ready`, 120_000),
+      ...(['identity', 'projector', 'notifier'] as const).map((name) => untilReady(services[name]!, `http://127.0.0.1:${ops[name]}/health/ready`, 120_000)),
+    ]);
     const metrics = await (await fetch(`http://127.0.0.1:${ops.identity}/metrics`)).text();
     t.match(metrics, /tessera_relay_position/, 'identity exposes Prometheus metrics');
 

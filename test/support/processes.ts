@@ -66,6 +66,31 @@ export async function isReady(url: string): Promise<true | undefined> {
   return response?.ok ? true : undefined;
 }
 
+/**
+ * Waits until `service` answers ready at `url`. A process that exits fails the
+ * wait at once, with its last lines; a timeout says what readiness last answered.
+ */
+export async function untilReady(service: ServiceProcess, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const { exitCode, signalCode } = service.child;
+    if (exitCode !== null || signalCode !== null) {
+      const tail = service.output.join('').split('\n').slice(-15).join('\n');
+      throw new Error(`${service.name} exited (${signalCode ?? `code ${exitCode}`}) before it was ready; its last lines:\n${tail}`);
+    }
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${service.name} was not ready after ${timeoutMs} ms; its readiness last answered: ${last}`);
+}
+
 /** A broker of the test's own, in its own data folder, via deploy/local/kafka.sh. */
 export function ownKafka(instance: string, port: number, controllerPort: number) {
   const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_INSTANCE: instance };
