@@ -177,3 +177,24 @@ t.test('appends asked for just before close are stored, later ones refused', asy
   const reopened = open(t, path);
   t.equal((await reopened.readStream(stream)).length, 1);
 });
+
+t.test('a stream read to its end is read again in full once another connection appends to it', async (t) => {
+  const path = newFile();
+  const mine = createSqliteEventStore({ path });
+  const theirs = createSqliteEventStore({ path });
+  t.teardown(async () => { await mine.close(); await theirs.close(); });
+  const streamId = newStreamId('shared');
+  const event = (type: string) => newEvent(type);
+
+  await mine.append(streamId, [event('First')]);
+  t.same((await mine.readStream(streamId, { fromRevision: 1 })).map((e) => e.type), [], 'nothing past what this store appended');
+  await theirs.append(streamId, [event('Second')]);
+  t.same((await mine.readStream(streamId, { fromRevision: 1 })).map((e) => e.type), ['Second'], "the other connection's append is seen");
+  await mine.append(streamId, [event('Third')], { expectedRevision: 1 });
+  t.same((await theirs.readStream(streamId)).map((e) => e.type), ['First', 'Second', 'Third'], 'and the other way round');
+
+  const empty = newStreamId('empty');
+  t.same(await mine.readStream(empty), [], 'an unknown stream reads as empty');
+  await theirs.append(empty, [event('Created')]);
+  t.same((await mine.readStream(empty)).map((e) => e.type), ['Created'], 'and is read once another connection creates it');
+});
