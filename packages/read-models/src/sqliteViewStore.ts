@@ -145,6 +145,8 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
   };
 
   const store: ViewStore = {
+    readsSeeWritesAtOnce: true,
+    commitPending: () => writer.flush(),
     collection,
     getCheckpoint: async (name) => readCheckpoint.get(name)?.position ?? 0,
     setCheckpoint: (name, position) => writer.write(() => void writeCheckpoint.run(name, position)),

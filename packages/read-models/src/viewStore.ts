@@ -19,6 +19,20 @@ export interface ViewCollection<T extends object> {
 }
 
 export interface ViewStore {
+  /**
+   * True when a read through this store sees a write as soon as the write was
+   * made, before its promise settles (SQLite: one connection, the statement
+   * runs at once inside the open group). A writer may then make writes that
+   * depend on each other without awaiting each, and await their commits
+   * together. Unset where a write is seen only once it settled (MongoDB).
+   */
+  readonly readsSeeWritesAtOnce?: boolean;
+  /**
+   * Commits the writes made so far now, rather than when the event-loop turn
+   * ends; their promises settle as they would have. For a writer that has made
+   * a batch of writes and waits for them. Absent where writes go out as made.
+   */
+  commitPending?(): void;
   /** Opens (creating if needed) a collection; `indexes` lists top-level fields queried by findBy. */
   collection<T extends object>(name: string, options?: { indexes?: string[] }): ViewCollection<T>;
   /** Last position a named projection has fully applied (0 when none). */
