@@ -18,17 +18,34 @@ export interface InProcessBusOptions {
 /** Header carrying the id that pairs a request with its reply. */
 const REQUEST_ID_HEADER = 'request-id';
 
-interface ConsumerState {
-  handler: MessageHandler;
-  inFlight: Set<Promise<void>>;
+/** Handles several messages in one call: its share of one publish, in order. */
+export type BatchHandler = (messages: Message[]) => Promise<void>;
+
+/** The in-process bus, with batch delivery besides the {@link MessageBus} port. */
+export interface InProcessBus extends MessageBus {
+  /**
+   * Like `subscribe`, but each publish comes whole in one call (one per
+   * consumer, when a group has several), in order, so a handler that commits
+   * in groups can commit once for all of it. Publishes reach it one after the
+   * other, as they reach a lane of `subscribe`. A
+   * handler that throws gets the whole batch again (its work must be
+   * idempotent, as at-least-once delivery needs anyway); after the last try
+   * the batch is reported and skipped, as a single message would be.
+   */
+  subscribeInBatches(topic: string, group: string, handler: BatchHandler): Promise<Consumer>;
 }
+
+type ConsumerState = { inFlight: Set<Promise<void>> } & ({ handler: MessageHandler; batchHandler?: never } | { batchHandler: BatchHandler; handler?: never });
 
 /**
  * Lanes a group delivers on side by side, as a Kafka consumer handles its
  * partitions: one key always takes the same lane, so a key's messages keep
- * their order, while other keys do not wait behind it.
+ * their order, while other keys do not wait behind it. Enough lanes that a
+ * few dozen requests in flight rarely share one by chance (with 16, commands
+ * of different users queued behind each other, a commit apart); few enough to
+ * bound how many messages of a group are handled at once.
  */
-const LANES = 16;
+const LANES = 128;
 
 interface Group {
   topic: string;
@@ -45,7 +62,7 @@ interface Group {
  * handler does not wait for the groups already busy up its call chain: they
  * cannot get to the new message before the current one ends.
  */
-export function createInProcessBus(options: InProcessBusOptions = {}): MessageBus {
+export function createInProcessBus(options: InProcessBusOptions = {}): InProcessBus {
   const attempts = Math.max(1, options.retry?.attempts ?? 3);
   const delayMs = options.retry?.delayMs ?? 20;
   const report = (error: unknown, topic: string, group: string): void => {
@@ -65,12 +82,13 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
     if (closed) throw new Error('message bus is closed');
   };
 
-  const handle = (group: Group, consumer: ConsumerState, envelope: Envelope): Promise<void> => {
+  const handle = (group: Group, consumer: ConsumerState, envelopes: Envelope[]): Promise<void> => {
     const context = new Set(handling.getStore()).add(group).add(consumer);
     return handling.run(context, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await consumer.handler(thaw(envelope));
+          if (consumer.batchHandler) await consumer.batchHandler(envelopes.map(thaw));
+          else await consumer.handler(thaw(envelopes[0]!));
           return;
         } catch (error) {
           if (attempt >= attempts) return report(error, group.topic, group.name);
@@ -81,14 +99,19 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
   };
 
   const deliver = async (group: Group, batch: Envelope[]): Promise<void> => {
-    for (const envelope of batch) {
-      const consumer = group.consumers[bucket(envelope.key, group.consumers.length)];
+    const consumerOf = (envelope: Envelope) => group.consumers[bucket(envelope.key, group.consumers.length)];
+    for (let start = 0; start < batch.length;) {
+      const consumer = consumerOf(batch[start]!);
       // No consumer left: the group has gone, and the in-process bus keeps no backlog.
       if (consumer === undefined) return;
-      const done = handle(group, consumer, envelope);
+      // A batch consumer takes the whole run of messages that are its own; others take one at a time.
+      let end = start + 1;
+      if (consumer.batchHandler) while (end < batch.length && consumerOf(batch[end]!) === consumer) end += 1;
+      const done = handle(group, consumer, batch.slice(start, end));
       consumer.inFlight.add(done);
       await done;
       consumer.inFlight.delete(done);
+      start = end;
     }
   };
 
@@ -111,10 +134,14 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
     const waits: Promise<void>[] = [];
     const busy = handling.getStore();
     for (const group of topics.get(topic)?.values() ?? []) {
+      // A batch group takes each publish whole, on one lane: its handler gets all of it in one call.
+      const lanes = group.consumers[0]?.batchHandler ? 1 : LANES;
       const byLane = new Map<number, Envelope[]>();
       for (const envelope of batch) {
-        const lane = bucket(envelope.key, LANES);
-        byLane.set(lane, [...(byLane.get(lane) ?? []), envelope]);
+        const lane = bucket(envelope.key, lanes);
+        const envelopes = byLane.get(lane);
+        if (envelopes) envelopes.push(envelope);
+        else byLane.set(lane, [envelope]);
       }
       for (const [lane, envelopes] of byLane) {
         const done = (group.lanes[lane] ?? Promise.resolve()).then(() => deliver(group, envelopes));
@@ -125,16 +152,22 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
     await Promise.all(waits);
   };
 
-  const subscribe = async (topic: string, name: string, handler: MessageHandler): Promise<Consumer> => {
+  const join = (topic: string, name: string, consumer: ConsumerState): Consumer => {
     assertOpen();
+    const existing = topics.get(topic)?.get(name)?.consumers[0];
+    if (existing && (existing.batchHandler === undefined) !== (consumer.batchHandler === undefined)) {
+      throw new Error(`group ${name} on ${topic} already takes messages ${existing.batchHandler ? 'in batches' : 'one at a time'}`);
+    }
     const groups = topics.get(topic) ?? new Map<string, Group>();
     topics.set(topic, groups);
     const group = groups.get(name) ?? { topic, name, consumers: [], lanes: [] };
     groups.set(name, group);
-    const consumer: ConsumerState = { handler, inFlight: new Set() };
     group.consumers.push(consumer);
     return { stop: () => stopConsumer(group, consumer) };
   };
+  const subscribe = async (topic: string, name: string, handler: MessageHandler): Promise<Consumer> => join(topic, name, { handler, inFlight: new Set() });
+  const subscribeInBatches = async (topic: string, name: string, batchHandler: BatchHandler): Promise<Consumer> =>
+    join(topic, name, { batchHandler, inFlight: new Set() });
 
   const serve = (topic: string, group: string, handler: RequestHandler): Promise<Consumer> =>
     subscribe(topic, group, async (request) => {
@@ -176,7 +209,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): MessageBu
     if (closed) throw new Error('message bus is closed');
   };
 
-  return { publish, subscribe, serve, request, ping, close };
+  return { publish, subscribe, subscribeInBatches, serve, request, ping, close };
 }
 
 function defaultReport(error: unknown, topic: string, group: string): void {
