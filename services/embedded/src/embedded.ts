@@ -77,9 +77,10 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   };
   const consumers = [
     await serveIdentityCommands(bus, identity, logger.child({ service: 'identity' }), keyring.commandKeyPair),
-    await bus.subscribe(topics.identityEvents, 'projector', createProjector({
+    // In batches: the events of one relay publish share a view commit, rather than each waiting for its own.
+    await bus.subscribeInBatches(topics.identityEvents, 'projector', createProjector({
       store: viewStore, logger: logger.child({ service: 'projector' }), personalData: personalData.protector, onProjected,
-    }).handle),
+    }).handleBatch),
     ...(await startNotifier({
       bus,
       ledgerStore: viewStore,

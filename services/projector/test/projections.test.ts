@@ -105,3 +105,67 @@ t.test('KYC, activation and portfolios reach the user, account, portfolio and id
   await projector.handle(message(event('KycRejected', { userId: 'u1', identificationId: 'k2' })));
   t.equal((await views.users.get('u1'))?.kycStatus, 'APPROVED', 'a later rejection does not take an approval back');
 });
+
+/** One user's whole life, erasure included, as the relay would publish it. */
+function lifeOfUser(): EventMessageValue[] {
+  return [
+    registered(), event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }), event('OtpIssued', { userId: 'u1' }), event('PhoneNumberVerified', { userId: 'u1' }),
+    event('SessionStarted', { userId: 'u1', familyId: 'f1' }), event('SessionStarted', { userId: 'u1', familyId: 'f2' }),
+    event('SessionsRevoked', { userId: 'u1', familyIds: ['f1'], reason: 'LOGOUT' }),
+    event('KycStarted', { userId: 'u1', identificationId: 'k1', attempt: 1, provider: 'dev' }), event('KycApproved', { userId: 'u1', identificationId: 'k1' }),
+    event('AccountActivated', { userId: 'u1', accountId: 'a1', reason: 'KYC_APPROVED' }),
+    event('PortfolioCreated', { userId: 'u1', accountId: 'a1', portfolioId: 'p1', name: 'Main', portfolioAccountType: 'TRADING', publicAddress: 'addr1' }),
+    event('ApiClientRegistered', { clientId: 'c9', name: 'Partner', secretHash: 'sh', scopes: ['users:read'] }, 'client-c9'),
+    event('PersonalDataErased', { userId: 'u1', erasedAt: '2026-01-01T00:00:09.000Z' }),
+    event('SessionStarted', { userId: 'u1', familyId: 'f3' }),
+  ];
+}
+
+async function everyView(projected: ReturnType<typeof setup>) {
+  const { views, store } = projected;
+  return {
+    user: await views.users.get('u1'), account: await views.accounts.get('a1'), portfolio: await views.portfolios.get('p1'),
+    identification: await views.kycIdentifications.get('k1'), client: await views.apiClients.get('c9'),
+    sessions: await Promise.all(['f1', 'f2', 'f3'].map((id) => views.sessions.get(id))),
+    checkpoint: await store.getCheckpoint('projector'),
+  };
+}
+
+t.test('events handled as one batch leave the views as handling them one by one does, and each is told of in order', async (t) => {
+  const history = lifeOfUser();
+  const oneByOne = setup(t);
+  for (const value of history) await oneByOne.projector.handle(message(value));
+  const batched = setup(t);
+  const told: number[] = [];
+  const projector = createProjector({
+    store: batched.store, logger: createLogger('test', { level: 'silent' }), personalData: batched.personalData,
+    onProjected: (value) => void told.push(value.position),
+  });
+  await projector.handleBatch(history.map(message));
+  const expected = await everyView(oneByOne);
+  t.same(await everyView(batched), expected, 'the same documents and checkpoint');
+  t.match(expected, { user: { erased: true, email: '' }, sessions: [{ revoked: true }, { revoked: false }, { revoked: false }], checkpoint: history.at(-1)?.position });
+  t.same(told, history.map((value) => value.position), 'every event told of, in order');
+});
+
+t.test('a batch with a failed write is refused, and given again it is applied in full', async (t) => {
+  const history = lifeOfUser();
+  const reference = setup(t);
+  for (const value of history) await reference.projector.handle(message(value));
+  const { store, personalData } = setup(t);
+  // The real store, except that one write to the sessions view fails once, as a full disk would fail it.
+  let failures = 1;
+  const failingOnce: typeof store = Object.assign(Object.create(store) as typeof store, {
+    collection: (name: string, options?: { indexes?: string[] }) => {
+      const collection = store.collection(name, options);
+      if (name !== 'sessions') return collection;
+      return Object.assign(Object.create(collection) as typeof collection, {
+        upsert: (id: string, document: object, at: number) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : collection.upsert(id, document, at)),
+      });
+    },
+  });
+  const projector = createProjector({ store: failingOnce, logger: createLogger('test', { level: 'silent' }), personalData });
+  await t.rejects(projector.handleBatch(history.map(message)), /disk full/, 'the batch is refused');
+  await projector.handleBatch(history.map(message));
+  t.same(await everyView({ ...reference, store, views: openViews(store) }), await everyView(reference), 'the second delivery makes the views whole');
+});
