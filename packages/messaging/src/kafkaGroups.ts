@@ -35,13 +35,15 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
   const consumers = new Set<Consumer>();
   const joins = new Map<string, Promise<unknown>>();
   let closed = false;
+  // Ends the pauses between join attempts when the bus closes, so no timer outlives it.
+  const closing = new AbortController();
 
   const assertOpen = (): void => {
     if (closed) throw new Error('message bus is closed');
   };
 
   const [firstDelay, mostDelay] = options.rejoinDelayMs ?? [500, 5000];
-  const startOnce = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage: boolean): Promise<Consumer> => {
+  const startWhenJoined = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage: boolean): Promise<Consumer> => {
     for (let attempt = 1, delay = firstDelay; ; attempt += 1, delay = Math.min(mostDelay, delay * 2)) {
       assertOpen();
       try {
@@ -53,12 +55,12 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
           attempt, retryInMs: delay, error: error instanceof Error ? error.message : String(error),
         });
       }
-      await sleep(delay);
+      await sleep(delay, undefined, { signal: closing.signal }).catch(() => undefined);
     }
   };
 
   const join = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage: boolean): Promise<Consumer> => {
-    const started = await startOnce(topic, group, handler, startAtLogEnd, commitEachMessage);
+    const started = await startWhenJoined(topic, group, handler, startAtLogEnd, commitEachMessage);
     const consumer: Consumer = {
       stop: () => {
         consumers.delete(consumer);
@@ -87,6 +89,7 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
     },
     async stopAll() {
       closed = true;
+      closing.abort();
       await Promise.allSettled([...consumers].map((consumer) => consumer.stop()));
     },
   };
