@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import type { Test } from 'tap';
-import { requireServer } from '@tessera/testing';
+import { freePort, requireServer } from '@tessera/testing';
 import { createKafkaBus } from '../src/index.ts';
 import type { KafkaBusOptions, Message, MessageBus } from '../src/index.ts';
 import { eventually, messageBusContract, settle } from '../src/contract/index.ts';
@@ -135,12 +134,7 @@ if (brokers !== undefined) {
 
 // Needs no broker: that none answers is the point.
 void t.test('a subscribe made while no broker answers keeps trying and says so, until the bus closes', async (t) => {
-  const port = await new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   const warnings: { message: string; extra: Record<string, unknown> }[] = [];
   const bus = createKafkaBus({
     brokers: [`127.0.0.1:${port}`], clientId: 'tessera-test', rejoinDelayMs: [60_000, 60_000],

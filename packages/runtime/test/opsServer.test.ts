@@ -1,14 +1,7 @@
 import t from 'tap';
-import { createServer, type AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
+import { freePort } from '@tessera/testing';
 import { startOpsServer } from '../src/index.ts';
-
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    server.close(() => resolve(port));
-  });
-});
 
 t.test('a starting service answers live and starting, then ready with each dependency named', async (t) => {
   const port = await freePort();

@@ -1,3 +1,4 @@
 export * from './deciderSpecification.ts';
+export * from './freePort.ts';
 export * from './requireServer.ts';
 export * from './scratchMongoDatabase.ts';
