@@ -67,12 +67,20 @@ export const identityEvents = {
     expiresAt: Instant,
     maxAttempts: Type.Integer({ minimum: 1 }),
   })),
-  OtpSendingSuppressed: event('OtpSendingSuppressed', 1, Type.Object({
+  OtpSendingSuppressed: event('OtpSendingSuppressed', 2, Type.Object({
     userId: Id,
     sessionId: Id,
     purpose: OtpPurpose,
     /** The phone's SMS budget was spent: no code was made or sent, and the caller was answered as usual. */
     reason: Type.Literal('SMS_BUDGET'),
+    /**
+     * Since version 2: the session still behaves like one whose code was sent (resend cooldown from
+     * `issuedAt`, closed at `expiresAt` or after `maxAttempts` wrong codes), so that an unsent code
+     * cannot be told from a sent one. Absent in version 1.
+     */
+    issuedAt: Type.Optional(Instant),
+    expiresAt: Type.Optional(Instant),
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
   })),
   OtpVerificationFailed: event('OtpVerificationFailed', 1, Type.Object({
     userId: Id,
@@ -82,13 +90,15 @@ export const identityEvents = {
   })),
   OtpVerified: event('OtpVerified', 1, Type.Object({ userId: Id, sessionId: Id, purpose: OtpPurpose })),
   PhoneNumberVerified: event('PhoneNumberVerified', 1, Type.Object({ userId: Id })),
-  SessionStarted: event('SessionStarted', 1, Type.Object({
+  SessionStarted: event('SessionStarted', 2, Type.Object({
     userId: Id,
     sessionId: Id,
     /** The refresh-token family: every rotation of one login. */
     familyId: Id,
     refreshTokenHash: Type.String(),
     expiresAt: Instant,
+    /** Since version 2: the API client the login was made through; only it may refresh the session (RFC 6749 §6). */
+    clientId: Type.Optional(Id),
   })),
   RefreshTokenRotated: event('RefreshTokenRotated', 1, Type.Object({
     userId: Id,

@@ -46,7 +46,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // Suites walk one user through many logins; the budget itself is tested with its defaults in smsBudget.test.ts.
     SMS_BUDGET_PER_WINDOW: '50', SMS_BUDGET_PER_DAY: '100',
     // Every suite calls from 127.0.0.1, and some walk one user through many steps; the limits are tested in rateLimits.test.ts.
-    RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_SENSITIVE_PER_IP: '100000', RATE_LIMIT_PER_IDENTIFIER: '100000', ...env,
+    RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_SENSITIVE_PER_IP: '100000', RATE_LIMIT_PER_IDENTIFIER: '100000',
+    // Refusals and resets would each wait a quarter of a second; the uniform answer time is tested in test/e2e/timing/.
+    UNIFORM_ANSWER_MS: '0', ...env,
   });
   const clock = () => new Date(Date.now() + offsetMs);
   const running = await startEmbedded(config, { logDestination: destination, printSms: null, clock });
@@ -112,9 +114,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 }
 
 let counter = 0;
-/** A fresh, valid user for each call. */
+/** A fresh, valid user for each call: a French mobile number (+33 61x xx xx xx) unique within the process. */
 export function newUser(): { email: string; phoneNumber: string; password: string } {
   counter += 1;
-  const suffix = `${process.pid}${counter}`.slice(-8).padStart(8, '0');
+  const suffix = String(((process.pid % 100) * 100_000 + counter) % 10_000_000).padStart(7, '0');
   return { email: `user${suffix}.${counter}@example.com`, phoneNumber: `+3361${suffix}`, password: `a long passphrase ${suffix}` };
 }

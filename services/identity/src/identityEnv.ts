@@ -1,5 +1,6 @@
 import type { EnvReader } from '@tessera/runtime';
 import { defaultIdentityConfig, type IdentityConfig } from './application/identityConfig.ts';
+import { isDecoyRegion, type DecoyCountry } from './application/unknownEmailDecoys.ts';
 
 function readLoginLock(read: EnvReader): IdentityConfig['loginLock'] {
   const defaults = defaultIdentityConfig.loginLock;
@@ -10,6 +11,22 @@ function readLoginLock(read: EnvReader): IdentityConfig['loginLock'] {
   };
   if (lock.maxSeconds < lock.baseSeconds) read.problem('LOGIN_LOCK_MAX_SECONDS must be at least LOGIN_LOCK_BASE_SECONDS');
   return lock;
+}
+
+/** `FR:70,BE:20,CH:10` (or just `FR`): the countries decoy numbers imitate, in proportion. */
+function readDecoyCountries(read: EnvReader): DecoyCountry[] {
+  const entries = read.list('DECOY_PHONE_COUNTRIES', []);
+  const countries: DecoyCountry[] = [];
+  for (const entry of entries) {
+    const [region = '', weight = '1', extra] = entry.split(':').map((part) => part.trim());
+    const parsedWeight = Number(weight);
+    if (extra !== undefined || !isDecoyRegion(region.toUpperCase()) || !Number.isInteger(parsedWeight) || parsedWeight < 1 || parsedWeight > 1000) {
+      read.problem(`DECOY_PHONE_COUNTRIES takes ISO 3166 regions with optional whole weights, such as FR:70,BE:30 (not "${entry.slice(0, 20)}")`);
+      continue;
+    }
+    countries.push({ region: region.toUpperCase(), weight: parsedWeight });
+  }
+  return countries;
 }
 
 /** Identity's settings from the environment; the same variables in every mode. */
@@ -34,6 +51,7 @@ export function readIdentitySettings(read: EnvReader): { identity: IdentityConfi
       },
       refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', defaultIdentityConfig.refreshTokenTtlSeconds, 60, 365 * 24 * 3600),
       allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
+      decoyPhoneCountries: readDecoyCountries(read),
     },
   };
 }

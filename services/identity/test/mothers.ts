@@ -10,7 +10,7 @@ export const secondsAfter = (seconds: number, from = now) => new Date(Date.parse
 export function registered(overrides: Partial<EventOf<'UserRegistered'>['data']> = {}): IdentityEvent {
   return {
     type: 'UserRegistered',
-    data: { userId, email: 'ada@example.com', phoneNumber: '+33612345678', passwordHash: '$argon2id$stub', roles: ['USER'], clientId: 'client-1', ...overrides },
+    data: { userId, email: 'ada@example.com', phoneNumber: '+33612345678', passwordHash: '$argon2id$stub', roles: ['USER'], clientId, ...overrides },
   };
 }
 
@@ -26,14 +26,17 @@ export function wrongCode(sessionId: string, failedAttempts: number, maxAttempts
   return { type: 'OtpVerificationFailed', data: { userId, sessionId, failedAttempts, attemptsLeft: maxAttempts - failedAttempts } };
 }
 
-export function sessionStarted(familyId: string, refreshTokenHash: string, expiresAt = secondsAfter(86400)): IdentityEvent {
-  return { type: 'SessionStarted', data: { userId, sessionId: `session-of-${familyId}`, familyId, refreshTokenHash, expiresAt } };
+/** The API client the user signed up through, and that every command comes from unless a spec says otherwise. */
+export const clientId = 'client-1';
+
+export function sessionStarted(familyId: string, refreshTokenHash: string, expiresAt = secondsAfter(86400), through = clientId): IdentityEvent {
+  return { type: 'SessionStarted', data: { userId, sessionId: `session-of-${familyId}`, familyId, refreshTokenHash, expiresAt, clientId: through } };
 }
 
 export function verifyCommand(sessionId: string, presentedCodeHash = 'hash-of-right-code', at = secondsAfter(10)) {
   return {
     type: 'VerifyOtp' as const, sessionId, presentedCodeHash, familyId: 'family-new', newRefreshTokenHash: 'refresh-new',
-    refreshExpiresAt: secondsAfter(86400, at), now: at, accountLockThreshold: 10,
+    refreshExpiresAt: secondsAfter(86400, at), now: at, accountLockThreshold: 10, clientId,
   };
 }
 

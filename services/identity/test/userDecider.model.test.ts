@@ -48,7 +48,7 @@ t.test('a challenge counts at most its allowed wrong codes, and after them even 
       }
       for (const failed of eventsOf(step, 'OtpVerificationFailed')) {
         const challenge = issued.get(failed.data.sessionId);
-        if (!challenge) fail(step, index, `a wrong code was counted on "${failed.data.sessionId}", where no code was ever issued`);
+        if (!challenge) fail(step, index, `a wrong code was counted on "${failed.data.sessionId}", where no code was ever issued or held back`);
         const count = (failures.get(failed.data.sessionId) ?? 0) + 1;
         failures.set(failed.data.sessionId, count);
         if (count > challenge.maxAttempts) fail(step, index, `wrong code number ${count} counted on a challenge that allows ${challenge.maxAttempts}`);
@@ -56,6 +56,11 @@ t.test('a challenge counts at most its allowed wrong codes, and after them even 
       }
       for (const otp of eventsOf(step, 'OtpIssued')) {
         issued.set(otp.data.sessionId, { maxAttempts: issued.get(otp.data.sessionId)?.maxAttempts ?? otp.data.maxAttempts, code: otp.data.codeHash });
+      }
+      // A code the SMS budget held back opens a session all the same, which counts wrong codes like any other.
+      for (const heldBack of eventsOf(step, 'OtpSendingSuppressed')) {
+        const maxAttempts = issued.get(heldBack.data.sessionId)?.maxAttempts ?? heldBack.data.maxAttempts;
+        if (maxAttempts !== undefined) issued.set(heldBack.data.sessionId, { maxAttempts, code: '' });
       }
     });
   });

@@ -3,7 +3,7 @@ import type { IdentityEvent } from '@tessera/contracts';
 import { deciderSpecification } from '@tessera/testing';
 import { decideUser } from '../src/domain/userDecider.ts';
 import { evolveUser, initialUserState } from '../src/domain/userState.ts';
-import { loginCommand, now, otp, otpIssued, registered, secondsAfter, sessionStarted, userId, verifyCommand, wrongCode } from './mothers.ts';
+import { clientId, loginCommand, now, otp, otpIssued, registered, secondsAfter, sessionStarted, userId, verifyCommand, wrongCode } from './mothers.ts';
 
 const user = (t: Test) => deciderSpecification(t, { decide: decideUser, evolve: evolveUser, initialState: initialUserState });
 
@@ -55,7 +55,7 @@ t.test('one-time code', async (t) => {
     user(t).given([registered(), otpIssued('s1')]).when(verifyCommand('s1')).then([
       { type: 'OtpVerified', data: { userId, sessionId: 's1', purpose: 'LOGIN' } },
       { type: 'PhoneNumberVerified', data: { userId } },
-      { type: 'SessionStarted', data: { userId, sessionId: 's1', familyId: 'family-new', refreshTokenHash: 'refresh-new', expiresAt: secondsAfter(86400, secondsAfter(10)) } },
+      { type: 'SessionStarted', data: { userId, sessionId: 's1', familyId: 'family-new', refreshTokenHash: 'refresh-new', expiresAt: secondsAfter(86400, secondsAfter(10)), clientId } },
     ]);
   });
   t.test('a verified phone is not verified again', async (t) => {
@@ -111,7 +111,7 @@ t.test('resending a code', async (t) => {
 });
 
 t.test('refresh tokens', async (t) => {
-  const refresh = (presentedTokenHash: string, at = secondsAfter(60)) => ({ type: 'RefreshSession' as const, presentedTokenHash, newRefreshTokenHash: 'next', now: at });
+  const refresh = (presentedTokenHash: string, at = secondsAfter(60)) => ({ type: 'RefreshSession' as const, presentedTokenHash, newRefreshTokenHash: 'next', now: at, clientId });
   const rotated = { type: 'RefreshTokenRotated' as const, data: { userId, familyId: 'f1', previousTokenHash: 'first', refreshTokenHash: 'second' } };
   t.test('the current token is rotated', async (t) => {
     user(t).given([registered(), sessionStarted('f1', 'first')]).when(refresh('first')).then([
@@ -144,6 +144,16 @@ t.test('refresh tokens', async (t) => {
   });
   t.test('an unknown token is refused', async (t) => {
     user(t).given([registered(), sessionStarted('f1', 'first')]).when(refresh('forged')).thenRejects('REFRESH_TOKEN_INVALID');
+  });
+  t.test('a token presented by another API client is refused, and the session it belongs to lives on', async (t) => {
+    user(t).given([registered(), sessionStarted('f1', 'first')]).when({ ...refresh('first'), clientId: 'client-2' }).thenRejects('REFRESH_TOKEN_INVALID');
+    user(t).given([registered(), sessionStarted('f1', 'first'), rotated]).when({ ...refresh('first'), clientId: 'client-2' }).thenRejects('REFRESH_TOKEN_INVALID');
+  });
+  t.test('a session started before logins were bound to a client is refreshed by any client, as it was', async (t) => {
+    const unbound: IdentityEvent = { type: 'SessionStarted', data: { userId, sessionId: 's-old', familyId: 'f1', refreshTokenHash: 'first', expiresAt: secondsAfter(86400) } };
+    user(t).given([registered(), unbound]).when({ ...refresh('first'), clientId: 'client-2' }).then([
+      { type: 'RefreshTokenRotated', data: { userId, familyId: 'f1', previousTokenHash: 'first', refreshTokenHash: 'next' } },
+    ]);
   });
 });
 
@@ -264,7 +274,7 @@ t.test('personal-data erasure', async (t) => {
   });
   t.test('an erased user cannot log in, even with what was the right password, nor refresh', async (t) => {
     user(t).given([registered(), sessionStarted('f1', 'a'), erased]).when(loginCommand(true)).thenRejects('INVALID_CREDENTIALS');
-    user(t).given([registered(), sessionStarted('f1', 'a'), erased]).when({ type: 'RefreshSession', presentedTokenHash: 'a', newRefreshTokenHash: 'b', now }).thenRejects('REFRESH_TOKEN_INVALID');
+    user(t).given([registered(), sessionStarted('f1', 'a'), erased]).when({ type: 'RefreshSession', presentedTokenHash: 'a', newRefreshTokenHash: 'b', now, clientId }).thenRejects('REFRESH_TOKEN_INVALID');
   });
   t.test('late SMS reports about an erased user are accepted and recorded nowhere', async (t) => {
     user(t).given([registered(), erased])
@@ -278,7 +288,28 @@ t.test('SMS budget per phone', async (t) => {
   const login = (at: string) => loginCommand(true, { sessionId: 'next', now: at, smsBudget: budget });
   t.test('a fourth code within 15 minutes is not made, and nothing tells the caller', async (t) => {
     user(t).given([registered(), issuedAt(0), issuedAt(60), issuedAt(120)]).when(login(secondsAfter(180)))
-      .then([{ type: 'OtpSendingSuppressed', data: { userId, sessionId: 'next', purpose: 'LOGIN', reason: 'SMS_BUDGET' } }]);
+      .then([{
+        type: 'OtpSendingSuppressed',
+        data: { userId, sessionId: 'next', purpose: 'LOGIN', reason: 'SMS_BUDGET', issuedAt: secondsAfter(180), expiresAt: otp().expiresAt, maxAttempts: 3 },
+      }]);
+  });
+  const heldBack = (sessionId: string, purpose: 'LOGIN' | 'PASSWORD_RESET' = 'LOGIN', at = now): IdentityEvent => ({
+    type: 'OtpSendingSuppressed', data: { userId, sessionId, purpose, reason: 'SMS_BUDGET', issuedAt: at, expiresAt: secondsAfter(300, at), maxAttempts: 3 },
+  });
+  t.test('a session whose code was held back closes after three codes, like one whose code was sent', async (t) => {
+    user(t).given([registered(), heldBack('s1')]).when(verifyCommand('s1', 'any guess')).thenRejects('OTP_INVALID', [wrongCode('s1', 1)]);
+    user(t).given([registered(), heldBack('s1'), wrongCode('s1', 1), wrongCode('s1', 2), wrongCode('s1', 3)])
+      .when(verifyCommand('s1', 'any guess')).thenRejects('OTP_ATTEMPTS_EXHAUSTED');
+  });
+  t.test('a session whose code was held back expires like one whose code was sent', async (t) => {
+    user(t).given([registered(), heldBack('s1')]).when(verifyCommand('s1', 'any guess', secondsAfter(301))).thenRejects('OTP_EXPIRED');
+  });
+  t.test('a held-back reset session takes a new password and throttles resends, like one whose code was sent', async (t) => {
+    const reset = [registered(), { type: 'PasswordResetStarted' as const, data: { userId, sessionId: 'r1' } }, heldBack('r1', 'PASSWORD_RESET')];
+    user(t).given(reset).when({ type: 'StagePasswordChange', sessionId: 'r1', passwordHash: '$argon2id$new', now: secondsAfter(5) })
+      .then([{ type: 'PasswordChangeStaged', data: { userId, sessionId: 'r1', passwordHash: '$argon2id$new' } }]);
+    const tooSoon = user(t).given(reset).when({ type: 'ResendOtp', sessionId: 'r1', otp: otp(), cooldownSeconds: 30, now: secondsAfter(10), smsBudget: budget });
+    t.same(tooSoon.decision.rejection, { error: 'OTP_RESEND_TOO_SOON', retryAfterSeconds: 20 });
   });
   t.test('after the window, codes flow again', async (t) => {
     const { decision } = user(t).given([registered(), issuedAt(0), issuedAt(60), issuedAt(120)]).when(login(secondsAfter(960)));
@@ -341,7 +372,7 @@ t.test('wrong passwords lock login for growing delays', async (t) => {
       .when(loginCommand(false)).thenRejects('INVALID_CREDENTIALS', [failed(5), locked(5, secondsAfter(60))]);
   });
   t.test('the right password held back by the SMS budget still clears the count', async (t) => {
-    user(t).given([...fourWrong, { type: 'OtpSendingSuppressed', data: { userId, sessionId: 's0', purpose: 'LOGIN', reason: 'SMS_BUDGET' } }])
+    user(t).given([...fourWrong, { type: 'OtpSendingSuppressed', data: { userId, sessionId: 's0', purpose: 'LOGIN', reason: 'SMS_BUDGET', issuedAt: now, expiresAt: secondsAfter(300), maxAttempts: 3 } }])
       .when(loginCommand(false)).thenRejects('INVALID_CREDENTIALS', [failed(1)]);
   });
   t.test('a committed password reset lifts the lock', async (t) => {

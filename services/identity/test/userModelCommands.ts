@@ -80,7 +80,7 @@ class VerifyOtp implements UserModelCommand {
     const presentedCodeHash = model.codeFor(sessionId, this.code);
     apply(real, {
       type: 'VerifyOtp', sessionId, presentedCodeHash, familyId: model.nextId('family'), newRefreshTokenHash: model.nextId('refresh'),
-      refreshExpiresAt: model.at(86400), now: model.at(), accountLockThreshold: model.rules.lockThreshold,
+      refreshExpiresAt: model.at(86400), now: model.at(), accountLockThreshold: model.rules.lockThreshold, clientId: 'client-1',
     }, model.verify(sessionId, presentedCodeHash));
   }
   toString() { return `VerifyOtp(${JSON.stringify(this.session)}, ${this.code} code)`; }

@@ -35,6 +35,9 @@ interface ChallengeModel {
 /** Session ids no challenge was opened with, among them names every plain object answers to. */
 export const UNKNOWN_SESSIONS = ['no-such-session', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
 
+/** The code of a session whose SMS the budget held back: none, and no presented code matches it. */
+const HELD_BACK = '';
+
 export type SessionPick = { recent: number } | { id: string };
 export type CodePick = 'right' | 'wrong' | 'earlier';
 
@@ -92,16 +95,21 @@ export class UserModel {
     return sentWithin(budget.windowSeconds) < budget.perWindow && sentWithin(24 * 3600) < budget.perDay;
   }
 
-  /** A new code on the session, or none when the budget is spent: the event that records which. */
-  private issue(sessionId: string, purpose: ChallengeModel['purpose'], code: string): string {
-    if (!this.withinBudget()) return 'OtpSendingSuppressed';
-    this.issuedAt.push(this.clock);
+  /**
+   * A new code on the session, or none when the budget is spent: the event
+   * that records which. A held-back code leaves a session that no code opens
+   * but that otherwise lives like one whose code was sent.
+   */
+  private issue(sessionId: string, purpose: ChallengeModel['purpose'], sentCode: string): string {
+    const sent = this.withinBudget();
+    const code = sent ? sentCode : HELD_BACK;
+    if (sent) this.issuedAt.push(this.clock);
     const previous = this.challenges.get(sessionId);
     this.challenges.set(sessionId, {
       purpose, code, earlierCodes: previous ? [...previous.earlierCodes, previous.code] : [], issuedAt: this.clock,
       expiresAt: this.clock + this.rules.ttlSeconds, failedAttempts: previous?.failedAttempts ?? 0, used: false, staged: previous?.staged ?? false,
     });
-    return 'OtpIssued';
+    return sent ? 'OtpIssued' : 'OtpSendingSuppressed';
   }
 
   private closed(challenge: ChallengeModel): ErrorName | undefined {
@@ -134,7 +142,7 @@ export class UserModel {
     if (closed) return { error: closed, events: [] };
     if (challenge.purpose === 'LOGIN' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     if (challenge.purpose === 'PASSWORD_RESET' && !challenge.staged) return { error: 'PASSWORD_NOT_STAGED', events: [] };
-    if (presented !== challenge.code) {
+    if (challenge.code === HELD_BACK || presented !== challenge.code) {
       challenge.failedAttempts += 1;
       this.wrongCodesInRow += 1;
       if (!this.locked && this.wrongCodesInRow >= this.rules.lockThreshold) {

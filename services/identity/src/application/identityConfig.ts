@@ -4,6 +4,7 @@ import type { PersonalDataProtector } from '@tessera/personal-data';
 import type { KycProvider, WalletIssuer } from '@tessera/providers';
 import type { BreachedPasswordList } from './breachedPasswordList.ts';
 import type { LoginLockPolicy } from '../domain/loginLock.ts';
+import type { DecoyCountry } from './unknownEmailDecoys.ts';
 
 export interface IdentityConfig {
   otpLength: number;
@@ -26,6 +27,10 @@ export interface IdentityConfig {
   cachedStreams: number;
   /** Identifications a user may start with the KYC provider (each costs the partner money). */
   kycMaxAttempts: number;
+  /** Emails without a user whose phantom (lock counts, reset sessions, SMS budget) is kept in memory. */
+  unknownEmailsRemembered: number;
+  /** Countries whose numbers decoys imitate, in proportion; empty: learned from the real users' numbers. */
+  decoyPhoneCountries: DecoyCountry[];
 }
 
 export const defaultIdentityConfig: IdentityConfig = {
@@ -41,6 +46,8 @@ export const defaultIdentityConfig: IdentityConfig = {
   reservationStaleAfterSeconds: 60,
   cachedStreams: 10_000,
   kycMaxAttempts: 3,
+  unknownEmailsRemembered: 100_000,
+  decoyPhoneCountries: [],
 };
 
 export interface IdentityKeys {

@@ -8,21 +8,22 @@ import {
   maskPhoneNumber, streams, type ChallengeReply, type CommandReplies, type CommandResult, type EventMetadata, type IdentityCommand,
 } from '@tessera/contracts';
 import { createReceivingChannel, keyedHash, timeOrderedUuid } from '@tessera/crypto';
+import type { IdentityEvent } from '@tessera/contracts';
 import { decideApiClient, evolveApiClient } from '../domain/apiClient.ts';
 import type { Decision } from '../domain/decision.ts';
 import { normaliseEmail } from '../domain/identifiers.ts';
 import { loginLockSecondsLeft } from '../domain/loginLock.ts';
 import { passwordPolicyViolation } from '../domain/passwordPolicy.ts';
-import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
 import { decideUser, kycStartRefusal, portfolioRefusal, type UserCommand } from '../domain/userDecider.ts';
 import { challengeOf, evolveUser, initialUserState, loginFailuresOf, type UserState } from '../domain/userState.ts';
 import { withPersonalDataProtection } from '@tessera/personal-data';
-import { decideAndAppend, loadStream } from './decideAndAppend.ts';
-import { decoyPhoneNumber, decoyUserId } from './unknownEmailDecoys.ts';
+import { decideAndAppend, loadStream, type DecideOutcome } from './decideAndAppend.ts';
+import { createDecoyPhoneNumbers, decoyUserId } from './unknownEmailDecoys.ts';
 import type { IdentityDependencies } from './identityConfig.ts';
 import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from './otpFactory.ts';
+import { createPhantomUsers } from './phantomUsers.ts';
+import { createReservations } from './reservations.ts';
 import { createStreamStateCache } from './streamStateCache.ts';
-import { createUnknownEmailLogins } from './unknownEmailLogins.ts';
 
 export interface IdentityService {
   handle(command: IdentityCommand): Promise<CommandResult>;
@@ -34,7 +35,14 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
   const { passwordHasher, breachedPasswords, keys, config, clock } = deps;
   const store = withPersonalDataProtection(deps.eventStore, deps.personalData);
   const cache = createStreamStateCache(config.cachedStreams);
-  const unknownEmailLogins = createUnknownEmailLogins();
+  const decoyPhones = createDecoyPhoneNumbers(keys.hashingKey, config.decoyPhoneCountries);
+  // Every real user's number counts towards the shapes decoys take: a user stream replays
+  // UserRegistered once when it is first loaded (or written), so each user counts once per load.
+  const evolveUserSeen = (state: UserState, event: IdentityEvent): UserState => {
+    if (event.type === 'UserRegistered') decoyPhones.observe(event.data.phoneNumber);
+    return evolveUser(state, event);
+  };
+  const phantoms = createPhantomUsers(config.unknownEmailsRemembered, evolveUser);
 
   const metadataOf = (command: IdentityCommand): EventMetadata => ({
     correlationId: command.metadata.correlationId,
@@ -42,8 +50,15 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     occurredAt: clock().toISOString(),
   });
 
-  const reservationStream = (kind: ReservationKind, value: string) =>
-    kind === 'email' ? streams.email(keyedHash(keys.hashingKey, 'email', value)) : streams.phone(keyedHash(keys.hashingKey, 'phone', value));
+  const loadUser = async (userId: string) => (await loadStream(store, streams.user(userId), evolveUserSeen, initialUserState, cache)).state;
+  const reservations = createReservations({
+    store, hashingKey: keys.hashingKey, cache,
+    clientOf: async (userId) => (await loadUser(userId)).clientId,
+    abandoned: async (holderUserId, claimedAt) => {
+      const old = clock().getTime() - Date.parse(claimedAt ?? '') > config.reservationStaleAfterSeconds * 1000;
+      return old && (await store.readStream(streams.user(holderUserId), { maxCount: 1 })).length === 0;
+    },
+  });
 
   const secretsChannel = createReceivingChannel(keys.commandKeyPair);
   const openSecrets = <T>(sealed: string) => secretsChannel.open<T>(sealed)?.value;
@@ -51,25 +66,33 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
   /** Checked before any hashing or lookup, on sign-up and on every password change or reset. */
   const newPasswordViolation = (password: string) => passwordPolicyViolation(password, (folded) => breachedPasswords.has(folded));
 
-  /** The user holding an email, if registration completed. */
-  async function userIdByEmail(email: string): Promise<string | undefined> {
-    const reservation = await loadStream<ReservationState>(store, reservationStream('email', normaliseEmail(email)), evolveReservation, () => ({}), cache);
-    return reservation.state.holderUserId;
-  }
-
   /**
-   * Runs a user command on the user holding `email`. An unknown email takes the
-   * same steps on a stream no user can have, which reads as empty: the decider
-   * refuses it and nothing is written, but the reads were paid as for a real user.
+   * Runs a user command on the calling client's user holding `email`. An email
+   * with no user of this client (unknown, or another client's user) meets its
+   * phantom instead: the same rules, the same answers, nothing written. Its
+   * lookup reads two reservation streams (the client's, then the one from
+   * before users were bound to clients) where a real user's reads one and the
+   * user's stream: the event store sees the same reads. `toDomain` learns
+   * whether the user is real, for the one thing a phantom lacks: a password
+   * hash to check.
    */
-  async function onUser(command: IdentityCommand, email: string, toDomain: (state: UserState) => UserCommand | Promise<UserCommand>) {
-    const userId = await userIdByEmail(email);
-    const streamId = streams.user(userId ?? decoyUserId(keys.hashingKey, normaliseEmail(email)));
-    return decideAndAppend(store, streamId, evolveUser, initialUserState, async (state) => {
-      const decision = decideUser(await toDomain(state), state);
-      // Belt and braces: the decider never writes for an unregistered user, and the decoy stream must stay empty.
-      return userId || decision.events.length === 0 ? decision : { events: [], rejection: decision.rejection ?? { error: 'INVALID_CREDENTIALS' as const } };
-    }, metadataOf(command), cache);
+  async function onUser(
+    command: IdentityCommand, email: string, toDomain: (state: UserState, real: boolean) => UserCommand | Promise<UserCommand>,
+  ): Promise<DecideOutcome> {
+    const { clientId } = command.metadata;
+    const normalised = normaliseEmail(email);
+    const userId = await reservations.holder('email', clientId, normalised);
+    if (userId !== undefined) {
+      return decideAndAppend(store, streams.user(userId), evolveUserSeen, initialUserState,
+        async (state) => decideUser(await toDomain(state, true), state), metadataOf(command), cache);
+    }
+    const phantomKey = keyedHash(keys.hashingKey, 'phantom', clientId, normalised);
+    const phantomId = decoyUserId(keys.hashingKey, phantomKey);
+    const decision = await phantoms.decide(phantomKey, () => ({
+      ...initialUserState(), registered: true, userId: phantomId, clientId, email: normalised, roles: ['USER'],
+      phoneNumber: decoyPhones.numberFor(phantomKey),
+    }), async (state) => decideUser(await toDomain(state, false), state));
+    return { decision };
   }
 
   function answer<D>(outcome: { decision: Decision; position?: number }, data: () => D): CommandResult<D> {
@@ -81,24 +104,6 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
   const challengeReply = (sessionId: string, phoneNumber: string): ChallengeReply => {
     return { sessionId, challengeType: 'SMS_OTP', codeDeliveryDestination: maskPhoneNumber(phoneNumber), expiresIn: config.otpTtlSeconds };
   };
-
-  async function reserve(command: IdentityCommand, kind: ReservationKind, value: string, userId: string): Promise<boolean> {
-    const outcome = await decideAndAppend(store, reservationStream(kind, value), evolveReservation, (): ReservationState => ({}), async (state, stream) => {
-      let holderAbandoned = false;
-      if (state.holderUserId !== undefined) {
-        const claimedAt = Date.parse(stream.lastEvent?.recordedAt ?? '');
-        const old = clock().getTime() - claimedAt > config.reservationStaleAfterSeconds * 1000;
-        holderAbandoned = old && (await store.readStream(streams.user(state.holderUserId), { maxCount: 1 })).length === 0;
-      }
-      return decideReservation({ type: 'Reserve', kind, userId, holderAbandoned }, state);
-    }, metadataOf(command), cache);
-    return !outcome.decision.rejection;
-  }
-
-  async function release(command: IdentityCommand, kind: ReservationKind, value: string, userId: string) {
-    await decideAndAppend(store, reservationStream(kind, value), evolveReservation, (): ReservationState => ({}),
-      (state) => decideReservation({ type: 'Release', kind, userId }, state), metadataOf(command), cache);
-  }
 
   async function registerUser(command: Extract<IdentityCommand, { type: 'RegisterUser' }>): Reply<'RegisterUser'> {
     const { payload } = command;
@@ -112,12 +117,14 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const userId = randomUUID();
     const accountId = randomUUID();
     const passwordHash = await passwordHasher.hash(secrets.password);
-    if (!(await reserve(command, 'email', email, userId))) return { ok: false, error: 'REGISTRATION_CONFLICT' };
-    if (!(await reserve(command, 'phone', payload.phoneNumber, userId))) {
-      await release(command, 'email', email, userId);
+    const { clientId } = command.metadata;
+    const metadata = metadataOf(command);
+    if (!(await reservations.reserve('email', clientId, email, userId, metadata))) return { ok: false, error: 'REGISTRATION_CONFLICT' };
+    if (!(await reservations.reserve('phone', clientId, payload.phoneNumber, userId, metadata))) {
+      await reservations.release('email', clientId, email, userId, metadata);
       return { ok: false, error: 'REGISTRATION_CONFLICT' };
     }
-    const outcome = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) => decideUser({
+    const outcome = await decideAndAppend(store, streams.user(userId), evolveUserSeen, initialUserState, (state) => decideUser({
       type: 'RegisterUser', userId, accountId, email, phoneNumber: payload.phoneNumber, passwordHash, roles,
       allowedRoles: config.allowedSignUpRoles, clientId: command.metadata.clientId, ...(payload.locale ? { locale: payload.locale } : {}),
     }, state), metadataOf(command), cache);
@@ -129,13 +136,12 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     if (!secrets || typeof secrets.password !== 'string') return { ok: false, error: 'VALIDATION_FAILED' };
     const sessionId = randomUUID();
     let user = initialUserState();
-    let attemptedAt = clock().toISOString();
-    const outcome = await onUser(command, command.payload.email, async (state) => {
+    const outcome = await onUser(command, command.payload.email, async (state, real) => {
       user = state;
-      attemptedAt = clock().toISOString();
+      const attemptedAt = clock().toISOString();
       // While login is locked the real hash is not checked at all; every attempt still costs one
       // hash, so a locked account, an unknown user and a real check take the same time.
-      const checkRealHash = state.registered && loginLockSecondsLeft(loginFailuresOf(state), attemptedAt) === 0;
+      const checkRealHash = real && loginLockSecondsLeft(loginFailuresOf(state), attemptedAt) === 0;
       const passwordMatches = checkRealHash
         ? await passwordHasher.verify(state.passwordHash, secrets.password)
         : (await passwordHasher.verifyDummy(secrets.password), false);
@@ -144,12 +150,6 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
         now: attemptedAt, smsBudget: config.smsBudget, loginLock: config.loginLock,
       };
     });
-    if (!user.registered) {
-      // An unknown email is counted and locked like an account, so neither the count nor the lock tells them apart.
-      const emailKey = keyedHash(keys.hashingKey, 'email', normaliseEmail(command.payload.email));
-      const waitSeconds = unknownEmailLogins.refuse(emailKey, config.loginLock, attemptedAt);
-      return waitSeconds > 0 ? { ok: false, error: 'LOGIN_TEMPORARILY_LOCKED', retryAfterSeconds: waitSeconds } : { ok: false, error: 'INVALID_CREDENTIALS' };
-    }
     return answer(outcome, () => challengeReply(sessionId, user.phoneNumber));
   }
 
@@ -167,10 +167,10 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       return {
         type: 'VerifyOtp', sessionId: payload.sessionId, presentedCodeHash: otpCodeHash(keys, payload.sessionId, secrets.code),
         familyId, newRefreshTokenHash: payload.newRefreshTokenHash, refreshExpiresAt, now: now.toISOString(), accountLockThreshold: config.otpAccountLockThreshold,
+        clientId: command.metadata.clientId,
         ...(challengeOf(state, payload.sessionId)?.purpose === 'PASSWORD_RESET' ? { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) } : {}),
       };
     });
-    if (!user.registered) return { ok: false, error: 'OTP_INVALID' };
     const purpose = challengeOf(user, payload.sessionId)?.purpose;
     return answer(outcome, () => purpose === 'PASSWORD_RESET'
       ? { purpose: 'PASSWORD_RESET' as const, userId: user.userId, passwordChanged: true as const }
@@ -195,7 +195,10 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     let user = initialUserState();
     const outcome = await onUser(command, payload.email, (state) => {
       user = state;
-      return { type: 'RefreshSession', presentedTokenHash: payload.presentedTokenHash, newRefreshTokenHash: payload.newRefreshTokenHash, now: clock().toISOString() };
+      return {
+        type: 'RefreshSession', presentedTokenHash: payload.presentedTokenHash, newRefreshTokenHash: payload.newRefreshTokenHash, now: clock().toISOString(),
+        clientId: command.metadata.clientId,
+      };
     });
     return answer(outcome, () => {
       const [familyId, family] = Object.entries(user.families).find(([, candidate]) => candidate.currentTokenHash === payload.presentedTokenHash)!;
@@ -210,10 +213,6 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
       phoneNumber = state.phoneNumber;
       return { type: 'StartPasswordReset', sessionId, otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale), now: clock().toISOString(), smsBudget: config.smsBudget };
     });
-    // Unknown emails get the same answer, with a destination of the same shape.
-    if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') {
-      return { ok: true, data: challengeReply(sessionId, decoyPhoneNumber(keys.hashingKey, normaliseEmail(command.payload.email))) };
-    }
     return answer(outcome, () => challengeReply(sessionId, phoneNumber));
   }
 
@@ -227,7 +226,6 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
     const outcome = await onUser(command, payload.email, () => ({
       type: 'StagePasswordChange', sessionId: payload.sessionId, passwordHash, now: clock().toISOString(),
     }));
-    if (outcome.decision.rejection?.error === 'INVALID_CREDENTIALS') return { ok: false, error: 'SESSION_NOT_RESETTABLE' };
     return answer(outcome, () => ({ sessionId: payload.sessionId, challengeType: 'SMS_OTP' as const, passwordStaged: true as const }));
   }
 
@@ -240,14 +238,14 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
 
   async function recordSmsOutcome(command: Extract<IdentityCommand, { type: 'RecordSmsOutcome' }>): Reply<'RecordSmsOutcome'> {
     const { userId, outcome } = command.payload;
-    const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
+    const result = await decideAndAppend(store, streams.user(userId), evolveUserSeen, initialUserState, (state) =>
       (state.registered || state.erased ? decideUser({ type: 'RecordSmsOutcome', outcome }, state) : { events: [], rejection: { error: 'USER_NOT_FOUND' as const } }), metadataOf(command), cache);
     return answer(result, () => ({ recorded: result.decision.events.length > 0 }));
   }
 
   async function logout(command: Extract<IdentityCommand, { type: 'Logout' }>): Reply<'Logout'> {
     const { userId, familyId } = command.payload;
-    const result = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) =>
+    const result = await decideAndAppend(store, streams.user(userId), evolveUserSeen, initialUserState, (state) =>
       (state.registered ? decideUser({ type: 'Logout', familyId }, state) : { events: [], rejection: { error: 'UNAUTHENTICATED' as const } }), metadataOf(command), cache);
     return answer(result, () => ({ loggedOut: true as const }));
   }
@@ -260,15 +258,16 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
    */
   async function erasePersonalData(command: Extract<IdentityCommand, { type: 'ErasePersonalData' }>): Reply<'ErasePersonalData'> {
     const { userId } = command.payload;
-    const { state } = await loadStream(store, streams.user(userId), evolveUser, initialUserState, cache);
+    const state = await loadUser(userId);
     if (state.erased && state.erasedAt) return { ok: true, data: { userId, erasedAt: state.erasedAt } };
     if (!state.registered) return { ok: false, error: 'USER_NOT_FOUND' };
-    if (state.email) await release(command, 'email', state.email, userId);
-    if (state.phoneNumber) await release(command, 'phone', state.phoneNumber, userId);
+    const metadata = metadataOf(command);
+    if (state.email) await reservations.release('email', state.clientId, state.email, userId, metadata);
+    if (state.phoneNumber) await reservations.release('phone', state.clientId, state.phoneNumber, userId, metadata);
     const erasedAt = clock().toISOString();
     await deps.personalData.erase(userId, erasedAt);
     let recorded = erasedAt;
-    const outcome = await decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (current) => {
+    const outcome = await decideAndAppend(store, streams.user(userId), evolveUserSeen, initialUserState, (current) => {
       recorded = current.erasedAt ?? erasedAt;
       return decideUser({ type: 'ErasePersonalData', erasedAt }, current);
     }, metadataOf(command), cache);
@@ -277,8 +276,7 @@ export function createIdentityService(deps: IdentityDependencies): IdentityServi
 
   /** A command on a user named by id (the gateway checked the caller may act on them). */
   const onUserId = (command: IdentityCommand, userId: string, toDomain: (state: UserState) => UserCommand) =>
-    decideAndAppend(store, streams.user(userId), evolveUser, initialUserState, (state) => decideUser(toDomain(state), state), metadataOf(command), cache);
-  const loadUser = async (userId: string) => (await loadStream(store, streams.user(userId), evolveUser, initialUserState, cache)).state;
+    decideAndAppend(store, streams.user(userId), evolveUserSeen, initialUserState, (state) => decideUser(toDomain(state), state), metadataOf(command), cache);
 
   async function openAccount(command: Extract<IdentityCommand, { type: 'OpenAccount' }>): Reply<'OpenAccount'> {
     const { userId } = command.payload;

@@ -27,9 +27,9 @@ export interface SmsBudget {
 export type UserCommand =
   | { type: 'RegisterUser'; userId: string; accountId: string; email: string; phoneNumber: string; passwordHash: string; roles: string[]; allowedRoles: readonly string[]; clientId: string; locale?: string }
   | { type: 'StartLogin'; /** Always false while login is locked: the handler then checks no real hash. */ passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget; loginLock: LoginLockPolicy }
-  | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string; /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string; /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number }
+  | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string; /** The API client the login is made through: the session is bound to it. */ clientId: string; /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string; /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number }
   | { type: 'ResendOtp'; sessionId: string; otp: IssuedOtp; cooldownSeconds: number; now: string; smsBudget?: SmsBudget }
-  | { type: 'RefreshSession'; presentedTokenHash: string; newRefreshTokenHash: string; now: string }
+  | { type: 'RefreshSession'; presentedTokenHash: string; newRefreshTokenHash: string; now: string; /** The API client presenting the token. */ clientId: string }
   | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget }
   | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string }
   | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] }
@@ -196,7 +196,8 @@ function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: 
   const { userId } = state;
   const { sessionId } = command;
   // Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe.
-  if (command.presentedCodeHash !== challenge.codeHash) {
+  // A held-back code has no hash at all, and nothing presented may match it.
+  if (challenge.codeHash === '' || command.presentedCodeHash !== challenge.codeHash) {
     const failedAttempts = challenge.failedAttempts + 1;
     const failed: IdentityEvent[] = [
       { type: 'OtpVerificationFailed', data: { userId, sessionId, failedAttempts, attemptsLeft: Math.max(0, challenge.maxAttempts - failedAttempts) } },
@@ -213,7 +214,7 @@ function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: 
   if (challenge.purpose === 'LOGIN') {
     events.push({
       type: 'SessionStarted',
-      data: { userId, sessionId, familyId: command.familyId, refreshTokenHash: command.newRefreshTokenHash, expiresAt: command.refreshExpiresAt },
+      data: { userId, sessionId, familyId: command.familyId, refreshTokenHash: command.newRefreshTokenHash, expiresAt: command.refreshExpiresAt, clientId: command.clientId },
     });
     return accept(...events);
   }
@@ -240,6 +241,9 @@ function resendOtp(command: Extract<UserCommand, { type: 'ResendOtp' }>, state: 
 function refresh(command: Extract<UserCommand, { type: 'RefreshSession' }>, state: UserState): Decision {
   const { userId } = state;
   for (const [familyId, family] of Object.entries(state.families)) {
+    // RFC 6749 §6: a refresh token is bound to the client it was issued to. Another client's
+    // presentation is refused without touching the session: it proves no theft by the holder.
+    if (family.clientId !== undefined && family.clientId !== command.clientId) continue;
     if (family.currentTokenHash === command.presentedTokenHash) {
       if (family.revoked || command.now >= family.expiresAt) return reject('REFRESH_TOKEN_INVALID');
       return accept({
@@ -305,7 +309,9 @@ function issueWithinBudget(state: UserState, sessionId: string, purpose: 'LOGIN'
     const at = Date.parse(now);
     const sentWithin = (seconds: number) => state.otpIssuedAt.filter((issuedAt) => at - Date.parse(issuedAt) < seconds * 1000).length;
     if (sentWithin(budget.windowSeconds) >= budget.perWindow || sentWithin(24 * 3600) >= budget.perDay) {
-      return { type: 'OtpSendingSuppressed', data: { userId: state.userId, sessionId, purpose, reason: 'SMS_BUDGET' } };
+      // No code exists, but the session takes codes, expires and closes like any other: an unsent code must not show.
+      const { expiresAt, maxAttempts } = otp;
+      return { type: 'OtpSendingSuppressed', data: { userId: state.userId, sessionId, purpose, reason: 'SMS_BUDGET', issuedAt: now, expiresAt, maxAttempts } };
     }
   }
   return otpIssued(state, sessionId, purpose, otp, now);

@@ -6,6 +6,7 @@ import type { LoginFailures } from './loginLock.ts';
 
 export interface OtpChallenge {
   purpose: 'LOGIN' | 'PASSWORD_RESET';
+  /** Empty when the SMS budget held the code back: no code matches, yet the session closes like any other. */
   codeHash: string;
   issuedAt: string;
   expiresAt: string;
@@ -23,6 +24,8 @@ export interface RefreshTokenFamily {
   rotatedTokenHashes: string[];
   expiresAt: string;
   revoked: boolean;
+  /** The API client the login was made through (absent for sessions older than the binding); only it may refresh. */
+  clientId?: string;
 }
 
 export interface AccountState {
@@ -47,6 +50,8 @@ export interface UserState {
   erased: boolean;
   erasedAt?: string;
   userId: string;
+  /** The API client that signed the user up: the user exists for that client only (ADR 18). */
+  clientId: string;
   email: string;
   phoneNumber: string;
   passwordHash: string;
@@ -81,6 +86,7 @@ export function initialUserState(): UserState {
     registered: false,
     erased: false,
     userId: '',
+    clientId: '',
     email: '',
     phoneNumber: '',
     passwordHash: '',
@@ -101,8 +107,8 @@ export function initialUserState(): UserState {
 export function evolveUser(state: UserState, event: IdentityEvent): UserState {
   switch (event.type) {
     case 'UserRegistered': {
-      const { userId, email, phoneNumber, passwordHash, roles, locale } = event.data;
-      return { ...state, registered: true, userId, email, phoneNumber, passwordHash, roles, ...(locale ? { locale } : {}) };
+      const { userId, clientId, email, phoneNumber, passwordHash, roles, locale } = event.data;
+      return { ...state, registered: true, userId, clientId, email, phoneNumber, passwordHash, roles, ...(locale ? { locale } : {}) };
     }
     case 'PersonalDataErased':
       // Nothing personal is kept, and no command finds a user here any more.
@@ -112,26 +118,21 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     case 'LoginTemporarilyLocked':
       return { ...state, loginLockedUntil: event.data.lockedUntil };
     case 'OtpIssued': {
-      const previous = challengeOf(state, event.data.sessionId);
-      const challenge: OtpChallenge = {
-        purpose: event.data.purpose,
-        codeHash: event.data.codeHash,
-        issuedAt: event.data.issuedAt,
-        expiresAt: event.data.expiresAt,
-        maxAttempts: event.data.maxAttempts,
-        failedAttempts: previous?.failedAttempts ?? 0,
-        used: false,
-        ...(previous?.stagedPasswordHash ? { stagedPasswordHash: previous.stagedPasswordHash } : {}),
-      };
+      const { sessionId, purpose, codeHash, issuedAt, expiresAt, maxAttempts } = event.data;
       // Only a new login session follows the right password; a resend or a reset code proves none, so they keep the count.
       const base = opensLogin(state, event.data) ? withoutLoginFailures(state) : state;
       return {
-        ...base, challenges: { ...state.challenges, [event.data.sessionId]: challenge },
-        otpIssuedAt: [...state.otpIssuedAt, event.data.issuedAt].slice(-MAX_REMEMBERED_SENDS),
+        ...withChallenge(base, sessionId, { purpose, codeHash, issuedAt, expiresAt, maxAttempts }),
+        otpIssuedAt: [...state.otpIssuedAt, issuedAt].slice(-MAX_REMEMBERED_SENDS),
       };
     }
-    case 'OtpSendingSuppressed':
-      return opensLogin(state, event.data) ? withoutLoginFailures(state) : state;
+    case 'OtpSendingSuppressed': {
+      const base = opensLogin(state, event.data) ? withoutLoginFailures(state) : state;
+      // Version 1 opened no challenge: its session answered "wrong code" for ever.
+      const { sessionId, purpose, issuedAt, expiresAt, maxAttempts } = event.data;
+      if (issuedAt === undefined || expiresAt === undefined || maxAttempts === undefined) return base;
+      return withChallenge(base, sessionId, { purpose, codeHash: '', issuedAt, expiresAt, maxAttempts });
+    }
     case 'OtpVerificationFailed':
       return { ...updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts }), consecutiveOtpFailures: state.consecutiveOtpFailures + 1 };
     case 'OtpVerified':
@@ -194,6 +195,7 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
             rotatedTokenHashes: [],
             expiresAt: event.data.expiresAt,
             revoked: false,
+            ...(event.data.clientId ? { clientId: event.data.clientId } : {}),
           },
         },
       };
@@ -267,6 +269,20 @@ export function identificationOf(state: UserState, identificationId: string): 'P
 /** The refresh-token family of a login, if any; own keys only, as for challenges. */
 export function familyOf(state: UserState, familyId: string): RefreshTokenFamily | undefined {
   return Object.hasOwn(state.families, familyId) ? state.families[familyId] : undefined;
+}
+
+/** A new code (or a held-back one) on a session: the wrong codes so far and a staged password stay with the session. */
+function withChallenge(
+  state: UserState, sessionId: string, issued: Pick<OtpChallenge, 'purpose' | 'codeHash' | 'issuedAt' | 'expiresAt' | 'maxAttempts'>,
+): UserState {
+  const previous = challengeOf(state, sessionId);
+  const challenge: OtpChallenge = {
+    ...issued,
+    failedAttempts: previous?.failedAttempts ?? 0,
+    used: false,
+    ...(previous?.stagedPasswordHash ? { stagedPasswordHash: previous.stagedPasswordHash } : {}),
+  };
+  return { ...state, challenges: { ...state.challenges, [sessionId]: challenge } };
 }
 
 function updateChallenge(state: UserState, sessionId: string, change: Partial<OtpChallenge>): UserState {
