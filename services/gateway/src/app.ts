@@ -21,6 +21,7 @@ import { answerClientError, answerError, installErrorHandling } from './errorHan
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { IdentityClient } from './identityClient.ts';
 import { rateLimitsPlugin } from './rateLimits.ts';
+import { uniformAnswerTimePlugin } from './uniformAnswerTime.ts';
 import { accountFlowRoutes } from './routes/accountFlow.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
@@ -103,6 +104,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
   // Before any route, so that every route gets a limit.
   await app.register(rateLimitsPlugin, { store: options.rateLimitStore, settings: config.rateLimits, rateLimitHashKey: options.rateLimitHashKey });
+  await app.register(uniformAnswerTimePlugin, { milliseconds: config.uniformAnswerMs });
   const { metrics } = options;
   if (metrics) {
     app.addHook('onResponse', async (request, reply) => {

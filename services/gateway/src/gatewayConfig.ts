@@ -27,6 +27,8 @@ export interface GatewayConfig {
   readYourWritesTimeoutMs: number;
   trustProxy: TrustProxy;
   rateLimits: RateLimitSettings;
+  /** Answers that could tell whether an email has an account leave no sooner than this after the request arrived (0: off). */
+  uniformAnswerMs: number;
 }
 
 export const defaultGatewayConfig: GatewayConfig = {
@@ -37,4 +39,5 @@ export const defaultGatewayConfig: GatewayConfig = {
   readYourWritesTimeoutMs: 2000,
   trustProxy: false,
   rateLimits: { perIp: 600, sensitivePerIp: 60, ipWindowSeconds: 60, perIdentifier: 20, identifierWindowSeconds: 900 },
+  uniformAnswerMs: 250,
 };

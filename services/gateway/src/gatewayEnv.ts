@@ -11,6 +11,7 @@ export function readGatewaySettings(read: EnvReader): GatewayConfig {
     issuer: read.text('TOKEN_ISSUER', defaultGatewayConfig.issuer),
     trustProxy: readTrustProxy(read),
     rateLimits: readRateLimits(read),
+    uniformAnswerMs: read.integer('UNIFORM_ANSWER_MS', defaultGatewayConfig.uniformAnswerMs, 0, 5000),
   };
 }
 

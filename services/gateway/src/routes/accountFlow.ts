@@ -84,7 +84,7 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.post('/v1/user/login', {
-    config: app.sensitiveRateLimit,
+    config: { ...app.sensitiveRateLimit, uniformAnswer: 'failures' },
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Check the password and send an SMS code', security: [{ clientAuth: [] }], body: LoginBody, response: { 200: Envelope(ChallengeData), ...errors } },
   }, async (request) => {
@@ -95,7 +95,7 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.post('/v1/user/otp', {
-    config: app.sensitiveRateLimit,
+    config: { ...app.sensitiveRateLimit, uniformAnswer: 'failures' },
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Answer the SMS code: tokens for a login, the new password for a reset', security: [{ clientAuth: [] }], body: OtpBody, response: { 200: Envelope(OtpData), ...errors } },
   }, async (request, reply) => {
@@ -111,7 +111,7 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.post('/v1/user/otp/resend', {
-    config: app.sensitiveRateLimit,
+    config: { ...app.sensitiveRateLimit, uniformAnswer: 'always' },
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Send a new code on the same session', security: [{ clientAuth: [] }], body: ResendOtpBody, response: { 200: Envelope(ChallengeData), ...errors } },
   }, async (request) => {
@@ -134,7 +134,7 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.get('/v1/user/forget-password', {
-    config: app.sensitiveRateLimit,
+    config: { ...app.sensitiveRateLimit, uniformAnswer: 'always' },
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Start a password reset: an SMS code on a reset session', security: [{ clientAuth: [] }], querystring: ForgetPasswordQuery, response: { 200: Envelope(ChallengeData), ...errors } },
   }, async (request) => {
@@ -144,7 +144,7 @@ export const accountFlowRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = 
   });
 
   app.put('/v1/user/change-password', {
-    config: app.sensitiveRateLimit,
+    config: { ...app.sensitiveRateLimit, uniformAnswer: 'always' },
     preHandler: app.requireClient(write),
     schema: { tags: ['user'], summary: 'Stage the new password on a reset session; the SMS code commits it', security: [{ clientAuth: [] }], body: ChangePasswordBody, response: { 200: Envelope(PasswordStagedData), ...errors } },
   }, async (request) => {
