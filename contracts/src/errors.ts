@@ -15,6 +15,7 @@ export const errorCatalogue = {
   HEADERS_TOO_LARGE: { errorCode: 1008, status: 431, message: 'The request line or headers are too large.' },
   REQUEST_TIMEOUT: { errorCode: 1009, status: 408, message: 'The request did not arrive in time.' },
   URI_TOO_LONG: { errorCode: 1010, status: 414, message: 'The request URI or one of its path parameters is too long.' },
+  INVALID_TEXT_ENCODING: { errorCode: 1011, status: 400, message: 'The request text must be valid UTF-8, with no unpaired surrogates.' },
 
   UNAUTHENTICATED: { errorCode: 2000, status: 401, message: 'A valid access token is required.' },
   INSUFFICIENT_SCOPE: { errorCode: 2001, status: 403, message: 'The access token does not allow this call.' },

@@ -4,7 +4,6 @@
  * dependencies so the embedded and distributed modes, and tests, share it.
  */
 import { randomUUID } from 'node:crypto';
-import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -18,6 +17,8 @@ import { deriveKey } from '@tessera/crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth.ts';
 import { answerClientError, answerError, installErrorHandling } from './errorHandler.ts';
+import { knownRoutesPlugin } from './knownRoutes.ts';
+import { requestTextPlugin } from './requestText.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { IdentityClient } from './identityClient.ts';
 import { rateLimitsPlugin } from './rateLimits.ts';
@@ -117,9 +118,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
       reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
+  // Before any route, so that each is known to the 405 answer.
+  await app.register(knownRoutesPlugin);
   installErrorHandling(app);
-  // JSON and (for /oauth/token) forms only: anything else is a clear 415.
+  // JSON and (for /oauth/token) forms only, strictly UTF-8: anything else is a clear 415 or 400.
   app.removeContentTypeParser('text/plain');
+  await app.register(requestTextPlugin);
   app.addSchema(ErrorEnvelope);
 
   await app.register(swagger, {
@@ -135,7 +139,6 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(formbody);
   const views = openViews(options.views);
   await app.register(authPlugin, {
     signingKeys: options.signingKeys, issuer: config.issuer,

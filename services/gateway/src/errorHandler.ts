@@ -80,5 +80,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(answerError);
   // Probing unknown paths counts against the caller's IP like any request.
-  app.setNotFoundHandler({ preValidation: app.rateLimit() }, (_request, reply) => reply.status(404).send(failure('ROUTE_NOT_FOUND')));
+  app.setNotFoundHandler({ preValidation: app.rateLimit() }, (request, reply) => {
+    // A known path with another method: say which methods it takes.
+    const allowed = app.allowedMethods(request.url);
+    if (allowed.length > 0) return reply.status(405).header('allow', allowed.join(', ')).send(failure('METHOD_NOT_ALLOWED'));
+    return reply.status(404).send(failure('ROUTE_NOT_FOUND'));
+  });
 }

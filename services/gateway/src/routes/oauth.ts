@@ -38,6 +38,8 @@ function oauthError(reply: FastifyReply, status: number, error: string, descript
 
 export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async (app, options) => {
   const jwks = toJwks(options.signingKeys);
+  // RFC 6749 §4.4.2: the token request is form-encoded. Only within this plugin: the API's own routes take JSON.
+  app.removeContentTypeParser('application/json');
 
   app.get('/.well-known/jwks.json', {
     schema: { tags: ['oauth'], summary: 'Public keys that verify every token', response: { 200: Type.Object({ keys: Type.Array(Type.Any()) }) } },
@@ -51,7 +53,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
     schema: {
       tags: ['oauth'],
       summary: 'Client credentials grant',
-      consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      consumes: ['application/x-www-form-urlencoded'],
       body: OAuthTokenBody,
       response: { 200: OAuthTokenResponse, '4xx': OAuthErrorResponse },
     },
