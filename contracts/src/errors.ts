@@ -31,7 +31,7 @@ export const errorCatalogue = {
   ROLE_NOT_ALLOWED: { errorCode: 3002, status: 403, message: 'One of the requested roles cannot be granted.' },
   PASSWORD_POLICY: { errorCode: 3003, status: 400, message: 'The password must be 8 to 128 characters long.' },
   PASSWORD_MISMATCH: { errorCode: 3004, status: 422, message: 'The password and its confirmation differ.' },
-  INVALID_PHONE_NUMBER: { errorCode: 3005, status: 400, message: 'The phone number must be in E.164 format, such as +33612345678.' },
+  INVALID_PHONE_NUMBER: { errorCode: 3005, status: 400, message: 'The phone number must be a mobile number in E.164 format, such as +33612345678.' },
   INVALID_EMAIL: { errorCode: 3006, status: 400, message: 'The email address is not valid.' },
   PASSWORD_BREACHED: { errorCode: 3007, status: 422, message: 'This password is too common: it appears in lists of breached passwords. Choose another.' },
 

@@ -116,5 +116,7 @@ let counter = 0;
 export function newUser(): { email: string; phoneNumber: string; password: string } {
   counter += 1;
   const suffix = `${process.pid}${counter}`.slice(-8).padStart(8, '0');
-  return { email: `user${suffix}.${counter}@example.com`, phoneNumber: `+3361${suffix}`, password: `a long passphrase ${suffix}` };
+  // A French mobile (+33 61 and 7 digits): the gateway accepts only numbers that can receive SMS.
+  const line = `${String(process.pid % 1000).padStart(3, '0')}${String(counter % 10_000).padStart(4, '0')}`;
+  return { email: `user${suffix}.${counter}@example.com`, phoneNumber: `+3361${line}`, password: `a long passphrase ${suffix}` };
 }
