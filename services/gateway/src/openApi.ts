@@ -22,7 +22,7 @@ Beside JSON Schema's own, the server checks two formats:
 ## Limits
 - Bodies: 16 KiB (413). Every string and array of a request schema is bounded, so any schema-valid body fits even with every character JSON-escaped.
 - Request line and headers: 16 KiB together (431, before any route); a request that does not arrive in time: 408. Both close the connection.
-- A path parameter over 100 characters: 414. An unknown path: 404 (1003); a known path with another method: 405 (1005).
+- A path parameter over 100 characters: 414. A path or method the API does not serve: 404 (1003) or 405 (1005), answers of no operation.
 - Rate limits per IP and per email (429 with \`Retry-After\`): docs/security.md.
 
 ## Retries and tracing
