@@ -66,7 +66,7 @@ let userCounter = 0;
 const nextUser = (): User => {
   userCounter += 1;
   const suffix = String(10_000_000 + userCounter).slice(-8);
-  return { email: `bench${suffix}.${userCounter}@example.com`, phoneNumber: `+3361${suffix}`, password: `a long passphrase ${suffix}` };
+  return { email: `bench${suffix}.${userCounter}@example.com`, phoneNumber: `+3361${suffix.slice(-7)}`, password: `a long passphrase ${suffix}` };
 };
 
 /** Runs `task` over `items` with at most `limit` at once. */

@@ -2,6 +2,9 @@
  * The error catalogue: every error a caller can see, with a stable numeric
  * code, its HTTP status and a message that reveals no secret and does not say
  * whether an email, phone number or user exists. Codes are never reused.
+ * 400 means the request breaks its schema (the OpenAPI document states every
+ * rule it checks); a rule no schema can state (a breached password, two
+ * fields that must match, the state of a session) answers 422, 403 or 409.
  */
 export const errorCatalogue = {
   VALIDATION_FAILED: { errorCode: 1000, status: 400, message: 'The request is not valid.' },
@@ -28,17 +31,17 @@ export const errorCatalogue = {
   REGISTRATION_CONFLICT: { errorCode: 3001, status: 409, message: 'An account cannot be created with these details.' },
   ROLE_NOT_ALLOWED: { errorCode: 3002, status: 403, message: 'One of the requested roles cannot be granted.' },
   PASSWORD_POLICY: { errorCode: 3003, status: 400, message: 'The password must be 8 to 128 characters long.' },
-  PASSWORD_MISMATCH: { errorCode: 3004, status: 400, message: 'The password and its confirmation differ.' },
-  INVALID_PHONE_NUMBER: { errorCode: 3005, status: 400, message: 'The phone number must be in E.164 format, such as +33612345678.' },
+  PASSWORD_MISMATCH: { errorCode: 3004, status: 422, message: 'The password and its confirmation differ.' },
+  INVALID_PHONE_NUMBER: { errorCode: 3005, status: 400, message: 'The phone number must be a mobile number in E.164 format, such as +33612345678.' },
   INVALID_EMAIL: { errorCode: 3006, status: 400, message: 'The email address is not valid.' },
-  PASSWORD_BREACHED: { errorCode: 3007, status: 400, message: 'This password is too common: it appears in lists of breached passwords. Choose another.' },
+  PASSWORD_BREACHED: { errorCode: 3007, status: 422, message: 'This password is too common: it appears in lists of breached passwords. Choose another.' },
 
   OTP_INVALID: { errorCode: 3100, status: 401, message: 'The code is incorrect.' },
   OTP_EXPIRED: { errorCode: 3101, status: 401, message: 'The code has expired; start again to get a new one.' },
   OTP_ALREADY_USED: { errorCode: 3102, status: 401, message: 'The code has already been used.' },
   OTP_ATTEMPTS_EXHAUSTED: { errorCode: 3103, status: 401, message: 'Too many wrong codes; start again to get a new one.' },
   OTP_RESEND_TOO_SOON: { errorCode: 3104, status: 429, message: 'A code was sent moments ago; wait before asking again.' },
-  CHALLENGE_TYPE_MISMATCH: { errorCode: 3105, status: 400, message: 'The challenge type does not match the session.' },
+  CHALLENGE_TYPE_MISMATCH: { errorCode: 3105, status: 422, message: 'The challenge type does not match the session.' },
   PASSWORD_NOT_STAGED: { errorCode: 3106, status: 422, message: 'Set the new password before confirming the code.' },
   SESSION_NOT_RESETTABLE: { errorCode: 3107, status: 422, message: 'This session cannot change the password.' },
   ACCOUNT_LOCKED: { errorCode: 3108, status: 403, message: 'Too many wrong codes on this account; reset the password to continue.' },

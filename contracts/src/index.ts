@@ -2,6 +2,7 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './commands.ts';
 export * from './api.ts';
+export * from './apiExamples.ts';
 export * from './scopes.ts';
 export * from './masking.ts';
 export * from './eventMessage.ts';

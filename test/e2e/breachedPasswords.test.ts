@@ -28,7 +28,7 @@ t.test('sign-up with a breached password is refused, and the email and phone sta
   const user = newUser();
   for (const password of BREACHED) {
     const refused = await server.call('POST', '/v1/user/sign-up', { body: { ...user, password } });
-    t.equal(refused.status, 400, `${password} is refused`);
+    t.equal(refused.status, 422, `${password} is refused`);
     t.same(refused.body, REFUSAL, 'with the breached-password error');
     t.notOk(JSON.stringify(refused.body).toLowerCase().includes(password.toLowerCase()), 'the answer does not repeat the password');
   }
@@ -42,7 +42,7 @@ t.test('a breached password cannot be set by a reset: nothing is staged and the 
   const { user, sessionId, code } = await signedUpAndResetting(t);
   for (const password of BREACHED) {
     const refused = await server.call('PUT', '/v1/user/change-password', { body: { sessionId, username: user.email, challengeType: 'SMS_OTP', password, passwordConfirm: password } });
-    t.equal(refused.status, 400, `${password} is refused`);
+    t.equal(refused.status, 422, `${password} is refused`);
     t.same(refused.body, REFUSAL);
   }
   const commit = await server.call('POST', '/v1/user/otp', { body: { sessionId, username: user.email, challengeType: 'SMS_OTP', code } });

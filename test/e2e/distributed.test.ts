@@ -105,7 +105,7 @@ if (kafkaAvailable && mongoUrl) {
     const nextCode = (phone: string, seen: number) => eventually(`an SMS to ${phone.slice(0, 4)}…`, async () => codesTo(phone)[seen], 30_000, 50);
 
     // The whole flow.
-    const user = { email: `dist.${randomUUID().slice(0, 8)}@example.com`, phoneNumber: `+3370${String(Date.now()).slice(-7)}`, password: 'distributed passphrase 1' };
+    const user = { email: `dist.${randomUUID().slice(0, 8)}@example.com`, phoneNumber: `+3361${String(Date.now()).slice(-7)}`, password: 'distributed passphrase 1' };
     const signUp = await call('POST', '/v1/user/sign-up', user);
     t.equal(signUp.status, 200, 'sign-up through Kafka');
     const login = await call('POST', '/v1/user/login', { username: user.email, password: user.password });

@@ -1,8 +1,9 @@
 /**
  * What the document and the error catalogue promise about an answer, as
- * checks: no 5xx, no stack trace, every error body the one the operation
- * declares (the envelope by default, with a catalogued code whose status is
- * the one answered), 413 past the body limit, 431 past the header limit.
+ * checks: no 5xx, no stack trace, only statuses the operation declares,
+ * every error body the one the operation declares (the envelope by default,
+ * with a catalogued code whose status is the one answered), 413 past the
+ * body limit, 431 past the header limit.
  */
 import { maxHeaderSize } from 'node:http';
 import { errorCatalogue } from '@tessera/contracts';
@@ -84,6 +85,8 @@ export function problemsWith(operation: Operation, request: FuzzRequest, respons
   const matched = !refusedBeforeRouting && routeMatched(operation, request);
   // A HEAD answer has no body to check.
   if (request.method === 'HEAD') return problems;
+  const declaredStatus = Object.hasOwn(operation.responses, String(status)) || Object.hasOwn(operation.responses, `${String(status)[0]}XX`);
+  if (matched && !declaredStatus) problems.push(`status ${status}, which the operation does not declare`);
   const declared = matched ? operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`] : undefined;
   const schema = declared ?? (status >= 400 ? ENVELOPE : undefined);
   if (schema) problems.push(...(status >= 400 ? errorBodyProblems : bodyProblems)(schema, status, text));

@@ -25,8 +25,21 @@ export interface Operation {
   responses: Record<string, JsonSchema | undefined>;
 }
 
+/** The value with its local `$ref`s (`#/components/...`) replaced by what they point at. */
+function resolved<T>(value: T, document: unknown): T {
+  if (Array.isArray(value)) return value.map((item) => resolved(item, document) as unknown) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const ref = (value as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/')) {
+    const target = ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], document);
+    return resolved(target as T, document);
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolved(item, document)])) as T;
+}
+
 export function operationsOf(file = 'contracts/generated/openapi.json'): Operation[] {
-  const document = JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Record<string, OpenApiOperation>> };
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const document = resolved(raw, raw) as { paths: Record<string, Record<string, OpenApiOperation>> };
   return Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]): Operation => {
     const schemes = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement));
     const query = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');

@@ -31,7 +31,9 @@ import { accountRoutes } from './routes/accounts.ts';
 import { kycRoutes } from './routes/kyc.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { openApiOptions } from './openApi.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
+import { schemaFormats } from './schemaFormats.ts';
 import type { SigningKey } from './signingKeys.ts';
 import type { ProjectionWatch } from './readYourWrites.ts';
 
@@ -86,7 +88,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       const header = request.headers['x-correlation-id'];
       return typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // The formats the OpenAPI document names beside the standard ones (schemaFormats.ts).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, formats: schemaFormats } },
     // Errors met before routing (a path with broken percent-encoding) get the envelope too, not Fastify's own body.
     frameworkErrors: answerError,
     clientErrorHandler: answerClientError,
@@ -126,18 +129,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await app.register(requestTextPlugin);
   app.addSchema(ErrorEnvelope);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Tessera API', version: '1.0.0', description: 'Identity and onboarding for fintech mobile apps. Every /v1 body is wrapped in the envelope `{success, data, errorCode, errorMessage}`.' },
-      components: {
-        securitySchemes: {
-          clientAuth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { 'users:write': 'Run the account flow', 'users:read': 'Read users', 'accounts:manage': 'Privileged account operations' } } } },
-          userAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        },
-      },
-    },
-  });
+  await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const views = openViews(options.views);
   await app.register(authPlugin, {

@@ -7,7 +7,15 @@ export interface EnvelopeBody<D> {
   errorMessage: string;
 }
 
-export function success<D>(data: D): EnvelopeBody<D> {
+/** A successful answer, as its schema (contracts' Envelope) states it. */
+export interface SuccessBody<D> {
+  success: true;
+  data: D;
+  errorCode: 0;
+  errorMessage: '';
+}
+
+export function success<D>(data: D): SuccessBody<D> {
   return { success: true, data, errorCode: 0, errorMessage: '' };
 }
 

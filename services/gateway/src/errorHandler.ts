@@ -13,6 +13,8 @@ import { failure } from './envelope.ts';
 const FIELD_ERRORS: Record<string, ErrorName> = {
   phoneNumber: 'INVALID_PHONE_NUMBER',
   email: 'INVALID_EMAIL',
+  password: 'PASSWORD_POLICY',
+  passwordConfirm: 'PASSWORD_POLICY',
 };
 
 const SAFE_FIELD = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;

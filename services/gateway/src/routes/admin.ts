@@ -1,11 +1,12 @@
 /** What an account manager (client token with `accounts:manage`) can do to the client's own users. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ApiError, Envelope, ErasureData, ErasureParams, ErrorEnvelope, scopes } from '@tessera/contracts';
+import { ApiError, Envelope, ErasureData, ErasureParams, example, scopes, WriteHeaders } from '@tessera/contracts';
 import type { UserView } from '@tessera/projector';
 import type { ViewCollection } from '@tessera/read-models';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
 import { waitForView } from '../readYourWrites.ts';
+import { answers } from '../routeAnswers.ts';
 
 export interface AdminRoutesOptions {
   users: ViewCollection<UserView>;
@@ -18,10 +19,16 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     preHandler: app.requireClient(scopes.accountManager),
     schema: {
       tags: ['admin'],
-      summary: 'Erase a user\'s personal data (right to erasure): their key is destroyed, so email, phone and password hash become unreadable in the log, on topics and in exports; sessions end; read models are scrubbed. Repeating it answers the same.',
-      security: [{ clientAuth: [] }],
+      operationId: 'erasePersonalData',
+      summary: 'Erase a user\'s personal data (right to erasure)',
+      description: 'Destroys the user\'s data key, so their email, phone number and password hash become unreadable in the event log, on topics and in exports; ends their sessions; scrubs the read models and frees the email and phone number. Only for the calling client\'s users. Repeating it answers the same.',
+      security: [{ clientAuth: [scopes.accountManager] }],
+      headers: WriteHeaders,
       params: ErasureParams,
-      response: { 200: Envelope(ErasureData), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope },
+      response: {
+        200: Envelope(ErasureData, { description: 'Erased.', example: { userId: example.userId, erasedAt: example.createdAt, personalDataErased: true } }),
+        ...answers('clientWrite', { 404: ['USER_NOT_FOUND'], 414: ['URI_TOO_LONG'] }),
+      },
     },
   }, async (request, reply) => {
     void reply.header('cache-control', 'no-store');

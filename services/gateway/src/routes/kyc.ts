@@ -11,11 +11,12 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ApiError, Envelope, ErrorEnvelope, KycCallbackBody, KycCallbackData, KycStartData, type CommandReplies } from '@tessera/contracts';
+import { ApiError, Envelope, example, KycCallbackBody, KycCallbackData, KycStartData, ReadHeaders, type CommandReplies } from '@tessera/contracts';
 import type { KycIdentificationView } from '@tessera/projector';
 import type { ViewCollection, ViewStore } from '@tessera/read-models';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
+import { answers } from '../routeAnswers.ts';
 
 export interface KycRoutesOptions {
   identity: IdentityClient;
@@ -42,7 +43,12 @@ declare module 'fastify' {
   }
 }
 
-const errors = { '4xx': ErrorEnvelope, '5xx': ErrorEnvelope };
+/** The signature headers: checked by the route itself, so a missing or wrong one is 403, not a schema failure. */
+const CallbackHeaders = Type.Object({
+  'x-tessera-timestamp': Type.Optional(Type.String({ description: 'Unix seconds when the provider signed; accepted within 5 minutes of now.', examples: ['1795684443'] })),
+  'x-tessera-signature': Type.Optional(Type.String({ description: '`sha256=` and the hex HMAC-SHA256, keyed with KYC_WEBHOOK_SECRET, of `<timestamp>.<raw body>`.', examples: ['sha256=9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e'] })),
+  'x-correlation-id': ReadHeaders.properties['x-correlation-id'],
+});
 
 export const kycRoutes: FastifyPluginAsyncTypebox<KycRoutesOptions> = async (app, options) => {
   const now = options.now ?? Date.now;
@@ -50,7 +56,18 @@ export const kycRoutes: FastifyPluginAsyncTypebox<KycRoutesOptions> = async (app
 
   app.get('/v1/kyc/start', {
     preHandler: app.requireUser(),
-    schema: { tags: ['kyc'], summary: 'Start an identification with the KYC provider: where to send the user, and the attempts used and left', security: [{ userAuth: [] }], response: { 200: Envelope(KycStartData), ...errors } },
+    schema: {
+      tags: ['kyc'], operationId: 'startKyc', summary: 'Start an identification with the KYC provider: where to send the user, and the attempts used and left',
+      description: 'Asks the KYC provider for a new identification of the signed-in user and answers where to send them. The provider\'s verdict comes back on POST /v1/kyc/callback; an approval validates every account of the user. At most 3 identifications per user.',
+      security: [{ userAuth: [] }], headers: ReadHeaders,
+      response: {
+        200: Envelope(KycStartData, {
+          description: 'Send the user to `identificationUrl`.',
+          example: { identificationId: example.identificationId, identificationUrl: `http://127.0.0.1:3000/dev/kyc/${example.identificationId}`, numberOfAttempts: 1, attemptsLeft: 2 },
+        }),
+        ...answers('userRead', { 403: ['KYC_ATTEMPTS_EXHAUSTED'], 404: ['USER_NOT_FOUND'], 409: ['KYC_ALREADY_APPROVED'], 503: ['DEPENDENCY_UNAVAILABLE'] }),
+      },
+    },
   }, async (request, reply) => {
     void reply.header('cache-control', 'no-store');
     const claims = request.userClaims!;
@@ -73,8 +90,13 @@ export const kycRoutes: FastifyPluginAsyncTypebox<KycRoutesOptions> = async (app
     });
     callback.post(CALLBACK_PATH, {
       schema: {
-        tags: ['kyc', 'webhooks'], summary: 'The KYC provider\'s verdict, signed (X-Tessera-Timestamp, X-Tessera-Signature), accepted within 5 minutes and once',
-        body: KycCallbackBody, response: { 200: Envelope(KycCallbackData), ...errors },
+        tags: ['kyc', 'webhooks'], operationId: 'receiveKycVerdict', summary: 'The KYC provider\'s verdict, signed (X-Tessera-Timestamp, X-Tessera-Signature), accepted within 5 minutes and once',
+        description: 'Called by the KYC provider, not by API clients. The signature covers the body exactly as sent. A verdict counts once: the same verdict again changes nothing, a contrary one is refused (409), and a copy of a delivery already received is refused (409).',
+        security: [], headers: CallbackHeaders, body: KycCallbackBody,
+        response: {
+          200: Envelope(KycCallbackData, { description: 'The verdict is recorded.', example: { identificationId: example.identificationId, kycStatus: 'APPROVED' } }),
+          ...answers('webhook', { 404: ['KYC_IDENTIFICATION_UNKNOWN', 'USER_NOT_FOUND'], 409: ['WEBHOOK_REPLAYED', 'KYC_VERDICT_CONFLICT'] }),
+        },
       },
     }, async (request) => {
       const timestampHeader = request.headers['x-tessera-timestamp'];

@@ -3,12 +3,13 @@
  * OAuth answers use OAuth's own JSON, not the envelope.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ApiError, OAuthErrorResponse, OAuthTokenBody, OAuthTokenResponse } from '@tessera/contracts';
+import { ApiError, OAuthTokenBody, OAuthTokenResponse, ReadHeaders } from '@tessera/contracts';
 import { constantTimeEqual, hashSecretToken } from '@tessera/crypto';
 import type { ViewCollection } from '@tessera/read-models';
 import type { ApiClientView } from '@tessera/projector';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { answers, oauthErrorAnswers } from '../routeAnswers.ts';
 import { toJwks, type SigningKey } from '../signingKeys.ts';
 
 export interface OAuthRoutesOptions {
@@ -42,7 +43,18 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
   app.removeContentTypeParser('application/json');
 
   app.get('/.well-known/jwks.json', {
-    schema: { tags: ['oauth'], summary: 'Public keys that verify every token', response: { 200: Type.Object({ keys: Type.Array(Type.Any()) }) } },
+    schema: {
+      tags: ['oauth'], operationId: 'getJsonWebKeySet', summary: 'Public keys that verify every token',
+      description: 'The Ed25519 keys (JWK, `kid` named in each token\'s header) that verify client and user tokens: the key signing now and the previous ones whose tokens may still be valid. Cache it for up to 5 minutes.',
+      headers: ReadHeaders,
+      response: {
+        200: Type.Object({ keys: Type.Array(Type.Any()) }, {
+          description: 'A JSON Web Key Set (RFC 7517).',
+          examples: [{ keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: '2026-11-26', use: 'sig', alg: 'EdDSA' }] }],
+        }),
+        ...answers('open'),
+      },
+    },
   }, async (_request, reply) => {
     void reply.header('cache-control', 'public, max-age=300');
     return jwks;
@@ -52,10 +64,14 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
     config: app.sensitiveRateLimit,
     schema: {
       tags: ['oauth'],
+      operationId: 'issueClientToken',
       summary: 'Client credentials grant',
+      description: 'RFC 6749 §4.4: a client token for the clientAuth operations. The client authenticates with HTTP Basic or with client_id and client_secret in the form. Answers and errors are OAuth\'s own JSON (RFC 6749 §5), not the envelope.',
+      security: [],
       consumes: ['application/x-www-form-urlencoded'],
+      headers: ReadHeaders,
       body: OAuthTokenBody,
-      response: { 200: OAuthTokenResponse, '4xx': OAuthErrorResponse },
+      response: { 200: OAuthTokenResponse, ...oauthErrorAnswers },
     },
     // Errors of this route answer in OAuth's format, not the envelope.
     errorHandler: (error, _request, reply) => {
@@ -64,6 +80,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
         if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
         return oauthError(reply, 429, 'slow_down', 'Too many token requests; try again later.');
       }
+      // The schema allows client_credentials alone; another grant keeps RFC 6749's own error.
+      if (error.validation?.[0]?.instancePath === '/grant_type') return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.');
       const status = error.statusCode === 413 ? 413 : error.statusCode === 415 ? 415 : 400;
       return oauthError(reply, status, 'invalid_request', 'The token request is not valid.');
     },

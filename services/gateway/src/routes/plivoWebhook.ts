@@ -5,9 +5,10 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ApiError, Envelope, ErrorEnvelope } from '@tessera/contracts';
+import { ApiError, Envelope, ReadHeaders } from '@tessera/contracts';
 import { verifyPlivoSignature } from '@tessera/sms';
 import { success } from '../envelope.ts';
+import { answers } from '../routeAnswers.ts';
 
 export interface PlivoWebhookOptions {
   /** Auth tokens of the Plivo accounts that may call (primary and failover). */
@@ -27,8 +28,14 @@ export const plivoWebhookRoutes: FastifyPluginAsyncTypebox<PlivoWebhookOptions> 
   const path = '/v1/webhooks/plivo/status';
   app.post(path, {
     schema: {
-      tags: ['webhooks'], summary: 'Plivo SMS delivery report (signed with X-Plivo-Signature-V3)', consumes: ['application/x-www-form-urlencoded'],
-      body: StatusCallback, response: { 200: Envelope(Type.Object({ accepted: Type.Literal(true) })), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope },
+      tags: ['webhooks'], operationId: 'receivePlivoDeliveryReport', summary: 'Plivo SMS delivery report (signed with X-Plivo-Signature-V3)',
+      description: 'Called by Plivo, not by API clients: the delivery status of an SMS, recorded in the user\'s event stream. A report whose signature does not verify changes nothing.',
+      security: [], consumes: ['application/x-www-form-urlencoded'], headers: ReadHeaders,
+      body: StatusCallback,
+      response: {
+        200: Envelope(Type.Object({ accepted: Type.Literal(true) }), { description: 'Accepted.', example: { accepted: true } }),
+        ...answers('webhook'),
+      },
     },
   }, async (request) => {
     const header = (name: string) => {

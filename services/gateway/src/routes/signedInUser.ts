@@ -1,12 +1,13 @@
 /** What a signed-in user (user token) can do: read their profile, log out. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ApiError, Envelope, ErrorEnvelope, MeData } from '@tessera/contracts';
+import { ApiError, Envelope, example, MeData, ReadHeaders, WriteHeaders } from '@tessera/contracts';
 import type { ViewCollection } from '@tessera/read-models';
 import type { SessionView, UserView } from '@tessera/projector';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
 import { waitForView } from '../readYourWrites.ts';
+import { answers } from '../routeAnswers.ts';
 
 export interface UserRoutesOptions {
   users: ViewCollection<UserView>;
@@ -18,7 +19,15 @@ export interface UserRoutesOptions {
 export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (app, options) => {
   app.post('/v1/user/logout', {
     preHandler: app.requireUser(),
-    schema: { tags: ['user'], summary: 'End this login: its refresh token stops working, its access tokens are refused', security: [{ userAuth: [] }], response: { 200: Envelope(Type.Object({ loggedOut: Type.Literal(true) })), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope } },
+    schema: {
+      tags: ['user'], operationId: 'logout', summary: 'End this login: its refresh token stops working, its access tokens are refused',
+      description: 'Ends the login the user token belongs to: its refresh token stops working and its access tokens are refused from the moment this answers. Other logins of the user go on.',
+      security: [{ userAuth: [] }], headers: WriteHeaders,
+      response: {
+        200: Envelope(Type.Object({ loggedOut: Type.Literal(true) }), { description: 'Logged out.', example: { loggedOut: true } }),
+        ...answers('userWrite'),
+      },
+    },
   }, async (request, reply) => {
     void reply.header('cache-control', 'no-store');
     const claims = request.userClaims!;
@@ -31,7 +40,23 @@ export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = 
 
   app.get('/v1/user/me', {
     preHandler: app.requireUser(),
-    schema: { tags: ['user'], summary: 'The signed-in user: profile, accounts, portfolios, KYC status', security: [{ userAuth: [] }], response: { 200: Envelope(MeData), '4xx': ErrorEnvelope, '5xx': ErrorEnvelope } },
+    schema: {
+      tags: ['user'], operationId: 'getCurrentUser', summary: 'The signed-in user: profile, accounts, portfolios, KYC status',
+      description: 'The user the user token belongs to, from the read model.',
+      security: [{ userAuth: [] }], headers: ReadHeaders,
+      response: {
+        200: Envelope(MeData, {
+          description: 'The user.',
+          example: {
+            userId: example.userId, email: example.email, phoneNumber: example.phoneNumber, phoneVerified: true, roles: ['USER'], userAccountStatus: 'ACTIVE', kycStatus: 'APPROVED',
+            accounts: [{ accountId: example.mainAccountId, kind: 'MAIN', status: 'ACTIVE' }],
+            portfolios: [{ portfolioId: example.tradingPortfolioId, name: 'Main', portfolioAccountType: 'TRADING', accountId: example.mainAccountId, publicAddress: example.publicAddress }],
+            createdAt: example.openedAt,
+          },
+        }),
+        ...answers('userRead', { 404: ['USER_NOT_FOUND'] }),
+      },
+    },
   }, async (request, reply) => {
     void reply.header('cache-control', 'no-store');
     const view = await options.users.get(request.userClaims?.sub ?? '');

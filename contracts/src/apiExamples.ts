@@ -1,0 +1,32 @@
+/**
+ * One story told by every example of the OpenAPI document: Ada signs up,
+ * logs in, answers her code, resets her password, passes KYC and opens
+ * portfolios. The same ids and values appear wherever one call feeds the next,
+ * so Try-it-out and the document's links read as one flow.
+ */
+export const example = {
+  userId: '5b7c1f9e-2d4a-4c8e-9f31-6a0d2e8b7c45',
+  clientId: 'acme-bank',
+  mainAccountId: '0f3e9a12-7b6d-4e51-a8c2-3d9f5b1e6a70',
+  subAccountId: 'a4d2c6e8-1b3f-4a5c-9e7d-2f8b0c6a4e19',
+  tradingPortfolioId: '8e1b5d3f-6c2a-4f9e-b7d1-0a3c5e7f9b24',
+  loginSessionId: 'e2c4a6b8-0d1f-4e3a-9c5b-7d9f1a3c5e67',
+  resetSessionId: '3d5f7b9c-1e2a-4c6d-8f0b-5a7c9e1d3f42',
+  identificationId: 'dev-7c9e1a3b-5d7f-4b2c-9e4a-6f8d0b2c4e61',
+  email: 'ada@example.com',
+  phoneNumber: '+33612345678',
+  maskedPhoneNumber: '+33******78',
+  password: 'correct horse battery',
+  newPassword: 'a brand new passphrase',
+  code: '4821',
+  accessToken: 'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJ1c2VyIiwic3ViIjoiNWI3YzFmOWUifQ.3q2-7wXmYk1c9ZV0bq4nU2sP8rT5vL7hJ1dF3gA6eC9',
+  clientAccessToken: 'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJjbGllbnQiLCJzdWIiOiJhY21lLWJhbmsifQ.Kp4-Zr8Xw2Lm6Nq0Bv3Cx7Ty1Us5Hg9Jf2Dk4Ea8Wc1',
+  refreshToken: 'Yt3kP9wQ2mX7vL4nB8cR1sD6fH0jG5aZ2eU9iO3uK7q',
+  rotatedRefreshToken: 'Lm8nB2vC6xZ0aS4dF7gH1jK5qW9eR3tY7uI2oP6zX4c',
+  publicAddress: '7Np41oeZdDxWfDAoj8SXXHyaAMaJYmbYDoNsMLkp2mJ6',
+  idempotencyKey: '6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c',
+  correlationId: 'partner-req-20261126-0001',
+  openedAt: '2026-11-26T09:14:03.512Z',
+  activatedAt: '2026-11-26T09:31:47.208Z',
+  createdAt: '2026-11-26T09:33:12.930Z',
+} as const;
