@@ -14,7 +14,8 @@ import path from 'node:path';
 import t from 'tap';
 import { repositoryRoot } from '../support/processes.ts';
 import { findingsOf, findPython, installSchemathesis, runSchemathesis } from '../support/schemathesis.ts';
-import { DEV_CLIENT, startTestServer } from '../support/testServer.ts';
+import { registerClient, tokenOf } from '../support/flows.ts';
+import { startTestServer } from '../support/testServer.ts';
 
 /** Test cases per operation and phase; about 6 minutes on two cores at this size. */
 const DEFAULT_MAX_EXAMPLES = 1000;
@@ -73,8 +74,11 @@ if ('missing' in python) {
     mkdirSync(reportDirectory, { recursive: true });
     const server = await startTestServer();
     t.teardown(() => server.close());
+    // Every scope, so the privileged operations are fuzzed past the scope check (the scopes have their own suites).
+    const client = await registerClient(server, 'schemathesis', ['users:write', 'users:read', 'accounts:manage']);
+    await tokenOf(server, client);
     const fuzzingStarted = Date.now();
-    const run = await runSchemathesis({ url: server.url, dataDir: server.dataDir, client: DEV_CLIENT, maxExamples, seed, reportDirectory });
+    const run = await runSchemathesis({ url: server.url, dataDir: server.dataDir, client, maxExamples, seed, reportDirectory });
     writeFileSync(path.join(reportDirectory, 'output.txt'), run.output);
     const { report } = run;
     t.comment(`seed ${report.seed}, ${report.test_cases.generated} test cases in ${Math.round((Date.now() - fuzzingStarted) / 1000)} s; `

@@ -1,9 +1,9 @@
 """Schemathesis hooks for Tessera, loaded through SCHEMATHESIS_HOOKS by
 test/fuzz/schemathesis.test.ts (see docs/schemathesis.md).
 
-- Credentials: operations secured by `clientAuth` get a client token from the
-  development client, those secured by `userAuth` a user token from a real
-  sign-up, login and SMS code read from the development outbox.
+- Credentials: operations secured by `clientAuth` get a token of the client
+  the harness registered (every scope), those secured by `userAuth` a user
+  token from a real sign-up, login and SMS code read from the development outbox.
 - Phone numbers: the `e164` format draws valid French mobile numbers, so that a
   case Schemathesis calls positive is one the API must accept.
 - The account flow: a positive `POST /v1/user/otp` on a session this run opened
