@@ -30,8 +30,9 @@ function positiveInteger(name: string, fallback: number): number {
   return Number(raw);
 }
 
-// The run is long by design (tap's default is 120 s a file); a hung run still ends well inside CI's limit.
-t.setTimeout(30 * 60_000);
+// The run is long by design (tap's default is 120 s a file): 30 minutes per 1000 cases per
+// operation, six times what CI's size takes, so a hung run still fails well inside CI's limit.
+t.setTimeout(Math.ceil(maxExamples / 1000) * 30 * 60_000);
 
 t.test('each failure of a Schemathesis report is its own finding, with the request to reproduce it', async (t) => {
   const junit = `<testsuites><testsuite name="schemathesis">
