@@ -55,6 +55,7 @@ const tasks = {
   'keys-rotate': (args) => tsNode('scripts/rotateKeys.ts', args),
   replay: (args) => tsNode('services/projector/src/replayCli.ts', args),
   service: ([name, ...args]) => tsNode(`services/${name}/src/main.ts`, args),
+  tap: (args) => run(bin('tap'), args),
   async test(args) {
     for (const [label, command, commandArgs] of [
       ['Type-checking', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],

@@ -5,20 +5,29 @@ import type { TestServer } from './testServer.ts';
 
 const run = promisify(execFile);
 
-/** Registers a client through the command line into the running server's data directory and returns its access token. */
-export async function clientToken(server: TestServer, id: string, scopes: string[]): Promise<string> {
+/** Registers a client through the command line into the running server's data directory; the secret is shown once. */
+export async function registerClient(server: TestServer, id: string, scopes: string[]): Promise<{ clientId: string; secret: string }> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/embedded/src/registerClientCli.ts', '--name', id, '--id', id, '--scopes', scopes.join(',')], {
     env: { ...process.env, DATA_DIR: server.dataDir, ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1' },
   });
-  const secret = /client_secret:\s+(\S+)/.exec(stdout)?.[1] ?? '';
-  const basic = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+  return { clientId: id, secret: /client_secret:\s+(\S+)/.exec(stdout)?.[1] ?? '' };
+}
+
+/** Registers a client with `scopes` and returns its access token. */
+export async function clientToken(server: TestServer, id: string, scopes: string[]): Promise<string> {
+  return tokenOf(server, await registerClient(server, id, scopes));
+}
+
+/** The client's access token, waiting for the running server to pick a newly registered client up. */
+export async function tokenOf(server: TestServer, client: { clientId: string; secret: string }): Promise<string> {
+  const basic = `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`;
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     const response = await fetch(`${server.url}/oauth/token`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
     if (response.ok) return ((await response.json()) as { access_token: string }).access_token;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`client ${id} never got a token`);
+  throw new Error(`client ${client.clientId} never got a token`);
 }
 
 export interface LoggedIn {
