@@ -24,8 +24,9 @@ function installIfNeeded() {
   const marker = path.join(root, 'node_modules', '.modules.yaml');
   const installedAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
   if (installedAt > 0 && manifests().every((file) => statSync(file).mtimeMs <= installedAt)) return;
-  console.log(`Installing dependencies with ${PNPM}…`);
-  const result = spawnSync('npx', ['--yes', PNPM, 'install', '--frozen-lockfile'], { cwd: root, stdio: 'inherit', env: { ...process.env, npm_config_yes: 'true' } });
+  // On stderr, like pnpm's own output: stdout belongs to the task (`replay export > events.jsonl`).
+  console.error(`Installing dependencies with ${PNPM}…`);
+  const result = spawnSync('npx', ['--yes', PNPM, 'install', '--frozen-lockfile'], { cwd: root, stdio: ['inherit', 2, 2], env: { ...process.env, npm_config_yes: 'true' } });
   if (result.status !== 0) {
     console.error('Installing dependencies failed; see the messages above.');
     process.exit(result.status ?? 1);
