@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createPasswordHasher, deriveKey, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { buildGateway, createBusIdentityClient, createProjectionWatch, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from '@tessera/gateway';
+import { buildGateway, createBusIdentityClient, createProjectionWatch, devKycWebhookSecret, gatewayRateLimitKeyPurpose, identityReadiness } from '@tessera/gateway';
 import { createFileCheckpointStore, createIdentityService, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
@@ -111,7 +111,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     commandPublicKey: keyring.commandKeyPair.publicKey,
     config: config.gateway,
     logger: logger.child({ service: 'gateway' }),
-    readiness: [{ name: 'eventStore', check: async () => { await eventStore.headPosition(); } }],
+    readiness: [{ name: 'eventStore', check: async () => { await eventStore.headPosition(); } }, identityReadiness(bus)],
     // One gateway in this process: its limits can be counted in memory.
     rateLimitStore: createInMemoryRateLimitStore({ clock }),
     rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
