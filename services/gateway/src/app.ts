@@ -21,7 +21,7 @@ import { answerClientError, answerError, installErrorHandling } from './errorHan
 import type { GatewayConfig } from './gatewayConfig.ts';
 import type { IdentityClient } from './identityClient.ts';
 import { rateLimitsPlugin } from './rateLimits.ts';
-import { correlationIdLogLabel, logRequest } from './requestLog.ts';
+import { RequestLogController } from './requestLog.ts';
 import { accountFlowRoutes } from './routes/accountFlow.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
@@ -77,9 +77,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
         req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, path: request.url.split('?')[0], remoteAddress: request.ip }),
       },
     }) as unknown as FastifyBaseLogger,
-    // One line per request, written by logRequest below, instead of Fastify's two.
-    disableRequestLogging: true,
-    requestIdLogLabel: correlationIdLogLabel,
+    // One line per request, once answered, instead of Fastify's two.
+    logController: new RequestLogController(),
     bodyLimit: config.bodyLimitBytes,
     // Decides request.ip, and so every per-IP limit: whose X-Forwarded-For is believed (ADR 13).
     trustProxy: config.trustProxy,
@@ -97,7 +96,6 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onResponse', logRequest);
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-correlation-id', request.id);
     return payload;
