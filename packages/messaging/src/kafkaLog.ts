@@ -40,8 +40,15 @@ const TRANSIENT_ERRORS = new Set([
   'There is no leader for this topic-partition as we are in the middle of a leadership election', // LEADER_NOT_AVAILABLE
   'This server is not the leader for that topic-partition', // NOT_LEADER_FOR_PARTITION
   'This server does not host this topic-partition', // UNKNOWN_TOPIC_OR_PARTITION: a new topic not known everywhere yet
-  'Topic creation errors', // CreateTopics: another service made the topic first (the bus then uses it)
 ]);
+
+/**
+ * The bus asks for each topic it uses to be created, and the broker answers
+ * "already exists" at every start but the first; kafkajs logs that answer as
+ * an error before it returns that nothing was created. A creation that really
+ * failed makes the bus's publish or subscribe fail, which is reported there.
+ */
+const EXPECTED_ERRORS = new Set(['Topic creation errors']);
 
 /**
  * kafkajs warns at each start that the idempotent producer's retries are
@@ -54,7 +61,10 @@ const EXPECTED_WARNINGS = new Set(['Limiting retries for the idempotent producer
 /** The level a kafkajs line is passed on at. */
 function effectiveLevel(namespace: string, level: logLevel, message: string, error: unknown): logLevel {
   if (typeof error === 'string' && ROUTINE_ERRORS.has(error)) return logLevel.INFO;
-  if (level === logLevel.ERROR && namespace === 'Connection' && typeof error === 'string' && TRANSIENT_ERRORS.has(error)) return logLevel.WARN;
+  if (level === logLevel.ERROR && namespace === 'Connection' && typeof error === 'string') {
+    if (TRANSIENT_ERRORS.has(error)) return logLevel.WARN;
+    if (EXPECTED_ERRORS.has(error)) return logLevel.INFO;
+  }
   if (level === logLevel.WARN && EXPECTED_WARNINGS.has(message)) return logLevel.INFO;
   return level;
 }

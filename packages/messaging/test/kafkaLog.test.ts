@@ -15,11 +15,16 @@ t.test('a broker still starting answers with retriable errors: logged as warning
     "The coordinator is loading and hence can't process requests for this group",
     'The group coordinator is not available',
     'There is no leader for this topic-partition as we are in the middle of a leadership election',
-    'Topic creation errors',
   ]) {
     t.same(logged('warn', 'Connection', logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', { error, broker: '127.0.0.1:9092' }),
       [{ level: 'warn', message: '[Connection] Response GroupCoordinator(key: 10, version: 2)' }], error);
   }
+});
+
+t.test('a topic that exists already, as at every start but the first, is only information', async (t) => {
+  const message = 'Response CreateTopics(key: 19, version: 3)';
+  t.same(logged('warn', 'Connection', logLevel.ERROR, message, { error: 'Topic creation errors' }), [], 'not shown at the default level');
+  t.same(logged('info', 'Connection', logLevel.ERROR, message, { error: 'Topic creation errors' }), [{ level: 'info', message: `[Connection] ${message}` }]);
 });
 
 t.test('other errors stay errors: one the broker will not get over, and a consumer that crashed after its retries', async (t) => {
