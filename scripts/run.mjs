@@ -2,7 +2,13 @@
 // Entry point of `npm start`, `npm test` and the CLIs: installs the workspace
 // with the pinned pnpm when anything is missing or changed, then runs the task.
 // Needs nothing but Node.js 20+ and the npm registry.
-import { spawn, spawnSync } from 'node:child_process';
+//
+// package.json starts it with `exec node scripts/run.mjs …`: npm runs scripts
+// through `sh -c`, and npm's SIGTERM (an IDE's stop button, a process manager)
+// would go to that shell, which dies without passing it on and leaves this
+// process and the server running. With `exec` the shell becomes this process,
+// which passes signals on to its task and exits after it (see `run`).
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,29 +26,57 @@ function manifests() {
   return files.filter((file) => existsSync(file));
 }
 
-function installIfNeeded() {
+async function installIfNeeded() {
   const marker = path.join(root, 'node_modules', '.modules.yaml');
   const installedAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
   if (installedAt > 0 && manifests().every((file) => statSync(file).mtimeMs <= installedAt)) return;
-  console.log(`Installing dependencies with ${PNPM}…`);
-  const result = spawnSync('npx', ['--yes', PNPM, 'install', '--frozen-lockfile'], { cwd: root, stdio: 'inherit', env: { ...process.env, npm_config_yes: 'true' } });
-  if (result.status !== 0) {
+  // On stderr, like pnpm's own output: stdout belongs to the task (`replay export > events.jsonl`).
+  console.error(`Installing dependencies with ${PNPM}…`);
+  const status = await run('npx', ['--yes', PNPM, 'install', '--frozen-lockfile'], { stdio: ['inherit', 2, 2], env: { ...process.env, npm_config_yes: 'true' } });
+  if (status !== 0) {
     console.error('Installing dependencies failed; see the messages above.');
-    process.exit(result.status ?? 1);
+    process.exit(status);
   }
 }
 
+/** Signals passed on to the running child; SIGHUP too, as a child in a session of its own no longer hears the terminal close. */
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** A signal that comes again within this long is the same one arriving twice, not a second request. */
+const REPEAT_WINDOW_MS = 1000;
+
+/**
+ * Runs one child and passes this process's SIGINT, SIGTERM and SIGHUP on to
+ * it; resolves with its exit status once it has exited, so whoever signalled
+ * this process sees it end only after the child did.
+ *
+ * The child gets a process group (and session) of its own, so this process is
+ * its one source of signals. A terminal's Ctrl-C reaches every process of the
+ * foreground group, and npm passes the one it gets on to its own child as
+ * well: sharing the group, the child would get the same SIGINT two or three
+ * times, and a second signal makes a service stop at once instead of
+ * finishing its in-flight work. So a signal is passed on once, and again only
+ * when it comes again after REPEAT_WINDOW_MS (a second Ctrl-C: stop now).
+ */
 function run(command, args, options = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...options });
-    const forward = (signal) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-      resolve(code ?? (signal ? 1 : 0));
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', detached: true, ...options });
+    const forwardedAt = new Map();
+    const forward = (signal) => {
+      const now = Date.now();
+      if (now - (forwardedAt.get(signal) ?? -Infinity) < REPEAT_WINDOW_MS) return;
+      forwardedAt.set(signal, now);
+      child.kill(signal);
+    };
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const done = (status) => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      resolve(status);
+    };
+    child.on('error', (error) => {
+      console.error(`${command}: ${error.message}`);
+      done(1);
     });
+    child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
   });
 }
 
@@ -74,5 +108,5 @@ if (!task || !(task in tasks)) {
   console.error(`usage: node scripts/run.mjs <${Object.keys(tasks).join('|')}> [args]`);
   process.exit(2);
 }
-installIfNeeded();
+await installIfNeeded();
 process.exitCode = await tasks[task](rest);

@@ -270,3 +270,9 @@ export const topics = {
   /** Providers' delivery reports, verified by the gateway, for the notifier. */
   smsDeliveryReports: 'notifier.delivery-reports.v1',
 } as const;
+
+/** Consumer groups other services name: a gateway is ready only while identity's has a live member. */
+export const consumerGroups = {
+  /** The identity instances, serving `identity.commands.v1`. */
+  identityCommands: 'identity',
+} as const;

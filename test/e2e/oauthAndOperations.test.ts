@@ -64,7 +64,7 @@ t.test('liveness and readiness answer', async (t) => {
   t.same((await server.call('GET', '/health/live')).body, { status: 'ok' });
   const ready = await server.call('GET', '/health/ready');
   t.equal(ready.status, 200);
-  t.same(ready.body.checks, { readModels: 'ok', eventStore: 'ok' });
+  t.same(ready.body.checks, { readModels: 'ok', eventStore: 'ok', identity: 'ok' });
 });
 
 t.test('the API documentation is served, generated from the schemas that validate requests', async (t) => {

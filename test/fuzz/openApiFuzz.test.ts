@@ -71,7 +71,9 @@ t.test('the log check spots a write that is not one line of the logger', async (
 });
 
 t.test('no input, CR and LF included, puts a line into the log that the logger did not write', async (t) => {
-  t.ok(server.logs.length > operations.length * RUNS, 'the fuzzed requests were logged');
-  t.ok(server.logs.some((line) => /%0D|%0A/i.test(line)), 'CR and LF from the input reached the log, escaped');
+  // One line per routed request; those refused while parsing (a 431, a broken request line) have none.
+  const requestLines = server.logs.filter((line) => line.includes('"msg":"request"')).length;
+  t.ok(requestLines > (operations.length * RUNS) / 2, `the fuzzed requests were logged (${requestLines} lines)`);
+  t.notOk(server.logs.some((line) => /%0D|%0A/i.test(line)), 'paths and query strings, CR and LF included, stay out of the log');
   t.same(logLineProblems(server.logs), [], 'every line is one JSON object written by the logger');
 });

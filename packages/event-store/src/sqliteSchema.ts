@@ -2,6 +2,8 @@
  * Table layout, connection settings and prepared statements of the SQLite
  * event store.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from './eventStore.ts';
 
@@ -42,8 +44,10 @@ export interface EventLocation {
   position: number;
 }
 
-/** Opens (creating if needed) an events database tuned for one writer at a time across processes. */
+/** Opens (creating it and its folder if needed) an events database tuned for one writer at a time across processes. */
 export function openEventsDatabase(path: string, busyTimeoutMs: number): Database.Database {
+  // A service's first start has no data folder yet; SQLite would refuse to create the file.
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
     // Set first so that switching to WAL and creating the table wait for

@@ -209,7 +209,13 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     if (closed) throw new Error('message bus is closed');
   };
 
-  return { publish, subscribe, subscribeInBatches, serve, request, ping, close };
+  // A stopped consumer leaves its group at once, and a group without consumers is removed.
+  const hasLiveConsumers = async (topic: string, group: string): Promise<boolean> => {
+    assertOpen();
+    return (topics.get(topic)?.get(group)?.consumers.length ?? 0) > 0;
+  };
+
+  return { publish, subscribe, subscribeInBatches, serve, request, hasLiveConsumers, ping, close };
 }
 
 function defaultReport(error: unknown, topic: string, group: string): void {

@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Kafka, Partitioners, type ISocketFactory } from 'kafkajs';
 import { encode } from './kafkaCodec.ts';
-import { createKafkaGroups } from './kafkaGroups.ts';
+import { createKafkaGroups, groupHasMembersOn } from './kafkaGroups.ts';
 import { consoleKafkaLogger, kafkaLogCreator, kafkaLogLevel } from './kafkaLog.ts';
 import type { KafkaBusLogger, KafkaLogLevel } from './kafkaLog.ts';
 import { createKafkaRequests } from './kafkaRequests.ts';
@@ -191,6 +191,11 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     request: async (topic, message, requestOptions) => {
       assertOpen();
       return requests.request(topic, message, requestOptions);
+    },
+    hasLiveConsumers: async (topic, group) => {
+      assertOpen();
+      await connect();
+      return groupHasMembersOn(admin, group, topic);
     },
     ping: async () => {
       assertOpen();

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AssignerProtocol, type Admin } from 'kafkajs';
 import { startGroupConsumer } from './kafkaConsumer.ts';
 import type { GroupConsumerOptions } from './kafkaConsumer.ts';
 import type { Consumer, MessageHandler } from './messageBus.ts';
@@ -93,4 +94,19 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
       await Promise.allSettled([...consumers].map((consumer) => consumer.stop()));
     },
   };
+}
+
+/**
+ * Whether the coordinator of `group` counts a member subscribed to `topic`:
+ * each member's join metadata names the topics it subscribed to. One request
+ * to the coordinator; an empty or unknown group has no members. While the
+ * group rebalances the coordinator leaves the metadata out, so a member then
+ * counts whatever it reads: it is there, rejoining.
+ */
+export async function groupHasMembersOn(admin: Admin, group: string, topic: string): Promise<boolean> {
+  const { groups } = await admin.describeGroups([group]);
+  return groups.some((described) => described.groupId === group && described.members.some((member) => {
+    if (member.memberMetadata.length === 0) return true;
+    return AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.topics.includes(topic) ?? false;
+  }));
 }

@@ -48,6 +48,13 @@ export interface MessageBus {
    * @throws RequestTimeoutError when no reply arrives in time.
    */
   request(topic: string, message: Message, options: { timeoutMs: number }): Promise<unknown>;
+  /**
+   * Whether `group` has a live consumer of `topic` right now: one subscribed
+   * or serving, not stopped. On Kafka it is what the group coordinator knows,
+   * so a member that died without leaving counts until its session times out.
+   * For readiness checks, e.g. whether anybody serves the requests of a topic.
+   */
+  hasLiveConsumers(topic: string, group: string): Promise<boolean>;
   /** Resolves when the broker answers; rejects otherwise (readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

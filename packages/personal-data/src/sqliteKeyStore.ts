@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PersonalDataKeyStore, StoredUserKey } from './keyStore.ts';
 
@@ -13,6 +15,8 @@ interface Row {
  * each commit, and `secure_delete` overwrites freed content with zeros.
  */
 export function createSqliteKeyStore(options: { path: string }): PersonalDataKeyStore {
+  // A service's first start has no data folder yet; SQLite would refuse to create the file.
+  if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   db.pragma('journal_mode = DELETE');
   db.pragma('secure_delete = ON');

@@ -1,10 +1,12 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { ViewCollection, ViewStore } from './viewStore.ts';
 
 /** Options of {@link createSqliteViewStore}. */
 export interface SqliteViewStoreOptions {
-  /** Database file, created when missing; `:memory:` works for throwaway stores. */
+  /** Database file, created (with its folder) when missing; `:memory:` works for throwaway stores. */
   path: string;
 }
 
@@ -23,6 +25,8 @@ interface Row {
  * case-insensitive in SQLite, so `Users` and `users` are one collection.
  */
 export function createSqliteViewStore(options: SqliteViewStoreOptions): ViewStore {
+  // A service's first start has no data folder yet; SQLite would refuse to create the file.
+  if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   // Safe under WAL: a crash can only drop the latest commits, and checkpoints are written after the views they cover.

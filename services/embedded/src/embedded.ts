@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createPasswordHasher, deriveKey, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { buildGateway, createBusIdentityClient, createProjectionWatch, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from '@tessera/gateway';
+import { buildGateway, createBusIdentityClient, createProjectionWatch, devKycWebhookSecret, gatewayRateLimitKeyPurpose, identityReadiness } from '@tessera/gateway';
 import { createFileCheckpointStore, createIdentityService, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
@@ -99,11 +99,6 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   await relay.caughtUp;
 
   const identityClient = createBusIdentityClient(bus, { timeoutMs: 10_000, commandPublicKey: keyring.commandKeyPair.publicKey, hashingKey: keyring.hashingKey });
-  const devClient = await ensureDevClient({
-    dataDir: config.dataDir, identity: identityClient, apiClients: openViews(viewStore).apiClients, configured: config.devClient,
-    scopes: [scopes.usersWrite, scopes.usersRead], newSecret: generateSecretToken, hashSecret: hashSecretToken,
-  });
-
   const gateway = await buildGateway({
     identity: identityClient,
     views: viewStore,
@@ -111,7 +106,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     commandPublicKey: keyring.commandKeyPair.publicKey,
     config: config.gateway,
     logger: logger.child({ service: 'gateway' }),
-    readiness: [{ name: 'eventStore', check: async () => { await eventStore.headPosition(); } }],
+    readiness: [{ name: 'eventStore', check: async () => { await eventStore.headPosition(); } }, identityReadiness(bus)],
     // One gateway in this process: its limits can be counted in memory.
     rateLimitStore: createInMemoryRateLimitStore({ clock }),
     rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
@@ -125,26 +120,36 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
       },
     } : {}),
   });
-  const url = await gateway.listen({ port: config.port, host: config.host });
-  listeningUrl = url;
-
   let closing: Promise<void> | undefined;
-  return {
-    url,
-    devClient,
-    close() {
-      closing ??= (async () => {
-        await gateway.close();
-        await relay.stop();
-        checkpoints.flush();
-        for (const consumer of consumers) await consumer.stop();
-        await bus.close();
-        await eventStore.close();
-        await viewStore.close();
-        await personalData.keyStore.close();
-        logger.flush();
-      })();
-      return closing;
-    },
+  const close = () => {
+    closing ??= (async () => {
+      await gateway.close();
+      await relay.stop();
+      checkpoints.flush();
+      for (const consumer of consumers) await consumer.stop();
+      await bus.close();
+      await eventStore.close();
+      await viewStore.close();
+      await personalData.keyStore.close();
+      logger.flush();
+    })();
+    return closing;
   };
+
+  // The development client is made only once the server listens: made before a start that then failed
+  // (the port taken), it would be remembered with a secret nobody saw, and never shown again.
+  let url: string;
+  let devClient: DevClientNotice;
+  try {
+    url = await gateway.listen({ port: config.port, host: config.host });
+    listeningUrl = url;
+    devClient = await ensureDevClient({
+      dataDir: config.dataDir, identity: identityClient, apiClients: openViews(viewStore).apiClients, configured: config.devClient,
+      scopes: [scopes.usersWrite, scopes.usersRead], newSecret: generateSecretToken, hashSecret: hashSecretToken,
+    });
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  return { url, devClient, close };
 }

@@ -1,6 +1,7 @@
 export * from './app.ts';
 export * from './gatewayConfig.ts';
 export * from './identityClient.ts';
+export * from './identityReadiness.ts';
 export * from './signingKeys.ts';
 export type { ReadinessCheck } from './routes/health.ts';
 export * from './gatewayEnv.ts';

@@ -12,6 +12,7 @@ import {
 import { buildGateway, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from './app.ts';
 import { readGatewaySettings } from './gatewayEnv.ts';
 import { createBusIdentityClient } from './identityClient.ts';
+import { identityReadiness } from './identityReadiness.ts';
 
 const read = readEnv(process.env);
 const common = readCommonSettings(read, 'gateway', 0);
@@ -44,7 +45,8 @@ const app = await buildGateway({
   config,
   logger,
   metrics,
-  readiness: [{ name: 'kafka', check: () => bus.ping() }],
+  // Ready only while an identity instance can answer commands, not merely while Kafka answers.
+  readiness: [{ name: 'kafka', check: () => bus.ping() }, identityReadiness(bus)],
   rateLimitStore,
   rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
   // Only the dev KYC provider is built so far, so its pages are served.

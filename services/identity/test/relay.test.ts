@@ -83,3 +83,13 @@ t.test('events stored while a publish is acknowledged go out together in the nex
   await inner.close();
   await store.close();
 });
+
+t.test('the checkpoint file is written into a data folder that does not exist yet (events and keys kept elsewhere)', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'relay-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'data', 'identity', 'relay-checkpoint.json');
+  const checkpoints = createFileCheckpointStore(file);
+  await checkpoints.save(42);
+  checkpoints.flush();
+  t.equal(await createFileCheckpointStore(file).load(), 42, 'a restart resumes from it');
+});

@@ -1,7 +1,9 @@
 /**
  * Replay for auditors and rebuilds:
- *   npm run replay -- rebuild                   rebuild every read model from position 0 and swap it in
- *   npm run replay -- export [--user <userId>]  the event log (or one user's stream) as JSON lines on stdout
+ *   npm run replay -- rebuild                            rebuild every read model from position 0 and swap it in
+ *   npm run --silent replay -- export [--user <userId>]  the event log (or one user's stream) as JSON lines on stdout
+ * (`--silent` keeps npm's own banner out of stdout, which carries the export.)
+ * Exit status: 0 done, 1 failed, 2 bad usage or configuration, 3 no such user (an export of a user with no events).
  * Reads EVENTSTORE_URL (else DATA_DIR/events.sqlite) and MONGO_URL (else DATA_DIR/views.sqlite); a
  * rebuild also opens personal data with the keyring (KEYS_FILE, else DATA_DIR/keys.json) and the
  * per-user key store (MongoDB database KEYS_DATABASE, else DATA_DIR/personal-data-keys.sqlite).
@@ -16,7 +18,20 @@ import { ConfigError, connectEventStore, connectPersonalData, connectViewStore, 
 import { rebuildReadModels } from './application/rebuild.ts';
 import { REPLAY_CACHED_KEYS } from './application/rebuild.ts';
 
-const usage = 'usage: npm run replay -- rebuild | export [--user <userId>]';
+const usage = [
+  'usage: npm run replay -- rebuild | npm run --silent replay -- export [--user <userId>]',
+  'exit status: 0 done, 1 failed, 2 bad usage or configuration, 3 no such user',
+].join('\n');
+
+/** Exit statuses, as the usage lists them. */
+const exitStatus = { failed: 1, usage: 2, noSuchUser: 3 } as const;
+
+/** A user has at least the event that created them: an empty stream means nobody by that id. */
+class NoSuchUserError extends Error {
+  constructor(readonly userId: string) {
+    super(`no events for user ${userId}: there is no such user in this event log`);
+  }
+}
 
 function line(event: RecordedEvent): string {
   const { position, streamId, revision, eventId, type, schemaVersion, data, metadata, recordedAt } = event;
@@ -25,8 +40,10 @@ function line(event: RecordedEvent): string {
 
 async function exportLog(eventStore: EventStore, userId: string | undefined) {
   const write = (text: string) => new Promise<void>((resolve) => (process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve)));
-  if (userId) {
-    for (const event of await eventStore.readStream(streams.user(userId))) await write(line(event));
+  if (userId !== undefined) {
+    const stream = await eventStore.readStream(streams.user(userId));
+    if (stream.length === 0) throw new NoSuchUserError(userId);
+    for (const event of stream) await write(line(event));
     return;
   }
   for (let after = 0; ;) {
@@ -38,11 +55,18 @@ async function exportLog(eventStore: EventStore, userId: string | undefined) {
 }
 
 async function main() {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { user: { type: 'string' } } });
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { user: { type: 'string' } } });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+    process.exit(exitStatus.usage);
+  }
+  const { positionals, values } = parsed;
   const [command] = positionals;
   if (command !== 'rebuild' && command !== 'export') {
     process.stderr.write(`${usage}\n`);
-    process.exit(2);
+    process.exit(exitStatus.usage);
   }
   const read = readEnv(process.env);
   const dataDir = path.resolve(read.text('DATA_DIR', './data'));
@@ -81,6 +105,14 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `replay failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  if (error instanceof NoSuchUserError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(exitStatus.noSuchUser);
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(exitStatus.usage);
+  }
+  process.stderr.write(`replay failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(exitStatus.failed);
 });

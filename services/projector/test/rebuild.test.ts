@@ -113,3 +113,17 @@ t.test('the replay CLI exports the log, or one user’s stream, as JSON lines', 
   const rebuilt = await run(['rebuild']);
   t.match(rebuilt.stderr, /read models rebuilt from 6 events/);
 });
+
+t.test('`npm run --silent replay -- export`, as documented, gives nothing but the JSON lines; an unknown user is named on stderr with status 3', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'export-npm-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  await (await seed(dir, 2)).close();
+  const npm = (args: string[]) => promisify(execFile)('npm', ['run', '--silent', 'replay', '--', ...args], { env: { ...process.env, DATA_DIR: dir } });
+  const exported = (await npm(['export'])).stdout.trim().split('\n');
+  t.equal(exported.length, 4, 'every event, one line each');
+  t.ok(exported.every((text) => typeof (JSON.parse(text) as { position: unknown }).position === 'number'), 'every line is an event in JSON');
+  const unknown = await npm(['export', '--user', 'nobody-here']).then(() => undefined, (error: { code: number; stdout: string; stderr: string }) => error);
+  t.equal(unknown?.code, 3, 'a user without events exits with the documented status');
+  t.match(unknown?.stderr, /no events for user nobody-here/, 'and says so on stderr');
+  t.equal(unknown?.stdout, '', 'nothing on stdout');
+});

@@ -135,6 +135,25 @@ export async function messageBusContract(t: Test, options: MessageBusContractOpt
       t.ok(elapsed < timeoutMs + 2_000, `rejected within the timeout (${elapsed} ms)`);
     });
 
+    t.test('a group has live consumers while one serves or subscribes, and none once they stopped', async (t) => {
+      const bus = await open(t);
+      const topic = unique('live');
+      const group = unique('live-servers');
+      t.equal(await bus.hasLiveConsumers(topic, group), false, 'none before anybody joined');
+      const server = await bus.serve(topic, group, async () => 'pong');
+      const reader = await bus.subscribe(topic, group, async () => undefined);
+      t.equal(await bus.hasLiveConsumers(topic, group), true, 'live while they run');
+      t.equal(await bus.hasLiveConsumers(unique('other-topic'), group), false, 'not on a topic the group does not consume');
+      t.equal(await bus.hasLiveConsumers(topic, unique('other-group')), false, 'not for another group');
+      await server.stop();
+      t.equal(await bus.hasLiveConsumers(topic, group), true, 'live while one of them still runs');
+      await reader.stop();
+      // A Kafka member leaves its group as it disconnects; the coordinator may take a moment to say so.
+      let live = true;
+      for (const deadline = Date.now() + 10_000; live && Date.now() < deadline; await sleep(50)) live = await bus.hasLiveConsumers(topic, group);
+      t.equal(live, false, 'none once both stopped');
+    });
+
     t.test('keys, headers and JSON values round-trip', async (t) => {
       const bus = await open(t);
       const topic = unique('roundtrip');

@@ -5,7 +5,7 @@
  * unexpected failure is logged here and answered as INTERNAL, never with its text.
  */
 import { Value } from '@sinclair/typebox/value';
-import { IdentityCommand, SealedIdentityCommand, topics, type CommandResult, type SealedCommandReply } from '@tessera/contracts';
+import { consumerGroups, IdentityCommand, SealedIdentityCommand, topics, type CommandResult, type SealedCommandReply } from '@tessera/contracts';
 import { createReceivingChannel, type BoxKeyPair, type ReceivingChannel } from '@tessera/crypto';
 import type { Logger } from '@tessera/logging';
 import type { Consumer, MessageBus } from '@tessera/messaging';
@@ -27,7 +27,7 @@ function openCommand(value: unknown, channel: ReceivingChannel): { command: Iden
 
 export function serveIdentityCommands(bus: MessageBus, service: IdentityService, logger: Logger, keyPair: BoxKeyPair): Promise<Consumer> {
   const channel = createReceivingChannel(keyPair);
-  return bus.serve(topics.identityCommands, 'identity', async (request): Promise<CommandResult | SealedCommandReply> => {
+  return bus.serve(topics.identityCommands, consumerGroups.identityCommands, async (request): Promise<CommandResult | SealedCommandReply> => {
     const opened = openCommand(request.value, channel);
     if (!opened) return { ok: false, error: 'VALIDATION_FAILED' };
     const { command, sealReply } = opened;
