@@ -50,8 +50,10 @@ const PortfolioAccountType = Type.Union([Type.Literal('TRADING'), Type.Literal('
 
 export const SignUpBody = Type.Object({
   phoneNumber: Type.String({
-    pattern: E164_PATTERN, maxLength: 16, format: apiFormats.phoneNumber,
-    description: 'E.164 (format `e164`): a mobile number (or, where the numbering plan cannot tell, a fixed-line-or-mobile one) valid for its country, since the user receives codes by SMS. Stored in its normalised E.164 form: `+330612345678` becomes `+33612345678`.',
+    // The format alone carries the rule (it includes the E.164 shape): a pattern beside it would let a
+    // generator read pattern matches as valid numbers, which the format then refuses.
+    maxLength: 16, format: apiFormats.phoneNumber,
+    description: 'E.164 (`+`, a country code and up to 15 digits in all; format `e164`): a mobile number (or, where the numbering plan cannot tell, a fixed-line-or-mobile one) valid for its country, since the user receives codes by SMS. Stored in its normalised E.164 form: `+330612345678` becomes `+33612345678`.',
     examples: [example.phoneNumber],
   }),
   email: Email,

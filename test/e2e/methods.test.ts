@@ -25,6 +25,15 @@ t.test('a known path with another method: 405, Allow, and the envelope', async (
   }
 });
 
+t.test('a wrong method is a 405 even with an Idempotency-Key another request already used', async (t) => {
+  const headers = { 'idempotency-key': 'a-key-for-the-method-test-0001' };
+  const first = await server.call('POST', '/v1/user/login', { headers, body: { username: 'ada@example.com', password: 'not her password' } });
+  t.equal(first.status, 401, 'the key is taken by a login');
+  const wrongMethod = await server.call('PUT', '/v1/user/login', { headers, body: { username: 'ada@example.com', password: 'not her password' } });
+  t.equal(wrongMethod.status, 405);
+  t.equal(wrongMethod.headers.get('allow'), 'POST');
+});
+
 t.test('an unknown path is still a 404', async (t) => {
   const answer = await server.call('DELETE', '/v1/no-such-thing');
   t.equal(answer.status, 404);

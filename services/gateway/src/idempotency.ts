@@ -57,7 +57,8 @@ export const idempotencyPlugin = fp<IdempotencyOptions>(async (app, options) => 
   }
 
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' && request.method !== 'PUT') return;
+    // No route took the request (404, 405): there is no answer to keep, and the key says nothing about it.
+    if (request.is404 || (request.method !== 'POST' && request.method !== 'PUT')) return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     if (typeof header !== 'string' || !KEY.test(header)) throw new ApiError('VALIDATION_FAILED');
