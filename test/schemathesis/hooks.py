@@ -4,8 +4,9 @@ test/fuzz/schemathesis.test.ts (see docs/schemathesis.md).
 - Credentials: operations secured by `clientAuth` get a token of the client
   the harness registered (every scope), those secured by `userAuth` a user
   token from a real sign-up, login and SMS code read from the development outbox.
-- Phone numbers: the `e164` format draws valid French mobile numbers, so that a
-  case Schemathesis calls positive is one the API must accept.
+- Phone numbers: the `e164` format draws valid French mobile numbers, and the
+  `nfc-password` format passwords of 8 to 128 code points in NFC form, so that
+  a case Schemathesis calls positive is one the API must accept.
 - The account flow: a positive `POST /v1/user/otp` on a session this run opened
   carries the code the server sent, so the stateful phase can reach tokens,
   refresh and password changes instead of stopping at a wrong code.
@@ -20,6 +21,7 @@ import json
 import os
 import threading
 import time
+import unicodedata
 import uuid
 
 import requests
@@ -41,6 +43,15 @@ schemathesis.openapi.format(
     st.tuples(st.sampled_from("01245678"), st.integers(min_value=0, max_value=9_999_999)).map(
         lambda parts: f"+336{parts[0]}{parts[1]:07d}"
     ),
+)
+
+# New passwords: 8 to 128 code points both as sent and in NFC form. Text drawn
+# already in NFC keeps its length; surrogates are no text at all.
+schemathesis.openapi.format(
+    "nfc-password",
+    st.text(alphabet=st.characters(exclude_categories=("Cs",)), min_size=8, max_size=128)
+    .map(lambda text: unicodedata.normalize("NFC", text))
+    .filter(lambda text: 8 <= len(text) <= 128),
 )
 
 
