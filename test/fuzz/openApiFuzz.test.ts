@@ -15,6 +15,9 @@ import { fuzzOperation, send, type FuzzContext } from '../support/openApiFuzz.ts
 import { FORGED_LINE } from '../support/schemaArbitrary.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 
+// 21,000 requests take about a minute alone; beside the Schemathesis run on two cores, twice that.
+t.setTimeout(5 * 60_000);
+
 const RUNS = 1000;
 const operations = operationsOf();
 

@@ -7,6 +7,9 @@ import t from 'tap';
 import type { TestServer } from '../../support/testServer.ts';
 import { interleaved, noDifference, signedUp, startTimingServer, unknownEmail } from '../../support/timingSamples.ts';
 
+// Every measured answer waits its uniform answer time, one after the other: about a minute.
+t.setTimeout(5 * 60_000);
+
 let server: TestServer;
 t.before(async () => { server = await startTimingServer(); });
 t.teardown(() => server.close());
