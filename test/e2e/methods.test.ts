@@ -3,6 +3,7 @@
  * the path takes (RFC 9110 §15.5.6); only an unknown path is a 404.
  */
 import t from 'tap';
+import { sendRaw } from '../support/rawHttp.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 
 let server: TestServer;
@@ -32,6 +33,17 @@ t.test('a wrong method is a 405 even with an Idempotency-Key another request alr
   const wrongMethod = await server.call('PUT', '/v1/user/login', { headers, body: { username: 'ada@example.com', password: 'not her password' } });
   t.equal(wrongMethod.status, 405);
   t.equal(wrongMethod.headers.get('allow'), 'POST');
+});
+
+t.test('QUERY, which Fastify knows and no route takes, is a 405 too, with or without a Content-Type', async (t) => {
+  for (const request of [
+    'QUERY /health/live HTTP/1.1\r\nHost: x\r\n\r\n',
+    'QUERY /v1/user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+  ]) {
+    const answer = await sendRaw(server.url, request);
+    t.equal(answer.status, 405, request.slice(0, request.indexOf(' HTTP')));
+    t.match(answer.headers.allow, /^(GET, HEAD|POST)$/, 'with the methods the path takes');
+  }
 });
 
 t.test('an unknown path is still a 404', async (t) => {

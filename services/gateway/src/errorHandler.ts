@@ -49,8 +49,17 @@ function classify(error: FastifyError): { name: ErrorName; detail?: string } {
   return { name: 'INTERNAL' };
 }
 
+/** A request no route took: 405 with `Allow` when its path takes other methods, 404 otherwise. */
+function answerUnrouted(request: FastifyRequest, reply: FastifyReply) {
+  const allowed = request.server.allowedMethods(request.url);
+  if (allowed.length > 0) return reply.status(405).header('allow', allowed.join(', ')).send(failure('METHOD_NOT_ALLOWED'));
+  return reply.status(404).send(failure('ROUTE_NOT_FOUND'));
+}
+
 /** Anything thrown, as the envelope. Also Fastify's `frameworkErrors`, for what goes wrong before routing. */
 export function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // Fastify refuses a QUERY without Content-Type before looking for its route; no route takes QUERY here.
+  if (error.code === 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE' && request.is404) return answerUnrouted(request, reply);
   if (error instanceof ApiError) {
     if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.status(error.status).send(failure(error.errorName));
@@ -82,10 +91,5 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(answerError);
   // Probing unknown paths counts against the caller's IP like any request.
-  app.setNotFoundHandler({ preValidation: app.rateLimit() }, (request, reply) => {
-    // A known path with another method: say which methods it takes.
-    const allowed = app.allowedMethods(request.url);
-    if (allowed.length > 0) return reply.status(405).header('allow', allowed.join(', ')).send(failure('METHOD_NOT_ALLOWED'));
-    return reply.status(404).send(failure('ROUTE_NOT_FOUND'));
-  });
+  app.setNotFoundHandler({ preValidation: app.rateLimit() }, answerUnrouted);
 }
