@@ -33,7 +33,7 @@ SMS_OUTBOX = os.environ["TESSERA_SMS_OUTBOX"]
 CLIENT_ID = os.environ["TESSERA_CLIENT_ID"]
 CLIENT_SECRET = os.environ["TESSERA_CLIENT_SECRET"]
 # The SMS goes out just after the answer that triggered it.
-SMS_WAIT_SECONDS = 5.0
+SMS_WAIT_SECONDS = 1.0
 OTP_PATH = "/v1/user/otp"
 
 # French mobile numbers libphonenumber calls valid: +33 6 then 8 digits, except
