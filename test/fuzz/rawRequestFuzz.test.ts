@@ -71,7 +71,7 @@ t.test(`${RUNS} raw requests per operation with control bytes where fetch puts n
       if (answer.status < 100 || answer.status >= 500) problems.push(`status ${answer.status}`);
       if (answer.status >= 400) {
         // Refused by the parser, by the router or by the route: the envelope, or the route's own declared error body.
-        const declared = operation.responses['4XX'];
+        const declared = operation.responses[String(answer.status)] ?? operation.responses[`${String(answer.status)[0]}XX`];
         const asEnvelope = errorBodyProblems(ENVELOPE, answer.status, answer.body);
         if (asEnvelope.length > 0 && (!declared || errorBodyProblems(declared, answer.status, answer.body).length > 0)) problems.push(...asEnvelope);
       }
