@@ -94,6 +94,8 @@ const tasks = {
     for (const [label, command, commandArgs] of [
       ['Type-checking', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
       ['Linting', bin('eslint'), ['.', '--max-warnings=0']],
+      // Layout is Prettier's: `npm run format` rewrites it, this only checks it.
+      ['Checking the layout', bin('prettier'), ['--check', '--log-level=warn', '**/*.{ts,mjs,js}']],
     ]) {
       console.log(`${label}…`);
       const code = await run(command, commandArgs);
