@@ -18,24 +18,46 @@ export default tseslint.config(
   {
     files: ['services/*/src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', ...drivers, ...http], message: 'Domain code is pure: no I/O, framework or driver.' },
-          { group: ['@tessera/event-store', '@tessera/messaging', '@tessera/read-models', '@tessera/sms', '@tessera/crypto', '@tessera/logging'], message: 'Domain code depends on no port or adapter.' },
-          { group: ['**/application/**', '**/adapters/**', '**/routes/**'], message: 'Domain code does not import outer layers.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', ...drivers, ...http], message: 'Domain code is pure: no I/O, framework or driver.' },
+            {
+              group: [
+                '@tessera/event-store',
+                '@tessera/messaging',
+                '@tessera/read-models',
+                '@tessera/sms',
+                '@tessera/crypto',
+                '@tessera/logging',
+              ],
+              message: 'Domain code depends on no port or adapter.',
+            },
+            {
+              group: ['**/application/**', '**/adapters/**', '**/routes/**'],
+              message: 'Domain code does not import outer layers.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['services/*/src/application/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: [...drivers.filter((name) => name !== 'sodium-native'), ...http], message: 'Application code talks to ports, not drivers or HTTP.' },
-          { group: ['**/adapters/**'], message: 'Application code does not import adapters; main.ts wires them.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...drivers.filter((name) => name !== 'sodium-native'), ...http],
+              message: 'Application code talks to ports, not drivers or HTTP.',
+            },
+            { group: ['**/adapters/**'], message: 'Application code does not import adapters; main.ts wires them.' },
+          ],
+        },
+      ],
     },
   },
 );

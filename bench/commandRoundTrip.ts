@@ -17,7 +17,12 @@ import { createPasswordHasher, generateBoxKeyPair, generateSecretKey } from '@te
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { createIdentityService, defaultIdentityConfig, loadBreachedPasswordList, serveIdentityCommands } from '@tessera/identity';
+import {
+  createIdentityService,
+  defaultIdentityConfig,
+  loadBreachedPasswordList,
+  serveIdentityCommands,
+} from '@tessera/identity';
 import { createBusIdentityClient } from '@tessera/gateway';
 import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
@@ -48,20 +53,28 @@ export async function measureCommandRoundTrip(rate: number, seconds: number): Pr
     const service = createIdentityService({
       eventStore,
       personalData: createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
-      kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }), wallet: createDevWalletIssuer(),
-      passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }), breachedPasswords: loadBreachedPasswordList(),
+      kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }),
+      wallet: createDevWalletIssuer(),
+      passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
+      breachedPasswords: loadBreachedPasswordList(),
       keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
-      config: defaultIdentityConfig, clock: () => new Date(),
+      config: defaultIdentityConfig,
+      clock: () => new Date(),
     });
     const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}`, logLevel: 'error' });
     const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}`, logLevel: 'error' });
     const server = await serveIdentityCommands(serverBus, service, logger, commandKeyPair);
     // The gateway's client: the payload sealed to identity, the reply encrypted back, as in production.
-    const client = createBusIdentityClient(clientBus, { timeoutMs: 5000, commandPublicKey: commandKeyPair.publicKey, hashingKey });
+    const client = createBusIdentityClient(clientBus, {
+      timeoutMs: 5000,
+      commandPublicKey: commandKeyPair.publicKey,
+      hashingKey,
+    });
 
     // A cheap, realistic command: a password reset for an email with no user (two stream reads, no hashing).
     const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
-      type: 'StartPasswordReset', metadata: { correlationId: randomUUID(), clientId: 'bench' },
+      type: 'StartPasswordReset',
+      metadata: { correlationId: randomUUID(), clientId: 'bench' },
       payload: { email: `nobody-${randomUUID()}@example.com` },
     });
     const send = async () => {
@@ -82,7 +95,12 @@ export async function measureCommandRoundTrip(rate: number, seconds: number): Pr
         const due = start + (index * 1000) / rate;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        pending.push(send().then((ms) => void latencies.push(ms), () => void (errors += 1)));
+        pending.push(
+          send().then(
+            (ms) => void latencies.push(ms),
+            () => void (errors += 1),
+          ),
+        );
       }
       await Promise.all(pending);
       return { latencies, errors };
@@ -94,7 +112,15 @@ export async function measureCommandRoundTrip(rate: number, seconds: number): Pr
     await server.stop();
     await serverBus.close();
     await clientBus.close();
-    return { rate, seconds, requests: latencies.length, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
+    return {
+      rate,
+      seconds,
+      requests: latencies.length,
+      errors,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? NaN,
+    };
   } finally {
     await eventStore.close();
     await keyStore.close();
@@ -103,7 +129,8 @@ export async function measureCommandRoundTrip(rate: number, seconds: number): Pr
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const result = await measureCommandRoundTrip(Number(process.argv[2] ?? 200), Number(process.argv[3] ?? 20));

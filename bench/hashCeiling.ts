@@ -42,7 +42,12 @@ export async function measureHashCeiling(parameters: PasswordHashingParameters, 
   const elapsed = (performance.now() - started) / 1000;
   const total = counts.reduce((sum, count) => sum + count, 0);
   return {
-    memoryKib: parameters.memoryBytes / 1024, iterations: parameters.iterations,
-    hashesPerSecond: total / elapsed, threadPoolSize: pool, inFlight, cores: availableParallelism(), seconds: elapsed,
+    memoryKib: parameters.memoryBytes / 1024,
+    iterations: parameters.iterations,
+    hashesPerSecond: total / elapsed,
+    threadPoolSize: pool,
+    inFlight,
+    cores: availableParallelism(),
+    seconds: elapsed,
   };
 }

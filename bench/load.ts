@@ -39,8 +39,12 @@ export interface LoadSpec {
 function run(options: autocannon.Options): Promise<{ result: autocannon.Result; lastAnswerAt: number }> {
   return new Promise((resolve, reject) => {
     let lastAnswerAt = performance.now();
-    const instance = autocannon(options, (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve({ result, lastAnswerAt })));
-    instance.on('response', () => { lastAnswerAt = performance.now(); });
+    const instance = autocannon(options, (error, result) =>
+      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve({ result, lastAnswerAt }),
+    );
+    instance.on('response', () => {
+      lastAnswerAt = performance.now();
+    });
   });
 }
 
@@ -50,7 +54,10 @@ export async function measure(spec: LoadSpec): Promise<LoadFigures> {
     await run({ ...base, ...(spec.warmupAmount ? { amount: spec.warmupAmount } : { duration: spec.warmupSeconds }) });
   }
   const started = performance.now();
-  const { result, lastAnswerAt } = await run({ ...base, ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSeconds }) });
+  const { result, lastAnswerAt } = await run({
+    ...base,
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSeconds }),
+  });
   // autocannon ends a run bounded by `amount` on its next one-second tick, so it is timed to its last answer instead.
   const elapsedSeconds = spec.amount ? (lastAnswerAt - started) / 1000 : result.duration;
   const statuses: Record<string, number> = {};
@@ -74,7 +81,12 @@ export async function measure(spec: LoadSpec): Promise<LoadFigures> {
 }
 
 export function describe(figures: LoadFigures): string {
-  const other = Object.entries(figures.statuses).filter(([status]) => !status.startsWith('2')).map(([status, count]) => `${status}×${count}`).join(' ');
-  return `${figures.name.padEnd(14)} ${figures.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  `
-    + `non-2xx ${figures.non2xx}${other ? ` (${other})` : ''}  socket errors ${figures.socketErrors}  c=${figures.connections}  ${figures.durationSeconds} s`;
+  const other = Object.entries(figures.statuses)
+    .filter(([status]) => !status.startsWith('2'))
+    .map(([status, count]) => `${status}×${count}`)
+    .join(' ');
+  return (
+    `${figures.name.padEnd(14)} ${figures.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  ` +
+    `non-2xx ${figures.non2xx}${other ? ` (${other})` : ''}  socket errors ${figures.socketErrors}  c=${figures.connections}  ${figures.durationSeconds} s`
+  );
 }

@@ -24,10 +24,23 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { streams, type EventMessageValue } from '@tessera/contracts';
-import { createPasswordHasher, generateBoxKeyPair, generateSecretKey, sealJson, createSendingChannel } from '@tessera/crypto';
+import {
+  createPasswordHasher,
+  generateBoxKeyPair,
+  generateSecretKey,
+  sealJson,
+  createSendingChannel,
+} from '@tessera/crypto';
 import { loadConfig, startEmbedded } from '@tessera/embedded';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { createFileCheckpointStore, createIdentityService, defaultIdentityConfig, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
+import {
+  createFileCheckpointStore,
+  createIdentityService,
+  defaultIdentityConfig,
+  loadBreachedPasswordList,
+  serveIdentityCommands,
+  startRelay,
+} from '@tessera/identity';
 import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
 import { startNotifier } from '@tessera/notifier';
@@ -92,7 +105,12 @@ function quantiles(values: number[]): Quantiles {
 }
 
 /** Calls `task(index)` on a fixed schedule (open loop), so latency is not queueing on the generator. */
-async function onSchedule(rate: number, seconds: number, task: (index: number) => Promise<void>, first = 0): Promise<number> {
+async function onSchedule(
+  rate: number,
+  seconds: number,
+  task: (index: number) => Promise<void>,
+  first = 0,
+): Promise<number> {
   const total = Math.round(rate * seconds);
   const start = performance.now();
   const pending: Promise<void>[] = [];
@@ -110,10 +128,17 @@ async function measureEmbedded(rate: number, seconds: number, log: (line: string
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pipeline-'));
   const client = { id: 'bench-client', secret: 'bench-client-secret-0123456789' };
   const config = loadConfig({
-    PORT: '0', DATA_DIR: dataDir, DEV_CLIENT_ID: client.id, DEV_CLIENT_SECRET: client.secret, LOG_LEVEL: 'warn',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DEV_CLIENT_ID: client.id,
+    DEV_CLIENT_SECRET: client.secret,
+    LOG_LEVEL: 'warn',
     // Cheap hashing, so the load is the pipeline's and not argon2id's (which the HTTP figures cover).
-    ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1',
-    RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_SENSITIVE_PER_IP: '1000000', RATE_LIMIT_PER_IDENTIFIER: '1000000',
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_ITERATIONS: '1',
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_SENSITIVE_PER_IP: '1000000',
+    RATE_LIMIT_PER_IDENTIFIER: '1000000',
   });
   let measuring = false;
   const recordedAt = new Map<string, number>();
@@ -139,7 +164,10 @@ async function measureEmbedded(rate: number, seconds: number, log: (line: string
   try {
     const tokenResponse = await fetch(`${running.url}/oauth/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: 'grant_type=client_credentials',
     });
     const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
@@ -148,7 +176,9 @@ async function measureEmbedded(rate: number, seconds: number, log: (line: string
     let httpErrors = 0;
     const post = async (route: string, body: unknown) => {
       const response = await fetch(`${running.url}${route}`, {
-        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
       });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`${route} answered ${response.status}`);
@@ -184,7 +214,11 @@ async function measureEmbedded(rate: number, seconds: number, log: (line: string
       load: { rate, seconds, users, httpErrors },
       projectionLag: quantiles(lags),
       smsEmbedded: quantiles(sms),
-      rss: { idle: mib(idle), underLoadPeak: mib(sortedRss.at(-1) ?? NaN), underLoadMedian: mib(sortedRss[Math.floor(sortedRss.length / 2)] ?? NaN) },
+      rss: {
+        idle: mib(idle),
+        underLoadPeak: mib(sortedRss.at(-1) ?? NaN),
+        underLoadMedian: mib(sortedRss[Math.floor(sortedRss.length / 2)] ?? NaN),
+      },
     };
   } finally {
     await running.close();
@@ -193,7 +227,11 @@ async function measureEmbedded(rate: number, seconds: number, log: (line: string
 }
 
 /** Figure 2 over Kafka: identity (commands handled in-process), relay to Kafka, notifier consuming from Kafka. */
-async function measureSmsOverKafka(rate: number, seconds: number, log: (line: string) => void): Promise<NonNullable<PipelineFigures['smsKafka']>> {
+async function measureSmsOverKafka(
+  rate: number,
+  seconds: number,
+  log: (line: string) => void,
+): Promise<NonNullable<PipelineFigures['smsKafka']>> {
   const { freePort, ownKafka } = await import('../test/support/processes.ts');
   const kafka = ownKafka('bench-pipeline', await freePort(), await freePort());
   log('kafka: starting a broker');
@@ -207,14 +245,24 @@ async function measureSmsOverKafka(rate: number, seconds: number, log: (line: st
   const notifierKeyPair = generateBoxKeyPair();
   const personalData = createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) });
   const service = createIdentityService({
-    eventStore, personalData,
-    kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }), wallet: createDevWalletIssuer(),
-    passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }), breachedPasswords: loadBreachedPasswordList(),
+    eventStore,
+    personalData,
+    kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }),
+    wallet: createDevWalletIssuer(),
+    passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
+    breachedPasswords: loadBreachedPasswordList(),
     keys: { hashingKey, commandKeyPair, notifierPublicKey: notifierKeyPair.publicKey },
-    config: { ...defaultIdentityConfig, smsBudget: { ...defaultIdentityConfig.smsBudget, perWindow: 1_000_000, perDay: 1_000_000 } },
+    config: {
+      ...defaultIdentityConfig,
+      smsBudget: { ...defaultIdentityConfig.smsBudget, perWindow: 1_000_000, perDay: 1_000_000 },
+    },
     clock: () => new Date(),
   });
-  const bus = createKafkaBus({ brokers: [kafka.brokers], clientId: `bench-pipeline-${process.pid}`, logLevel: 'error' });
+  const bus = createKafkaBus({
+    brokers: [kafka.brokers],
+    clientId: `bench-pipeline-${process.pid}`,
+    logLevel: 'error',
+  });
   const sentAt = new Map<string, number>();
   // A provider that accepts at once: what is timed is the pipeline, not a provider's API.
   const sms: SmsSender = {
@@ -225,7 +273,16 @@ async function measureSmsOverKafka(rate: number, seconds: number, log: (line: st
   };
   const consumers = [
     await serveIdentityCommands(bus, service, silent, commandKeyPair),
-    ...(await startNotifier({ bus, ledgerStore: viewStore, sms, keyPair: notifierKeyPair, personalData, logger: silent, clock: () => new Date(), brand: 'Tessera' })),
+    ...(await startNotifier({
+      bus,
+      ledgerStore: viewStore,
+      sms,
+      keyPair: notifierKeyPair,
+      personalData,
+      logger: silent,
+      clock: () => new Date(),
+      brand: 'Tessera',
+    })),
   ];
   const checkpoints = createFileCheckpointStore(path.join(dir, 'relay.json'));
   const relay = await startRelay({ eventStore, bus, checkpoints, logger: silent });
@@ -235,7 +292,11 @@ async function measureSmsOverKafka(rate: number, seconds: number, log: (line: st
       const email = `kafka-${index}@example.com`;
       const metadata = { correlationId: randomUUID(), clientId: 'bench' };
       const sealedSecrets = channel.seal({ password: `Bench-${randomUUID()}` });
-      const registered = await service.handle({ type: 'RegisterUser', metadata, payload: { email, phoneNumber: `+3362${String(index).padStart(7, '0')}`, roles: [], sealedSecrets } });
+      const registered = await service.handle({
+        type: 'RegisterUser',
+        metadata,
+        payload: { email, phoneNumber: `+3362${String(index).padStart(7, '0')}`, roles: [], sealedSecrets },
+      });
       if (!registered.ok) throw new Error(`RegisterUser: ${registered.error}`);
       const login = await service.handle({ type: 'StartLogin', metadata, payload: { email, sealedSecrets } });
       if (!login.ok) throw new Error(`StartLogin: ${login.error}`);
@@ -245,7 +306,8 @@ async function measureSmsOverKafka(rate: number, seconds: number, log: (line: st
     await sleep(2000);
     const measuredFrom = Date.now();
     const sent = await onSchedule(rate, seconds, user, 1_000_000);
-    for (let waited = 0; sentAt.size < sent + Math.round(rate * WARMUP_SECONDS) && waited < 10_000; waited += 100) await sleep(100);
+    for (let waited = 0; sentAt.size < sent + Math.round(rate * WARMUP_SECONDS) && waited < 10_000; waited += 100)
+      await sleep(100);
     // recordedAt of each OtpIssued appended while measuring, read back from the store.
     const latencies: number[] = [];
     for (let after = 0; ;) {
@@ -292,7 +354,9 @@ export async function measureReplay(target: number, log: (line: string) => void)
     const db = new Database(eventsPath);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
-    const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)',
+    );
     type Row = [string, number, string, string, string, string, string];
     const flush = db.transaction((rows: Row[]) => {
       for (const row of rows) insert.run(...row);
@@ -306,7 +370,15 @@ export async function measureReplay(target: number, log: (line: string) => void)
       if (streamId.startsWith('user-')) revisions.set(streamId, revision);
       const at = new Date(startedAt + written * 1000).toISOString();
       const stored = await personalData.protect(type, data);
-      rows.push([streamId, revision, randomUUID(), type, JSON.stringify(stored), JSON.stringify({ correlationId: randomUUID(), clientId: 'partner', occurredAt: at }), at]);
+      rows.push([
+        streamId,
+        revision,
+        randomUUID(),
+        type,
+        JSON.stringify(stored),
+        JSON.stringify({ correlationId: randomUUID(), clientId: 'partner', occurredAt: at }),
+        at,
+      ]);
       written += 1;
       if (rows.length >= 20_000) {
         flush(rows);
@@ -319,13 +391,32 @@ export async function measureReplay(target: number, log: (line: string) => void)
       const sessionId = randomUUID();
       const expiresAt = new Date(startedAt + written * 1000 + 300_000).toISOString();
       await append(streams.user(userId), 'OtpIssued', {
-        userId, sessionId, purpose: 'LOGIN', codeHash: randomUUID(), sealedDelivery: sealJson(notifierKey, { code: '123456', to: '+33612345678' }),
-        destinationHint: '+33 6 •• •• •• 78', issuedAt: expiresAt, expiresAt, maxAttempts: 3,
+        userId,
+        sessionId,
+        purpose: 'LOGIN',
+        codeHash: randomUUID(),
+        sealedDelivery: sealJson(notifierKey, { code: '123456', to: '+33612345678' }),
+        destinationHint: '+33 6 •• •• •• 78',
+        issuedAt: expiresAt,
+        expiresAt,
+        maxAttempts: 3,
       });
-      await append(streams.user(userId), 'SmsDispatched', { userId, sourceEventId: randomUUID(), purpose: 'OTP', provider: 'plivo', providerMessageId: randomUUID() });
+      await append(streams.user(userId), 'SmsDispatched', {
+        userId,
+        sourceEventId: randomUUID(),
+        purpose: 'OTP',
+        provider: 'plivo',
+        providerMessageId: randomUUID(),
+      });
       await append(streams.user(userId), 'OtpVerified', { userId, sessionId, purpose: 'LOGIN' });
       if (first) await append(streams.user(userId), 'PhoneNumberVerified', { userId });
-      await append(streams.user(userId), 'SessionStarted', { userId, sessionId, familyId: randomUUID(), refreshTokenHash: randomUUID(), expiresAt });
+      await append(streams.user(userId), 'SessionStarted', {
+        userId,
+        sessionId,
+        familyId: randomUUID(),
+        refreshTokenHash: randomUUID(),
+        expiresAt,
+      });
     };
     while (written < target) {
       // A new user: reservations, registration, main account, first login; a third go through KYC and a portfolio.
@@ -335,8 +426,12 @@ export async function measureReplay(target: number, log: (line: string) => void)
       await append(streams.email(`e${index}`), 'EmailReserved', { userId });
       await append(streams.phone(`p${index}`), 'PhoneNumberReserved', { userId });
       await append(streams.user(userId), 'UserRegistered', {
-        userId, email: `user-${index}@example.com`, phoneNumber: `+3361${String(index).padStart(7, '0')}`,
-        passwordHash: '$argon2id$v=19$m=65536,t=3,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG', roles: ['USER'], clientId: 'partner',
+        userId,
+        email: `user-${index}@example.com`,
+        phoneNumber: `+3361${String(index).padStart(7, '0')}`,
+        passwordHash: '$argon2id$v=19$m=65536,t=3,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
+        roles: ['USER'],
+        clientId: 'partner',
       });
       const accountId = randomUUID();
       await append(streams.user(userId), 'AccountOpened', { userId, accountId, kind: 'MAIN' });
@@ -346,7 +441,14 @@ export async function measureReplay(target: number, log: (line: string) => void)
         await append(streams.user(userId), 'KycStarted', { userId, identificationId, attempt: 1, provider: 'dev' });
         await append(streams.user(userId), 'KycApproved', { userId, identificationId });
         await append(streams.user(userId), 'AccountActivated', { userId, accountId, reason: 'KYC_APPROVED' });
-        await append(streams.user(userId), 'PortfolioCreated', { userId, accountId, portfolioId: randomUUID(), name: 'Main', portfolioAccountType: 'TRADING', publicAddress: `0x${randomUUID().replaceAll('-', '')}` });
+        await append(streams.user(userId), 'PortfolioCreated', {
+          userId,
+          accountId,
+          portfolioId: randomUUID(),
+          name: 'Main',
+          portfolioAccountType: 'TRADING',
+          publicAddress: `0x${randomUUID().replaceAll('-', '')}`,
+        });
       }
       // Returning users log in again, some long after their key left the cache.
       for (let again = 0; again < 1; again += 1) await login(users[Math.floor(Math.random() * users.length)]!, false);
@@ -361,16 +463,26 @@ export async function measureReplay(target: number, log: (line: string) => void)
     const reader = createPersonalDataProtector({ keyStore, keyEncryptionKey, cacheSize: REPLAY_CACHED_KEYS });
     const rebuildStarted = performance.now();
     const result = await rebuildReadModels({
-      eventStore, views, logger: silent, personalData: reader,
+      eventStore,
+      views,
+      logger: silent,
+      personalData: reader,
       onProgress: (progress) => {
-        if (progress.events % 100_000 < 2000) log(`replay: ${progress.events} events, ${progress.eventsPerSecond} events/s`);
+        if (progress.events % 100_000 < 2000)
+          log(`replay: ${progress.events} events, ${progress.eventsPerSecond} events/s`);
       },
     });
     const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
     await views.close();
     await eventStore.close();
     await keyStore.close();
-    return { events: result.events, users: users.length, generateSeconds, rebuildSeconds, eventsPerSecond: Math.round(result.events / rebuildSeconds) };
+    return {
+      events: result.events,
+      users: users.length,
+      generateSeconds,
+      rebuildSeconds,
+      eventsPerSecond: Math.round(result.events / rebuildSeconds),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -383,7 +495,9 @@ export async function measureReplay(target: number, log: (line: string) => void)
  */
 async function roundTripInChild(rate: number, seconds: number): Promise<RoundTripFigures> {
   const script = fileURLToPath(new URL('./commandRoundTrip.ts', import.meta.url));
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, String(rate), String(seconds)], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, String(rate), String(seconds)], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const last = stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last) as RoundTripFigures;
 }
@@ -400,16 +514,21 @@ export async function measurePipeline(options: PipelineOptions = {}): Promise<Pi
   const commandRoundTrip = kafka ? await roundTripInChild(ROUND_TRIP_RATE, seconds) : undefined;
   const replay = await measureReplay(replayEvents, log);
   const flags = [
-    ...(options.rate !== undefined ? [`--rate ${rate}`] : []), ...(options.seconds !== undefined ? [`--seconds ${seconds}`] : []),
-    ...(options.replayEvents !== undefined ? [`--events ${replayEvents}`] : []), ...(kafka ? [] : ['--no-kafka']),
+    ...(options.rate !== undefined ? [`--rate ${rate}`] : []),
+    ...(options.seconds !== undefined ? [`--seconds ${seconds}`] : []),
+    ...(options.replayEvents !== undefined ? [`--events ${replayEvents}`] : []),
+    ...(kafka ? [] : ['--no-kafka']),
   ];
   return {
     date: new Date().toISOString().slice(0, 10),
     command: `npm run bench:pipeline${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`,
-    load: embedded.load, projectionLag: embedded.projectionLag, smsEmbedded: embedded.smsEmbedded,
+    load: embedded.load,
+    projectionLag: embedded.projectionLag,
+    smsEmbedded: embedded.smsEmbedded,
     ...(smsKafka ? { smsKafka } : {}),
     ...(commandRoundTrip ? { commandRoundTrip } : {}),
-    replay, rss: embedded.rss,
+    replay,
+    rss: embedded.rss,
   };
 }
 
@@ -437,17 +556,17 @@ export function renderPipelineSection(figures: PipelineFigures): string {
     '',
     `Measured ${figures.date}. Load: ${load.rate} users/s for ${load.seconds} s (${thousands(load.users)} users, ${load.httpErrors} HTTP errors), each`,
     'signing up and logging in through the HTTP API of an embedded server (argon2id at 8 MiB, 1 pass, so',
-    'hashing does not dominate), after a 3 s warm-up. Latencies start at the event\'s `recordedAt`',
+    "hashing does not dominate), after a 3 s warm-up. Latencies start at the event's `recordedAt`",
     '(millisecond resolution, so they may read up to 1 ms high). Projection lag covers user-stream events;',
     'the embedded SMS sender is the dev outbox. Over Kafka, identity, the relay and the notifier run on a',
-    'Kafka bus against a single-node broker of the benchmark\'s own, with a provider that accepts at once.',
+    "Kafka bus against a single-node broker of the benchmark's own, with a provider that accepts at once.",
     'The command round trip sends `StartPasswordReset` for unknown emails (stream reads, no hashing) through the',
-    'gateway\'s identity client to the real identity service, on a fixed schedule (open loop) after a 3 s warm-up,',
+    "gateway's identity client to the real identity service, on a fixed schedule (open loop) after a 3 s warm-up,",
     'against another broker of its own.',
     `The replay log (${thousands(replay.events)} events, ${thousands(replay.users)} users: reservations, registration with`,
     'encrypted personal fields, accounts, OTPs, SMS records, sessions, KYC and portfolios for a third, and',
     `returning logins) is written as rows in 20,000-row transactions in ${replay.generateSeconds.toFixed(0)} s, then rebuilt.`,
-    'RSS is the benchmark process, which also runs the HTTP client (and, under `npm run bench`, still holds the HTTP run\'s data).',
+    "RSS is the benchmark process, which also runs the HTTP client (and, under `npm run bench`, still holds the HTTP run's data).",
     '',
     `Command: \`${figures.command}\``,
     '',
@@ -460,11 +579,18 @@ export function renderPipelineSection(figures: PipelineFigures): string {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { rate: { type: 'string' }, seconds: { type: 'string' }, events: { type: 'string' }, 'no-kafka': { type: 'boolean' } },
+    options: {
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      events: { type: 'string' },
+      'no-kafka': { type: 'boolean' },
+    },
   });
   const figures = await measurePipeline({
-    ...(values.rate ? { rate: Number(values.rate) } : {}), ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
-    ...(values.events ? { replayEvents: Number(values.events) } : {}), kafka: !values['no-kafka'],
+    ...(values.rate ? { rate: Number(values.rate) } : {}),
+    ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
+    ...(values.events ? { replayEvents: Number(values.events) } : {}),
+    kafka: !values['no-kafka'],
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${JSON.stringify(figures)}\n`);

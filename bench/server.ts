@@ -7,7 +7,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { eventually, freePort, isReady, repositoryRoot, stopService, type ServiceProcess } from '../test/support/processes.ts';
+import {
+  eventually,
+  freePort,
+  isReady,
+  repositoryRoot,
+  stopService,
+  type ServiceProcess,
+} from '../test/support/processes.ts';
 
 export const BENCH_CLIENT = { clientId: 'bench-client', secret: 'bench-client-secret-0123456789' };
 
@@ -42,7 +49,9 @@ export interface BenchServer {
 
 function spawnEmbedded(env: Record<string, string>, nodeArgs: string[]): ServiceProcess {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'services/embedded/src/main.ts'], {
-    cwd: repositoryRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repositoryRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -58,13 +67,21 @@ export function rssOf(pid: number): number {
   return Number(kib) * 1024;
 }
 
-export async function startBenchServer(options: { env?: Record<string, string>; nodeArgs?: string[]; label: string }): Promise<BenchServer> {
+export async function startBenchServer(options: {
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+  label: string;
+}): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `tessera-bench-${options.label}-`));
   const port = await freePort();
   const env: Record<string, string> = {
-    PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir,
-    DEV_CLIENT_ID: BENCH_CLIENT.clientId, DEV_CLIENT_SECRET: BENCH_CLIENT.secret,
-    ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DEV_CLIENT_ID: BENCH_CLIENT.clientId,
+    DEV_CLIENT_SECRET: BENCH_CLIENT.secret,
+    ARGON2_MEMORY_KIB: '19456',
+    ARGON2_ITERATIONS: '2',
     LOG_LEVEL: 'warn',
     ...raisedLimits,
     ...options.env,
@@ -82,22 +99,37 @@ export async function startBenchServer(options: { env?: Record<string, string>; 
   if (pid === undefined) throw new Error('the server child has no pid');
   const outboxFile = path.join(dataDir, 'sms-outbox.jsonl');
   const server: BenchServer = {
-    url, dataDir, pid, env, process: service,
+    url,
+    dataDir,
+    pid,
+    env,
+    process: service,
     rss: () => rssOf(pid),
     sampleRss(intervalMs = 200) {
       let peak = rssOf(pid);
       const timer = setInterval(() => {
-        try { peak = Math.max(peak, rssOf(pid)); } catch { /* exited */ }
+        try {
+          peak = Math.max(peak, rssOf(pid));
+        } catch {
+          /* exited */
+        }
       }, intervalMs);
       return () => {
         clearInterval(timer);
-        try { peak = Math.max(peak, rssOf(pid)); } catch { /* exited */ }
+        try {
+          peak = Math.max(peak, rssOf(pid));
+        } catch {
+          /* exited */
+        }
         return peak;
       };
     },
     outbox() {
       if (!existsSync(outboxFile)) return [];
-      return readFileSync(outboxFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { to: string; text: string });
+      return readFileSync(outboxFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { to: string; text: string });
     },
     async stop() {
       await stopService(service, 'SIGTERM');
@@ -110,7 +142,9 @@ export async function startBenchServer(options: { env?: Record<string, string>; 
 /** The development client's access token (client credentials). */
 export async function clientToken(url: string): Promise<string> {
   const response = await fetch(`${url}/oauth/token`, {
-    method: 'POST', headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials',
+    method: 'POST',
+    headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
   });
   if (!response.ok) throw new Error(`/oauth/token answered ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
@@ -120,16 +154,31 @@ export function basicAuth(): string {
   return `Basic ${Buffer.from(`${BENCH_CLIENT.clientId}:${BENCH_CLIENT.secret}`).toString('base64')}`;
 }
 
-/** A JSON call with a bearer token; the body parsed loosely. */
+/** A parsed JSON body, read loosely. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function call(url: string, route: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+type LooseJson = any;
+
+/** A JSON call with a bearer token; the body parsed loosely. */
+export async function call(
+  url: string,
+  route: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; body: LooseJson }> {
   const response = await fetch(`${url}${route}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
   let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: response.status, body: parsed };
 }

@@ -26,9 +26,12 @@ export async function renderContractDocuments(): Promise<Record<string, string>>
   await app.close();
   await views.close();
 
-  const events = Object.fromEntries(Object.values(identityEvents).map(({ type, schemaVersion, data }) => [type, { schemaVersion, data }]));
-  const rows = Object.entries(errorCatalogue)
-    .map(([name, entry]) => `| ${entry.errorCode} | \`${name}\` | ${entry.status} | ${entry.message} |`);
+  const events = Object.fromEntries(
+    Object.values(identityEvents).map(({ type, schemaVersion, data }) => [type, { schemaVersion, data }]),
+  );
+  const rows = Object.entries(errorCatalogue).map(
+    ([name, entry]) => `| ${entry.errorCode} | \`${name}\` | ${entry.status} | ${entry.message} |`,
+  );
   const errors = [
     '# Error catalogue',
     '',

@@ -35,13 +35,17 @@ function sourceInCargoRegistry(): string | undefined {
 
 const source = process.argv[2] ?? sourceInCargoRegistry();
 if (!source) {
-  process.stderr.write(`no source list: run \`cargo info passablewords@1.0.1\` first, or pass the path of ${CRATE}/src/common-passwords.txt\n`);
+  process.stderr.write(
+    `no source list: run \`cargo info passablewords@1.0.1\` first, or pass the path of ${CRATE}/src/common-passwords.txt\n`,
+  );
   process.exit(2);
 }
 const bytes = readFileSync(source);
 const digest = createHash('sha256').update(bytes).digest('hex');
 if (digest !== SOURCE_SHA256) {
-  process.stderr.write(`${source} is not the expected list (sha256 ${digest}); update SOURCE_SHA256 and the data README if the source changed on purpose\n`);
+  process.stderr.write(
+    `${source} is not the expected list (sha256 ${digest}); update SOURCE_SHA256 and the data README if the source changed on purpose\n`,
+  );
   process.exit(1);
 }
 
@@ -56,4 +60,6 @@ for (const line of bytes.toString('utf8').split('\n')) {
 if (entries.size < ENTRIES) throw new Error(`only ${entries.size} distinct entries in ${source}`);
 
 writeFileSync(output, gzipSync(`${[...entries].join('\n')}\n`, { level: 9 }));
-process.stdout.write(`wrote ${path.relative(root, output)}: ${entries.size} entries from the ${ranksRead} most common; the last is ${JSON.stringify([...entries].at(-1))}\n`);
+process.stdout.write(
+  `wrote ${path.relative(root, output)}: ${entries.size} entries from the ${ranksRead} most common; the last is ${JSON.stringify([...entries].at(-1))}\n`,
+);

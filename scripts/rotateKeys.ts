@@ -16,4 +16,6 @@ if (!file || !Number.isInteger(retain) || retain < 1 || retain > 10) {
   process.exit(2);
 }
 const kid = rotateSigningKey(path.resolve(file), { retain });
-process.stdout.write(`new signing key ${kid}; ${retain} earlier key(s) kept for verification. Restart the gateways to sign with it.\n`);
+process.stdout.write(
+  `new signing key ${kid}; ${retain} earlier key(s) kept for verification. Restart the gateways to sign with it.\n`,
+);

@@ -18,7 +18,11 @@ const PNPM = 'pnpm@10.34.8';
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 function manifests() {
-  const files = [path.join(root, 'package.json'), path.join(root, 'pnpm-lock.yaml'), path.join(root, 'pnpm-workspace.yaml')];
+  const files = [
+    path.join(root, 'package.json'),
+    path.join(root, 'pnpm-lock.yaml'),
+    path.join(root, 'pnpm-workspace.yaml'),
+  ];
   for (const group of ['packages', 'services']) {
     for (const name of readdirSync(path.join(root, group))) files.push(path.join(root, group, name, 'package.json'));
   }
@@ -32,7 +36,10 @@ async function installIfNeeded() {
   if (installedAt > 0 && manifests().every((file) => statSync(file).mtimeMs <= installedAt)) return;
   // On stderr, like pnpm's own output: stdout belongs to the task (`replay export > events.jsonl`).
   console.error(`Installing dependencies with ${PNPM}…`);
-  const status = await run('npx', ['--yes', PNPM, 'install', '--frozen-lockfile'], { stdio: ['inherit', 2, 2], env: { ...process.env, npm_config_yes: 'true' } });
+  const status = await run('npx', ['--yes', PNPM, 'install', '--frozen-lockfile'], {
+    stdio: ['inherit', 2, 2],
+    env: { ...process.env, npm_config_yes: 'true' },
+  });
   if (status !== 0) {
     console.error('Installing dependencies failed; see the messages above.');
     process.exit(status);

@@ -23,7 +23,9 @@ async function lint(text: string, source: string, kind: 'oas' | 'asyncapi') {
   const ruleset = (kind === 'oas' ? oas : asyncapi) as RulesetDefinition;
   spectral.setRuleset({ extends: [[ruleset, 'recommended']], rules: OFF[kind] });
   const results = await spectral.run(new Document(text, parsers.Json, source));
-  return results.map((result) => `${result.code} at ${result.path.join('.')}: ${result.message} (severity ${result.severity})`);
+  return results.map(
+    (result) => `${result.code} at ${result.path.join('.')}: ${result.message} (severity ${result.severity})`,
+  );
 }
 
 t.test('the OpenAPI document passes spectral:oas with no error, warning, information or hint', async (t) => {
@@ -36,18 +38,40 @@ t.test('the AsyncAPI document passes spectral:asyncapi with no error, warning, i
   t.same(await lint(readFileSync(file, 'utf8'), file, 'asyncapi'), []);
 });
 
-t.test('the lint would see a missing operationId, an undeclared tag or an example that breaks its schema', async (t) => {
-  const document = JSON.parse(readFileSync('contracts/generated/openapi.json', 'utf8')) as {
-    paths: Record<string, Record<string, { operationId?: string; tags?: string[]; requestBody?: { content: Record<string, { example?: Record<string, unknown> }> } }>>;
-  };
-  const signUp = document.paths['/v1/user/sign-up']?.post;
-  if (!signUp?.requestBody) throw new Error('no sign-up operation');
-  delete signUp.operationId;
-  signUp.tags = ['undeclared'];
-  const media = signUp.requestBody.content['application/json'];
-  if (media?.example) media.example.roles = 'ADMIN';
-  const problems = await lint(JSON.stringify(document), 'broken.json', 'oas');
-  t.ok(problems.some((problem) => problem.startsWith('operation-operationId ')), 'missing operationId');
-  t.ok(problems.some((problem) => problem.startsWith('operation-tag-defined ')), 'undeclared tag');
-  t.ok(problems.some((problem) => problem.startsWith('oas3-valid-media-example ')), 'an example its schema refuses');
-});
+t.test(
+  'the lint would see a missing operationId, an undeclared tag or an example that breaks its schema',
+  async (t) => {
+    const document = JSON.parse(readFileSync('contracts/generated/openapi.json', 'utf8')) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            operationId?: string;
+            tags?: string[];
+            requestBody?: { content: Record<string, { example?: Record<string, unknown> }> };
+          }
+        >
+      >;
+    };
+    const signUp = document.paths['/v1/user/sign-up']?.post;
+    if (!signUp?.requestBody) throw new Error('no sign-up operation');
+    delete signUp.operationId;
+    signUp.tags = ['undeclared'];
+    const media = signUp.requestBody.content['application/json'];
+    if (media?.example) media.example.roles = 'ADMIN';
+    const problems = await lint(JSON.stringify(document), 'broken.json', 'oas');
+    t.ok(
+      problems.some((problem) => problem.startsWith('operation-operationId ')),
+      'missing operationId',
+    );
+    t.ok(
+      problems.some((problem) => problem.startsWith('operation-tag-defined ')),
+      'undeclared tag',
+    );
+    t.ok(
+      problems.some((problem) => problem.startsWith('oas3-valid-media-example ')),
+      'an example its schema refuses',
+    );
+  },
+);

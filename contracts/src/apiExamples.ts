@@ -19,8 +19,10 @@ export const example = {
   password: 'correct horse battery',
   newPassword: 'a brand new passphrase',
   code: '4821',
-  accessToken: 'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJ1c2VyIiwic3ViIjoiNWI3YzFmOWUifQ.3q2-7wXmYk1c9ZV0bq4nU2sP8rT5vL7hJ1dF3gA6eC9',
-  clientAccessToken: 'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJjbGllbnQiLCJzdWIiOiJhY21lLWJhbmsifQ.Kp4-Zr8Xw2Lm6Nq0Bv3Cx7Ty1Us5Hg9Jf2Dk4Ea8Wc1',
+  accessToken:
+    'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJ1c2VyIiwic3ViIjoiNWI3YzFmOWUifQ.3q2-7wXmYk1c9ZV0bq4nU2sP8rT5vL7hJ1dF3gA6eC9',
+  clientAccessToken:
+    'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJjbGllbnQiLCJzdWIiOiJhY21lLWJhbmsifQ.Kp4-Zr8Xw2Lm6Nq0Bv3Cx7Ty1Us5Hg9Jf2Dk4Ea8Wc1',
   refreshToken: 'Yt3kP9wQ2mX7vL4nB8cR1sD6fH0jG5aZ2eU9iO3uK7q',
   rotatedRefreshToken: 'Lm8nB2vC6xZ0aS4dF7gH1jK5qW9eR3tY7uI2oP6zX4c',
   publicAddress: '7Np41oeZdDxWfDAoj8SXXHyaAMaJYmbYDoNsMLkp2mJ6',

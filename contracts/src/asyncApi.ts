@@ -52,7 +52,17 @@ export function identityEventsAsyncApi(): Record<string, unknown> {
       headers: { $ref: '#/components/schemas/EventHeaders' },
       payload: {
         type: 'object',
-        required: ['eventId', 'streamId', 'revision', 'position', 'type', 'schemaVersion', 'data', 'metadata', 'recordedAt'],
+        required: [
+          'eventId',
+          'streamId',
+          'revision',
+          'position',
+          'type',
+          'schemaVersion',
+          'data',
+          'metadata',
+          'recordedAt',
+        ],
         properties: {
           eventId: { type: 'string', format: 'uuid', description: 'Unique per event: dedupe on it.' },
           streamId: { type: 'string' },
@@ -88,7 +98,9 @@ export function identityEventsAsyncApi(): Record<string, unknown> {
     channels: {
       identityEvents: {
         address: 'identity.events.v1',
-        messages: Object.fromEntries(Object.keys(messages).map((name) => [name, { $ref: `#/components/messages/${name}` }])),
+        messages: Object.fromEntries(
+          Object.keys(messages).map((name) => [name, { $ref: `#/components/messages/${name}` }]),
+        ),
         bindings: { kafka: { partitions: 3, bindingVersion: '0.5.0' } },
       },
     },
@@ -98,7 +110,12 @@ export function identityEventsAsyncApi(): Record<string, unknown> {
         summary: 'Follow every identity event',
         description: 'One consumer group per downstream service; commit after processing, dedupe by eventId.',
         channel: { $ref: '#/channels/identityEvents' },
-        bindings: { kafka: { groupId: { type: 'string', description: 'One group per downstream service.' }, bindingVersion: '0.5.0' } },
+        bindings: {
+          kafka: {
+            groupId: { type: 'string', description: 'One group per downstream service.' },
+            bindingVersion: '0.5.0',
+          },
+        },
       },
     },
     components: {

@@ -21,29 +21,38 @@ function command<N extends string, P extends ReturnType<typeof Type.Object>>(typ
 }
 
 /** Sealed JSON `{password}` */
-export const RegisterUser = command('RegisterUser', Type.Object({
-  email: Type.String(),
-  phoneNumber: Type.String(),
-  roles: Type.Array(Type.String()),
-  locale: Type.Optional(Type.String()),
-  sealedSecrets: Type.String(),
-}));
+export const RegisterUser = command(
+  'RegisterUser',
+  Type.Object({
+    email: Type.String(),
+    phoneNumber: Type.String(),
+    roles: Type.Array(Type.String()),
+    locale: Type.Optional(Type.String()),
+    sealedSecrets: Type.String(),
+  }),
+);
 /** Sealed JSON `{password}` */
 export const StartLogin = command('StartLogin', Type.Object({ email: Type.String(), sealedSecrets: Type.String() }));
 /** Sealed JSON `{code}`; the refresh token hash is used only if a LOGIN session succeeds. */
-export const VerifyOtp = command('VerifyOtp', Type.Object({
-  email: Type.String(),
-  sessionId: Type.String(),
-  challengeType: ChallengeType,
-  sealedSecrets: Type.String(),
-  newRefreshTokenHash: Type.String(),
-}));
+export const VerifyOtp = command(
+  'VerifyOtp',
+  Type.Object({
+    email: Type.String(),
+    sessionId: Type.String(),
+    challengeType: ChallengeType,
+    sealedSecrets: Type.String(),
+    newRefreshTokenHash: Type.String(),
+  }),
+);
 export const ResendOtp = command('ResendOtp', Type.Object({ email: Type.String(), sessionId: Type.String() }));
-export const RefreshSession = command('RefreshSession', Type.Object({
-  email: Type.String(),
-  presentedTokenHash: Type.String(),
-  newRefreshTokenHash: Type.String(),
-}));
+export const RefreshSession = command(
+  'RefreshSession',
+  Type.Object({
+    email: Type.String(),
+    presentedTokenHash: Type.String(),
+    newRefreshTokenHash: Type.String(),
+  }),
+);
 /** Ends one login: its refresh tokens stop working and its access tokens are refused. */
 export const Logout = command('Logout', Type.Object({ userId: Type.String(), familyId: Type.String() }));
 /**
@@ -57,44 +66,78 @@ export const OpenAccount = command('OpenAccount', Type.Object({ userId: Type.Str
 /** Identity asks the KYC provider for an identification, within the attempts allowed. */
 export const StartKyc = command('StartKyc', Type.Object({ userId: Type.String() }));
 /** The provider's verdict, from a verified callback. */
-export const RecordKycVerdict = command('RecordKycVerdict', Type.Object({
-  userId: Type.String(),
-  identificationId: Type.String(),
-  status: Type.Union([Type.Literal('APPROVED'), Type.Literal('REJECTED')]),
-  reason: Type.Optional(Type.String()),
-}));
+export const RecordKycVerdict = command(
+  'RecordKycVerdict',
+  Type.Object({
+    userId: Type.String(),
+    identificationId: Type.String(),
+    status: Type.Union([Type.Literal('APPROVED'), Type.Literal('REJECTED')]),
+    reason: Type.Optional(Type.String()),
+  }),
+);
 /** Manual activation by an account manager, with the reason. */
-export const ActivateAccount = command('ActivateAccount', Type.Object({ userId: Type.String(), accountId: Type.String(), note: Type.String() }));
+export const ActivateAccount = command(
+  'ActivateAccount',
+  Type.Object({ userId: Type.String(), accountId: Type.String(), note: Type.String() }),
+);
 /** A portfolio on a validated account; identity gets its public address from the wallet port. */
-export const CreatePortfolio = command('CreatePortfolio', Type.Object({ userId: Type.String(), accountId: Type.String(), name: Type.String() }));
+export const CreatePortfolio = command(
+  'CreatePortfolio',
+  Type.Object({ userId: Type.String(), accountId: Type.String(), name: Type.String() }),
+);
 export const StartPasswordReset = command('StartPasswordReset', Type.Object({ email: Type.String() }));
 /** Sealed JSON `{password}` */
-export const StagePasswordChange = command('StagePasswordChange', Type.Object({
-  email: Type.String(),
-  sessionId: Type.String(),
-  challengeType: ChallengeType,
-  sealedSecrets: Type.String(),
-}));
+export const StagePasswordChange = command(
+  'StagePasswordChange',
+  Type.Object({
+    email: Type.String(),
+    sessionId: Type.String(),
+    challengeType: ChallengeType,
+    sealedSecrets: Type.String(),
+  }),
+);
 /** `clientId` in the payload is the client being registered (or whose secret is replaced). */
-export const RegisterApiClient = command('RegisterApiClient', Type.Object({
-  clientId: Type.String(),
-  name: Type.String(),
-  scopes: Type.Array(Type.String()),
-  secretHash: Type.String(),
-}));
+export const RegisterApiClient = command(
+  'RegisterApiClient',
+  Type.Object({
+    clientId: Type.String(),
+    name: Type.String(),
+    scopes: Type.Array(Type.String()),
+    secretHash: Type.String(),
+  }),
+);
 
 /** The notifier's record of what became of an SMS, kept in the user's stream for auditors. */
-export const RecordSmsOutcome = command('RecordSmsOutcome', Type.Object({
-  userId: Type.String(),
-  outcome: Type.Union([
-    Type.Object({ type: Type.Literal('SmsDispatched'), sourceEventId: Type.String(), purpose: Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]), provider: Type.String(), providerMessageId: Type.String() }),
-    Type.Object({
-      type: Type.Literal('SmsDispatchFailed'), sourceEventId: Type.String(), purpose: Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]),
-      reason: Type.Union([Type.Literal('PERMANENT'), Type.Literal('EXHAUSTED'), Type.Literal('EXPIRED')]), provider: Type.Optional(Type.String()), httpStatus: Type.Optional(Type.Integer()),
-    }),
-    Type.Object({ type: Type.Literal('SmsDeliveryReported'), sourceEventId: Type.String(), providerMessageId: Type.String(), status: Type.String(), errorCode: Type.Optional(Type.String()) }),
-  ]),
-}));
+export const RecordSmsOutcome = command(
+  'RecordSmsOutcome',
+  Type.Object({
+    userId: Type.String(),
+    outcome: Type.Union([
+      Type.Object({
+        type: Type.Literal('SmsDispatched'),
+        sourceEventId: Type.String(),
+        purpose: Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]),
+        provider: Type.String(),
+        providerMessageId: Type.String(),
+      }),
+      Type.Object({
+        type: Type.Literal('SmsDispatchFailed'),
+        sourceEventId: Type.String(),
+        purpose: Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]),
+        reason: Type.Union([Type.Literal('PERMANENT'), Type.Literal('EXHAUSTED'), Type.Literal('EXPIRED')]),
+        provider: Type.Optional(Type.String()),
+        httpStatus: Type.Optional(Type.Integer()),
+      }),
+      Type.Object({
+        type: Type.Literal('SmsDeliveryReported'),
+        sourceEventId: Type.String(),
+        providerMessageId: Type.String(),
+        status: Type.String(),
+        errorCode: Type.Optional(Type.String()),
+      }),
+    ]),
+  }),
+);
 
 export type RegisterUser = Static<typeof RegisterUser>;
 export type RecordSmsOutcome = Static<typeof RecordSmsOutcome>;
@@ -114,8 +157,22 @@ export type StagePasswordChange = Static<typeof StagePasswordChange>;
 export type RegisterApiClient = Static<typeof RegisterApiClient>;
 
 export const IdentityCommand = Type.Union([
-  RegisterUser, StartLogin, VerifyOtp, ResendOtp, RefreshSession, StartPasswordReset, StagePasswordChange, RegisterApiClient, RecordSmsOutcome, Logout,
-  ErasePersonalData, OpenAccount, StartKyc, RecordKycVerdict, ActivateAccount, CreatePortfolio,
+  RegisterUser,
+  StartLogin,
+  VerifyOtp,
+  ResendOtp,
+  RefreshSession,
+  StartPasswordReset,
+  StagePasswordChange,
+  RegisterApiClient,
+  RecordSmsOutcome,
+  Logout,
+  ErasePersonalData,
+  OpenAccount,
+  StartKyc,
+  RecordKycVerdict,
+  ActivateAccount,
+  CreatePortfolio,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];
@@ -148,7 +205,14 @@ export interface CommandReplies {
   RegisterUser: { userId: string; email: string; phoneNumber: string; accountId: string; roles: string[] };
   StartLogin: ChallengeReply;
   VerifyOtp:
-    | { purpose: 'LOGIN'; userId: string; sessionId: string; familyId: string; roles: string[]; refreshExpiresAt: string }
+    | {
+        purpose: 'LOGIN';
+        userId: string;
+        sessionId: string;
+        familyId: string;
+        roles: string[];
+        refreshExpiresAt: string;
+      }
     | { purpose: 'PASSWORD_RESET'; userId: string; passwordChanged: true };
   ResendOtp: ChallengeReply;
   RefreshSession: { userId: string; sessionId: string; familyId: string; roles: string[]; refreshExpiresAt: string };
@@ -160,9 +224,22 @@ export interface CommandReplies {
   ErasePersonalData: { userId: string; erasedAt: string };
   OpenAccount: { userId: string; accountId: string; kind: 'SUB'; status: 'PENDING_KYC' | 'ACTIVE' };
   StartKyc: { identificationId: string; identificationUrl: string; numberOfAttempts: number; attemptsLeft: number };
-  RecordKycVerdict: { userId: string; identificationId: string; kycStatus: 'APPROVED' | 'REJECTED'; activatedAccountIds: string[] };
+  RecordKycVerdict: {
+    userId: string;
+    identificationId: string;
+    kycStatus: 'APPROVED' | 'REJECTED';
+    activatedAccountIds: string[];
+  };
   ActivateAccount: { userId: string; accountId: string; status: 'ACTIVE' };
-  CreatePortfolio: { userId: string; accountId: string; portfolioId: string; name: string; portfolioAccountType: 'TRADING' | 'STANDARD'; publicAddress: string; creationTs: string };
+  CreatePortfolio: {
+    userId: string;
+    accountId: string;
+    portfolioId: string;
+    name: string;
+    portfolioAccountType: 'TRADING' | 'STANDARD';
+    publicAddress: string;
+    creationTs: string;
+  };
 }
 
 export interface ChallengeReply {

@@ -29,10 +29,21 @@ export function eventMessageKey(event: Pick<EventMessageValue, 'streamId' | 'dat
 }
 
 /** Turns a stored event into the message the relay publishes (and a replay feeds to projections). */
-export function toEventMessage(event: EventMessageValue): { key: string; value: EventMessageValue; headers: Record<string, string> } {
+export function toEventMessage(event: EventMessageValue): {
+  key: string;
+  value: EventMessageValue;
+  headers: Record<string, string>;
+} {
   const value: EventMessageValue = {
-    eventId: event.eventId, streamId: event.streamId, revision: event.revision, position: event.position, type: event.type,
-    schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata, recordedAt: event.recordedAt,
+    eventId: event.eventId,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: event.position,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
   };
   const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : '';
   return {

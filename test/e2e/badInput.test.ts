@@ -8,7 +8,9 @@ import { sendRaw } from '../support/rawHttp.ts';
 import { newUser, startTestServer, type TestServer } from '../support/testServer.ts';
 
 let server: TestServer;
-t.before(async () => { server = await startTestServer(); });
+t.before(async () => {
+  server = await startTestServer();
+});
 t.teardown(() => server.close());
 
 const catalogued = new Set<number>(Object.values(errorCatalogue).map((entry) => entry.errorCode));
@@ -21,11 +23,24 @@ function assertEnvelope(t: Test, response: { status: number; body: unknown }, st
 }
 
 t.test('malformed JSON is a 400 with its own code', async (t) => {
-  assertEnvelope(t, await server.call('POST', '/v1/user/login', { body: '{"username": "a@', headers: { 'content-type': 'application/json' } }), 400, 1004);
+  assertEnvelope(
+    t,
+    await server.call('POST', '/v1/user/login', {
+      body: '{"username": "a@',
+      headers: { 'content-type': 'application/json' },
+    }),
+    400,
+    1004,
+  );
 });
 
 t.test('an unsupported content type is a 415', async (t) => {
-  assertEnvelope(t, await server.call('POST', '/v1/user/login', { body: 'username=a', headers: { 'content-type': 'text/plain' } }), 415, 1002);
+  assertEnvelope(
+    t,
+    await server.call('POST', '/v1/user/login', { body: 'username=a', headers: { 'content-type': 'text/plain' } }),
+    415,
+    1002,
+  );
 });
 
 t.test('a body over the size limit is a 413', async (t) => {
@@ -34,12 +49,43 @@ t.test('a body over the size limit is a 413', async (t) => {
 });
 
 t.test('fields of the wrong type, extra fields and wrong enums are refused as validation errors', async (t) => {
-  assertEnvelope(t, await server.call('POST', '/v1/user/login', { body: { username: 42, password: 'whatever-long' } }), 400, 1000);
-  assertEnvelope(t, await server.call('POST', '/v1/user/login', { body: { username: 'a@example.com', password: 'whatever-long', admin: true } }), 400, 1000);
-  assertEnvelope(t, await server.call('POST', '/v1/user/otp', { body: { sessionId: 's', username: 'a@example.com', challengeType: 'EMAIL', code: '1234' } }), 400, 1000);
-  assertEnvelope(t, await server.call('POST', '/v1/user/otp', { body: { sessionId: 's', username: 'a@example.com', challengeType: 'SMS_OTP', code: '12a4' } }), 400, 1000);
+  assertEnvelope(
+    t,
+    await server.call('POST', '/v1/user/login', { body: { username: 42, password: 'whatever-long' } }),
+    400,
+    1000,
+  );
+  assertEnvelope(
+    t,
+    await server.call('POST', '/v1/user/login', {
+      body: { username: 'a@example.com', password: 'whatever-long', admin: true },
+    }),
+    400,
+    1000,
+  );
+  assertEnvelope(
+    t,
+    await server.call('POST', '/v1/user/otp', {
+      body: { sessionId: 's', username: 'a@example.com', challengeType: 'EMAIL', code: '1234' },
+    }),
+    400,
+    1000,
+  );
+  assertEnvelope(
+    t,
+    await server.call('POST', '/v1/user/otp', {
+      body: { sessionId: 's', username: 'a@example.com', challengeType: 'SMS_OTP', code: '12a4' },
+    }),
+    400,
+    1000,
+  );
   assertEnvelope(t, await server.call('POST', '/v1/user/login', { body: [] }), 400, 1000);
-  assertEnvelope(t, await server.call('POST', '/v1/user/login', { body: 'null', headers: { 'content-type': 'application/json' } }), 400, 1000);
+  assertEnvelope(
+    t,
+    await server.call('POST', '/v1/user/login', { body: 'null', headers: { 'content-type': 'application/json' } }),
+    400,
+    1000,
+  );
 });
 
 t.test('an unknown route is a 404 in the envelope', async (t) => {
@@ -47,15 +93,30 @@ t.test('an unknown route is a 404 in the envelope', async (t) => {
 });
 
 t.test('a path with broken percent-encoding is a 400 in the envelope, and the path is not echoed', async (t) => {
-  const response = await server.call('POST', '/v1/user/login/%E0%A4%A', { body: { username: 'a@example.com', password: 'whatever-long' } });
+  const response = await server.call('POST', '/v1/user/login/%E0%A4%A', {
+    body: { username: 'a@example.com', password: 'whatever-long' },
+  });
   assertEnvelope(t, response, 400, 1000);
   t.notOk(JSON.stringify(response.body).includes('%E0'), 'the path is not echoed');
 });
 
 t.test('a request line and headers past the size limit get a 431 in the envelope', async (t) => {
-  assertEnvelope(t, await server.call('GET', `/v1/user/forget-password?email=${'a'.repeat(20_000)}%40example.com`), 431, 1008);
+  assertEnvelope(
+    t,
+    await server.call('GET', `/v1/user/forget-password?email=${'a'.repeat(20_000)}%40example.com`),
+    431,
+    1008,
+  );
   assertEnvelope(t, await server.call('GET', `/v1/account/${'x'.repeat(300)}`), 414, 1010);
-  assertEnvelope(t, await server.call('POST', '/v1/kyc/callback', { body: '{"identificationId": ', headers: { 'content-type': 'application/json' } }), 400, 1004);
+  assertEnvelope(
+    t,
+    await server.call('POST', '/v1/kyc/callback', {
+      body: '{"identificationId": ',
+      headers: { 'content-type': 'application/json' },
+    }),
+    400,
+    1004,
+  );
 });
 
 t.test('a CR, LF or NUL inside a header or the request line is a 400 in the envelope', async (t) => {
@@ -72,7 +133,11 @@ t.test('a CR, LF or NUL inside a header or the request line is a 400 in the enve
 t.test('an HTTP/1.1 request without Host is a 400 in the envelope, not an empty answer', async (t) => {
   const answer = await sendRaw(server.url, 'GET /health/live HTTP/1.1\r\n\r\n');
   assertEnvelope(t, { status: answer.status, body: JSON.parse(answer.body) as unknown }, 400, 1000);
-  t.equal((await sendRaw(server.url, 'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200, 'with Host it is served');
+  t.equal(
+    (await sendRaw(server.url, 'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')).status,
+    200,
+    'with Host it is served',
+  );
 });
 
 t.test('a broken or foreign bearer token is a 401, not a 500', async (t) => {
@@ -86,7 +151,9 @@ t.test('bad input loses nothing already stored', async (t) => {
   t.equal((await server.call('POST', '/v1/user/sign-up', { body: user })).status, 200);
   await server.call('POST', '/v1/user/sign-up', { body: '{"email":', headers: { 'content-type': 'application/json' } });
   await server.call('POST', '/v1/user/sign-up', { body: { ...user, password: 'x'.repeat(20_000) } });
-  const login = await server.call('POST', '/v1/user/login', { body: { username: user.email, password: user.password } });
+  const login = await server.call('POST', '/v1/user/login', {
+    body: { username: user.email, password: user.password },
+  });
   t.equal(login.status, 200, 'the user is still there and can log in');
 });
 

@@ -9,9 +9,23 @@ const run = promisify(execFile);
 t.test('the CLI registers a client, shows its secret once, and the running server accepts it', async (t) => {
   const server = await startTestServer();
   t.teardown(() => server.close());
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/embedded/src/registerClientCli.ts', '--name', 'Acme Bank', '--id', 'acme-bank', '--scopes', 'users:write'], {
-    env: { ...process.env, DATA_DIR: server.dataDir, ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1' },
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'services/embedded/src/registerClientCli.ts',
+      '--name',
+      'Acme Bank',
+      '--id',
+      'acme-bank',
+      '--scopes',
+      'users:write',
+    ],
+    {
+      env: { ...process.env, DATA_DIR: server.dataDir, ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1' },
+    },
+  );
   t.match(stdout, /client_id:\s+acme-bank/);
   const secret = /client_secret:\s+(\S+)/.exec(stdout)?.[1] ?? '';
   t.equal(Buffer.from(secret, 'base64url').length, 32, 'a 256-bit secret');
@@ -21,7 +35,11 @@ t.test('the CLI registers a client, shows its secret once, and the running serve
   let scope = '';
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && status !== 200) {
-    const response = await fetch(`${server.url}/oauth/token`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const response = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
     status = response.status;
     if (status === 200) scope = ((await response.json()) as { scope: string }).scope;
     else await new Promise((resolve) => setTimeout(resolve, 50));
@@ -31,8 +49,14 @@ t.test('the CLI registers a client, shows its secret once, and the running serve
 });
 
 t.test('the CLI refuses unknown scopes with a clear message', async (t) => {
-  const failure = await run(process.execPath, ['--import', 'tsx', 'services/embedded/src/registerClientCli.ts', '--name', 'X', '--scopes', 'root'], { env: { ...process.env, DATA_DIR: '/nonexistent-not-used' } })
-    .then(() => undefined, (error: { code: number; stderr: string }) => error);
+  const failure = await run(
+    process.execPath,
+    ['--import', 'tsx', 'services/embedded/src/registerClientCli.ts', '--name', 'X', '--scopes', 'root'],
+    { env: { ...process.env, DATA_DIR: '/nonexistent-not-used' } },
+  ).then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
+  );
   t.equal(failure?.code, 2);
   t.match(failure?.stderr, /unknown scope\(s\): root/);
 });

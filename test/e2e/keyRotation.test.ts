@@ -11,19 +11,45 @@ import { loadConfig, startEmbedded } from '@tessera/embedded';
 import { rotateSigningKey } from '@tessera/runtime';
 import { DEV_CLIENT } from '../support/testServer.ts';
 
-const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }).kid;
 
 t.test('a rotated key signs new tokens while tokens of the previous key stay valid', async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-keys-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, DEV_CLIENT_ID: DEV_CLIENT.clientId, DEV_CLIENT_SECRET: DEV_CLIENT.secret, ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DEV_CLIENT_ID: DEV_CLIENT.clientId,
+    DEV_CLIENT_SECRET: DEV_CLIENT.secret,
+    ARGON2_MEMORY_KIB: '8192',
+    ARGON2_ITERATIONS: '1',
+    LOG_LEVEL: 'silent',
+  });
   const start = () => startEmbedded(config, { printSms: null });
-  const clientToken = async (url: string) => ((await (await fetch(`${url}/oauth/token`, {
-    method: 'POST', body: 'grant_type=client_credentials',
-    headers: { authorization: `Basic ${Buffer.from(`${DEV_CLIENT.clientId}:${DEV_CLIENT.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-  })).json()) as { access_token: string }).access_token;
-  const accepted = async (url: string, token: string) => (await fetch(`${url}/v1/user/forget-password?email=someone%40example.com`, { headers: { authorization: `Bearer ${token}` } })).status;
-  const jwksKids = async (url: string) => ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid);
+  const clientToken = async (url: string) =>
+    (
+      (await (
+        await fetch(`${url}/oauth/token`, {
+          method: 'POST',
+          body: 'grant_type=client_credentials',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${DEV_CLIENT.clientId}:${DEV_CLIENT.secret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
+  const accepted = async (url: string, token: string) =>
+    (
+      await fetch(`${url}/v1/user/forget-password?email=someone%40example.com`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).status;
+  const jwksKids = async (url: string) =>
+    ((await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }).keys.map(
+      (key) => key.kid,
+    );
 
   const first = await start();
   const oldToken = await clientToken(first.url);

@@ -7,7 +7,9 @@ import { sendRaw } from '../support/rawHttp.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
 
 let server: TestServer;
-t.before(async () => { server = await startTestServer(); });
+t.before(async () => {
+  server = await startTestServer();
+});
 t.teardown(() => server.close());
 
 t.test('a known path with another method: 405, Allow, and the envelope', async (t) => {
@@ -22,15 +24,26 @@ t.test('a known path with another method: 405, Allow, and the envelope', async (
     const answer = await server.call(method, path);
     t.equal(answer.status, 405, `${method} ${path}`);
     t.equal(answer.headers.get('allow'), allow, `Allow: ${allow}`);
-    t.same(answer.body, { success: false, data: null, errorCode: 1005, errorMessage: 'This method is not allowed on this endpoint.' });
+    t.same(answer.body, {
+      success: false,
+      data: null,
+      errorCode: 1005,
+      errorMessage: 'This method is not allowed on this endpoint.',
+    });
   }
 });
 
 t.test('a wrong method is a 405 even with an Idempotency-Key another request already used', async (t) => {
   const headers = { 'idempotency-key': 'a-key-for-the-method-test-0001' };
-  const first = await server.call('POST', '/v1/user/login', { headers, body: { username: 'ada@example.com', password: 'not her password' } });
+  const first = await server.call('POST', '/v1/user/login', {
+    headers,
+    body: { username: 'ada@example.com', password: 'not her password' },
+  });
   t.equal(first.status, 401, 'the key is taken by a login');
-  const wrongMethod = await server.call('PUT', '/v1/user/login', { headers, body: { username: 'ada@example.com', password: 'not her password' } });
+  const wrongMethod = await server.call('PUT', '/v1/user/login', {
+    headers,
+    body: { username: 'ada@example.com', password: 'not her password' },
+  });
   t.equal(wrongMethod.status, 405);
   t.equal(wrongMethod.headers.get('allow'), 'POST');
 });
@@ -53,10 +66,15 @@ t.test('an unknown path is still a 404', async (t) => {
   t.equal(answer.body.errorCode, 1003);
 });
 
-t.test('/oauth/token takes forms only, as OAuth specifies: JSON is a 415 in OAuth\'s format', async (t) => {
+t.test("/oauth/token takes forms only, as OAuth specifies: JSON is a 415 in OAuth's format", async (t) => {
   const response = await fetch(`${server.url}/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'test-client', client_secret: 'test-client-secret-0123456789' }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: 'test-client',
+      client_secret: 'test-client-secret-0123456789',
+    }),
   });
   t.equal(response.status, 415);
   t.same(await response.json(), { error: 'invalid_request', error_description: 'The token request is not valid.' });

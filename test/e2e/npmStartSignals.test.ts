@@ -50,44 +50,69 @@ const alive = (pid: number, startTime: string) => {
   return info !== undefined && info.state !== 'Z' && info.startTime === startTime;
 };
 
-const portOpen = (port: number) => new Promise<boolean>((resolve) => {
-  const socket = connect(port, '127.0.0.1');
-  socket.once('connect', () => { socket.destroy(); resolve(true); });
-  socket.once('error', () => resolve(false));
-});
-
-t.test('SIGTERM to the npm process of `npm start` stops the whole tree and closes the port', { skip: process.platform === 'linux' ? false : 'reads the process tree from /proc (Linux)' }, async (t) => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-signals-'));
-  const port = await freePort();
-  const npm = spawn('npm', ['start'], {
-    cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'],
-    // A group of its own, as under an IDE: nothing but the test signals it.
-    detached: true,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1', LOG_LEVEL: 'warn' },
-  });
-  const output: string[] = [];
-  npm.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  npm.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-  let tree = new Map<number, string>();
-  t.teardown(() => {
-    // Whatever survived a failed run is ended here, by pid: these are the processes this test started.
-    for (const [pid, startTime] of tree) if (alive(pid, startTime)) process.kill(pid, 'SIGKILL');
-    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 
-  await eventually('the server to listen', async () => (output.join('').includes('Tessera is running at') ? true : undefined), 90_000);
-  t.ok(await portOpen(port), 'the server listens');
-  tree = descendants(npm.pid!);
-  t.ok(tree.size >= 2, `npm runs the server in processes of its own (${tree.size} below npm)`);
+t.test(
+  'SIGTERM to the npm process of `npm start` stops the whole tree and closes the port',
+  { skip: process.platform === 'linux' ? false : 'reads the process tree from /proc (Linux)' },
+  async (t) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-signals-'));
+    const port = await freePort();
+    const npm = spawn('npm', ['start'], {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own, as under an IDE: nothing but the test signals it.
+      detached: true,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        ARGON2_MEMORY_KIB: '8192',
+        ARGON2_ITERATIONS: '1',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    const output: string[] = [];
+    npm.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+    let tree = new Map<number, string>();
+    t.teardown(() => {
+      // Whatever survived a failed run is ended here, by pid: these are the processes this test started.
+      for (const [pid, startTime] of tree) if (alive(pid, startTime)) process.kill(pid, 'SIGKILL');
+      if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    });
 
-  process.kill(npm.pid!, 'SIGTERM');
-  t.equal(await exited, 0, 'npm exits, and cleanly');
-  const survivors = () => [...tree].filter(([pid, startTime]) => alive(pid, startTime)).map(([pid]) => pid);
-  const left = await eventually('every process of the tree to end', async () => (survivors().length === 0 ? [] : undefined), 15_000, 100)
-    .catch(() => survivors());
-  t.same(left, [], 'no process of the tree survives');
-  t.notOk(await portOpen(port), 'the port is closed');
-  t.match(output.join(''), /SIGTERM: finishing in-flight requests/, 'the server was told, and drained its requests');
-});
+    await eventually(
+      'the server to listen',
+      async () => (output.join('').includes('Tessera is running at') ? true : undefined),
+      90_000,
+    );
+    t.ok(await portOpen(port), 'the server listens');
+    tree = descendants(npm.pid!);
+    t.ok(tree.size >= 2, `npm runs the server in processes of its own (${tree.size} below npm)`);
+
+    process.kill(npm.pid!, 'SIGTERM');
+    t.equal(await exited, 0, 'npm exits, and cleanly');
+    const survivors = () => [...tree].filter(([pid, startTime]) => alive(pid, startTime)).map(([pid]) => pid);
+    const left = await eventually(
+      'every process of the tree to end',
+      async () => (survivors().length === 0 ? [] : undefined),
+      15_000,
+      100,
+    ).catch(() => survivors());
+    t.same(left, [], 'no process of the tree survives');
+    t.notOk(await portOpen(port), 'the port is closed');
+    t.match(output.join(''), /SIGTERM: finishing in-flight requests/, 'the server was told, and drained its requests');
+  },
+);

@@ -14,8 +14,13 @@ let server: TestServer;
 t.before(async () => {
   plivo = await createFakePlivo({ authId: 'MAFAKEACCOUNT', authToken: 'fake-plivo-token-0123456789' });
   server = await startTestServer({
-    PLIVO_AUTH_ID: plivo.authId, PLIVO_AUTH_TOKEN: plivo.authToken, PLIVO_SRC: 'TESSERA', PLIVO_API_URL: plivo.url,
-    SMS_RETRY_BASE_DELAY_MS: '10', SMS_RETRY_MAX_DELAY_MS: '50', PUBLIC_BASE_URL: 'https://api.example.test',
+    PLIVO_AUTH_ID: plivo.authId,
+    PLIVO_AUTH_TOKEN: plivo.authToken,
+    PLIVO_SRC: 'TESSERA',
+    PLIVO_API_URL: plivo.url,
+    SMS_RETRY_BASE_DELAY_MS: '10',
+    SMS_RETRY_MAX_DELAY_MS: '50',
+    PUBLIC_BASE_URL: 'https://api.example.test',
     // Eight digits, so that finding a code in the logs cannot be a coincidence of timestamps.
     OTP_LENGTH: '8',
   });
@@ -40,12 +45,21 @@ t.test('Plivo answering 500, 500, then 202: exactly one SMS is accepted, and its
   const user = newUser();
   await server.call('POST', '/v1/user/sign-up', { body: user });
   plivo.respondWith([500, 500, 202]);
-  const login = await server.call('POST', '/v1/user/login', { body: { username: user.email, password: user.password } });
+  const login = await server.call('POST', '/v1/user/login', {
+    body: { username: user.email, password: user.password },
+  });
   const [sms] = await receivedFor(user.phoneNumber, 1);
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.equal(plivo.received.filter((message) => message.dst === user.phoneNumber).length, 1, 'one accepted SMS');
   t.equal(sms?.src, 'TESSERA');
-  const otp = await server.call('POST', '/v1/user/otp', { body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code: codeIn(sms?.text ?? '') } });
+  const otp = await server.call('POST', '/v1/user/otp', {
+    body: {
+      sessionId: login.body.data.sessionId,
+      username: user.email,
+      challengeType: 'SMS_OTP',
+      code: codeIn(sms?.text ?? ''),
+    },
+  });
   t.equal(otp.status, 200, 'the code from Plivo works');
 });
 
@@ -60,21 +74,51 @@ t.test('Plivo refusing the number (400): no retry, the code is not sent', async 
   t.match(server.logs.join(''), /"reason":"PERMANENT".*dead-lettered/, 'logged as dead-lettered');
 });
 
-t.test('a delivery report is accepted only with Plivo\'s signature', async (t) => {
-  const params = { MessageUUID: randomUUID(), Status: 'delivered', ErrorCode: '0', To: '+33612345678', From: 'TESSERA' };
-  const post = (headers: Record<string, string>) => server.call('POST', '/v1/webhooks/plivo/status', {
-    token: '', body: new URLSearchParams(params).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-  });
+t.test("a delivery report is accepted only with Plivo's signature", async (t) => {
+  const params = {
+    MessageUUID: randomUUID(),
+    Status: 'delivered',
+    ErrorCode: '0',
+    To: '+33612345678',
+    From: 'TESSERA',
+  };
+  const post = (headers: Record<string, string>) =>
+    server.call('POST', '/v1/webhooks/plivo/status', {
+      token: '',
+      body: new URLSearchParams(params).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
   const unsigned = await post({});
   t.equal(unsigned.status, 403, 'unsigned: refused');
   t.equal(unsigned.body.errorCode, 2003);
   const nonce = '12345678901234567890';
-  const forged = signPlivoRequest({ method: 'POST', url: 'https://api.example.test/v1/webhooks/plivo/status', params, nonce, authToken: 'not-the-token' });
-  t.equal((await post({ 'x-plivo-signature-v3': forged, 'x-plivo-signature-v3-nonce': nonce })).status, 403, 'forged: refused');
-  const signature = signPlivoRequest({ method: 'POST', url: 'https://api.example.test/v1/webhooks/plivo/status', params, nonce, authToken: plivo.authToken });
+  const forged = signPlivoRequest({
+    method: 'POST',
+    url: 'https://api.example.test/v1/webhooks/plivo/status',
+    params,
+    nonce,
+    authToken: 'not-the-token',
+  });
+  t.equal(
+    (await post({ 'x-plivo-signature-v3': forged, 'x-plivo-signature-v3-nonce': nonce })).status,
+    403,
+    'forged: refused',
+  );
+  const signature = signPlivoRequest({
+    method: 'POST',
+    url: 'https://api.example.test/v1/webhooks/plivo/status',
+    params,
+    nonce,
+    authToken: plivo.authToken,
+  });
   const tampered = await server.call('POST', '/v1/webhooks/plivo/status', {
-    token: '', body: new URLSearchParams({ ...params, Status: 'failed' }).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-plivo-signature-v3': signature, 'x-plivo-signature-v3-nonce': nonce },
+    token: '',
+    body: new URLSearchParams({ ...params, Status: 'failed' }).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-plivo-signature-v3': signature,
+      'x-plivo-signature-v3-nonce': nonce,
+    },
   });
   t.equal(tampered.status, 403, 'a signed report with a changed status: refused');
   const genuine = await post({ 'x-plivo-signature-v3': signature, 'x-plivo-signature-v3-nonce': nonce });
@@ -89,14 +133,26 @@ t.test('the delivery report of a sent code is recorded against its dispatch', as
   t.ok(uuid, 'Plivo gave the message an id');
   const params = { MessageUUID: uuid ?? '', Status: 'delivered', ErrorCode: '0' };
   const nonce = '98765432109876543210';
-  const signature = signPlivoRequest({ method: 'POST', url: 'https://api.example.test/v1/webhooks/plivo/status', params, nonce, authToken: plivo.authToken });
+  const signature = signPlivoRequest({
+    method: 'POST',
+    url: 'https://api.example.test/v1/webhooks/plivo/status',
+    params,
+    nonce,
+    authToken: plivo.authToken,
+  });
   const response = await server.call('POST', '/v1/webhooks/plivo/status', {
-    token: '', body: new URLSearchParams(params).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-plivo-signature-v3': signature, 'x-plivo-signature-v3-nonce': nonce },
+    token: '',
+    body: new URLSearchParams(params).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-plivo-signature-v3': signature,
+      'x-plivo-signature-v3-nonce': nonce,
+    },
   });
   t.equal(response.status, 200);
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && !server.logs.join('').includes('delivery report recorded')) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (Date.now() < deadline && !server.logs.join('').includes('delivery report recorded'))
+    await new Promise((resolve) => setTimeout(resolve, 20));
   t.match(server.logs.join(''), /"status":"delivered".*delivery report recorded/);
 });
 

@@ -39,30 +39,56 @@ function instrumented(script: string): { text: string; expectations: string[] } 
 
 const missing = ['bash', 'curl', 'jq'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
 if (missing.length > 0 && process.env.CI === 'true') {
-  t.fail(`the README walkthrough must run in CI, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`);
+  t.fail(
+    `the README walkthrough must run in CI, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
+  );
 } else if (missing.length > 0) {
-  t.test('the README walkthrough runs twice in a row', { skip: `it needs ${missing.join(', ')}, missing on this machine` }, async () => {});
+  t.test(
+    'the README walkthrough runs twice in a row',
+    { skip: `it needs ${missing.join(', ')}, missing on this machine` },
+    async () => {},
+  );
 } else {
-  t.test('the README walkthrough runs twice in a row, every promised answer each time', { timeout: 240_000 }, async (t) => {
-    t.ok(serverBlock, 'the README says how to start the server for the walkthrough');
-    t.ok(scripts.length > 0, 'and gives the walkthrough itself');
-    // DEV_CLIENT_ID=… DEV_CLIENT_SECRET=… npm start: the server gets the same settings.
-    const settings = Object.fromEntries([...(serverBlock ?? '').matchAll(/\b([A-Z][A-Z0-9_]*)=(\S+)/g)].map((match) => [match[1]!, match[2]!]));
-    // The limits and SMS budget as a newcomer's server has them, not the test server's relaxed ones.
-    const defaults = { SMS_BUDGET_PER_WINDOW: '', SMS_BUDGET_PER_DAY: '', RATE_LIMIT_PER_IP: '', RATE_LIMIT_SENSITIVE_PER_IP: '', RATE_LIMIT_PER_IDENTIFIER: '' };
-    const server = await startTestServer({ ...defaults, ...settings });
-    t.teardown(() => server.close());
-    const { text, expectations } = instrumented(scripts.join('\n'));
-    t.ok(expectations.length >= 4, `the walkthrough states ${expectations.length} answers to check`);
-    const env = { ...process.env, API: server.url, OUTBOX: path.join(server.dataDir, 'sms-outbox.jsonl') };
+  t.test(
+    'the README walkthrough runs twice in a row, every promised answer each time',
+    { timeout: 240_000 },
+    async (t) => {
+      t.ok(serverBlock, 'the README says how to start the server for the walkthrough');
+      t.ok(scripts.length > 0, 'and gives the walkthrough itself');
+      // DEV_CLIENT_ID=… DEV_CLIENT_SECRET=… npm start: the server gets the same settings.
+      const settings = Object.fromEntries(
+        [...(serverBlock ?? '').matchAll(/\b([A-Z][A-Z0-9_]*)=(\S+)/g)].map((match) => [match[1]!, match[2]!]),
+      );
+      // The limits and SMS budget as a newcomer's server has them, not the test server's relaxed ones.
+      const defaults = {
+        SMS_BUDGET_PER_WINDOW: '',
+        SMS_BUDGET_PER_DAY: '',
+        RATE_LIMIT_PER_IP: '',
+        RATE_LIMIT_SENSITIVE_PER_IP: '',
+        RATE_LIMIT_PER_IDENTIFIER: '',
+      };
+      const server = await startTestServer({ ...defaults, ...settings });
+      t.teardown(() => server.close());
+      const { text, expectations } = instrumented(scripts.join('\n'));
+      t.ok(expectations.length >= 4, `the walkthrough states ${expectations.length} answers to check`);
+      const env = { ...process.env, API: server.url, OUTBOX: path.join(server.dataDir, 'sms-outbox.jsonl') };
 
-    for (const run of [1, 2]) {
-      const { stdout, stderr } = await promisify(execFile)('bash', ['-c', `${text}\necho ::done::`], { cwd: server.dataDir, env, maxBuffer: 16 * 1024 * 1024 });
-      t.match(stdout, /::done::/, `run ${run} went to the end`);
-      t.equal(stderr, '', `run ${run}: nothing on stderr (every answer was JSON)`);
-      t.notMatch(stdout, /"success": false/, `run ${run}: every answer shown in full is a success`);
-      const got = new Map([...stdout.matchAll(/^::expect::(\d+)::(.*)$/gm)].map((match) => [Number(match[1]), match[2]]));
-      expectations.forEach((expected, index) => t.equal(got.get(index), expected, `run ${run}: answer ${index + 1} is ${expected}`));
-    }
-  });
+      for (const run of [1, 2]) {
+        const { stdout, stderr } = await promisify(execFile)('bash', ['-c', `${text}\necho ::done::`], {
+          cwd: server.dataDir,
+          env,
+          maxBuffer: 16 * 1024 * 1024,
+        });
+        t.match(stdout, /::done::/, `run ${run} went to the end`);
+        t.equal(stderr, '', `run ${run}: nothing on stderr (every answer was JSON)`);
+        t.notMatch(stdout, /"success": false/, `run ${run}: every answer shown in full is a success`);
+        const got = new Map(
+          [...stdout.matchAll(/^::expect::(\d+)::(.*)$/gm)].map((match) => [Number(match[1]), match[2]]),
+        );
+        expectations.forEach((expected, index) =>
+          t.equal(got.get(index), expected, `run ${run}: answer ${index + 1} is ${expected}`),
+        );
+      }
+    },
+  );
 }

@@ -11,10 +11,12 @@ t.test('two parallel refreshes with one token: at most one succeeds, every time'
   for (let round = 1; round <= 8; round += 1) {
     const session = await signUpAndLogIn(server, user, { signUp });
     signUp = false;
-    const refresh = () => server.call('POST', '/v1/user/refresh', { body: { username: user.email, refreshToken: session.refreshToken } });
+    const refresh = () =>
+      server.call('POST', '/v1/user/refresh', { body: { username: user.email, refreshToken: session.refreshToken } });
     const answers = await Promise.all([refresh(), refresh(), refresh()]);
     const won = answers.filter((answer) => answer.status === 200);
     t.ok(won.length <= 1, `round ${round}: ${won.length} of 3 parallel refreshes succeeded`);
-    for (const lost of answers.filter((answer) => answer.status !== 200)) t.equal(lost.body.errorCode, 3200, 'the others are told the token is not valid');
+    for (const lost of answers.filter((answer) => answer.status !== 200))
+      t.equal(lost.body.errorCode, 3200, 'the others are told the token is not valid');
   }
 });

@@ -16,15 +16,23 @@ t.test('the password, the codes and the tokens appear nowhere in the SQLite file
 
   await server.call('POST', '/v1/user/sign-up', { body: user });
   let sent = server.countSentTo(user.phoneNumber);
-  const login = await server.call('POST', '/v1/user/login', { body: { username: user.email, password: user.password } });
+  const login = await server.call('POST', '/v1/user/login', {
+    body: { username: user.email, password: user.password },
+  });
   const code = await server.nextCode(user.phoneNumber, sent);
   secrets.push(code);
   const wrong = code === '0000000000' ? '1111111111' : '0000000000';
-  await server.call('POST', '/v1/user/otp', { body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code: wrong } });
-  const otp = await server.call('POST', '/v1/user/otp', { body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code } });
+  await server.call('POST', '/v1/user/otp', {
+    body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code: wrong },
+  });
+  const otp = await server.call('POST', '/v1/user/otp', {
+    body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code },
+  });
   t.equal(otp.status, 200);
   secrets.push(otp.body.data.refreshToken, otp.body.data.accessToken);
-  const refreshed = await server.call('POST', '/v1/user/refresh', { body: { username: user.email, refreshToken: otp.body.data.refreshToken } });
+  const refreshed = await server.call('POST', '/v1/user/refresh', {
+    body: { username: user.email, refreshToken: otp.body.data.refreshToken },
+  });
   secrets.push(refreshed.body.data.refreshToken);
   sent = server.countSentTo(user.phoneNumber);
   const reset = await server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`);
@@ -32,8 +40,18 @@ t.test('the password, the codes and the tokens appear nowhere in the SQLite file
   secrets.push(resetCode);
   const newPassword = 'canary-new-passphrase-2b8e';
   secrets.push(newPassword);
-  await server.call('PUT', '/v1/user/change-password', { body: { sessionId: reset.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', password: newPassword, passwordConfirm: newPassword } });
-  const committed = await server.call('POST', '/v1/user/otp', { body: { sessionId: reset.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code: resetCode } });
+  await server.call('PUT', '/v1/user/change-password', {
+    body: {
+      sessionId: reset.body.data.sessionId,
+      username: user.email,
+      challengeType: 'SMS_OTP',
+      password: newPassword,
+      passwordConfirm: newPassword,
+    },
+  });
+  const committed = await server.call('POST', '/v1/user/otp', {
+    body: { sessionId: reset.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code: resetCode },
+  });
   t.equal(committed.status, 200);
 
   await server.running.close();
@@ -44,7 +62,10 @@ t.test('the password, the codes and the tokens appear nowhere in the SQLite file
   for (const secret of secrets) {
     t.notOk(logs.includes(secret), 'the logs hold no password, code or token');
     for (const name of stores) {
-      t.notOk(readFileSync(path.join(server.dataDir, name)).toString('latin1').includes(secret), `${name} holds no password, code or token`);
+      t.notOk(
+        readFileSync(path.join(server.dataDir, name)).toString('latin1').includes(secret),
+        `${name} holds no password, code or token`,
+      );
     }
   }
   t.notOk(logs.includes(user.email), 'the logs hold no email');

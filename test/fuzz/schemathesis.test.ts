@@ -25,11 +25,16 @@ const reportDirectory = path.join(repositoryRoot, '.infra', 'schemathesis-report
 
 /** Whether any response of the document links to a next operation, for the stateful phase to follow. */
 function declaresLinks(): boolean {
-  const document = JSON.parse(readFileSync(path.join(repositoryRoot, 'contracts', 'generated', 'openapi.json'), 'utf8')) as {
+  const document = JSON.parse(
+    readFileSync(path.join(repositoryRoot, 'contracts', 'generated', 'openapi.json'), 'utf8'),
+  ) as {
     paths: Record<string, Record<string, { responses?: Record<string, { links?: object }> }>>;
   };
-  return Object.values(document.paths).some((operations) => Object.values(operations).some((operation) =>
-    Object.values(operation.responses ?? {}).some((response) => Object.keys(response.links ?? {}).length > 0)));
+  return Object.values(document.paths).some((operations) =>
+    Object.values(operations).some((operation) =>
+      Object.values(operation.responses ?? {}).some((response) => Object.keys(response.links ?? {}).length > 0),
+    ),
+  );
 }
 
 function positiveInteger(name: string, fallback: number): number {
@@ -62,11 +67,14 @@ Reproduce with:
     <testcase name="Stateful tests" time="1"><error type="error" message="boom">Connection refused</error></testcase>
   </testsuite></testsuites>`;
   const findings = findingsOf(junit);
-  t.same(findings.map(({ where, kind, title }) => ({ where, kind, title })), [
-    { where: 'POST /v1/user/sign-up', kind: 'failure', title: 'ST204 Wrong response to undeclared method' },
-    { where: 'POST /v1/user/sign-up', kind: 'failure', title: 'ST202 Schema-valid request rejected' },
-    { where: 'Stateful tests', kind: 'error', title: 'Connection refused' },
-  ]);
+  t.same(
+    findings.map(({ where, kind, title }) => ({ where, kind, title })),
+    [
+      { where: 'POST /v1/user/sign-up', kind: 'failure', title: 'ST204 Wrong response to undeclared method' },
+      { where: 'POST /v1/user/sign-up', kind: 'failure', title: 'ST202 Schema-valid request rejected' },
+      { where: 'Stateful tests', kind: 'error', title: 'Connection refused' },
+    ],
+  );
   t.match(findings[0]!.details, `-d '{"email": "a&b"}'`, 'the reproduction reads as curl takes it');
 });
 
@@ -79,7 +87,8 @@ if ('missing' in python) {
 } else {
   t.test(title, async (t) => {
     const started = Date.now();
-    if (installSchemathesis(python.python).installed) t.comment(`installed Schemathesis into .infra/schemathesis in ${Math.round((Date.now() - started) / 1000)} s`);
+    if (installSchemathesis(python.python).installed)
+      t.comment(`installed Schemathesis into .infra/schemathesis in ${Math.round((Date.now() - started) / 1000)} s`);
 
     rmSync(reportDirectory, { recursive: true, force: true });
     mkdirSync(reportDirectory, { recursive: true });
@@ -89,11 +98,22 @@ if ('missing' in python) {
     const client = await registerClient(server, 'schemathesis', ['users:write', 'users:read', 'accounts:manage']);
     await tokenOf(server, client);
     const fuzzingStarted = Date.now();
-    const run = await runSchemathesis({ url: server.url, dataDir: server.dataDir, client, maxExamples, seed, reportDirectory });
+    const run = await runSchemathesis({
+      url: server.url,
+      dataDir: server.dataDir,
+      client,
+      maxExamples,
+      seed,
+      reportDirectory,
+    });
     writeFileSync(path.join(reportDirectory, 'output.txt'), run.output);
     const { report } = run;
-    t.comment(`seed ${report.seed}, ${report.test_cases.generated} test cases in ${Math.round((Date.now() - fuzzingStarted) / 1000)} s; `
-      + `phases: ${Object.entries(report.phases).map(([phase, { status }]) => `${phase} ${status}`).join(', ')}; reports in ${path.relative(repositoryRoot, reportDirectory)}`);
+    t.comment(
+      `seed ${report.seed}, ${report.test_cases.generated} test cases in ${Math.round((Date.now() - fuzzingStarted) / 1000)} s; ` +
+        `phases: ${Object.entries(report.phases)
+          .map(([phase, { status }]) => `${phase} ${status}`)
+          .join(', ')}; reports in ${path.relative(repositoryRoot, reportDirectory)}`,
+    );
     for (const [warning, operations] of Object.entries(report.warnings)) {
       if (operations.length > 0) t.comment(`warning ${warning}: ${operations.join(', ')}`);
     }
@@ -102,14 +122,23 @@ if ('missing' in python) {
       t.fail(`${finding.where}: ${finding.title}`, { found: finding.details });
     }
     t.equal(run.findings.length, 0, 'no failure in the JUnit report');
-    t.equal(report.failures.length, 0, `no failure in the run report${report.failures.length > 0 ? `: ${report.failures.map((failure) => `${failure.code} ×${failure.count}`).join(', ')}` : ''}`);
+    t.equal(
+      report.failures.length,
+      0,
+      `no failure in the run report${report.failures.length > 0 ? `: ${report.failures.map((failure) => `${failure.code} ×${failure.count}`).join(', ')}` : ''}`,
+    );
     t.equal(report.errors.length, 0, 'no error in the run report');
     t.ok(report.complete, 'the run completed');
     // Its output matters when it failed without a finding to show (a crash, a hook that broke).
-    t.equal(run.exitCode, 0, 'Schemathesis exits with 0', run.findings.length === 0 ? { output: run.output.slice(-3000) } : {});
+    t.equal(
+      run.exitCode,
+      0,
+      'Schemathesis exits with 0',
+      run.findings.length === 0 ? { output: run.output.slice(-3000) } : {},
+    );
 
     if (declaresLinks()) {
-      t.not(report.phases.stateful?.status, 'skip', 'the stateful phase followed the document\'s links');
+      t.not(report.phases.stateful?.status, 'skip', "the stateful phase followed the document's links");
     } else {
       t.comment('the document declares no OpenAPI links yet: the stateful phase had nothing to follow');
     }

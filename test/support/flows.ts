@@ -6,10 +6,28 @@ import type { TestServer } from './testServer.ts';
 const run = promisify(execFile);
 
 /** Registers a client through the command line into the running server's data directory; the secret is shown once. */
-export async function registerClient(server: TestServer, id: string, scopes: string[]): Promise<{ clientId: string; secret: string }> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'services/embedded/src/registerClientCli.ts', '--name', id, '--id', id, '--scopes', scopes.join(',')], {
-    env: { ...process.env, DATA_DIR: server.dataDir, ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1' },
-  });
+export async function registerClient(
+  server: TestServer,
+  id: string,
+  scopes: string[],
+): Promise<{ clientId: string; secret: string }> {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'services/embedded/src/registerClientCli.ts',
+      '--name',
+      id,
+      '--id',
+      id,
+      '--scopes',
+      scopes.join(','),
+    ],
+    {
+      env: { ...process.env, DATA_DIR: server.dataDir, ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1' },
+    },
+  );
   return { clientId: id, secret: /client_secret:\s+(\S+)/.exec(stdout)?.[1] ?? '' };
 }
 
@@ -23,7 +41,11 @@ export async function tokenOf(server: TestServer, client: { clientId: string; se
   const basic = `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`;
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${server.url}/oauth/token`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const response = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
     if (response.ok) return ((await response.json()) as { access_token: string }).access_token;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -38,19 +60,32 @@ export interface LoggedIn {
 }
 
 /** Signs a user up (unless told not to) and logs them in with password and SMS code. */
-export async function signUpAndLogIn(server: TestServer, user: { email: string; phoneNumber: string; password: string }, options: { token?: string; signUp?: boolean } = {}): Promise<LoggedIn> {
+export async function signUpAndLogIn(
+  server: TestServer,
+  user: { email: string; phoneNumber: string; password: string },
+  options: { token?: string; signUp?: boolean } = {},
+): Promise<LoggedIn> {
   const token = options.token;
   if (options.signUp ?? true) {
     const signUp = await server.call('POST', '/v1/user/sign-up', { body: user, ...(token ? { token } : {}) });
     if (signUp.status !== 200) throw new Error(`sign-up answered ${signUp.status}`);
   }
   const before = server.countSentTo(user.phoneNumber);
-  const login = await server.call('POST', '/v1/user/login', { body: { username: user.email, password: user.password }, ...(token ? { token } : {}) });
+  const login = await server.call('POST', '/v1/user/login', {
+    body: { username: user.email, password: user.password },
+    ...(token ? { token } : {}),
+  });
   if (login.status !== 200) throw new Error(`login answered ${login.status}`);
   const code = await server.nextCode(user.phoneNumber, before);
   const otp = await server.call('POST', '/v1/user/otp', {
-    body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code }, ...(token ? { token } : {}),
+    body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code },
+    ...(token ? { token } : {}),
   });
   if (otp.status !== 200) throw new Error(`otp answered ${otp.status}: ${JSON.stringify(otp.body)}`);
-  return { userId: otp.body.data.userId, accessToken: otp.body.data.accessToken, refreshToken: otp.body.data.refreshToken, code };
+  return {
+    userId: otp.body.data.userId,
+    accessToken: otp.body.data.accessToken,
+    refreshToken: otp.body.data.refreshToken,
+    code,
+  };
 }

@@ -20,12 +20,20 @@ export async function fuzzContext(server: TestServer): Promise<FuzzContext> {
   await expectOk(server.call('POST', '/v1/user/sign-up', { body: user }), 'sign-up');
   const challenge = async () => {
     const before = server.countSentTo(user.phoneNumber);
-    const { sessionId = '' } = await expectOk(server.call('POST', '/v1/user/login', { body: { username: user.email, password: user.password } }), 'login');
+    const { sessionId = '' } = await expectOk(
+      server.call('POST', '/v1/user/login', { body: { username: user.email, password: user.password } }),
+      'login',
+    );
     return { sessionId, code: await server.nextCode(user.phoneNumber, before) };
   };
   const signIn = async () => {
     const { sessionId, code } = await challenge();
-    const tokens = await expectOk(server.call('POST', '/v1/user/otp', { body: { sessionId, username: user.email, challengeType: 'SMS_OTP', code } }), 'code');
+    const tokens = await expectOk(
+      server.call('POST', '/v1/user/otp', {
+        body: { sessionId, username: user.email, challengeType: 'SMS_OTP', code },
+      }),
+      'code',
+    );
     return { accessToken: tokens.accessToken ?? '', refreshToken: tokens.refreshToken ?? '' };
   };
   // One login per use: logging out, or a refresh token presented twice, ends only its own login.
@@ -33,7 +41,10 @@ export async function fuzzContext(server: TestServer): Promise<FuzzContext> {
   const forLogout = await signIn();
   const forRefresh = await signIn();
   const open = await challenge();
-  const { sessionId: resetSession = '' } = await expectOk(server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`), 'forget-password');
+  const { sessionId: resetSession = '' } = await expectOk(
+    server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`),
+    'forget-password',
+  );
   return {
     url: server.url,
     clientToken: await server.clientToken(),
@@ -65,7 +76,8 @@ export function logLineProblems(logs: string[]): string[] {
   const problems: string[] = [];
   for (const write of logs) {
     const lines = write.endsWith('\n') ? write.slice(0, -1).split('\n') : [write];
-    if (lines.length !== 1 || !write.endsWith('\n')) problems.push(`a write that is not one line: ${JSON.stringify(write.slice(0, 200))}`);
+    if (lines.length !== 1 || !write.endsWith('\n'))
+      problems.push(`a write that is not one line: ${JSON.stringify(write.slice(0, 200))}`);
     for (const line of lines) {
       if (line.includes('\r')) problems.push(`a raw carriage return: ${JSON.stringify(line.slice(0, 200))}`);
       let entry: unknown;
@@ -76,7 +88,12 @@ export function logLineProblems(logs: string[]): string[] {
         continue;
       }
       const fields = entry as { level?: unknown; time?: unknown; msg?: unknown };
-      if (typeof entry !== 'object' || entry === null || typeof fields.level !== 'number' || typeof fields.time !== 'string') {
+      if (
+        typeof entry !== 'object' ||
+        entry === null ||
+        typeof fields.level !== 'number' ||
+        typeof fields.time !== 'string'
+      ) {
         problems.push(`a line without the logger's fields: ${line.slice(0, 200)}`);
       } else if (Object.hasOwn(entry, FORGED_MARKER) || fields.msg === FORGED_MARKER) {
         problems.push(`a forged line: ${line.slice(0, 200)}`);

@@ -31,7 +31,10 @@ function resolved<T>(value: T, document: unknown): T {
   if (typeof value !== 'object' || value === null) return value;
   const ref = (value as { $ref?: unknown }).$ref;
   if (typeof ref === 'string' && ref.startsWith('#/')) {
-    const target = ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], document);
+    const target = ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], document);
     return resolved(target as T, document);
   }
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolved(item, document)])) as T;
@@ -40,23 +43,39 @@ function resolved<T>(value: T, document: unknown): T {
 export function operationsOf(file = 'contracts/generated/openapi.json'): Operation[] {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
   const document = resolved(raw, raw) as { paths: Record<string, Record<string, OpenApiOperation>> };
-  return Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]): Operation => {
-    const schemes = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement));
-    const query = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
-    return {
-      id: `${method.toUpperCase()} ${path}`,
-      method: method.toUpperCase(),
-      path,
-      security: schemes.includes('userAuth') ? 'user' : schemes.includes('clientAuth') ? 'client' : 'none',
-      ...(query.length > 0 ? {
-        query: {
-          type: 'object', additionalProperties: false,
-          properties: Object.fromEntries(query.map((parameter) => [parameter.name, parameter.schema])),
-          required: query.filter((parameter) => parameter.required).map((parameter) => parameter.name),
-        },
-      } : {}),
-      ...(operation.requestBody ? { body: Object.fromEntries(Object.entries(operation.requestBody.content).map(([type, media]) => [type, media.schema])) } : {}),
-      responses: Object.fromEntries(Object.entries(operation.responses).map(([status, response]) => [status, response.content?.['application/json']?.schema])),
-    };
-  }));
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]): Operation => {
+      const schemes = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement));
+      const query = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
+      return {
+        id: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        security: schemes.includes('userAuth') ? 'user' : schemes.includes('clientAuth') ? 'client' : 'none',
+        ...(query.length > 0
+          ? {
+              query: {
+                type: 'object',
+                additionalProperties: false,
+                properties: Object.fromEntries(query.map((parameter) => [parameter.name, parameter.schema])),
+                required: query.filter((parameter) => parameter.required).map((parameter) => parameter.name),
+              },
+            }
+          : {}),
+        ...(operation.requestBody
+          ? {
+              body: Object.fromEntries(
+                Object.entries(operation.requestBody.content).map(([type, media]) => [type, media.schema]),
+              ),
+            }
+          : {}),
+        responses: Object.fromEntries(
+          Object.entries(operation.responses).map(([status, response]) => [
+            status,
+            response.content?.['application/json']?.schema,
+          ]),
+        ),
+      };
+    }),
+  );
 }

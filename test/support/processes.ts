@@ -18,9 +18,16 @@ export interface ServiceProcess {
   exited: Promise<void>;
 }
 
-export function startService(name: string, env: Record<string, string>, script = `services/${name}/src/main.ts`, args: string[] = []): ServiceProcess {
+export function startService(
+  name: string,
+  env: Record<string, string>,
+  script = `services/${name}/src/main.ts`,
+  args: string[] = [],
+): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: repositoryRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repositoryRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -36,7 +43,12 @@ export async function stopService(service: ServiceProcess, signal: NodeJS.Signal
 }
 
 /** Polls `check` until it returns a value, or throws with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -67,7 +79,9 @@ export async function untilReady(service: ServiceProcess, url: string, timeoutMs
     const { exitCode, signalCode } = service.child;
     if (exitCode !== null || signalCode !== null) {
       const tail = service.output.join('').split('\n').slice(-15).join('\n');
-      throw new Error(`${service.name} exited (${signalCode ?? `code ${exitCode}`}) before it was ready; its last lines:\n${tail}`);
+      throw new Error(
+        `${service.name} exited (${signalCode ?? `code ${exitCode}`}) before it was ready; its last lines:\n${tail}`,
+      );
     }
     try {
       const response = await fetch(url);
@@ -83,7 +97,12 @@ export async function untilReady(service: ServiceProcess, url: string, timeoutMs
 
 /** A broker of the test's own, in its own data folder, via deploy/local/kafka.sh. */
 export function ownKafka(instance: string, port: number, controllerPort: number) {
-  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_INSTANCE: instance };
+  const env = {
+    ...process.env,
+    KAFKA_PORT: String(port),
+    KAFKA_CONTROLLER_PORT: String(controllerPort),
+    KAFKA_INSTANCE: instance,
+  };
   const script = path.join(repositoryRoot, 'deploy', 'local', 'kafka.sh');
   const run = (command: string) => {
     const result = spawnSync('bash', [script, command], { env, encoding: 'utf8', timeout: 180_000 });

@@ -12,7 +12,10 @@ t.test('two samples of one distribution: z near 0', async (t) => {
 
 t.test('a sample shifted by a tenth of its spread is told apart, in the right direction', async (t) => {
   const base = Array.from({ length: 300 }, (_, index) => (index * 7919) % 300);
-  const { z, probabilityAHigher } = mannWhitney(base.map((value) => value + 60), base);
+  const { z, probabilityAHigher } = mannWhitney(
+    base.map((value) => value + 60),
+    base,
+  );
   t.ok(z > 3.89, `z = ${z}`);
   t.ok(probabilityAHigher > 0.6);
 });

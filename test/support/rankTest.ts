@@ -12,7 +12,9 @@ export interface RankTest {
 }
 
 export function mannWhitney(a: number[], b: number[]): RankTest {
-  const all = [...a.map((value) => ({ value, fromA: true })), ...b.map((value) => ({ value, fromA: false }))].sort((x, y) => x.value - y.value);
+  const all = [...a.map((value) => ({ value, fromA: true })), ...b.map((value) => ({ value, fromA: false }))].sort(
+    (x, y) => x.value - y.value,
+  );
   const n1 = a.length;
   const n2 = b.length;
   const n = n1 + n2;
@@ -29,6 +31,6 @@ export function mannWhitney(a: number[], b: number[]): RankTest {
   }
   const u = rankSumA - (n1 * (n1 + 1)) / 2;
   const mean = (n1 * n2) / 2;
-  const variance = ((n1 * n2) / 12) * ((n + 1) - tieTerm / (n * (n - 1)));
+  const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
   return { z: variance > 0 ? (u - mean) / Math.sqrt(variance) : 0, probabilityAHigher: u / (n1 * n2) };
 }

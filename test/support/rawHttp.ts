@@ -17,13 +17,23 @@ function firstAnswer(bytes: Buffer, closed: boolean): RawAnswer | undefined {
   if (split < 0) return closed ? { status: 0, headers: {}, body: '' } : undefined;
   const [statusLine = '', ...headerLines] = bytes.subarray(0, split).toString('latin1').split('\r\n');
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
-  const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    headerLines.map((line) => [
+      line.slice(0, line.indexOf(':')).toLowerCase(),
+      line.slice(line.indexOf(':') + 1).trim(),
+    ]),
+  );
   const rest = bytes.subarray(split + 4);
   if (headers['transfer-encoding'] === 'chunked') {
     const end = rest.indexOf('\r\n0\r\n\r\n');
-    if (end < 0 && !rest.subarray(0, 5).equals(Buffer.from('0\r\n\r\n'))) return closed ? { status, headers, body: rest.toString('utf8') } : undefined;
+    if (end < 0 && !rest.subarray(0, 5).equals(Buffer.from('0\r\n\r\n')))
+      return closed ? { status, headers, body: rest.toString('utf8') } : undefined;
     // Enough for the short answers checked here: the chunks joined, sizes dropped.
-    const chunks = rest.subarray(0, Math.max(end, 0)).toString('utf8').split('\r\n').filter((_, index) => index % 2 === 1);
+    const chunks = rest
+      .subarray(0, Math.max(end, 0))
+      .toString('utf8')
+      .split('\r\n')
+      .filter((_, index) => index % 2 === 1);
     return { status, headers, body: chunks.join('') };
   }
   const length = Number(headers['content-length'] ?? (closed ? rest.length : Infinity));

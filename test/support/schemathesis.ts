@@ -20,16 +20,27 @@ const MINIMUM_PYTHON = [3, 11] as const;
 
 /** A python3 able to make the environment, or why there is none. */
 export function findPython(): { python: string } | { missing: string } {
-  const probe = spawnSync('python3', ['-c', `import sys, venv, ensurepip; print(sys.version_info >= (${MINIMUM_PYTHON.join(', ')}))`], { encoding: 'utf8' });
+  const probe = spawnSync(
+    'python3',
+    ['-c', `import sys, venv, ensurepip; print(sys.version_info >= (${MINIMUM_PYTHON.join(', ')}))`],
+    { encoding: 'utf8' },
+  );
   if (probe.error) return { missing: 'python3 is not on the PATH' };
-  if (probe.status !== 0) return { missing: `python3 cannot make a virtual environment (venv and ensurepip are needed): ${probe.stderr.trim().split('\n').pop()}` };
-  if (probe.stdout.trim() !== 'True') return { missing: `python3 is older than ${MINIMUM_PYTHON.join('.')}, the oldest Schemathesis supports` };
+  if (probe.status !== 0)
+    return {
+      missing: `python3 cannot make a virtual environment (venv and ensurepip are needed): ${probe.stderr.trim().split('\n').pop()}`,
+    };
+  if (probe.stdout.trim() !== 'True')
+    return { missing: `python3 is older than ${MINIMUM_PYTHON.join('.')}, the oldest Schemathesis supports` };
   return { python: 'python3' };
 }
 
 function run(command: string, args: string[], what: string): void {
   const result = spawnSync(command, args, { encoding: 'utf8', cwd: repositoryRoot });
-  if (result.status !== 0) throw new Error(`${what} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${what} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}\n${result.stderr}`,
+    );
 }
 
 /**
@@ -39,12 +50,27 @@ function run(command: string, args: string[], what: string): void {
  */
 export function installSchemathesis(python: string): { installed: boolean } {
   const wanted = createHash('sha256').update(readFileSync(requirementsFile)).digest('hex');
-  if (existsSync(installedMarker) && readFileSync(installedMarker, 'utf8').trim() === wanted) return { installed: false };
+  if (existsSync(installedMarker) && readFileSync(installedMarker, 'utf8').trim() === wanted)
+    return { installed: false };
   rmSync(environmentDirectory, { recursive: true, force: true });
   run(python, ['-m', 'venv', environmentDirectory], 'python3 -m venv');
-  run(path.join(environmentDirectory, 'bin', 'python'), [
-    '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '--require-hashes', '--only-binary', ':all:', '-r', requirementsFile,
-  ], 'pip install of test/schemathesis/requirements.txt');
+  run(
+    path.join(environmentDirectory, 'bin', 'python'),
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--require-hashes',
+      '--only-binary',
+      ':all:',
+      '-r',
+      requirementsFile,
+    ],
+    'pip install of test/schemathesis/requirements.txt',
+  );
   writeFileSync(installedMarker, `${wanted}\n`);
   return { installed: true };
 }
@@ -93,10 +119,25 @@ export async function runSchemathesis(options: RunOptions): Promise<Schemathesis
   const junitPath = path.join(options.reportDirectory, 'junit.xml');
   const jsonPath = path.join(options.reportDirectory, 'report.json');
   const args = [
-    '--config-file', path.join(configDirectory, 'schemathesis.toml'), '--no-color', 'run',
+    '--config-file',
+    path.join(configDirectory, 'schemathesis.toml'),
+    '--no-color',
+    'run',
     path.join(repositoryRoot, 'contracts', 'generated', 'openapi.json'),
-    '--url', options.url, '--checks', 'all', '--max-examples', String(options.maxExamples),
-    '--report', 'junit,json', '--report-dir', options.reportDirectory, '--report-junit-path', junitPath, '--report-json-path', jsonPath,
+    '--url',
+    options.url,
+    '--checks',
+    'all',
+    '--max-examples',
+    String(options.maxExamples),
+    '--report',
+    'junit,json',
+    '--report-dir',
+    options.reportDirectory,
+    '--report-junit-path',
+    junitPath,
+    '--report-json-path',
+    jsonPath,
     ...(options.seed === undefined ? [] : ['--seed', String(options.seed)]),
   ];
   const env = {
@@ -111,7 +152,11 @@ export async function runSchemathesis(options: RunOptions): Promise<Schemathesis
     PYTHONDONTWRITEBYTECODE: '1',
   };
   // Asynchronous on purpose: the server under test runs in this very process.
-  const child = spawn(schemathesisBinary, args, { cwd: options.reportDirectory, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(schemathesisBinary, args, {
+    cwd: options.reportDirectory,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -123,9 +168,11 @@ export async function runSchemathesis(options: RunOptions): Promise<Schemathesis
     child.once('error', reject);
     child.once('exit', (code) => resolve(code));
   });
-  if (!existsSync(jsonPath) || !existsSync(junitPath)) throw new Error(`Schemathesis wrote no report (exit ${exitCode}):\n${output.slice(-4000)}`);
+  if (!existsSync(jsonPath) || !existsSync(junitPath))
+    throw new Error(`Schemathesis wrote no report (exit ${exitCode}):\n${output.slice(-4000)}`);
   return {
-    exitCode, output,
+    exitCode,
+    output,
     report: JSON.parse(readFileSync(jsonPath, 'utf8')) as SchemathesisReport,
     findings: findingsOf(readFileSync(junitPath, 'utf8')),
   };
@@ -135,7 +182,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 function decodeXml(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
-    if (entity.startsWith('#x') || entity.startsWith('#X')) return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
+    if (entity.startsWith('#x') || entity.startsWith('#X'))
+      return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
     if (entity.startsWith('#')) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
     return ENTITIES[entity] ?? whole;
   });
@@ -153,8 +201,16 @@ export function findingsOf(junit: string): Finding[] {
     for (const problem of (testcase[2] ?? '').matchAll(/<(failure|error)\b([^>]*?)(?:\/>|>([\s\S]*?)<\/\1>)/g)) {
       const kind = problem[1] as Finding['kind'];
       const text = decodeXml(problem[3] ?? '').trim() || decodeXml(/message="([^"]*)"/.exec(problem[2]!)?.[1] ?? kind);
-      for (const details of text.split(/^(?=\d+\. Test Case ID: )/m).map((part) => part.trim()).filter(Boolean)) {
-        const title = /^- (.+)$/m.exec(details)?.[1] ?? details.split('\n').find((line) => line.trim() !== '')!.trim();
+      for (const details of text
+        .split(/^(?=\d+\. Test Case ID: )/m)
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        const title =
+          /^- (.+)$/m.exec(details)?.[1] ??
+          details
+            .split('\n')
+            .find((line) => line.trim() !== '')!
+            .trim();
         findings.push({ where, kind, title, details });
       }
     }

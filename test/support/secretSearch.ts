@@ -11,7 +11,8 @@ export async function kafkaContents(brokers: string): Promise<Record<string, str
   const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
   let expected = 0;
   for (const topic of topics) {
-    for (const partition of await admin.fetchTopicOffsets(topic)) expected += Number(partition.high) - Number(partition.low);
+    for (const partition of await admin.fetchTopicOffsets(topic))
+      expected += Number(partition.high) - Number(partition.low);
   }
   await admin.disconnect();
   const contents: Record<string, string[]> = Object.fromEntries(topics.map((topic) => [topic, []]));
@@ -21,15 +22,26 @@ export async function kafkaContents(brokers: string): Promise<Record<string, str
   let seen = 0;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`read ${seen} of ${expected} messages`)), 60_000);
-    if (expected === 0) { clearTimeout(timer); resolve(); return; }
-    void consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        const headers = Object.entries(message.headers ?? {}).map(([name, value]) => `${name}=${String(value)}`).join(';');
-        contents[topic]!.push(`${message.key?.toString() ?? ''}|${message.value?.toString() ?? ''}|${headers}`);
-        seen += 1;
-        if (seen >= expected) { clearTimeout(timer); resolve(); }
-      },
-    }).catch(reject);
+    if (expected === 0) {
+      clearTimeout(timer);
+      resolve();
+      return;
+    }
+    void consumer
+      .run({
+        eachMessage: async ({ topic, message }) => {
+          const headers = Object.entries(message.headers ?? {})
+            .map(([name, value]) => `${name}=${String(value)}`)
+            .join(';');
+          contents[topic]!.push(`${message.key?.toString() ?? ''}|${message.value?.toString() ?? ''}|${headers}`);
+          seen += 1;
+          if (seen >= expected) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      })
+      .catch(reject);
   });
   await consumer.disconnect();
   return Object.fromEntries(Object.entries(contents).map(([topic, messages]) => [topic, messages.join('\n')]));

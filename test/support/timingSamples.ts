@@ -19,7 +19,8 @@ export function startTimingServer(): Promise<TestServer> {
   return startTestServer({
     UNIFORM_ANSWER_MS: process.env.TIMING_UNIFORM_ANSWER_MS ?? '50',
     // One code per phone per window: a second reset of one phone meets a spent budget.
-    SMS_BUDGET_PER_WINDOW: '1', SMS_BUDGET_PER_DAY: '100',
+    SMS_BUDGET_PER_WINDOW: '1',
+    SMS_BUDGET_PER_DAY: '100',
     DECOY_PHONE_COUNTRIES: 'FR',
   });
 }
@@ -35,13 +36,23 @@ async function timed(call: Request): Promise<{ answer: Answer; ms: number }> {
   return { answer, ms: performance.now() - started };
 }
 
-export interface Samples { known: number[]; unknown: number[]; answers: Answer[] }
+export interface Samples {
+  known: number[];
+  unknown: number[];
+  answers: Answer[];
+}
 
 /** Runs `setup` for every pair (ten at a time: it is not measured), then each pair's two requests, alternating which goes first. */
-export async function interleaved<S>(setup: (index: number) => Promise<S>, known: (state: S) => Request, unknown: (state: S) => Request): Promise<Samples> {
+export async function interleaved<S>(
+  setup: (index: number) => Promise<S>,
+  known: (state: S) => Request,
+  unknown: (state: S) => Request,
+): Promise<Samples> {
   const states: S[] = [];
   for (let index = 0; index < PAIRS; index += 10) {
-    states.push(...await Promise.all(Array.from({ length: Math.min(10, PAIRS - index) }, (_, offset) => setup(index + offset))));
+    states.push(
+      ...(await Promise.all(Array.from({ length: Math.min(10, PAIRS - index) }, (_, offset) => setup(index + offset)))),
+    );
   }
   // What the setup left behind (projections, SMS) settles before the first measure.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -66,9 +77,14 @@ function median(values: number[]): number {
 /** Asserts the rank test finds no difference, and says what it measured. */
 export function noDifference(t: Test, what: string, samples: { known: number[]; unknown: number[] }) {
   const { z, probabilityAHigher } = mannWhitney(samples.known, samples.unknown);
-  t.comment(`${what}: medians known ${median(samples.known).toFixed(2)} ms, unknown ${median(samples.unknown).toFixed(2)} ms; `
-    + `rank test z = ${z.toFixed(2)}; a known request is the slower of a random pair ${(probabilityAHigher * 100).toFixed(0)} % of the time (${samples.known.length} pairs)`);
-  t.ok(Math.abs(z) < Z_LIMIT, `${what}: no difference in time between known and unknown emails (|z| = ${Math.abs(z).toFixed(2)} < ${Z_LIMIT})`);
+  t.comment(
+    `${what}: medians known ${median(samples.known).toFixed(2)} ms, unknown ${median(samples.unknown).toFixed(2)} ms; ` +
+      `rank test z = ${z.toFixed(2)}; a known request is the slower of a random pair ${(probabilityAHigher * 100).toFixed(0)} % of the time (${samples.known.length} pairs)`,
+  );
+  t.ok(
+    Math.abs(z) < Z_LIMIT,
+    `${what}: no difference in time between known and unknown emails (|z| = ${Math.abs(z).toFixed(2)} < ${Z_LIMIT})`,
+  );
 }
 
 export const shapeOf = (body: Record<string, unknown>) => ({
@@ -85,4 +101,5 @@ export async function signedUp(server: TestServer) {
 }
 
 /** An email nobody has signed up, never used before. */
-export const unknownEmail = (index: number) => `nobody.${index}.${process.pid}.${Math.random().toString(36).slice(2)}@example.com`;
+export const unknownEmail = (index: number) =>
+  `nobody.${index}.${process.pid}.${Math.random().toString(36).slice(2)}@example.com`;

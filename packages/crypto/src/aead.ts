@@ -32,7 +32,14 @@ export function aeadEncrypt(key: Buffer, message: Buffer, associated: string): B
   const output = Buffer.alloc(NONCE_BYTES + message.length + TAG_BYTES);
   const nonce = output.subarray(0, NONCE_BYTES);
   fillNonce(nonce);
-  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(output.subarray(NONCE_BYTES), message, Buffer.from(associated, 'utf8'), null, nonce, key);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    output.subarray(NONCE_BYTES),
+    message,
+    Buffer.from(associated, 'utf8'),
+    null,
+    nonce,
+    key,
+  );
   return output;
 }
 
@@ -41,7 +48,14 @@ export function aeadDecrypt(key: Buffer, box: Buffer, associated: string): Buffe
   if (key.length !== AEAD_KEY_BYTES || box.length < NONCE_BYTES + TAG_BYTES) return undefined;
   const message = Buffer.alloc(box.length - NONCE_BYTES - TAG_BYTES);
   try {
-    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(message, null, box.subarray(NONCE_BYTES), Buffer.from(associated, 'utf8'), box.subarray(0, NONCE_BYTES), key);
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      message,
+      null,
+      box.subarray(NONCE_BYTES),
+      Buffer.from(associated, 'utf8'),
+      box.subarray(0, NONCE_BYTES),
+      key,
+    );
     return message;
   } catch {
     // sodium-native throws when the tag does not verify.

@@ -74,7 +74,10 @@ export function createSendingChannel(recipientPublicKey: Buffer): SendingChannel
     const publicKey = Buffer.alloc(sodium.crypto_kx_PUBLICKEYBYTES);
     const secretKey = Buffer.alloc(sodium.crypto_kx_SECRETKEYBYTES);
     sodium.crypto_kx_keypair(publicKey, secretKey);
-    const keys: SessionKeys = { request: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES), reply: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES) };
+    const keys: SessionKeys = {
+      request: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES),
+      reply: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES),
+    };
     try {
       sodium.crypto_kx_client_session_keys(keys.reply, keys.request, publicKey, secretKey, recipientPublicKey);
     } finally {
@@ -100,7 +103,8 @@ export function createSendingChannel(recipientPublicKey: Buffer): SendingChannel
       const { keys } = open();
       return {
         sealed,
-        openReply: <T>(sealedReply: string) => parseAndWipe<T>(aeadDecrypt(keys.reply, Buffer.from(sealedReply, 'base64'), context)),
+        openReply: <T>(sealedReply: string) =>
+          parseAndWipe<T>(aeadDecrypt(keys.reply, Buffer.from(sealedReply, 'base64'), context)),
       };
     },
   };
@@ -119,9 +123,18 @@ export function createReceivingChannel(keyPair: BoxKeyPair, options: { maxSender
     const id = senderPublicKey.toString('base64');
     const known = sessions.get(id);
     if (known) return known;
-    const keys: SessionKeys = { request: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES), reply: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES) };
+    const keys: SessionKeys = {
+      request: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES),
+      reply: Buffer.alloc(sodium.crypto_kx_SESSIONKEYBYTES),
+    };
     try {
-      sodium.crypto_kx_server_session_keys(keys.request, keys.reply, keyPair.publicKey, keyPair.secretKey, senderPublicKey);
+      sodium.crypto_kx_server_session_keys(
+        keys.request,
+        keys.reply,
+        keyPair.publicKey,
+        keyPair.secretKey,
+        senderPublicKey,
+      );
     } catch {
       // A low-order point: no key agreement is possible with it.
       return undefined;

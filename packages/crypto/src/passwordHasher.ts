@@ -21,13 +21,23 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<void>;
 }
 
-export async function createPasswordHasher(parameters: PasswordHashingParameters = owaspMinimum): Promise<PasswordHasher> {
-  if (parameters.memoryBytes < sodium.crypto_pwhash_MEMLIMIT_MIN || parameters.iterations < sodium.crypto_pwhash_OPSLIMIT_MIN) {
+export async function createPasswordHasher(
+  parameters: PasswordHashingParameters = owaspMinimum,
+): Promise<PasswordHasher> {
+  if (
+    parameters.memoryBytes < sodium.crypto_pwhash_MEMLIMIT_MIN ||
+    parameters.iterations < sodium.crypto_pwhash_OPSLIMIT_MIN
+  ) {
     throw new Error('password hashing parameters are below libsodium minimums');
   }
   const hash = async (password: string): Promise<string> => {
     const output = Buffer.alloc(sodium.crypto_pwhash_STRBYTES);
-    await sodium.crypto_pwhash_str_async(output, Buffer.from(password.normalize('NFC'), 'utf8'), parameters.iterations, parameters.memoryBytes);
+    await sodium.crypto_pwhash_str_async(
+      output,
+      Buffer.from(password.normalize('NFC'), 'utf8'),
+      parameters.iterations,
+      parameters.memoryBytes,
+    );
     const end = output.indexOf(0);
     return output.subarray(0, end === -1 ? output.length : end).toString('utf8');
   };

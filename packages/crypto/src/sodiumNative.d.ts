@@ -21,16 +21,42 @@ declare module 'sodium-native' {
     crypto_kx_SESSIONKEYBYTES: number;
     crypto_kx_keypair(publicKey: Buffer, secretKey: Buffer): void;
     /** Throws when the server's public key is not acceptable (a low-order point). */
-    crypto_kx_client_session_keys(rx: Buffer, tx: Buffer, clientPublicKey: Buffer, clientSecretKey: Buffer, serverPublicKey: Buffer): void;
+    crypto_kx_client_session_keys(
+      rx: Buffer,
+      tx: Buffer,
+      clientPublicKey: Buffer,
+      clientSecretKey: Buffer,
+      serverPublicKey: Buffer,
+    ): void;
     /** Throws when the client's public key is not acceptable (a low-order point). */
-    crypto_kx_server_session_keys(rx: Buffer, tx: Buffer, serverPublicKey: Buffer, serverSecretKey: Buffer, clientPublicKey: Buffer): void;
+    crypto_kx_server_session_keys(
+      rx: Buffer,
+      tx: Buffer,
+      serverPublicKey: Buffer,
+      serverSecretKey: Buffer,
+      clientPublicKey: Buffer,
+    ): void;
     randombytes_buf(buffer: Buffer): void;
     randombytes_uniform(upperBound: number): number;
     sodium_memcmp(left: Buffer, right: Buffer): boolean;
     sodium_memzero(buffer: Buffer): void;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(ciphertext: Buffer, message: Buffer, associated: Buffer | null, nsec: null, nonce: Buffer, key: Buffer): number;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+      ciphertext: Buffer,
+      message: Buffer,
+      associated: Buffer | null,
+      nsec: null,
+      nonce: Buffer,
+      key: Buffer,
+    ): number;
     /** Throws when the tag does not verify. */
-    crypto_aead_xchacha20poly1305_ietf_decrypt(message: Buffer, nsec: null, ciphertext: Buffer, associated: Buffer | null, nonce: Buffer, key: Buffer): number;
+    crypto_aead_xchacha20poly1305_ietf_decrypt(
+      message: Buffer,
+      nsec: null,
+      ciphertext: Buffer,
+      associated: Buffer | null,
+      nonce: Buffer,
+      key: Buffer,
+    ): number;
   };
   export default sodium;
 }

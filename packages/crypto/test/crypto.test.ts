@@ -1,7 +1,19 @@
 import t from 'tap';
 import {
-  aeadDecrypt, aeadEncrypt, constantTimeEqual, createPasswordHasher, deriveKey, generateBoxKeyPair, generateOtpCode, generateSecretKey,
-  generateSecretToken, hashSecretToken, keyedHash, openSealedJson, sealJson, timeOrderedUuid,
+  aeadDecrypt,
+  aeadEncrypt,
+  constantTimeEqual,
+  createPasswordHasher,
+  deriveKey,
+  generateBoxKeyPair,
+  generateOtpCode,
+  generateSecretKey,
+  generateSecretToken,
+  hashSecretToken,
+  keyedHash,
+  openSealedJson,
+  sealJson,
+  timeOrderedUuid,
 } from '../src/index.ts';
 
 const fastParameters = { memoryBytes: 8 * 1024 * 1024, iterations: 1 };
@@ -61,7 +73,11 @@ t.test('a derived key is fixed by its master key and purpose, and hashes nothing
   t.same(deriveKey(master, 'gateway-rate-limits'), derived, 'every gateway derives the same key');
   t.notSame(deriveKey(master, 'another purpose'), derived);
   t.notSame(deriveKey(generateSecretKey(), 'gateway-rate-limits'), derived);
-  t.not(keyedHash(derived, 'email', 'ada@example.com'), keyedHash(master, 'email', 'ada@example.com'), 'its hashes cannot be matched with the master key\'s');
+  t.not(
+    keyedHash(derived, 'email', 'ada@example.com'),
+    keyedHash(master, 'email', 'ada@example.com'),
+    "its hashes cannot be matched with the master key's",
+  );
   t.throws(() => deriveKey(Buffer.alloc(4), 'x'));
 });
 
@@ -99,16 +115,24 @@ t.test('authenticated encryption opens only with its key and associated data', a
   tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 1, tampered.length - 1);
   t.equal(aeadDecrypt(key, tampered, 'user-1|email'), undefined, 'a changed byte is detected');
   t.equal(aeadDecrypt(key, Buffer.alloc(10), 'user-1|email'), undefined, 'a short input is refused, not thrown');
-  t.not(aeadEncrypt(key, Buffer.from('x'), 'a').toString('hex'), aeadEncrypt(key, Buffer.from('x'), 'a').toString('hex'), 'a fresh nonce each time');
+  t.not(
+    aeadEncrypt(key, Buffer.from('x'), 'a').toString('hex'),
+    aeadEncrypt(key, Buffer.from('x'), 'a').toString('hex'),
+    'a fresh nonce each time',
+  );
 });
-
 
 t.test('time-ordered ids are version 7 UUIDs, unique, and sort by the time they were made', async (t) => {
   const ids = Array.from({ length: 2000 }, (_, index) => timeOrderedUuid(1_700_000_000_000 + index));
-  for (const id of ids.slice(0, 50)) t.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  for (const id of ids.slice(0, 50))
+    t.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   t.equal(new Set(ids).size, ids.length, 'no two alike');
   t.same([...ids].sort(), ids, 'string order is time order');
-  t.equal(ids[0]!.replaceAll('-', '').slice(0, 12), (1_700_000_000_000).toString(16).padStart(12, '0'), 'the first 48 bits are the milliseconds');
+  t.equal(
+    ids[0]!.replaceAll('-', '').slice(0, 12),
+    (1_700_000_000_000).toString(16).padStart(12, '0'),
+    'the first 48 bits are the milliseconds',
+  );
   const sameMillisecond = new Set(Array.from({ length: 1000 }, () => timeOrderedUuid(1_700_000_000_000)));
   t.equal(sameMillisecond.size, 1000, 'ids of one millisecond differ by their random bits');
 });

@@ -3,7 +3,11 @@
  * marked handled, so callers that never await it get no unhandled rejection
  * when the subscription stops before catching up.
  */
-export function createCaughtUpSignal(): { promise: Promise<void>; resolve: () => void; reject: (reason: unknown) => void } {
+export function createCaughtUpSignal(): {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+} {
   let resolve!: () => void;
   let reject!: (reason: unknown) => void;
   const promise = new Promise<void>((onResolve, onReject) => {

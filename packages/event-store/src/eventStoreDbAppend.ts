@@ -7,7 +7,13 @@ import { NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
 import type { AppendExpectedRevision, CurrentRevision, EventData, EventStoreDBClient } from '@eventstore/db-client';
 import type { AppendResult, EventToAppend, ExpectedRevision } from './eventStore.ts';
 import { WrongExpectedRevisionError } from './eventStore.ts';
-import { assertValidBatch, toActualRevision, toEventData, toExpectedRevision, toPortPosition } from './eventStoreDbMapping.ts';
+import {
+  assertValidBatch,
+  toActualRevision,
+  toEventData,
+  toExpectedRevision,
+  toPortPosition,
+} from './eventStoreDbMapping.ts';
 import type { StoredEvent } from './eventStoreDbMapping.ts';
 import { readStoredStream } from './eventStoreDbReads.ts';
 

@@ -72,7 +72,9 @@ export function toPortPosition(commit: bigint | undefined, event: { id: string; 
     );
   }
   if (commit > largestExactPosition) {
-    throw new RangeError(`log position ${commit} of event ${event.id} is beyond the positions a number can hold exactly`);
+    throw new RangeError(
+      `log position ${commit} of event ${event.id} is beyond the positions a number can hold exactly`,
+    );
   }
   return Number(commit);
 }

@@ -36,7 +36,11 @@ export async function readStoredStream(
 }
 
 /** Events of every stream after `after`, in log order, at most `maxCount` of them. */
-export async function readAllAfter(client: EventStoreDBClient, after: number, maxCount = Infinity): Promise<RecordedEvent[]> {
+export async function readAllAfter(
+  client: EventStoreDBClient,
+  after: number,
+  maxCount = Infinity,
+): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   let from: ReadPosition = toReadPosition(after);
   // Commit position of the last record looked at; forward reads include the

@@ -33,7 +33,10 @@ export function createEventStoreDbSubscription(options: EventStoreDbSubscription
   const { promise: caughtUp, resolve: resolveCaughtUp, reject: rejectCaughtUp } = createCaughtUpSignal();
 
   // The server filters its own event types out; its streams are skipped below.
-  const source = options.client.subscribeToAll({ fromPosition: toReadPosition(position), filter: excludeSystemEvents() });
+  const source = options.client.subscribeToAll({
+    fromPosition: toReadPosition(position),
+    filter: excludeSystemEvents(),
+  });
   // Errors reach the loop through the iterator; this listener only keeps one
   // raised after the loop has let go of the stream from crashing the process.
   source.on('error', () => undefined);

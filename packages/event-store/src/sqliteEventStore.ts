@@ -81,13 +81,15 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   };
   // IMMEDIATE takes the write lock before reading any stream's revision, so
   // two processes cannot both pass the revision check for the same stream.
-  const commitGroup = db.transaction((group: PendingAppend[]) => group.map((append) => {
-    try {
-      return { result: appendOne(append.streamId, append.events, append.expected) };
-    } catch (error) {
-      return { error };
-    }
-  }));
+  const commitGroup = db.transaction((group: PendingAppend[]) =>
+    group.map((append) => {
+      try {
+        return { result: appendOne(append.streamId, append.events, append.expected) };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
 
   function flushAppends(): void {
     const group = pending;
@@ -145,7 +147,9 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       return new Promise<AppendResult>((resolve, reject) => {
         if (pending.length === 0) setImmediate(flushAppends);
         pending.push({
-          streamId, events, expected: appendOptions?.expectedRevision ?? 'any',
+          streamId,
+          events,
+          expected: appendOptions?.expectedRevision ?? 'any',
           settle: (outcome) => ('result' in outcome ? resolve(outcome.result) : reject(outcome.error)),
         });
       });
@@ -159,7 +163,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       if (end !== undefined && from > end) return [];
       const rows = statements.readStream.all(streamId, from, maxCount);
       // Read to the end (not cut by maxCount): nothing is past the last row, or past `from` - 1 if there was none.
-      if (maxCount < 0 || rows.length < maxCount) remember(streamId, rows.length > 0 ? rows.at(-1)!.revision : from - 1);
+      if (maxCount < 0 || rows.length < maxCount)
+        remember(streamId, rows.length > 0 ? rows.at(-1)!.revision : from - 1);
       return rows.map(toRecordedEvent);
     },
 

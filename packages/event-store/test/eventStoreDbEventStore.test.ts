@@ -8,7 +8,9 @@ import type { EventStore } from '../src/index.ts';
 
 // CI here cannot start EventStoreDB (it ships only as Docker images and
 // vendor packages), so a missing server skips the suite even in CI.
-const url = requireServer(t, 'EVENTSTORE_URL', 'the event store contract against EventStoreDB', { requiredInCi: false });
+const url = requireServer(t, 'EVENTSTORE_URL', 'the event store contract against EventStoreDB', {
+  requiredInCi: false,
+});
 
 if (url !== undefined) {
   const connectionString = url;
@@ -28,8 +30,14 @@ if (url !== undefined) {
   t.test('the server’s own events never show in the global order', async (t) => {
     const store = open(t);
     const events = await store.readAll({ maxCount: 200 });
-    t.ok(events.every((event) => !event.type.startsWith('$') && !event.streamId.startsWith('$')), 'no system events');
-    t.ok(events.every((event) => Number.isSafeInteger(event.position) && event.position > 0), 'positions are exact numbers');
+    t.ok(
+      events.every((event) => !event.type.startsWith('$') && !event.streamId.startsWith('$')),
+      'no system events',
+    );
+    t.ok(
+      events.every((event) => Number.isSafeInteger(event.position) && event.position > 0),
+      'positions are exact numbers',
+    );
   });
 
   t.test('a batch retried with a revision it no longer matches returns the original result', async (t) => {
@@ -51,7 +59,9 @@ if (url !== undefined) {
   t.test('an event id repeated within one batch is refused', async (t) => {
     const store = open(t);
     const event = newEvent();
-    const error = await rejectionOf(store.append(newStreamId(), [event, { ...event }], { expectedRevision: 'no-stream' }));
+    const error = await rejectionOf(
+      store.append(newStreamId(), [event, { ...event }], { expectedRevision: 'no-stream' }),
+    );
     t.match(error, { message: /appears twice/ });
   });
 

@@ -37,8 +37,16 @@ t.test('writer processes sharing one file serialise their appends', async (t) =>
   t.teardown(() => store.close());
   const shared = await store.readStream(plan.sharedStreamId);
   t.equal(shared.length, writers * plan.appends * 2, 'no append was lost');
-  t.same(shared.map((event) => event.revision), shared.map((_, index) => index), 'revisions have no gaps or repeats');
+  t.same(
+    shared.map((event) => event.revision),
+    shared.map((_, index) => index),
+    'revisions have no gaps or repeats',
+  );
   const positions = (await store.readAll()).map((event) => event.position);
-  t.same(positions, positions.map((_, index) => index + 1), 'positions have no gaps or repeats');
+  t.same(
+    positions,
+    positions.map((_, index) => index + 1),
+    'positions have no gaps or repeats',
+  );
   t.equal(new Set(shared.map((event) => event.data.pid)).size, writers, 'every writer appended to the shared stream');
 });

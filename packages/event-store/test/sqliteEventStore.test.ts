@@ -57,7 +57,10 @@ t.test('a second store on the same file sees the first one’s appends through i
   const events = newEvents(3);
   await writer.append(streamId, events, { expectedRevision: 'no-stream' });
   await waitUntil(() => collector.received.length === 3, 'the other connection’s events');
-  t.same(collector.received.map((event) => event.eventId), events.map((event) => event.eventId));
+  t.same(
+    collector.received.map((event) => event.eventId),
+    events.map((event) => event.eventId),
+  );
 });
 
 t.test('an append through this store wakes its live subscriptions without waiting for the poll', async (t) => {
@@ -148,7 +151,10 @@ t.test('appends asked for together share one commit, and one refused append leav
     store.append(b, [newEvent()], { expectedRevision: 'no-stream' }), // b already has an event
     store.append(c, newEvents(2), { expectedRevision: 'no-stream' }),
   ]);
-  t.same(outcomes.map((outcome) => outcome.status), ['fulfilled', 'rejected', 'fulfilled']);
+  t.same(
+    outcomes.map((outcome) => outcome.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
   t.match((outcomes[1] as PromiseRejectedResult).reason, { name: 'WrongExpectedRevisionError' });
   t.equal((await store.readStream(a)).length, 1);
   t.equal((await store.readStream(b)).length, 1, 'the refused append wrote nothing');
@@ -157,14 +163,19 @@ t.test('appends asked for together share one commit, and one refused append leav
   t.same(positions, [1, 2, 3, 4], 'positions stay contiguous: the refused append took none');
 });
 
-t.test('of two appends to one stream at the same expected revision in the same turn, exactly one is stored', async (t) => {
-  const store = open(t, newFile());
-  const stream = newStreamId();
-  await store.append(stream, [newEvent()]);
-  const outcomes = await Promise.allSettled([0, 1, 2].map(() => store.append(stream, [newEvent()], { expectedRevision: 0 })));
-  t.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1);
-  t.equal((await store.readStream(stream)).length, 2);
-});
+t.test(
+  'of two appends to one stream at the same expected revision in the same turn, exactly one is stored',
+  async (t) => {
+    const store = open(t, newFile());
+    const stream = newStreamId();
+    await store.append(stream, [newEvent()]);
+    const outcomes = await Promise.allSettled(
+      [0, 1, 2].map(() => store.append(stream, [newEvent()], { expectedRevision: 0 })),
+    );
+    t.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1);
+    t.equal((await store.readStream(stream)).length, 2);
+  },
+);
 
 t.test('appends asked for just before close are stored, later ones refused', async (t) => {
   const path = newFile();
@@ -182,19 +193,38 @@ t.test('a stream read to its end is read again in full once another connection a
   const path = newFile();
   const mine = createSqliteEventStore({ path });
   const theirs = createSqliteEventStore({ path });
-  t.teardown(async () => { await mine.close(); await theirs.close(); });
+  t.teardown(async () => {
+    await mine.close();
+    await theirs.close();
+  });
   const streamId = newStreamId('shared');
   const event = (type: string) => newEvent(type);
 
   await mine.append(streamId, [event('First')]);
-  t.same((await mine.readStream(streamId, { fromRevision: 1 })).map((e) => e.type), [], 'nothing past what this store appended');
+  t.same(
+    (await mine.readStream(streamId, { fromRevision: 1 })).map((e) => e.type),
+    [],
+    'nothing past what this store appended',
+  );
   await theirs.append(streamId, [event('Second')]);
-  t.same((await mine.readStream(streamId, { fromRevision: 1 })).map((e) => e.type), ['Second'], "the other connection's append is seen");
+  t.same(
+    (await mine.readStream(streamId, { fromRevision: 1 })).map((e) => e.type),
+    ['Second'],
+    "the other connection's append is seen",
+  );
   await mine.append(streamId, [event('Third')], { expectedRevision: 1 });
-  t.same((await theirs.readStream(streamId)).map((e) => e.type), ['First', 'Second', 'Third'], 'and the other way round');
+  t.same(
+    (await theirs.readStream(streamId)).map((e) => e.type),
+    ['First', 'Second', 'Third'],
+    'and the other way round',
+  );
 
   const empty = newStreamId('empty');
   t.same(await mine.readStream(empty), [], 'an unknown stream reads as empty');
   await theirs.append(empty, [event('Created')]);
-  t.same((await mine.readStream(empty)).map((e) => e.type), ['Created'], 'and is read once another connection creates it');
+  t.same(
+    (await mine.readStream(empty)).map((e) => e.type),
+    ['Created'],
+    'and is read once another connection creates it',
+  );
 });

@@ -7,9 +7,29 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 export type { Logger } from 'pino';
 
 const SENSITIVE_KEYS = [
-  'password', 'passwordConfirm', 'passwordHash', 'code', 'otp', 'refreshToken', 'accessToken', 'access_token',
-  'client_secret', 'clientSecret', 'secret', 'secretHash', 'authorization', 'Authorization', 'cookie',
-  'sealedSecrets', 'sealedDelivery', 'codeHash', 'refreshTokenHash', 'email', 'username', 'phoneNumber', 'to',
+  'password',
+  'passwordConfirm',
+  'passwordHash',
+  'code',
+  'otp',
+  'refreshToken',
+  'accessToken',
+  'access_token',
+  'client_secret',
+  'clientSecret',
+  'secret',
+  'secretHash',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'sealedSecrets',
+  'sealedDelivery',
+  'codeHash',
+  'refreshTokenHash',
+  'email',
+  'username',
+  'phoneNumber',
+  'to',
 ];
 
 /** Paths pino's redaction understands: the key at the top level and up to three levels down. */

@@ -18,7 +18,11 @@ export function freeze(message: Message): Envelope {
 
 /** A fresh message parsed from `envelope`. */
 export function thaw(envelope: Envelope): Message {
-  return { key: envelope.key, value: fromJson(envelope.value), headers: JSON.parse(envelope.headers) as Record<string, string> };
+  return {
+    key: envelope.key,
+    value: fromJson(envelope.value),
+    headers: JSON.parse(envelope.headers) as Record<string, string>,
+  };
 }
 
 /** JSON text of `value`; `undefined` stays undefined, as JSON has no such value. */

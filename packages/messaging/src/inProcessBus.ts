@@ -35,7 +35,9 @@ export interface InProcessBus extends MessageBus {
   subscribeInBatches(topic: string, group: string, handler: BatchHandler): Promise<Consumer>;
 }
 
-type ConsumerState = { inFlight: Set<Promise<void>> } & ({ handler: MessageHandler; batchHandler?: never } | { batchHandler: BatchHandler; handler?: never });
+type ConsumerState = { inFlight: Set<Promise<void>> } & (
+  { handler: MessageHandler; batchHandler?: never } | { batchHandler: BatchHandler; handler?: never }
+);
 
 /**
  * Lanes a group delivers on side by side, as a Kafka consumer handles its
@@ -156,7 +158,9 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     assertOpen();
     const existing = topics.get(topic)?.get(name)?.consumers[0];
     if (existing && (existing.batchHandler === undefined) !== (consumer.batchHandler === undefined)) {
-      throw new Error(`group ${name} on ${topic} already takes messages ${existing.batchHandler ? 'in batches' : 'one at a time'}`);
+      throw new Error(
+        `group ${name} on ${topic} already takes messages ${existing.batchHandler ? 'in batches' : 'one at a time'}`,
+      );
     }
     const groups = topics.get(topic) ?? new Map<string, Group>();
     topics.set(topic, groups);
@@ -165,7 +169,8 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     group.consumers.push(consumer);
     return { stop: () => stopConsumer(group, consumer) };
   };
-  const subscribe = async (topic: string, name: string, handler: MessageHandler): Promise<Consumer> => join(topic, name, { handler, inFlight: new Set() });
+  const subscribe = async (topic: string, name: string, handler: MessageHandler): Promise<Consumer> =>
+    join(topic, name, { handler, inFlight: new Set() });
   const subscribeInBatches = async (topic: string, name: string, batchHandler: BatchHandler): Promise<Consumer> =>
     join(topic, name, { batchHandler, inFlight: new Set() });
 

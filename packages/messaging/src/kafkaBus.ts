@@ -92,7 +92,10 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
     retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 2 },
   });
   const admin = kafka.admin();
-  const defaults: TopicSettings = { partitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 };
+  const defaults: TopicSettings = {
+    partitions: options.partitions ?? 3,
+    replicationFactor: options.replicationFactor ?? 1,
+  };
   const topics = createKafkaTopics(admin, defaults);
   const replyTopic = `${options.clientId.replace(/[^a-zA-Z0-9._-]/g, '-')}.replies.${randomUUID()}`;
   const replySettings: TopicSettings = { ...defaults, partitions: 1, config: { 'retention.ms': REPLY_RETENTION_MS } };
@@ -186,7 +189,8 @@ export function createKafkaBus(options: KafkaBusOptions): MessageBus {
 
   return {
     publish,
-    subscribe: (topic, group, handler, subscribeOptions) => groups.subscribe(topic, group, handler, subscribeOptions?.from !== 'beginning'),
+    subscribe: (topic, group, handler, subscribeOptions) =>
+      groups.subscribe(topic, group, handler, subscribeOptions?.from !== 'beginning'),
     serve: requests.serve,
     request: async (topic, message, requestOptions) => {
       assertOpen();

@@ -39,7 +39,9 @@ export async function startGroupConsumer(options: GroupConsumerOptions): Promise
   const { topic, group, handling } = options;
   let stopped: Promise<void> | undefined;
   const consumer = options.kafka.consumer({
-    ...options.tuning, groupId: group, allowAutoTopicCreation: false,
+    ...options.tuning,
+    groupId: group,
+    allowAutoTopicCreation: false,
     // kafkajs restarts a consumer after a retriable crash on a timer of its own; one that lands after
     // stop() would reconnect a consumer nobody will disconnect again, and keep the process alive.
     retry: { ...options.tuning.retry, restartOnFailure: async () => stopped === undefined },
@@ -125,7 +127,10 @@ async function handle(options: GroupConsumerOptions, { topic, message, heartbeat
 function waitForJoin(consumer: KafkaConsumer, topic: string, timeoutMs: number, pause: boolean): Promise<number[]> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => done(new Error(`consumer did not join its group on ${topic} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`consumer did not join its group on ${topic} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const removers = [
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
         if (pause && !settled) consumer.pause([{ topic }]);
@@ -152,7 +157,13 @@ function waitForJoin(consumer: KafkaConsumer, topic: string, timeoutMs: number, 
  * position is resolved on its first fetch and lives in memory only: a member
  * joining later would resolve "latest" again and skip what came in between.
  */
-async function startAtLogEnd(admin: Admin, consumer: KafkaConsumer, group: string, topic: string, assigned: number[]): Promise<void> {
+async function startAtLogEnd(
+  admin: Admin,
+  consumer: KafkaConsumer,
+  group: string,
+  topic: string,
+  assigned: number[],
+): Promise<void> {
   try {
     if (assigned.length === 0) return;
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -160,7 +171,11 @@ async function startAtLogEnd(admin: Admin, consumer: KafkaConsumer, group: strin
     const fresh = assigned.filter((partition) => unset.has(partition));
     if (fresh.length === 0) return;
     const ends = await admin.fetchTopicOffsets(topic);
-    const positions = fresh.map((partition) => ({ topic, partition, offset: ends.find((e) => e.partition === partition)?.high ?? '0' }));
+    const positions = fresh.map((partition) => ({
+      topic,
+      partition,
+      offset: ends.find((e) => e.partition === partition)?.high ?? '0',
+    }));
     await consumer.commitOffsets(positions);
     // The paused consumer may already have resolved "earliest" in memory; a seek makes it read the commit.
     for (const position of positions) consumer.seek(position);

@@ -8,13 +8,22 @@ import type { Consumer, MessageHandler } from './messageBus.ts';
 /** The group consumers of one bus. */
 export interface KafkaGroups {
   /** Joins `group` on `topic`; see {@link GroupConsumerOptions.startAtLogEnd}. */
-  subscribe(topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage?: boolean): Promise<Consumer>;
+  subscribe(
+    topic: string,
+    group: string,
+    handler: MessageHandler,
+    startAtLogEnd: boolean,
+    commitEachMessage?: boolean,
+  ): Promise<Consumer>;
   /** Stops every consumer; later subscribes fail. */
   stopAll(): Promise<void>;
 }
 
 /** Settings shared by every consumer of the bus. */
-export interface KafkaGroupsOptions extends Pick<GroupConsumerOptions, 'kafka' | 'admin' | 'tuning' | 'retry' | 'report' | 'joinTimeoutMs'> {
+export interface KafkaGroupsOptions extends Pick<
+  GroupConsumerOptions,
+  'kafka' | 'admin' | 'tuning' | 'retry' | 'report' | 'joinTimeoutMs'
+> {
   /** Makes sure the topic exists before its first consumer joins. */
   ensureTopic: (topic: string) => Promise<void>;
   /** Hears of each join attempt that failed and will be tried again. */
@@ -44,23 +53,45 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
   };
 
   const [firstDelay, mostDelay] = options.rejoinDelayMs ?? [500, 5000];
-  const startWhenJoined = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage: boolean): Promise<Consumer> => {
+  const startWhenJoined = async (
+    topic: string,
+    group: string,
+    handler: MessageHandler,
+    startAtLogEnd: boolean,
+    commitEachMessage: boolean,
+  ): Promise<Consumer> => {
     for (let attempt = 1, delay = firstDelay; ; attempt += 1, delay = Math.min(mostDelay, delay * 2)) {
       assertOpen();
       try {
         await options.ensureTopic(topic);
-        return await startGroupConsumer({ ...options, topic, group, handler, startAtLogEnd, commitEachMessage, handling });
+        return await startGroupConsumer({
+          ...options,
+          topic,
+          group,
+          handler,
+          startAtLogEnd,
+          commitEachMessage,
+          handling,
+        });
       } catch (error) {
         assertOpen();
         options.warn(`consumer of group ${group} on ${topic} could not join; trying again`, {
-          attempt, retryInMs: delay, error: error instanceof Error ? error.message : String(error),
+          attempt,
+          retryInMs: delay,
+          error: error instanceof Error ? error.message : String(error),
         });
       }
       await sleep(delay, undefined, { signal: closing.signal }).catch(() => undefined);
     }
   };
 
-  const join = async (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage: boolean): Promise<Consumer> => {
+  const join = async (
+    topic: string,
+    group: string,
+    handler: MessageHandler,
+    startAtLogEnd: boolean,
+    commitEachMessage: boolean,
+  ): Promise<Consumer> => {
     const started = await startWhenJoined(topic, group, handler, startAtLogEnd, commitEachMessage);
     const consumer: Consumer = {
       stop: () => {
@@ -105,8 +136,12 @@ export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
  */
 export async function groupHasMembersOn(admin: Admin, group: string, topic: string): Promise<boolean> {
   const { groups } = await admin.describeGroups([group]);
-  return groups.some((described) => described.groupId === group && described.members.some((member) => {
-    if (member.memberMetadata.length === 0) return true;
-    return AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.topics.includes(topic) ?? false;
-  }));
+  return groups.some(
+    (described) =>
+      described.groupId === group &&
+      described.members.some((member) => {
+        if (member.memberMetadata.length === 0) return true;
+        return AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.topics.includes(topic) ?? false;
+      }),
+  );
 }

@@ -71,13 +71,14 @@ function effectiveLevel(namespace: string, level: logLevel, message: string, err
 
 /** Adapts a {@link KafkaBusLogger} to kafkajs's log creator, passing on lines at `least` or more severe. */
 export function kafkaLogCreator(logger: KafkaBusLogger, least: KafkaLogLevel): logCreator {
-  return () => ({ namespace, level, log }) => {
-    // kafkajs stamps its own time; the receiving logger has one.
-    const { message, timestamp: _timestamp, ...extra } = log;
-    const effective = effectiveLevel(namespace, level, message, extra.error);
-    if (effective > LEVELS[least]) return;
-    logger(levelName(effective), namespace ? `[${namespace}] ${message}` : message, extra);
-  };
+  return () =>
+    ({ namespace, level, log }) => {
+      // kafkajs stamps its own time; the receiving logger has one.
+      const { message, timestamp: _timestamp, ...extra } = log;
+      const effective = effectiveLevel(namespace, level, message, extra.error);
+      if (effective > LEVELS[least]) return;
+      logger(levelName(effective), namespace ? `[${namespace}] ${message}` : message, extra);
+    };
 }
 
 function levelName(level: logLevel): KafkaLogLevel {

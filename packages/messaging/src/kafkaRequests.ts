@@ -19,7 +19,13 @@ export interface KafkaRequestsOptions {
   publish: (topic: string, messages: Message[]) => Promise<void>;
   /** Publishes to a topic that must exist already: a reply topic vanishes with its requester. */
   reply: (topic: string, messages: Message[]) => Promise<void>;
-  subscribe: (topic: string, group: string, handler: MessageHandler, startAtLogEnd: boolean, commitEachMessage?: boolean) => Promise<Consumer>;
+  subscribe: (
+    topic: string,
+    group: string,
+    handler: MessageHandler,
+    startAtLogEnd: boolean,
+    commitEachMessage?: boolean,
+  ) => Promise<Consumer>;
   report: (error: unknown, topic: string, group: string) => void;
   /** Told of each request dropped because its requester stopped waiting. */
   expired?: (topic: string, group: string) => void;
@@ -54,10 +60,12 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
   // Replies are only read by a consumer that has joined; the topic is new and
   // read from its start, so a reply cannot slip past it even while it joins.
   const listen = (): Promise<unknown> => {
-    listening ??= options.subscribe(options.replyTopic, options.replyTopic, onReply, false, false).catch((error: unknown) => {
-      listening = undefined;
-      throw error;
-    });
+    listening ??= options
+      .subscribe(options.replyTopic, options.replyTopic, onReply, false, false)
+      .catch((error: unknown) => {
+        listening = undefined;
+        throw error;
+      });
     return listening;
   };
 
@@ -65,7 +73,12 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
     const id = randomUUID();
     // The timeout counts from the call: starting the reply consumer is part of the wait.
     const reply = replies.await(id, timeoutMs, () => new RequestTimeoutError(topic, timeoutMs));
-    const headers = { ...message.headers, [REQUEST_ID_HEADER]: id, [REPLY_TO_HEADER]: options.replyTopic, [DEADLINE_HEADER]: String(Date.now() + timeoutMs) };
+    const headers = {
+      ...message.headers,
+      [REQUEST_ID_HEADER]: id,
+      [REPLY_TO_HEADER]: options.replyTopic,
+      [DEADLINE_HEADER]: String(Date.now() + timeoutMs),
+    };
     listen()
       .then(() => options.publish(topic, [{ ...message, headers }]))
       .catch((error: unknown) => replies.reject(id, error));
@@ -73,35 +86,41 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
   };
 
   const serve = (topic: string, group: string, handler: RequestHandler): Promise<Consumer> =>
-    options.subscribe(topic, group, async (request) => {
-      const id = request.headers[REQUEST_ID_HEADER];
-      const replyTo = request.headers[REPLY_TO_HEADER];
-      // A plain publish on a request topic has nobody waiting for an answer.
-      if (id === undefined || replyTo === undefined) return;
-      // Nobody waits past the deadline: the caller was told the request failed, so it must not happen now
-      // (after a broker outage, a backlog of such requests would otherwise run, and block the live ones).
-      const deadline = Number(request.headers[DEADLINE_HEADER]);
-      if (Number.isFinite(deadline) && Date.now() > deadline) {
-        options.expired?.(topic, group);
-        return;
-      }
-      let body: ReplyBody;
-      try {
-        const value = await handler(request);
-        toJson(value); // a result that is not JSON fails here, as a handler failure
-        body = { ok: true, value };
-      } catch (error) {
-        // Not retried, as the requester is waiting; it learns that the request failed, never why.
-        options.report(error, topic, group);
-        body = { ok: false };
-      }
-      try {
-        await options.reply(replyTo, [{ key: id, value: body, headers: { [REQUEST_ID_HEADER]: id } }]);
-      } catch (error) {
-        // Mostly a requester gone with its reply topic: running the handler again would not bring it back.
-        options.report(error, topic, group);
-      }
-    }, true, false);
+    options.subscribe(
+      topic,
+      group,
+      async (request) => {
+        const id = request.headers[REQUEST_ID_HEADER];
+        const replyTo = request.headers[REPLY_TO_HEADER];
+        // A plain publish on a request topic has nobody waiting for an answer.
+        if (id === undefined || replyTo === undefined) return;
+        // Nobody waits past the deadline: the caller was told the request failed, so it must not happen now
+        // (after a broker outage, a backlog of such requests would otherwise run, and block the live ones).
+        const deadline = Number(request.headers[DEADLINE_HEADER]);
+        if (Number.isFinite(deadline) && Date.now() > deadline) {
+          options.expired?.(topic, group);
+          return;
+        }
+        let body: ReplyBody;
+        try {
+          const value = await handler(request);
+          toJson(value); // a result that is not JSON fails here, as a handler failure
+          body = { ok: true, value };
+        } catch (error) {
+          // Not retried, as the requester is waiting; it learns that the request failed, never why.
+          options.report(error, topic, group);
+          body = { ok: false };
+        }
+        try {
+          await options.reply(replyTo, [{ key: id, value: body, headers: { [REQUEST_ID_HEADER]: id } }]);
+        } catch (error) {
+          // Mostly a requester gone with its reply topic: running the handler again would not bring it back.
+          options.report(error, topic, group);
+        }
+      },
+      true,
+      false,
+    );
 
   return {
     request,

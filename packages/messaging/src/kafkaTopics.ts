@@ -31,7 +31,9 @@ export function createKafkaTopics(admin: Admin, defaults: TopicSettings): KafkaT
     const configEntries = Object.entries(settings.config ?? {}).map(([name, value]) => ({ name, value }));
     // Resolves false when the topic exists; it may be a few ms old, so leaders are checked either way.
     await admin.createTopics({
-      topics: [{ topic, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor, configEntries }],
+      topics: [
+        { topic, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor, configEntries },
+      ],
       waitForLeaders: true,
     });
     await waitForLeaders(admin, topic);

@@ -61,7 +61,10 @@ export interface MessageBus {
 }
 
 export class RequestTimeoutError extends Error {
-  constructor(readonly topic: string, readonly timeoutMs: number) {
+  constructor(
+    readonly topic: string,
+    readonly timeoutMs: number,
+  ) {
     super(`no reply on ${topic} within ${timeoutMs} ms`);
     this.name = 'RequestTimeoutError';
   }

@@ -5,7 +5,11 @@ import { createInProcessBus, RequestTimeoutError } from '../src/index.ts';
 import type { InProcessBus, InProcessBusOptions, Message } from '../src/index.ts';
 import { eventually, messageBusContract } from '../src/contract/index.ts';
 
-const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({ key, value, headers });
+const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({
+  key,
+  value,
+  headers,
+});
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;
@@ -15,7 +19,11 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 function open(t: Test, options: InProcessBusOptions = {}): { bus: InProcessBus; errors: unknown[][] } {
   const errors: unknown[][] = [];
-  const bus = createInProcessBus({ retry: { attempts: 3, delayMs: 5 }, onHandlerError: (...args) => void errors.push(args), ...options });
+  const bus = createInProcessBus({
+    retry: { attempts: 3, delayMs: 5 },
+    onHandlerError: (...args) => void errors.push(args),
+    ...options,
+  });
   t.teardown(() => bus.close());
   return { bus, errors };
 }
@@ -45,7 +53,10 @@ t.test('concurrent publishes keep per-key order', async (t) => {
     handled.push(m.value as number);
   });
   await Promise.all(Array.from({ length: 20 }, (_, i) => bus.publish('orders', [message('same-key', i)])));
-  t.strictSame(handled, Array.from({ length: 20 }, (_, i) => i));
+  t.strictSame(
+    handled,
+    Array.from({ length: 20 }, (_, i) => i),
+  );
 });
 
 t.test('a slow message holds back its own key, not the others', async (t) => {
@@ -59,7 +70,10 @@ t.test('a slow message holds back its own key, not the others', async (t) => {
   const slow = bus.publish('commands', [message('user-0', 'slow'), message('user-0', 'after')]);
   const others = Array.from({ length: 10 }, (_, i) => bus.publish('commands', [message(`user-${i + 1}`, 'quick')]));
   await eventually(() => handled.length >= 5);
-  t.ok(handled.length >= 5 && !handled.includes('user-0:after'), 'other keys were handled while the slow one waited, and its key stayed in order');
+  t.ok(
+    handled.length >= 5 && !handled.includes('user-0:after'),
+    'other keys were handled while the slow one waited, and its key stayed in order',
+  );
   release.resolve();
   await Promise.all([slow, ...others]);
   t.equal(handled.indexOf('user-0:slow') + 1, handled.indexOf('user-0:after'), 'the slow key kept its order');
@@ -72,8 +86,15 @@ t.test('one key always lands on the same consumer of a group', async (t) => {
     await bus.subscribe('sticky', 'g', async (m) => void owners.set(m.key, (owners.get(m.key) ?? new Set()).add(c)));
   }
   const keys = Array.from({ length: 30 }, (_, i) => `key-${i}`);
-  for (let round = 0; round < 3; round++) await bus.publish('sticky', keys.map((key) => message(key, round)));
-  t.ok([...owners.values()].every((consumers) => consumers.size === 1), 'each key had one consumer');
+  for (let round = 0; round < 3; round++)
+    await bus.publish(
+      'sticky',
+      keys.map((key) => message(key, round)),
+    );
+  t.ok(
+    [...owners.values()].every((consumers) => consumers.size === 1),
+    'each key had one consumer',
+  );
   t.equal(new Set([...owners.values()].map((consumers) => [...consumers][0])).size, 3, 'all consumers used');
 });
 
@@ -221,7 +242,15 @@ t.test('a failing batch is given again whole, then reported and skipped; the nex
     if (messages.some((m) => m.value === 'poison')) throw new Error('cannot store');
   });
   await bus.publish('events', [message('a', 'fine'), message('b', 'poison')]);
-  t.strictSame(tries, [['fine', 'poison'], ['fine', 'poison'], ['fine', 'poison']], 'three tries of the whole batch');
+  t.strictSame(
+    tries,
+    [
+      ['fine', 'poison'],
+      ['fine', 'poison'],
+      ['fine', 'poison'],
+    ],
+    'three tries of the whole batch',
+  );
   t.equal(errors.length, 1, 'reported once');
   t.match(errors[0], [{ message: 'cannot store' }, 'events', 'projector']);
   await bus.publish('events', [message('a', 'next')]);
@@ -231,5 +260,8 @@ t.test('a failing batch is given again whole, then reported and skipped; the nex
 t.test('one group takes messages either one at a time or in batches, not both', async (t) => {
   const { bus } = open(t);
   await bus.subscribe('events', 'projector', async () => undefined);
-  await t.rejects(bus.subscribeInBatches('events', 'projector', async () => undefined), /already takes messages one at a time/);
+  await t.rejects(
+    bus.subscribeInBatches('events', 'projector', async () => undefined),
+    /already takes messages one at a time/,
+  );
 });

@@ -10,7 +10,11 @@ import { eventually, messageBusContract, settle } from '../src/contract/index.ts
 // Started by deploy/local/kafka.sh, which prints this variable.
 const brokers = requireServer(t, 'KAFKA_BROKERS', 'the message bus contract against Kafka');
 
-const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({ key, value, headers });
+const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({
+  key,
+  value,
+  headers,
+});
 const unique = (label: string): string => `${label}-${randomUUID()}`;
 
 if (brokers !== undefined) {
@@ -102,7 +106,11 @@ if (brokers !== undefined) {
       await t.rejects(bus.request(topic, message('k', 'too late'), { timeoutMs: 300 }));
       const handled: unknown[] = [];
       await bus.serve(topic, group, async (request) => void handled.push(request.value));
-      t.equal(await bus.request(topic, message('k', 'in time'), { timeoutMs: 10_000 }), undefined, 'a live request is answered');
+      t.equal(
+        await bus.request(topic, message('k', 'in time'), { timeoutMs: 10_000 }),
+        undefined,
+        'a live request is answered',
+      );
       t.strictSame(handled, ['in time'], 'the expired request was dropped, not handled');
     });
 
@@ -137,17 +145,31 @@ void t.test('a subscribe made while no broker answers keeps trying and says so, 
   const port = await freePort();
   const warnings: { message: string; extra: Record<string, unknown> }[] = [];
   const bus = createKafkaBus({
-    brokers: [`127.0.0.1:${port}`], clientId: 'tessera-test', rejoinDelayMs: [60_000, 60_000],
+    brokers: [`127.0.0.1:${port}`],
+    clientId: 'tessera-test',
+    rejoinDelayMs: [60_000, 60_000],
     logger: (level, message, extra) => void (level === 'warn' && warnings.push({ message, extra })),
   });
   const subscribed = bus.subscribe(unique('nobody'), 'waiting', async () => undefined);
   let settled = false;
-  subscribed.then(() => (settled = true), () => (settled = true));
-  t.ok(await eventually(() => warnings.some((w) => /could not join; trying again/.test(w.message)), 60_000), 'the failed attempt is logged');
+  subscribed.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  t.ok(
+    await eventually(() => warnings.some((w) => /could not join; trying again/.test(w.message)), 60_000),
+    'the failed attempt is logged',
+  );
   const warning = warnings.find((w) => /could not join/.test(w.message));
   t.match(warning?.extra, { attempt: 1, retryInMs: 60_000 }, 'with the attempt and the pause before the next');
   t.notOk(settled, 'the subscribe still waits for a broker');
   await bus.close();
-  const outcome = await Promise.race([subscribed.then(() => 'joined', (error: Error) => error.message), sleep(5_000, undefined, { ref: false }).then(() => 'still waiting')]);
+  const outcome = await Promise.race([
+    subscribed.then(
+      () => 'joined',
+      (error: Error) => error.message,
+    ),
+    sleep(5_000, undefined, { ref: false }).then(() => 'still waiting'),
+  ]);
   t.match(outcome, /closed/, 'closing the bus ends the wait at once, pause included');
 });

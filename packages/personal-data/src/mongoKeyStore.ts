@@ -16,9 +16,18 @@ const DUPLICATE_KEY = 11000;
  * replaces the document with a tombstone; how soon the storage engine
  * overwrites the freed bytes is the database's business (docs/security.md).
  */
-export async function createMongoKeyStore(options: { url: string; database: string; serverSelectionTimeoutMS?: number }): Promise<PersonalDataKeyStore> {
+export async function createMongoKeyStore(options: {
+  url: string;
+  database: string;
+  serverSelectionTimeoutMS?: number;
+}): Promise<PersonalDataKeyStore> {
   const timeout = options.serverSelectionTimeoutMS ?? 3000;
-  const client = new MongoClient(options.url, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, maxPoolSize: 5, appName: 'tessera-keys' });
+  const client = new MongoClient(options.url, {
+    serverSelectionTimeoutMS: timeout,
+    connectTimeoutMS: timeout,
+    maxPoolSize: 5,
+    appName: 'tessera-keys',
+  });
   const db = client.db(options.database);
   const keys = db.collection<KeyDocument>('personal_data_keys');
   try {
@@ -27,9 +36,10 @@ export async function createMongoKeyStore(options: { url: string; database: stri
     await client.close().catch(() => undefined);
     throw new Error(`the key store's MongoDB did not answer a ping: ${(error as Error).message}`, { cause: error });
   }
-  const toStored = (document: KeyDocument): StoredUserKey => document.wrappedKey !== undefined && document.erasedAt === undefined
-    ? { status: 'active', wrappedKey: document.wrappedKey }
-    : { status: 'erased', erasedAt: document.erasedAt ?? '' };
+  const toStored = (document: KeyDocument): StoredUserKey =>
+    document.wrappedKey !== undefined && document.erasedAt === undefined
+      ? { status: 'active', wrappedKey: document.wrappedKey }
+      : { status: 'erased', erasedAt: document.erasedAt ?? '' };
   const read = async (userId: string) => {
     const document = await keys.findOne({ _id: userId });
     return document ? toStored(document) : undefined;

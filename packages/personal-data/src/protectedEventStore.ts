@@ -14,7 +14,9 @@ export function withPersonalDataProtection(store: EventStore, protector: Persona
   };
   return {
     async append(streamId, events, options) {
-      const protectedEvents = await Promise.all(events.map(async (event) => ({ ...event, data: await protector.protect(event.type, event.data) })));
+      const protectedEvents = await Promise.all(
+        events.map(async (event) => ({ ...event, data: await protector.protect(event.type, event.data) })),
+      );
       return store.append(streamId, protectedEvents, options);
     },
     async readStream(streamId, options) {

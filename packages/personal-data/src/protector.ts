@@ -89,7 +89,12 @@ export function createPersonalDataProtector(options: ProtectorOptions): Personal
     const hit = cached(userId);
     if (hit) return hit;
     const existing = await keyStore.get(userId);
-    const stored = existing ?? await keyStore.putIfAbsent(userId, aeadEncrypt(keyEncryptionKey, generateSecretKey(AEAD_KEY_BYTES), wrapContext(userId)).toString('base64'));
+    const stored =
+      existing ??
+      (await keyStore.putIfAbsent(
+        userId,
+        aeadEncrypt(keyEncryptionKey, generateSecretKey(AEAD_KEY_BYTES), wrapContext(userId)).toString('base64'),
+      ));
     if (stored.status === 'erased') throw new PersonalDataErasedError(userId);
     return remember(userId, unwrap(userId, stored.wrappedKey));
   }
@@ -104,7 +109,9 @@ export function createPersonalDataProtector(options: ProtectorOptions): Personal
 
   return {
     async protect(type, data) {
-      const fields = personalDataFieldsOf(type).filter((field) => typeof data[field] === 'string' && !isEncryptedField(data[field]));
+      const fields = personalDataFieldsOf(type).filter(
+        (field) => typeof data[field] === 'string' && !isEncryptedField(data[field]),
+      );
       if (fields.length === 0) return data;
       const userId = String(data.userId ?? '');
       if (!userId) throw new Error(`${type} has personal data but no userId`);

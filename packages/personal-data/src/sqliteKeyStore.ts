@@ -22,7 +22,9 @@ export function createSqliteKeyStore(options: { path: string }): PersonalDataKey
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   db.exec('CREATE TABLE IF NOT EXISTS user_keys (user_id TEXT PRIMARY KEY, wrapped_key TEXT, erased_at TEXT)');
-  const insert = db.prepare<[string, string]>('INSERT INTO user_keys (user_id, wrapped_key) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING');
+  const insert = db.prepare<[string, string]>(
+    'INSERT INTO user_keys (user_id, wrapped_key) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING',
+  );
   const select = db.prepare<[string], Row>('SELECT wrapped_key, erased_at FROM user_keys WHERE user_id = ?');
   const tombstone = db.prepare<[string, string, string]>(
     'INSERT INTO user_keys (user_id, wrapped_key, erased_at) VALUES (?, NULL, ?) ON CONFLICT (user_id) DO UPDATE SET wrapped_key = NULL, erased_at = COALESCE(erased_at, ?)',

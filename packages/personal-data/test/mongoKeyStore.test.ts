@@ -17,6 +17,12 @@ if (url !== undefined) {
     t.teardown(() => store.close());
     await store.putIfAbsent('user-erased', 'material-to-destroy');
     await store.erase('user-erased', '2026-01-02T03:04:05.000Z');
-    t.strictSame(await admin.db(database).collection('personal_data_keys').findOne({ _id: 'user-erased' as never }), { _id: 'user-erased', erasedAt: '2026-01-02T03:04:05.000Z' });
+    t.strictSame(
+      await admin
+        .db(database)
+        .collection('personal_data_keys')
+        .findOne({ _id: 'user-erased' as never }),
+      { _id: 'user-erased', erasedAt: '2026-01-02T03:04:05.000Z' },
+    );
   });
 }

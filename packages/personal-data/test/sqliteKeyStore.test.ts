@@ -19,6 +19,12 @@ t.test('SQLite: after erasure the key bytes are nowhere in the database director
   await store.close();
   const directory = path.dirname(own);
   const bytes = readdirSync(directory).map((name) => readFileSync(path.join(directory, name)));
-  t.notOk(bytes.some((content) => content.includes(Buffer.from(material))), 'no copy in the database file or a journal');
-  t.ok(bytes.some((content) => content.includes(Buffer.from('another users key, kept'))), 'the search would have found a live key');
+  t.notOk(
+    bytes.some((content) => content.includes(Buffer.from(material))),
+    'no copy in the database file or a journal',
+  );
+  t.ok(
+    bytes.some((content) => content.includes(Buffer.from('another users key, kept'))),
+    'the search would have found a live key',
+  );
 });

@@ -8,7 +8,8 @@ import type { KycProvider } from './kycProvider.ts';
  */
 export function createDevKycProvider(options: { publicBaseUrl: string | (() => string) }): KycProvider {
   // A function when the gateway's address is known only once it listens (port 0).
-  const baseUrl = typeof options.publicBaseUrl === 'string' ? () => options.publicBaseUrl as string : options.publicBaseUrl;
+  const baseUrl =
+    typeof options.publicBaseUrl === 'string' ? () => options.publicBaseUrl as string : options.publicBaseUrl;
   return {
     name: 'dev',
     async startIdentification() {

@@ -62,12 +62,16 @@ export async function createMongoRateLimitStore(options: MongoRateLimitStoreOpti
     await db.command({ ping: 1 });
     await hits.createIndex({ bucket: 1 }, { name: 'by_bucket' });
     if (!(await expiresByTtlIndex(hits))) {
-      sweeper = setInterval(() => { store.removeExpired().catch(() => undefined); }, options.sweepIntervalMs ?? 60_000);
+      sweeper = setInterval(() => {
+        store.removeExpired().catch(() => undefined);
+      }, options.sweepIntervalMs ?? 60_000);
       sweeper.unref();
     }
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw new Error(`MongoDB at ${redact(options.url)} is not usable for rate limits: ${(error as Error).message}`, { cause: error });
+    throw new Error(`MongoDB at ${redact(options.url)} is not usable for rate limits: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   const fullBuckets = new Map<string, number>();

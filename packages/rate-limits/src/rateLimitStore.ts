@@ -31,7 +31,8 @@ export interface RateLimitStore {
 
 /** The window holding `nowMs`, and how long until it ends. */
 export function windowOf(nowMs: number, windowMs: number): { start: number; resetInMs: number } {
-  if (!Number.isInteger(windowMs) || windowMs <= 0) throw new RangeError(`a window is a positive whole number of milliseconds (got ${windowMs})`);
+  if (!Number.isInteger(windowMs) || windowMs <= 0)
+    throw new RangeError(`a window is a positive whole number of milliseconds (got ${windowMs})`);
   const start = nowMs - (nowMs % windowMs);
   return { start, resetInMs: start + windowMs - nowMs };
 }

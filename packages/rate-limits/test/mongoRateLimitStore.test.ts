@@ -9,7 +9,8 @@ const url = requireServer(t, 'MONGO_URL', 'the rate-limit store contract against
 if (url !== undefined) {
   const serverUrl = url;
   const { database, admin } = scratchMongoDatabase(t, serverUrl);
-  const create = (options: Partial<MongoRateLimitStoreOptions> = {}) => createMongoRateLimitStore({ url: serverUrl, database, ...options });
+  const create = (options: Partial<MongoRateLimitStoreOptions> = {}) =>
+    createMongoRateLimitStore({ url: serverUrl, database, ...options });
 
   await rateLimitStoreContract(t, {
     name: 'MongoDB',
@@ -36,7 +37,11 @@ if (url !== undefined) {
 
   t.test('MongoDB: a server that does not answer fails fast and says where, without the password', async (t) => {
     await t.rejects(
-      createMongoRateLimitStore({ url: 'mongodb://user:secret@127.0.0.1:1/?directConnection=true', database, serverSelectionTimeoutMS: 300 }),
+      createMongoRateLimitStore({
+        url: 'mongodb://user:secret@127.0.0.1:1/?directConnection=true',
+        database,
+        serverSelectionTimeoutMS: 300,
+      }),
       /MongoDB at mongodb:\/\/\*\*\*@127\.0\.0\.1:1\/.* is not usable for rate limits/,
     );
   });

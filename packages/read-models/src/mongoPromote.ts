@@ -33,9 +33,11 @@ export async function promoteMongoNamespace(db: Db, stagingPrefix: string, liveP
   }
 
   const staged = db.collection<StoredCheckpoint>(`${stagingPrefix}checkpoints`);
-  const updates: AnyBulkWriteOperation<StoredCheckpoint>[] = (await staged.find().toArray()).map(({ _id, position }) => ({
-    updateOne: { filter: { _id }, update: { $set: { position } }, upsert: true },
-  }));
+  const updates: AnyBulkWriteOperation<StoredCheckpoint>[] = (await staged.find().toArray()).map(
+    ({ _id, position }) => ({
+      updateOne: { filter: { _id }, update: { $set: { position } }, upsert: true },
+    }),
+  );
   if (updates.length > 0) await db.collection<StoredCheckpoint>(`${livePrefix}checkpoints`).bulkWrite(updates);
   await dropIfExists(db, staged.collectionName);
   return replaced;

@@ -17,7 +17,10 @@ const IDENTIFIER = /^[a-z][a-z0-9_]*$/i;
  * asked for exist; every operation waits for it so a failed index build
  * surfaces instead of going unnoticed.
  */
-export function openMongoViewCollection(views: Collection<StoredView>, ready: () => Promise<void>): ViewCollection<object> {
+export function openMongoViewCollection(
+  views: Collection<StoredView>,
+  ready: () => Promise<void>,
+): ViewCollection<object> {
   const key = (id: string): string => `${views.dbName}\0${views.collectionName}\0${id}`;
   return {
     get: async (id) => {
@@ -30,7 +33,10 @@ export function openMongoViewCollection(views: Collection<StoredView>, ready: ()
       await ready();
       // Equality on a path also matches array elements in MongoDB; the SQLite store compares whole values.
       const filter = { [path]: { $eq: value, $not: { $type: 'array' } } };
-      const found = await views.find(filter, { projection: { doc: 1 } }).sort({ _id: 1 }).toArray();
+      const found = await views
+        .find(filter, { projection: { doc: 1 } })
+        .sort({ _id: 1 })
+        .toArray();
       return found.map((stored) => stored.doc);
     },
     upsert: async (id, document, position) => {
@@ -40,7 +46,9 @@ export function openMongoViewCollection(views: Collection<StoredView>, ready: ()
       // The guard is part of the write, so an older position never replaces a newer one. When a copy at the
       // same or a later position exists, nothing matches and the upsert's insert collides on _id.
       const written = await oneAtATime(key(id), () =>
-        retryOnDuplicateKey(() => views.updateOne({ _id: id, position: { $lt: position } }, { $set: { position, doc } }, { upsert: true })),
+        retryOnDuplicateKey(() =>
+          views.updateOne({ _id: id, position: { $lt: position } }, { $set: { position, doc } }, { upsert: true }),
+        ),
       );
       return written !== undefined && written.matchedCount + written.upsertedCount > 0;
     },

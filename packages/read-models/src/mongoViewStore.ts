@@ -56,7 +56,9 @@ export async function createMongoViewStore(options: MongoViewStoreOptions): Prom
     await store.ping();
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw new Error(`MongoDB at ${redact(options.url)} did not answer a ping: ${(error as Error).message}`, { cause: error });
+    throw new Error(`MongoDB at ${redact(options.url)} did not answer a ping: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return store;
 }
@@ -69,7 +71,12 @@ function storeOver(db: Db, prefix: string, close: () => Promise<void>): ViewStor
     const known = opened.get(key);
     if (known !== undefined) return known;
     const views = db.collection<StoredView>(`${prefix}view_${key}`);
-    const entry: OpenedCollection = { views, view: openMongoViewCollection(views, () => entry.ready), indexed: new Set(), ready: Promise.resolve() };
+    const entry: OpenedCollection = {
+      views,
+      view: openMongoViewCollection(views, () => entry.ready),
+      indexed: new Set(),
+      ready: Promise.resolve(),
+    };
     opened.set(key, entry);
     return entry;
   };
@@ -86,7 +93,9 @@ function storeOver(db: Db, prefix: string, close: () => Promise<void>): ViewStor
   const store: ViewStore = {
     collection<T extends object>(name: string, collectionOptions: { indexes?: string[] } = {}): ViewCollection<T> {
       const entry = open(identifier(name, 'collection').toLowerCase());
-      const missing = (collectionOptions.indexes ?? []).map((field) => identifier(field, 'field')).filter((field) => !entry.indexed.has(field));
+      const missing = (collectionOptions.indexes ?? [])
+        .map((field) => identifier(field, 'field'))
+        .filter((field) => !entry.indexed.has(field));
       for (const field of missing) entry.indexed.add(field);
       buildIndexes(entry, missing);
       return entry.view as ViewCollection<T>;

@@ -13,7 +13,6 @@ export interface SqliteViewStoreOptions {
 /** Collection and field names end up inside SQL text, so only plain identifiers are allowed. */
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/i;
 
-
 interface Row {
   doc: string;
 }
@@ -126,7 +125,9 @@ const namespacePrefixes = new WeakMap<ViewStore, string>();
 function storeOver(db: Database.Database, prefix: string): ViewStore {
   const checkpointTable = `${prefix}checkpoints`;
   db.exec(`CREATE TABLE IF NOT EXISTS "${checkpointTable}" (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`);
-  const readCheckpoint = db.prepare<[string], { position: number }>(`SELECT position FROM "${checkpointTable}" WHERE name = ?`);
+  const readCheckpoint = db.prepare<[string], { position: number }>(
+    `SELECT position FROM "${checkpointTable}" WHERE name = ?`,
+  );
   const writeCheckpoint = db.prepare<[string, number]>(
     `INSERT INTO "${checkpointTable}" (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position`,
   );
@@ -134,14 +135,21 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
   const collections = new Map<string, ViewCollection<object>>();
   const writer = groupWriter(db);
 
-  const collection = <T extends object>(name: string, collectionOptions: { indexes?: string[] } = {}): ViewCollection<T> => {
+  const collection = <T extends object>(
+    name: string,
+    collectionOptions: { indexes?: string[] } = {},
+  ): ViewCollection<T> => {
     const table = `view_${prefix}${identifier(name, 'collection')}`;
     const known = collections.get(table.toLowerCase());
     if (known === undefined) {
-      db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL)`);
+      db.exec(
+        `CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL)`,
+      );
     }
     for (const field of collectionOptions.indexes ?? []) {
-      db.exec(`CREATE INDEX IF NOT EXISTS "${table}_by_${identifier(field, 'field')}" ON "${table}" (${extract(field)})`);
+      db.exec(
+        `CREATE INDEX IF NOT EXISTS "${table}_by_${identifier(field, 'field')}" ON "${table}" (${extract(field)})`,
+      );
     }
     const opened = known ?? openCollection(db, table, writer);
     collections.set(table.toLowerCase(), opened);
@@ -203,11 +211,18 @@ function storeOver(db: Database.Database, prefix: string): ViewStore {
 /** Swaps a namespace's tables and checkpoints in, in one transaction: readers see the old views or the new, never a mix. */
 function promoteTables(db: Database.Database, stagingPrefix: string, livePrefix: string): void {
   db.transaction(() => {
-    const tables = db.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'")
+    const tables = db
+      .prepare<[string], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'",
+      )
       .all(`view\\_${stagingPrefix.replaceAll('_', '\\_')}%`);
     for (const { name: stagingTable } of tables) {
       const liveTable = `view_${livePrefix}${stagingTable.slice(`view_${stagingPrefix}`.length)}`;
-      const indexes = db.prepare<[string], { name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").all(stagingTable);
+      const indexes = db
+        .prepare<[string], { name: string; sql: string | null }>(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+        )
+        .all(stagingTable);
       db.exec(`DROP TABLE IF EXISTS "${liveTable}"`);
       db.exec(`ALTER TABLE "${stagingTable}" RENAME TO "${liveTable}"`);
       for (const index of indexes) {
@@ -216,7 +231,9 @@ function promoteTables(db: Database.Database, stagingPrefix: string, livePrefix:
         db.exec(index.sql.replaceAll(stagingTable, liveTable));
       }
     }
-    db.exec(`INSERT OR REPLACE INTO "${livePrefix}checkpoints" SELECT name, position FROM "${stagingPrefix}checkpoints"`);
+    db.exec(
+      `INSERT OR REPLACE INTO "${livePrefix}checkpoints" SELECT name, position FROM "${stagingPrefix}checkpoints"`,
+    );
     db.exec(`DROP TABLE "${stagingPrefix}checkpoints"`);
   })();
 }
@@ -251,7 +268,8 @@ function openCollection(db: Database.Database, table: string, writer: GroupWrite
       const rows = finder(identifier(field, 'field')).all(...comparable(value));
       return rows.map((row) => JSON.parse(row.doc) as object);
     },
-    upsert: (id, document, position) => writer.write(() => upsert.run(id, position, JSON.stringify(document)).changes > 0),
+    upsert: (id, document, position) =>
+      writer.write(() => upsert.run(id, position, JSON.stringify(document)).changes > 0),
     delete: (id, position) => writer.write(() => remove.run(id, position).changes > 0),
   };
 }

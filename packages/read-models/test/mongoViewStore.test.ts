@@ -30,9 +30,16 @@ if (url !== undefined) {
     const accounts = (await open(t)).collection<{ email: string }>(name, { indexes: ['email'] });
     await accounts.upsert('a1', { email: 'a@example.com' }, 7);
     const raw = admin.db(database).collection(`view_${name.toLowerCase()}`);
-    t.strictSame(await raw.findOne({ _id: 'a1' as never }), { _id: 'a1', position: 7, doc: { email: 'a@example.com' } });
+    t.strictSame(await raw.findOne({ _id: 'a1' as never }), {
+      _id: 'a1',
+      position: 7,
+      doc: { email: 'a@example.com' },
+    });
     const keys = (await raw.indexes()).map((index) => index.key);
-    t.ok(keys.some((key) => JSON.stringify(key) === '{"doc.email":1}'), 'index on doc.email');
+    t.ok(
+      keys.some((key) => JSON.stringify(key) === '{"doc.email":1}'),
+      'index on doc.email',
+    );
   });
 
   t.test('MongoDB: findBy compares whole values, not array elements', async (t) => {
@@ -53,7 +60,9 @@ if (url !== undefined) {
     const name = unique('raced');
     const positions = Array.from({ length: 20 }, (_, index) => index + 1).sort(() => Math.random() - 0.5);
     const results = await Promise.all(
-      positions.map((position) => (position % 2 === 0 ? first : second).collection<{ at: number }>(name).upsert('p1', { at: position }, position)),
+      positions.map((position) =>
+        (position % 2 === 0 ? first : second).collection<{ at: number }>(name).upsert('p1', { at: position }, position),
+      ),
     );
     t.strictSame(await first.collection<{ at: number }>(name).get('p1'), { at: 20 });
     t.equal(results[positions.indexOf(20)], true, 'the newest write reports written');
@@ -68,8 +77,14 @@ if (url !== undefined) {
     await staging.collection(name).upsert('a1', { email: 'a@example.com' }, 1);
     await staging.close();
     await store.promote(staging);
-    t.strictSame(await store.collection(name).findBy('email', 'a@example.com'), [{ email: 'a@example.com' }], 'closing the namespace left the store open');
-    const keys = (await admin.db(database).collection(`view_${name.toLowerCase()}`).indexes()).map((index) => JSON.stringify(index.key));
+    t.strictSame(
+      await store.collection(name).findBy('email', 'a@example.com'),
+      [{ email: 'a@example.com' }],
+      'closing the namespace left the store open',
+    );
+    const keys = (await admin.db(database).collection(`view_${name.toLowerCase()}`).indexes()).map((index) =>
+      JSON.stringify(index.key),
+    );
     t.ok(keys.includes('{"doc.email":1}'), 'index on doc.email');
   });
 
@@ -89,13 +104,20 @@ if (url !== undefined) {
     t.throws(() => store.collection('$cmd'), /invalid collection name/);
     t.throws(() => store.collection('accounts', { indexes: ['doc.email'] }), /invalid field name/);
     await t.rejects(store.collection('accounts').findBy('$where', 'x'), /invalid field name/);
-    await t.rejects(store.collection('accounts').findBy('email', { $ne: null } as unknown as string), /findBy compares/);
+    await t.rejects(
+      store.collection('accounts').findBy('email', { $ne: null } as unknown as string),
+      /findBy compares/,
+    );
   });
 
   t.test('MongoDB: a server that does not answer fails fast and says where', async (t) => {
     const started = Date.now();
     await t.rejects(
-      createMongoViewStore({ url: 'mongodb://user:secret@127.0.0.1:1/?directConnection=true', database, serverSelectionTimeoutMS: 300 }),
+      createMongoViewStore({
+        url: 'mongodb://user:secret@127.0.0.1:1/?directConnection=true',
+        database,
+        serverSelectionTimeoutMS: 300,
+      }),
       /MongoDB at mongodb:\/\/\*\*\*@127\.0\.0\.1:1\/.* did not answer a ping/,
     );
     t.ok(Date.now() - started < 3000, 'within the selection timeout');

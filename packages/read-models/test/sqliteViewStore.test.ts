@@ -16,7 +16,9 @@ void viewStoreContract(t, { name: 'sqlite', create: async () => createSqliteView
 t.test('documents and checkpoints survive reopening the file', async (t) => {
   const path = freshPath();
   const first = createSqliteViewStore({ path });
-  await first.collection<{ email: string }>('accounts', { indexes: ['email'] }).upsert('a1', { email: 'a@example.com' }, 7);
+  await first
+    .collection<{ email: string }>('accounts', { indexes: ['email'] })
+    .upsert('a1', { email: 'a@example.com' }, 7);
   await first.setCheckpoint('accounts', 7);
   await first.close();
 
@@ -38,7 +40,9 @@ t.test('runs in WAL mode and findBy uses the expression index', async (t) => {
   t.teardown(() => db.close());
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const plan = db
-    .prepare(`EXPLAIN QUERY PLAN SELECT doc FROM view_accounts WHERE json_extract(doc, '$.email') = ? AND json_type(doc, '$.email') IN (?, ?) ORDER BY id`)
+    .prepare(
+      `EXPLAIN QUERY PLAN SELECT doc FROM view_accounts WHERE json_extract(doc, '$.email') = ? AND json_type(doc, '$.email') IN (?, ?) ORDER BY id`,
+    )
     .all('a@example.com', 'text', 'text') as { detail: string }[];
   t.match(plan.map((step) => step.detail).join('\n'), /view_accounts_by_email/);
 });
@@ -72,8 +76,15 @@ t.test('after purge, an overwritten or deleted document leaves no copy in the da
   await users.delete('u2', 2);
   await store.purge();
   const directory = dirname(file);
-  const bytes = Buffer.concat(readdirSync(directory).filter((name) => name.startsWith(basename(file))).map((name) => readFileSync(join(directory, name))));
-  t.notOk(bytes.includes(Buffer.from('erase-me@example.com')), 'the overwritten email is gone from the file and the WAL');
+  const bytes = Buffer.concat(
+    readdirSync(directory)
+      .filter((name) => name.startsWith(basename(file)))
+      .map((name) => readFileSync(join(directory, name))),
+  );
+  t.notOk(
+    bytes.includes(Buffer.from('erase-me@example.com')),
+    'the overwritten email is gone from the file and the WAL',
+  );
   t.notOk(bytes.includes(Buffer.from('delete-me@example.com')), 'so is the deleted one');
   t.ok(bytes.includes(Buffer.from('keep-me@example.com')), 'the search finds what is still there');
 });
@@ -92,10 +103,13 @@ t.test('a batch commits its writes together, and none of them when it fails', as
     t.equal(visible().n, 0, 'another connection sees nothing before the commit');
   });
   t.equal(visible().n, 1);
-  await t.rejects(store.batch!(async () => {
-    await users.upsert('u2', { n: 2 }, 2);
-    throw new Error('failed');
-  }), /failed/);
+  await t.rejects(
+    store.batch!(async () => {
+      await users.upsert('u2', { n: 2 }, 2);
+      throw new Error('failed');
+    }),
+    /failed/,
+  );
   t.equal(await users.get('u2'), undefined, 'a failed batch leaves nothing');
   await store.batch!(async () => {
     await store.purge();
@@ -104,25 +118,28 @@ t.test('a batch commits its writes together, and none of them when it fails', as
   t.same(await users.get('u3'), { n: 3 }, 'a purge inside a batch waits for its commit');
 });
 
-t.test('writes of one turn share a commit: each resolves once another connection can read it, and this one reads it at once', async (t) => {
-  const path = freshPath();
-  const store = createSqliteViewStore({ path });
-  t.teardown(() => store.close());
-  const users = store.collection<{ n: number }>('users');
-  await users.upsert('warm', { n: 0 }, 1);
-  const other = new Database(path, { readonly: true });
-  t.teardown(() => other.close());
-  const count = () => (other.prepare('SELECT COUNT(*) AS n FROM view_users').get() as { n: number }).n;
+t.test(
+  'writes of one turn share a commit: each resolves once another connection can read it, and this one reads it at once',
+  async (t) => {
+    const path = freshPath();
+    const store = createSqliteViewStore({ path });
+    t.teardown(() => store.close());
+    const users = store.collection<{ n: number }>('users');
+    await users.upsert('warm', { n: 0 }, 1);
+    const other = new Database(path, { readonly: true });
+    t.teardown(() => other.close());
+    const count = () => (other.prepare('SELECT COUNT(*) AS n FROM view_users').get() as { n: number }).n;
 
-  const writes = Array.from({ length: 20 }, (_, index) => users.upsert(`u${index}`, { n: index }, 10));
-  const checkpoint = store.setCheckpoint('projector', 10);
-  t.strictSame(await users.get('u19'), { n: 19 }, 'this connection reads its writes before they commit');
-  t.equal(count(), 1, 'not committed yet while the turn lasts');
-  t.same(await Promise.all(writes), Array(20).fill(true));
-  await checkpoint;
-  t.equal(count(), 21, 'all committed when their promises resolve');
-  t.equal(await store.getCheckpoint('projector'), 10);
-});
+    const writes = Array.from({ length: 20 }, (_, index) => users.upsert(`u${index}`, { n: index }, 10));
+    const checkpoint = store.setCheckpoint('projector', 10);
+    t.strictSame(await users.get('u19'), { n: 19 }, 'this connection reads its writes before they commit');
+    t.equal(count(), 1, 'not committed yet while the turn lasts');
+    t.same(await Promise.all(writes), Array(20).fill(true));
+    await checkpoint;
+    t.equal(count(), 21, 'all committed when their promises resolve');
+    t.equal(await store.getCheckpoint('projector'), 10);
+  },
+);
 
 t.test('a failing write in a group fails alone', async (t) => {
   const store = createSqliteViewStore({ path: freshPath() });
@@ -146,10 +163,12 @@ t.test('a batch started while writes are grouped commits them first and stays at
   t.teardown(() => store.close());
   const users = store.collection<{ n: number }>('users');
   const before = users.upsert('before', { n: 1 }, 1);
-  await t.rejects(store.batch!(async () => {
-    await users.upsert('inside', { n: 2 }, 1);
-    throw new Error('the batch fails');
-  }));
+  await t.rejects(
+    store.batch!(async () => {
+      await users.upsert('inside', { n: 2 }, 1);
+      throw new Error('the batch fails');
+    }),
+  );
   t.equal(await before, true);
   t.strictSame(await users.get('before'), { n: 1 }, 'the grouped write was committed before the batch');
   t.equal(await users.get('inside'), undefined, 'the failed batch left nothing');

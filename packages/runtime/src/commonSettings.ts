@@ -17,7 +17,9 @@ export function readCommonSettings(read: EnvReader, service: string, defaultOpsP
   if (brokers.length === 0) read.problem('KAFKA_BROKERS is required: comma-separated host:port of the Kafka brokers');
   return {
     kafkaBrokers: brokers,
-    keysFile: path.resolve(read.required('KEYS_FILE', 'path of the keyring JSON shared by the services (npm run keys:generate -- <file>)')),
+    keysFile: path.resolve(
+      read.required('KEYS_FILE', 'path of the keyring JSON shared by the services (npm run keys:generate -- <file>)'),
+    ),
     dataDir: path.resolve(read.text('DATA_DIR', './data')),
     opsPort: read.integer('OPS_PORT', defaultOpsPort, 0, 65535),
     logLevel: read.oneOf('LOG_LEVEL', 'info', logLevels),

@@ -48,13 +48,19 @@ export function readEnv(env: Env): EnvReader {
       return value ?? '';
     },
     optional: (name) => raw(name),
-    list: (name, fallback) => raw(name)?.split(',').map((item) => item.trim()).filter(Boolean) ?? fallback,
+    list: (name, fallback) =>
+      raw(name)
+        ?.split(',')
+        .map((item) => item.trim())
+        .filter(Boolean) ?? fallback,
     oneOf(name, fallback, allowed) {
       const value = raw(name) ?? fallback;
       if (!allowed.includes(value as never)) problems.push(`${name} must be one of ${allowed.join(', ')}`);
       return value as typeof fallback;
     },
-    problem: (message) => { problems.push(message); },
+    problem: (message) => {
+      problems.push(message);
+    },
     done() {
       if (problems.length > 0) throw new ConfigError(problems);
     },

@@ -7,7 +7,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateBoxKeyPair, generateSecretKey, newSigningKey, type BoxKeyPair, type SigningKey } from '@tessera/crypto';
+import {
+  generateBoxKeyPair,
+  generateSecretKey,
+  newSigningKey,
+  type BoxKeyPair,
+  type SigningKey,
+} from '@tessera/crypto';
 
 export interface Keyring {
   /** The first key signs; every key verifies (rotation). */
@@ -24,9 +30,13 @@ interface StoredKeyring {
   notifierKeyPair: { publicKey: string; secretKey: string };
 }
 
-const toStored = (pair: BoxKeyPair) => ({ publicKey: pair.publicKey.toString('base64'), secretKey: pair.secretKey.toString('base64') });
+const toStored = (pair: BoxKeyPair) => ({
+  publicKey: pair.publicKey.toString('base64'),
+  secretKey: pair.secretKey.toString('base64'),
+});
 const fromStored = (pair: { publicKey: string; secretKey: string }): BoxKeyPair => ({
-  publicKey: Buffer.from(pair.publicKey, 'base64'), secretKey: Buffer.from(pair.secretKey, 'base64'),
+  publicKey: Buffer.from(pair.publicKey, 'base64'),
+  secretKey: Buffer.from(pair.secretKey, 'base64'),
 });
 
 /** Writes a new keyring unless the file exists; returns whether it wrote one. */
@@ -56,7 +66,13 @@ export function loadKeyring(file: string): Keyring {
   } catch (error) {
     throw new Error(`cannot read the keyring at ${file}: ${(error as Error).message}`);
   }
-  if (!Array.isArray(stored.signingKeys) || stored.signingKeys.length === 0 || !stored.hashingKey || !stored.commandKeyPair || !stored.notifierKeyPair) {
+  if (
+    !Array.isArray(stored.signingKeys) ||
+    stored.signingKeys.length === 0 ||
+    !stored.hashingKey ||
+    !stored.commandKeyPair ||
+    !stored.notifierKeyPair
+  ) {
     throw new Error(`the keyring at ${file} is incomplete`);
   }
   return {

@@ -5,7 +5,12 @@
  */
 import type { Logger } from '@tessera/logging';
 
-export async function retryUntilReady<T>(what: string, attempt: () => Promise<T>, logger: Logger, options: { initialDelayMs?: number; maxDelayMs?: number } = {}): Promise<T> {
+export async function retryUntilReady<T>(
+  what: string,
+  attempt: () => Promise<T>,
+  logger: Logger,
+  options: { initialDelayMs?: number; maxDelayMs?: number } = {},
+): Promise<T> {
   let delay = options.initialDelayMs ?? 500;
   const maxDelay = options.maxDelayMs ?? 10_000;
   for (let tries = 1; ; tries += 1) {
@@ -14,7 +19,10 @@ export async function retryUntilReady<T>(what: string, attempt: () => Promise<T>
       if (tries > 1) logger.info({ dependency: what, tries }, `${what} is available`);
       return value;
     } catch (error) {
-      logger.warn({ dependency: what, tries, retryInMs: delay, reason: error instanceof Error ? error.message : String(error) }, `${what} unavailable, retrying`);
+      logger.warn(
+        { dependency: what, tries, retryInMs: delay, reason: error instanceof Error ? error.message : String(error) },
+        `${what} unavailable, retrying`,
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(maxDelay, delay * 2);
     }
@@ -33,14 +41,17 @@ export function closeOnSignals(logger: Logger, close: () => Promise<void>, optio
       process.exit(1);
     }, options.timeoutMs ?? 15_000);
     timer.unref();
-    close().then(() => {
-      logger.info('stopped');
-      logger.flush();
-      process.exit(0);
-    }, (error: unknown) => {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
+    close().then(
+      () => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

@@ -16,18 +16,41 @@ export function createMetrics(service: string) {
   return {
     registry,
     httpRequestDuration: new Histogram({
-      name: 'tessera_http_request_duration_seconds', help: 'HTTP requests by route and status (rate from _count)',
-      labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers,
+      name: 'tessera_http_request_duration_seconds',
+      help: 'HTTP requests by route and status (rate from _count)',
+      labelNames: ['method', 'route', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
     }),
     commandDuration: new Histogram({
-      name: 'tessera_command_duration_seconds', help: 'Identity commands handled, by type and outcome',
-      labelNames: ['command', 'outcome'], buckets: LATENCY_BUCKETS, registers,
+      name: 'tessera_command_duration_seconds',
+      help: 'Identity commands handled, by type and outcome',
+      labelNames: ['command', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
     }),
-    relayPosition: new Gauge({ name: 'tessera_relay_position', help: 'Global position of the last event the relay published', registers }),
-    consumedPosition: new Gauge({ name: 'tessera_consumer_position', help: 'Global position of the last event a consumer group handled', labelNames: ['group'], registers }),
+    relayPosition: new Gauge({
+      name: 'tessera_relay_position',
+      help: 'Global position of the last event the relay published',
+      registers,
+    }),
+    consumedPosition: new Gauge({
+      name: 'tessera_consumer_position',
+      help: 'Global position of the last event a consumer group handled',
+      labelNames: ['group'],
+      registers,
+    }),
     consumerLag: new Gauge({
-      name: 'tessera_consumer_lag_seconds', help: 'Age of the last event a consumer group handled when it handled it', labelNames: ['group'], registers,
+      name: 'tessera_consumer_lag_seconds',
+      help: 'Age of the last event a consumer group handled when it handled it',
+      labelNames: ['group'],
+      registers,
     }),
-    smsDispatches: new Counter({ name: 'tessera_sms_dispatches_total', help: 'SMS hand-offs to the provider by outcome', labelNames: ['outcome'], registers }),
+    smsDispatches: new Counter({
+      name: 'tessera_sms_dispatches_total',
+      help: 'SMS hand-offs to the provider by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
   };
 }

@@ -10,16 +10,23 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
-export async function runReadiness(checks: ReadinessCheck[]): Promise<{ ready: boolean; checks: Record<string, string> }> {
+export async function runReadiness(
+  checks: ReadinessCheck[],
+): Promise<{ ready: boolean; checks: Record<string, string> }> {
   const results: Record<string, string> = {};
-  await Promise.all(checks.map(async ({ name, check }) => {
-    try {
-      await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
-      results[name] = 'ok';
-    } catch {
-      results[name] = 'unavailable';
-    }
-  }));
+  await Promise.all(
+    checks.map(async ({ name, check }) => {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+        ]);
+        results[name] = 'ok';
+      } catch {
+        results[name] = 'unavailable';
+      }
+    }),
+  );
   return { ready: Object.values(results).every((status) => status === 'ok'), checks: results };
 }
 
@@ -48,7 +55,8 @@ export async function startOpsServer(options: { port: number; host?: string; reg
     if (path === '/health/ready') {
       if (!readiness) return reply(503, JSON.stringify({ status: 'starting', checks: { startup: 'in progress' } }));
       void runReadiness(readiness).then(({ ready, checks }) =>
-        reply(ready ? 200 : 503, JSON.stringify({ status: ready ? 'ready' : 'not ready', checks })));
+        reply(ready ? 200 : 503, JSON.stringify({ status: ready ? 'ready' : 'not ready', checks })),
+      );
       return undefined;
     }
     if (path === '/metrics') {
@@ -59,7 +67,11 @@ export async function startOpsServer(options: { port: number; host?: string; reg
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '0.0.0.0', resolve));
   return {
-    ready: (checks) => { readiness = checks; },
-    close: () => { server.close(); },
+    ready: (checks) => {
+      readiness = checks;
+    },
+    close: () => {
+      server.close();
+    },
   };
 }

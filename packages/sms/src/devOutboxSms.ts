@@ -26,7 +26,11 @@ export function createDevOutboxSms(options: DevOutboxOptions): SmsSender {
       await mkdir(options.dataDir, { recursive: true });
       const at = new Date().toISOString();
       const id = `dev-${randomUUID()}`;
-      await appendFile(file, `${JSON.stringify({ to: message.to, text: message.text, at, id, reference: message.reference })}\n`, { mode: 0o600 });
+      await appendFile(
+        file,
+        `${JSON.stringify({ to: message.to, text: message.text, at, id, reference: message.reference })}\n`,
+        { mode: 0o600 },
+      );
       print?.(`[dev SMS outbox] to ${message.to}: ${message.text}`);
       return { providerMessageId: id };
     },

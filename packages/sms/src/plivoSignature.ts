@@ -33,7 +33,9 @@ export interface PlivoSignatureInput {
 
 /** Computes the V3 signature Plivo sends for a request; used by tests and fakes of Plivo. */
 export function signPlivoRequest(input: Omit<PlivoSignatureInput, 'signature' | 'nonce'> & { nonce: string }): string {
-  return createHmac('sha256', input.authToken).update(`${signedUrl(input.method, input.url, input.params)}.${input.nonce}`).digest('base64');
+  return createHmac('sha256', input.authToken)
+    .update(`${signedUrl(input.method, input.url, input.params)}.${input.nonce}`)
+    .digest('base64');
 }
 
 /** Whether the request carries a valid Plivo V3 signature; false, never a throw, on anything missing or malformed. */
@@ -57,7 +59,7 @@ export function verifyPlivoSignature(input: PlivoSignatureInput): boolean {
 function signedUrl(method: string, url: string, params: Record<string, string>): string {
   const cut = url.search(/[?#]/);
   const base = cut === -1 ? url : url.slice(0, cut);
-  const query = cut !== -1 && url[cut] === '?' ? url.slice(cut + 1).split('#', 1)[0] ?? '' : '';
+  const query = cut !== -1 && url[cut] === '?' ? (url.slice(cut + 1).split('#', 1)[0] ?? '') : '';
   const pairs = [...new URLSearchParams(query)];
   const upper = method.toUpperCase();
   if (upper === 'GET') {

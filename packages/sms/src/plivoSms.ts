@@ -50,7 +50,8 @@ export function createPlivoSms(options: PlivoSmsOptions): SmsSender {
   return {
     async send(message) {
       // The SDK would reject an empty number with a plain Error, which reads as retryable.
-      if (!message.to) throw new SmsDeliveryError({ kind: 'permanent', provider: PLIVO_PROVIDER, reason: 'no destination number' });
+      if (!message.to)
+        throw new SmsDeliveryError({ kind: 'permanent', provider: PLIVO_PROVIDER, reason: 'no destination number' });
       let response: { messageUuid?: unknown };
       try {
         // The SDK mutates the options object it is given (it adds src, dst and text).
@@ -60,7 +61,11 @@ export function createPlivoSms(options: PlivoSmsOptions): SmsSender {
       }
       const id = Array.isArray(response.messageUuid) ? (response.messageUuid[0] as unknown) : undefined;
       if (typeof id !== 'string' || id === '') {
-        throw new SmsDeliveryError({ kind: 'retryable', provider: PLIVO_PROVIDER, reason: 'accepted without a message id' });
+        throw new SmsDeliveryError({
+          kind: 'retryable',
+          provider: PLIVO_PROVIDER,
+          reason: 'accepted without a message id',
+        });
       }
       return { providerMessageId: id };
     },

@@ -20,7 +20,9 @@ export class SmsDeliveryError extends Error {
 
   /** `reason` must come from a fixed vocabulary, never from the provider's text. */
   constructor(init: { kind: SmsFailureKind; provider: string; reason: string; status?: number; code?: string }) {
-    const details = [init.status === undefined ? undefined : `HTTP ${init.status}`, init.code].filter(Boolean).join(', ');
+    const details = [init.status === undefined ? undefined : `HTTP ${init.status}`, init.code]
+      .filter(Boolean)
+      .join(', ');
     super(`${init.provider} SMS delivery failed (${init.kind}): ${init.reason}${details ? ` [${details}]` : ''}`);
     this.kind = init.kind;
     this.provider = init.provider;
@@ -38,7 +40,15 @@ const statusReasons: Record<number, string> = {
   429: 'rate limited',
 };
 
-const connectionCodes = ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'];
+const connectionCodes = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+];
 const timeoutCodes = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
 
 /**
@@ -59,7 +69,8 @@ export function classifySmsFailure(error: unknown, provider: string): SmsDeliver
     return new SmsDeliveryError({ kind: permanent ? 'permanent' : 'retryable', provider, reason, status });
   }
   const code = codeOf(error);
-  if (code && timeoutCodes.includes(code)) return new SmsDeliveryError({ kind: 'retryable', provider, reason: 'timed out', code });
+  if (code && timeoutCodes.includes(code))
+    return new SmsDeliveryError({ kind: 'retryable', provider, reason: 'timed out', code });
   if (code) return new SmsDeliveryError({ kind: 'retryable', provider, reason: 'connection failed', code });
   return new SmsDeliveryError({ kind: 'retryable', provider, reason: 'unrecognised failure' });
 }

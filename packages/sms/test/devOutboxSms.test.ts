@@ -12,7 +12,10 @@ t.test('each message becomes one JSON line in the outbox and one readable termin
   const sms = createDevOutboxSms({ dataDir, print: (line) => printed.push(line) });
   const first = await sms.send({ to: '+33612345678', text: 'Your code is 1234', reference: 'r1' });
   await sms.send({ to: '+33612345679', text: 'Your code is 5678', reference: 'r2' });
-  const lines = readFileSync(outboxPath(dataDir), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const lines = readFileSync(outboxPath(dataDir), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   t.equal(lines.length, 2);
   t.match(lines[0], { to: '+33612345678', text: 'Your code is 1234', at: String });
   t.ok(first.providerMessageId);
@@ -27,7 +30,11 @@ t.test('the dev outbox passes the SMS sender contract', async (t) => {
     create: async () => createDevOutboxSms({ dataDir, print: null }),
     delivered: async () => {
       try {
-        return readFileSync(outboxPath(dataDir), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { to: string; text: string });
+        return readFileSync(outboxPath(dataDir), 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { to: string; text: string });
       } catch {
         return [];
       }

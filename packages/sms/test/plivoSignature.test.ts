@@ -6,15 +6,35 @@ import { signPlivoRequest, verifyPlivoSignature } from '../src/index.ts';
 const authToken = 'ZmFrZS1wbGl2by1hdXRoLXRva2Vu';
 const url = 'https://tessera.example/sms/plivo/status';
 const nonce = '05429567804466091622';
-const report: Record<string, string> = { MessageUUID: 'db3ce55a-7f1d-11e1-8ea7-1231380bc196', Status: 'delivered', ErrorCode: '000', To: '+33612345678', From: '+15550001111' };
+const report: Record<string, string> = {
+  MessageUUID: 'db3ce55a-7f1d-11e1-8ea7-1231380bc196',
+  Status: 'delivered',
+  ErrorCode: '000',
+  To: '+33612345678',
+  From: '+15550001111',
+};
 
 /** Plivo's documented V3 scheme, spelled out by hand for one POST report. */
 const handSigned = createHmac('sha256', authToken)
-  .update(`${url}?` + 'ErrorCode000' + 'From+15550001111' + 'MessageUUIDdb3ce55a-7f1d-11e1-8ea7-1231380bc196' + 'Statusdelivered' + 'To+33612345678' + `.${nonce}`)
+  .update(
+    `${url}?` +
+      'ErrorCode000' +
+      'From+15550001111' +
+      'MessageUUIDdb3ce55a-7f1d-11e1-8ea7-1231380bc196' +
+      'Statusdelivered' +
+      'To+33612345678' +
+      `.${nonce}`,
+  )
   .digest('base64');
 
-const sdkAccepts = (method: string, callbackUrl: string, params: Record<string, string>, signature: string, token = authToken, sdkNonce = nonce) =>
-  Boolean(plivo.validateV3Signature(method, callbackUrl, sdkNonce, token, signature, params));
+const sdkAccepts = (
+  method: string,
+  callbackUrl: string,
+  params: Record<string, string>,
+  signature: string,
+  token = authToken,
+  sdkNonce = nonce,
+) => Boolean(plivo.validateV3Signature(method, callbackUrl, sdkNonce, token, signature, params));
 
 t.test('a delivery report signed by Plivo is accepted', async (t) => {
   t.equal(signPlivoRequest({ method: 'POST', url, params: report, nonce, authToken }), handSigned);
@@ -34,7 +54,10 @@ t.test('signatures agree with the plivo SDK for GET, query strings and empty rep
   for (const [method, callbackUrl, params] of cases) {
     const signature = signPlivoRequest({ method, url: callbackUrl, params, nonce, authToken });
     t.ok(sdkAccepts(method, callbackUrl, params, signature), `SDK accepts ${method} ${callbackUrl}`);
-    t.ok(verifyPlivoSignature({ method, url: callbackUrl, params, nonce, signature, authToken }), `accepted: ${method} ${callbackUrl}`);
+    t.ok(
+      verifyPlivoSignature({ method, url: callbackUrl, params, nonce, signature, authToken }),
+      `accepted: ${method} ${callbackUrl}`,
+    );
   }
 });
 
@@ -57,7 +80,11 @@ t.test('a tampered, replayed-elsewhere or forged report is refused', async (t) =
   ];
   for (const [name, input] of refused) {
     t.notOk(verifyPlivoSignature(input), name);
-    if (input.method === 'POST' || input.method === 'GET') t.notOk(sdkAccepts(input.method, input.url, input.params, input.signature, input.authToken, input.nonce), `SDK refuses too: ${name}`);
+    if (input.method === 'POST' || input.method === 'GET')
+      t.notOk(
+        sdkAccepts(input.method, input.url, input.params, input.signature, input.authToken, input.nonce),
+        `SDK refuses too: ${name}`,
+      );
   }
 });
 

@@ -17,7 +17,14 @@ async function startFake(t: Test): Promise<FakePlivo> {
 }
 
 function plivoFor(fake: FakePlivo, options: Partial<PlivoSmsOptions> = {}) {
-  return createPlivoSms({ authId: fake.authId, authToken: fake.authToken, source: { src: '+15550001111' }, apiUrl: fake.url, timeoutMs: 2000, ...options });
+  return createPlivoSms({
+    authId: fake.authId,
+    authToken: fake.authToken,
+    source: { src: '+15550001111' },
+    apiUrl: fake.url,
+    timeoutMs: 2000,
+    ...options,
+  });
 }
 
 t.test('the Plivo adapter passes the SMS sender contract', async (t) => {
@@ -29,14 +36,28 @@ t.test('the Plivo adapter passes the SMS sender contract', async (t) => {
   });
 });
 
-t.test('Plivo gets our sender number, the text and where to report delivery, and its message id comes back', async (t) => {
-  const fake = await startFake(t);
-  const sms = plivoFor(fake, { statusCallbackUrl: 'https://tessera.example/sms/plivo/status', apiUrl: `${fake.url}/` });
-  const receipt = await sms.send(message);
-  t.match(fake.received, [{ src: '+15550001111', dst: message.to, text: message.text, url: 'https://tessera.example/sms/plivo/status', method: 'POST' }]);
-  t.equal(receipt.providerMessageId, fake.received[0]?.message_uuid);
-  t.equal(sms.findByReference, undefined, 'Plivo cannot be searched by our reference');
-});
+t.test(
+  'Plivo gets our sender number, the text and where to report delivery, and its message id comes back',
+  async (t) => {
+    const fake = await startFake(t);
+    const sms = plivoFor(fake, {
+      statusCallbackUrl: 'https://tessera.example/sms/plivo/status',
+      apiUrl: `${fake.url}/`,
+    });
+    const receipt = await sms.send(message);
+    t.match(fake.received, [
+      {
+        src: '+15550001111',
+        dst: message.to,
+        text: message.text,
+        url: 'https://tessera.example/sms/plivo/status',
+        method: 'POST',
+      },
+    ]);
+    t.equal(receipt.providerMessageId, fake.received[0]?.message_uuid);
+    t.equal(sms.findByReference, undefined, 'Plivo cannot be searched by our reference');
+  },
+);
 
 t.test('with a Powerpack, Plivo picks the sender number', async (t) => {
   const fake = await startFake(t);
@@ -66,7 +87,11 @@ t.test('every way Plivo can fail is classified', async (t) => {
     ['422 unprocessable', 422, { kind: 'permanent', status: 422 }],
     ['429 rate limit', 429, { kind: 'retryable', status: 429 }],
     ['500 server error', 500, { kind: 'retryable', status: 500 }],
-    ['502 from a proxy, in HTML', { status: 502, body: '<html>Bad gateway</html>' }, { kind: 'retryable', status: 502 }],
+    [
+      '502 from a proxy, in HTML',
+      { status: 502, body: '<html>Bad gateway</html>' },
+      { kind: 'retryable', status: 502 },
+    ],
     ['503 unavailable', 503, { kind: 'retryable', status: 503 }],
     ['504 gateway timeout', 504, { kind: 'retryable', status: 504 }],
   ];
@@ -101,8 +126,14 @@ t.test('after two Plivo errors the third try sends exactly one SMS, with the sam
   const waits: number[] = [];
   const sms = withRetries(plivoFor(fake), { sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
   const receipt = await sms.send(message);
-  t.same(fake.requests.map(({ status }) => status), [500, 500, 202]);
-  t.same(fake.received.map(({ dst, text }) => ({ dst, text })), [{ dst: message.to, text: message.text }]);
+  t.same(
+    fake.requests.map(({ status }) => status),
+    [500, 500, 202],
+  );
+  t.same(
+    fake.received.map(({ dst, text }) => ({ dst, text })),
+    [{ dst: message.to, text: message.text }],
+  );
   t.equal(receipt.providerMessageId, fake.received[0]?.message_uuid);
   t.same(waits, [100, 200]);
 });
@@ -118,7 +149,12 @@ t.test('an invalid number is not retried', async (t) => {
 t.test('failures never reveal the phone number or the text, even when Plivo echoes them', async (t) => {
   const fake = await startFake(t);
   const echo = { api_id: 'a1', error: `invalid dst ${message.to} for "${message.text}"` };
-  const responses = [{ status: 400, body: echo }, { status: 500, body: echo }, { status: 502, body: `<p>${message.to} ${message.text}</p>` }, 429];
+  const responses = [
+    { status: 400, body: echo },
+    { status: 500, body: echo },
+    { status: 502, body: `<p>${message.to} ${message.text}</p>` },
+    429,
+  ];
   for (const response of responses) {
     fake.respondWith([response]);
     const error = await failureOf(plivoFor(fake).send(message));

@@ -24,13 +24,20 @@ function flaky(failures: unknown[]): SmsSender & { calls: number } {
   return sender;
 }
 
-const retryable = (status = 503) => new SmsDeliveryError({ kind: 'retryable', provider: 'stub', reason: 'provider error', status });
-const permanent = () => new SmsDeliveryError({ kind: 'permanent', provider: 'stub', reason: 'invalid request', status: 400 });
+const retryable = (status = 503) =>
+  new SmsDeliveryError({ kind: 'retryable', provider: 'stub', reason: 'provider error', status });
+const permanent = () =>
+  new SmsDeliveryError({ kind: 'permanent', provider: 'stub', reason: 'invalid request', status: 400 });
 
 async function fakePlivoSms(t: Test, name: string): Promise<{ fake: FakePlivo; sender: SmsSender; name: string }> {
   const fake = await createFakePlivo({ authId: `MA${name.toUpperCase()}` });
   t.teardown(() => fake.close());
-  const plivo = createPlivoSms({ authId: fake.authId, authToken: fake.authToken, source: { src: '+15550001111' }, apiUrl: fake.url });
+  const plivo = createPlivoSms({
+    authId: fake.authId,
+    authToken: fake.authToken,
+    source: { src: '+15550001111' },
+    apiUrl: fake.url,
+  });
   return { fake, name, sender: withRetries(plivo, noWait) };
 }
 
@@ -39,8 +46,12 @@ t.test('retries wait longer each time, at random below a capped ceiling', async 
   const retries: number[] = [];
   const sender = flaky([retryable(), retryable(), retryable(), retryable(), retryable()]);
   const sms = withRetries(sender, {
-    attempts: 6, baseDelayMs: 200, maxDelayMs: 1000, random: () => 0.999,
-    sleep: async (ms) => void waits.push(ms), onRetry: ({ attempt }) => void retries.push(attempt),
+    attempts: 6,
+    baseDelayMs: 200,
+    maxDelayMs: 1000,
+    random: () => 0.999,
+    sleep: async (ms) => void waits.push(ms),
+    onRetry: ({ attempt }) => void retries.push(attempt),
   });
   t.same(await sms.send(message), { providerMessageId: 'id-6' });
   t.same(waits, [199, 399, 799, 999, 999]);
@@ -60,13 +71,23 @@ t.test('once the attempts are spent, the last retryable failure is thrown', asyn
 });
 
 t.test('a failure that is not an SmsDeliveryError is classified before deciding', async (t) => {
-  const sender = flaky([new Error('connect ECONNREFUSED 127.0.0.1:1'), Object.assign(new Error('bad'), { status: 400 })]);
-  t.match(await failureOf(withRetries(sender, noWait).send(message)), { name: 'SmsDeliveryError', kind: 'permanent', status: 400 });
+  const sender = flaky([
+    new Error('connect ECONNREFUSED 127.0.0.1:1'),
+    Object.assign(new Error('bad'), { status: 400 }),
+  ]);
+  t.match(await failureOf(withRetries(sender, noWait).send(message)), {
+    name: 'SmsDeliveryError',
+    kind: 'permanent',
+    status: 400,
+  });
   t.equal(sender.calls, 2);
 });
 
 t.test('retries keep the look-up by reference, and nonsense settings are refused', async (t) => {
-  const lookup = { send: flaky([]).send, findByReference: async (reference: string) => ({ providerMessageId: `found-${reference}` }) };
+  const lookup = {
+    send: flaky([]).send,
+    findByReference: async (reference: string) => ({ providerMessageId: `found-${reference}` }),
+  };
   t.same(await withRetries(lookup).findByReference?.('r1'), { providerMessageId: 'found-r1' });
   t.equal(withRetries(flaky([])).findByReference, undefined);
   t.throws(() => withRetries(flaky([]), { attempts: 0 }), RangeError);
@@ -77,11 +98,16 @@ t.test('when the primary stays down past its retries, the secondary sends and th
   const secondary = await fakePlivoSms(t, 'secondary');
   primary.fake.respondWith([503, 503, 503, 503]);
   const failovers: Array<{ from: string; to: string; status?: number }> = [];
-  const sms = createFailoverSms([primary, secondary], { onFailover: ({ from, to, error }) => void failovers.push({ from, to, status: error.status }) });
+  const sms = createFailoverSms([primary, secondary], {
+    onFailover: ({ from, to, error }) => void failovers.push({ from, to, status: error.status }),
+  });
   const receipt = await sms.send(message);
   t.equal(primary.fake.requests.length, 4);
   t.equal(primary.fake.received.length, 0);
-  t.same(secondary.fake.received.map(({ dst, text }) => ({ dst, text })), [{ dst: message.to, text: message.text }]);
+  t.same(
+    secondary.fake.received.map(({ dst, text }) => ({ dst, text })),
+    [{ dst: message.to, text: message.text }],
+  );
   t.equal(receipt.providerMessageId, `secondary:${secondary.fake.received[0]?.message_uuid}`);
   t.same(failovers, [{ from: 'primary', to: 'secondary', status: 503 }]);
 });
@@ -116,7 +142,13 @@ t.test('when every provider is down, the last failure is thrown as retryable', a
 
 t.test('failover looks a message up with every provider that can, and names the one that has it', async (t) => {
   const plain = { name: 'plain', sender: flaky([]) };
-  const searchable = { name: 'outbox', sender: { send: flaky([]).send, findByReference: async (reference: string) => (reference === 'r1' ? { providerMessageId: 'x1' } : undefined) } };
+  const searchable = {
+    name: 'outbox',
+    sender: {
+      send: flaky([]).send,
+      findByReference: async (reference: string) => (reference === 'r1' ? { providerMessageId: 'x1' } : undefined),
+    },
+  };
   const sms = createFailoverSms([plain, searchable]);
   t.same(await sms.findByReference?.('r1'), { providerMessageId: 'outbox:x1' });
   t.equal(await sms.findByReference?.('r2'), undefined);
@@ -132,6 +164,7 @@ t.test('a Plivo failover chain with its primary down passes the SMS sender contr
   await smsSenderContract(t, {
     name: 'plivo failover',
     create: async () => createFailoverSms([primary, secondary]),
-    delivered: async () => [...primary.fake.received, ...secondary.fake.received].map(({ dst, text }) => ({ to: dst, text })),
+    delivered: async () =>
+      [...primary.fake.received, ...secondary.fake.received].map(({ dst, text }) => ({ to: dst, text })),
   });
 });

@@ -12,7 +12,8 @@ export interface DeciderUnderTest<C, S, E, D extends { events: E[]; rejection?: 
 }
 
 export function deciderSpecification<C, S, E, D extends { events: E[]; rejection?: { error: string } }>(
-  t: Test, decider: DeciderUnderTest<C, S, E, D>,
+  t: Test,
+  decider: DeciderUnderTest<C, S, E, D>,
 ) {
   return {
     given(history: E[]) {

@@ -6,7 +6,12 @@
  */
 import type { Test } from 'tap';
 
-export function requireServer(t: Test, variable: string, what: string, options: { requiredInCi?: boolean } = {}): string | undefined {
+export function requireServer(
+  t: Test,
+  variable: string,
+  what: string,
+  options: { requiredInCi?: boolean } = {},
+): string | undefined {
   const value = process.env[variable]?.trim();
   if (value) return value;
   const requiredInCi = options.requiredInCi ?? true;

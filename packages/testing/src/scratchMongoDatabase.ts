@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { Test } from 'tap';
 
-export function scratchMongoDatabase(t: Test, url: string, prefix = 'tessera_test'): { database: string; admin: MongoClient } {
+export function scratchMongoDatabase(
+  t: Test,
+  url: string,
+  prefix = 'tessera_test',
+): { database: string; admin: MongoClient } {
   const database = `${prefix}_${randomUUID().replaceAll('-', '')}`;
   const admin = new MongoClient(url, { serverSelectionTimeoutMS: 3000 });
   t.teardown(async () => {

@@ -32,14 +32,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Embedde
   const port = read.integer('PORT', 3000, 0, 65535);
   const devClientId = read.optional('DEV_CLIENT_ID');
   const devClientSecret = env.DEV_CLIENT_SECRET;
-  if (devClientId !== undefined && !/^[A-Za-z0-9._-]{3,64}$/.test(devClientId)) read.problem('DEV_CLIENT_ID must be 3 to 64 letters, digits, dots, dashes or underscores');
-  if (devClientSecret !== undefined && (devClientSecret.length < 16 || devClientSecret.length > 256)) read.problem('DEV_CLIENT_SECRET must be 16 to 256 characters');
-  if ((devClientId === undefined) !== (devClientSecret === undefined)) read.problem('set DEV_CLIENT_ID and DEV_CLIENT_SECRET together, or neither');
+  if (devClientId !== undefined && !/^[A-Za-z0-9._-]{3,64}$/.test(devClientId))
+    read.problem('DEV_CLIENT_ID must be 3 to 64 letters, digits, dots, dashes or underscores');
+  if (devClientSecret !== undefined && (devClientSecret.length < 16 || devClientSecret.length > 256))
+    read.problem('DEV_CLIENT_SECRET must be 16 to 256 characters');
+  if ((devClientId === undefined) !== (devClientSecret === undefined))
+    read.problem('set DEV_CLIENT_ID and DEV_CLIENT_SECRET together, or neither');
   const config: EmbeddedConfig = {
     port,
     host: read.text('HOST', '127.0.0.1'),
     dataDir: path.resolve(cwd, read.text('DATA_DIR', './data')),
-    ...(devClientId !== undefined && devClientSecret !== undefined ? { devClient: { clientId: devClientId, secret: devClientSecret } } : {}),
+    ...(devClientId !== undefined && devClientSecret !== undefined
+      ? { devClient: { clientId: devClientId, secret: devClientSecret } }
+      : {}),
     ...readIdentitySettings(read),
     gateway: readGatewaySettings(read),
     smsBrand: read.text('SMS_BRAND', 'Tessera'),

@@ -29,7 +29,9 @@ export interface DevClientOptions {
 
 export async function ensureDevClient(options: DevClientOptions): Promise<DevClientNotice> {
   const file = path.join(options.dataDir, 'dev-client.json');
-  const remembered = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { clientId: string }).clientId : undefined;
+  const remembered = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { clientId: string }).clientId
+    : undefined;
   let notice: DevClientNotice;
   if (options.configured) {
     notice = { clientId: options.configured.clientId, secret: options.configured.secret, created: false };

@@ -7,8 +7,21 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createPasswordHasher, deriveKey, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createSqliteEventStore } from '@tessera/event-store';
-import { buildGateway, createBusIdentityClient, createProjectionWatch, devKycWebhookSecret, gatewayRateLimitKeyPurpose, identityReadiness } from '@tessera/gateway';
-import { createFileCheckpointStore, createIdentityService, loadBreachedPasswordList, serveIdentityCommands, startRelay } from '@tessera/identity';
+import {
+  buildGateway,
+  createBusIdentityClient,
+  createProjectionWatch,
+  devKycWebhookSecret,
+  gatewayRateLimitKeyPurpose,
+  identityReadiness,
+} from '@tessera/gateway';
+import {
+  createFileCheckpointStore,
+  createIdentityService,
+  loadBreachedPasswordList,
+  serveIdentityCommands,
+  startRelay,
+} from '@tessera/identity';
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
 import { createSmsSender, startNotifier } from '@tessera/notifier';
@@ -42,7 +55,10 @@ export interface RunningEmbedded {
 
 export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOptions = {}): Promise<RunningEmbedded> {
   mkdirSync(config.dataDir, { recursive: true });
-  const logger = createLogger('tessera', { level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const logger = createLogger('tessera', {
+    level: config.logLevel,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
   const { keyring } = loadOrCreateKeyring(config.dataDir);
 
   const eventStore = createSqliteEventStore({ path: path.join(config.dataDir, 'events.sqlite') });
@@ -53,7 +69,10 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   const clock = options.clock ?? (() => new Date());
   let listeningUrl = `http://${config.host}:${config.port}`;
   // Per-user keys live in their own file, outside the event log, so destroying one erases that user from the log.
-  const personalData = await connectPersonalData({ database: '', dataDir: config.dataDir, hashingKey: keyring.hashingKey }, logger);
+  const personalData = await connectPersonalData(
+    { database: '', dataDir: config.dataDir, hashingKey: keyring.hashingKey },
+    logger,
+  );
 
   const breachedPasswords = loadBreachedPasswordList();
   logger.child({ service: 'identity' }).info({ entries: breachedPasswords.size }, 'breached-password list loaded');
@@ -65,7 +84,11 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     wallet: createDevWalletIssuer(),
     passwordHasher: await createPasswordHasher(config.passwordHashing),
     breachedPasswords,
-    keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
+    keys: {
+      hashingKey: keyring.hashingKey,
+      commandKeyPair: keyring.commandKeyPair,
+      notifierPublicKey: keyring.notifierKeyPair.publicKey,
+    },
     config: config.identity,
     clock,
   });
@@ -78,15 +101,26 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   const consumers = [
     await serveIdentityCommands(bus, identity, logger.child({ service: 'identity' }), keyring.commandKeyPair),
     // In batches: the events of one relay publish share a view commit, rather than each waiting for its own.
-    await bus.subscribeInBatches(topics.identityEvents, 'projector', createProjector({
-      store: viewStore, logger: logger.child({ service: 'projector' }), personalData: personalData.protector, onProjected,
-    }).handleBatch),
+    await bus.subscribeInBatches(
+      topics.identityEvents,
+      'projector',
+      createProjector({
+        store: viewStore,
+        logger: logger.child({ service: 'projector' }),
+        personalData: personalData.protector,
+        onProjected,
+      }).handleBatch,
+    ),
     ...(await startNotifier({
       bus,
       ledgerStore: viewStore,
-      sms: (options.wrapSms ?? ((sender: SmsSender) => sender))(createSmsSender(config.sms, {
-        dataDir: config.dataDir, logger: logger.child({ service: 'notifier' }), ...(options.printSms === undefined ? {} : { print: options.printSms }),
-      })),
+      sms: (options.wrapSms ?? ((sender: SmsSender) => sender))(
+        createSmsSender(config.sms, {
+          dataDir: config.dataDir,
+          logger: logger.child({ service: 'notifier' }),
+          ...(options.printSms === undefined ? {} : { print: options.printSms }),
+        }),
+      ),
       keyPair: keyring.notifierKeyPair,
       personalData: personalData.protector,
       logger: logger.child({ service: 'notifier' }),
@@ -98,7 +132,11 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   const relay = await startRelay({ eventStore, bus, checkpoints, logger: logger.child({ service: 'relay' }) });
   await relay.caughtUp;
 
-  const identityClient = createBusIdentityClient(bus, { timeoutMs: 10_000, commandPublicKey: keyring.commandKeyPair.publicKey, hashingKey: keyring.hashingKey });
+  const identityClient = createBusIdentityClient(bus, {
+    timeoutMs: 10_000,
+    commandPublicKey: keyring.commandKeyPair.publicKey,
+    hashingKey: keyring.hashingKey,
+  });
   const gateway = await buildGateway({
     identity: identityClient,
     views: viewStore,
@@ -106,19 +144,30 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     commandPublicKey: keyring.commandKeyPair.publicKey,
     config: config.gateway,
     logger: logger.child({ service: 'gateway' }),
-    readiness: [{ name: 'eventStore', check: async () => { await eventStore.headPosition(); } }, identityReadiness(bus)],
+    readiness: [
+      {
+        name: 'eventStore',
+        check: async () => {
+          await eventStore.headPosition();
+        },
+      },
+      identityReadiness(bus),
+    ],
     // One gateway in this process: its limits can be counted in memory.
     rateLimitStore: createInMemoryRateLimitStore({ clock }),
     rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
     kyc: { webhookSecret: config.kycWebhookSecret ?? devKycWebhookSecret(keyring.hashingKey), devPages: true },
     projections,
-    ...(config.sms.plivo.length > 0 ? {
-      plivoWebhook: {
-        authTokens: config.sms.plivo.map((account) => account.authToken),
-        publicBaseUrl: config.publicBaseUrl ?? `http://${config.host}:${config.port}`,
-        publish: (report) => bus.publish(topics.smsDeliveryReports, [{ key: report.providerMessageId, value: report, headers: {} }]),
-      },
-    } : {}),
+    ...(config.sms.plivo.length > 0
+      ? {
+          plivoWebhook: {
+            authTokens: config.sms.plivo.map((account) => account.authToken),
+            publicBaseUrl: config.publicBaseUrl ?? `http://${config.host}:${config.port}`,
+            publish: (report) =>
+              bus.publish(topics.smsDeliveryReports, [{ key: report.providerMessageId, value: report, headers: {} }]),
+          },
+        }
+      : {}),
   });
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -144,8 +193,13 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     url = await gateway.listen({ port: config.port, host: config.host });
     listeningUrl = url;
     devClient = await ensureDevClient({
-      dataDir: config.dataDir, identity: identityClient, apiClients: openViews(viewStore).apiClients, configured: config.devClient,
-      scopes: [scopes.usersWrite, scopes.usersRead], newSecret: generateSecretToken, hashSecret: hashSecretToken,
+      dataDir: config.dataDir,
+      identity: identityClient,
+      apiClients: openViews(viewStore).apiClients,
+      configured: config.devClient,
+      scopes: [scopes.usersWrite, scopes.usersRead],
+      newSecret: generateSecretToken,
+      hashSecret: hashSecretToken,
     });
   } catch (error) {
     await close().catch(() => undefined);

@@ -22,20 +22,30 @@ function fail(message: string): never {
 
 async function main() {
   const { values } = parseArgs({
-    options: { name: { type: 'string' }, scopes: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      id: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
-  const usage = 'usage: npm run client:register -- --name "Acme Bank" [--scopes users:write,users:read] [--id acme-bank]';
+  const usage =
+    'usage: npm run client:register -- --name "Acme Bank" [--scopes users:write,users:read] [--id acme-bank]';
   if (values.help) {
     process.stdout.write(`${usage}\nscopes: ${knownScopes.join(', ')}\n`);
     return;
   }
   const name = values.name?.trim();
   if (!name || name.length > 100) fail(`a --name of 1 to 100 characters is required\n${usage}`);
-  const scopes = (values.scopes ?? `${scopeNames.usersWrite},${scopeNames.usersRead}`).split(',').map((scope) => scope.trim()).filter(Boolean);
+  const scopes = (values.scopes ?? `${scopeNames.usersWrite},${scopeNames.usersRead}`)
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter(Boolean);
   const unknown = scopes.filter((scope) => !knownScopes.includes(scope));
   if (unknown.length > 0) fail(`unknown scope(s): ${unknown.join(', ')}; known: ${knownScopes.join(', ')}`);
   const clientId = values.id ?? `client-${randomUUID().slice(0, 12)}`;
-  if (!/^[A-Za-z0-9._-]{3,64}$/.test(clientId)) fail('--id must be 3 to 64 letters, digits, dots, dashes or underscores');
+  if (!/^[A-Za-z0-9._-]{3,64}$/.test(clientId))
+    fail('--id must be 3 to 64 letters, digits, dots, dashes or underscores');
 
   let config;
   try {
@@ -51,16 +61,29 @@ async function main() {
   const cliLogger = createLogger('client-register', { level: 'warn', destination: process.stderr as never });
   const eventStore = await connectEventStore({ eventStoreUrl, dataDir: config.dataDir }, cliLogger);
   // API clients hold no personal data; identity still needs its key store to open.
-  const personalData = await connectPersonalData({
-    mongoUrl: process.env.MONGO_URL?.trim() || undefined, database: process.env.KEYS_DATABASE?.trim() || 'tessera_keys', dataDir: config.dataDir, hashingKey: keyring.hashingKey,
-  }, cliLogger);
+  const personalData = await connectPersonalData(
+    {
+      mongoUrl: process.env.MONGO_URL?.trim() || undefined,
+      database: process.env.KEYS_DATABASE?.trim() || 'tessera_keys',
+      dataDir: config.dataDir,
+      hashingKey: keyring.hashingKey,
+    },
+    cliLogger,
+  );
   const identity = createIdentityService({
     eventStore,
     personalData: personalData.protector,
-    kycProvider: createDevKycProvider({ publicBaseUrl: config.publicBaseUrl ?? `http://${config.host}:${config.port}` }), wallet: createDevWalletIssuer(),
+    kycProvider: createDevKycProvider({
+      publicBaseUrl: config.publicBaseUrl ?? `http://${config.host}:${config.port}`,
+    }),
+    wallet: createDevWalletIssuer(),
     passwordHasher: await createPasswordHasher(config.passwordHashing),
     breachedPasswords: loadBreachedPasswordList(),
-    keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
+    keys: {
+      hashingKey: keyring.hashingKey,
+      commandKeyPair: keyring.commandKeyPair,
+      notifierPublicKey: keyring.notifierKeyPair.publicKey,
+    },
     config: config.identity,
     clock: () => new Date(),
   });
@@ -74,14 +97,20 @@ async function main() {
   await personalData.keyStore.close();
   if (!result.ok) fail(`could not register the client: ${result.error}`);
   const created = (result.data as { created: boolean }).created;
-  process.stdout.write([
-    created ? `Registered API client "${name}".` : `Client ${clientId} already existed: its secret has been replaced.`,
-    `client_id:     ${clientId}`,
-    `client_secret: ${secret}`,
-    `scopes:        ${scopes.join(' ')}`,
-    'The secret is shown only now; Tessera keeps only its hash.',
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      created
+        ? `Registered API client "${name}".`
+        : `Client ${clientId} already existed: its secret has been replaced.`,
+      `client_id:     ${clientId}`,
+      `client_secret: ${secret}`,
+      `scopes:        ${scopes.join(' ')}`,
+      'The secret is shown only now; Tessera keeps only its hash.',
+      '',
+    ].join('\n'),
+  );
 }
 
-main().catch((error: unknown) => fail(`client registration failed: ${error instanceof Error ? error.message : String(error)}`));
+main().catch((error: unknown) =>
+  fail(`client registration failed: ${error instanceof Error ? error.message : String(error)}`),
+);

@@ -6,7 +6,11 @@ t.test('with nothing set, the defaults of a fresh clone apply', async (t) => {
   const config = loadConfig({}, '/srv/app');
   t.equal(config.port, 3000);
   t.equal(config.dataDir, path.resolve('/srv/app', './data'));
-  t.same(config.passwordHashing, { memoryBytes: 19 * 1024 * 1024, iterations: 2 }, 'argon2id at OWASP’s minimum: 19 MiB, t=2');
+  t.same(
+    config.passwordHashing,
+    { memoryBytes: 19 * 1024 * 1024, iterations: 2 },
+    'argon2id at OWASP’s minimum: 19 MiB, t=2',
+  );
   t.equal(config.identity.otpLength, 4);
   t.equal(config.identity.otpMaxAttempts, 3);
   t.equal(config.identity.otpTtlSeconds, 300);
@@ -14,7 +18,14 @@ t.test('with nothing set, the defaults of a fresh clone apply', async (t) => {
 });
 
 t.test('settings come from the environment', async (t) => {
-  const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/tessera', DEV_CLIENT_ID: 'demo', DEV_CLIENT_SECRET: 'demo-secret-0123456789', OTP_LENGTH: '6', SIGNUP_ROLES: 'USER, INVESTOR' });
+  const config = loadConfig({
+    PORT: '8080',
+    DATA_DIR: '/var/tessera',
+    DEV_CLIENT_ID: 'demo',
+    DEV_CLIENT_SECRET: 'demo-secret-0123456789',
+    OTP_LENGTH: '6',
+    SIGNUP_ROLES: 'USER, INVESTOR',
+  });
   t.equal(config.port, 8080);
   t.equal(config.dataDir, '/var/tessera');
   t.same(config.devClient, { clientId: 'demo', secret: 'demo-secret-0123456789' });
@@ -23,7 +34,9 @@ t.test('settings come from the environment', async (t) => {
 });
 
 t.test('every invalid setting is reported at once, in words', async (t) => {
-  const error = t.throws(() => loadConfig({ PORT: 'eighty', OTP_LENGTH: '3', DEV_CLIENT_ID: 'demo', LOG_LEVEL: 'loud' })) as unknown as ConfigError;
+  const error = t.throws(() =>
+    loadConfig({ PORT: 'eighty', OTP_LENGTH: '3', DEV_CLIENT_ID: 'demo', LOG_LEVEL: 'loud' }),
+  ) as unknown as ConfigError;
   t.ok(error instanceof ConfigError);
   t.equal(error.problems.length, 4);
   t.match(error.message, /PORT must be a whole number from 0 to 65535/);
@@ -33,28 +46,70 @@ t.test('every invalid setting is reported at once, in words', async (t) => {
 });
 
 t.test('a too-short development secret is refused', async (t) => {
-  t.throws(() => loadConfig({ DEV_CLIENT_ID: 'demo', DEV_CLIENT_SECRET: 'short' }), /DEV_CLIENT_SECRET must be 16 to 256 characters/);
+  t.throws(
+    () => loadConfig({ DEV_CLIENT_ID: 'demo', DEV_CLIENT_SECRET: 'short' }),
+    /DEV_CLIENT_SECRET must be 16 to 256 characters/,
+  );
 });
 
 t.test('the login lock: five wrong passwords, then one minute doubling to an hour, each configurable', async (t) => {
   t.same(loadConfig({}).identity.loginLock, { threshold: 5, baseSeconds: 60, maxSeconds: 3600 });
-  t.same(loadConfig({ LOGIN_LOCK_THRESHOLD: '8', LOGIN_LOCK_BASE_SECONDS: '30', LOGIN_LOCK_MAX_SECONDS: '900' }).identity.loginLock, { threshold: 8, baseSeconds: 30, maxSeconds: 900 });
-  t.throws(() => loadConfig({ LOGIN_LOCK_BASE_SECONDS: '600', LOGIN_LOCK_MAX_SECONDS: '60' }), /LOGIN_LOCK_MAX_SECONDS must be at least LOGIN_LOCK_BASE_SECONDS/);
-  t.throws(() => loadConfig({ LOGIN_LOCK_THRESHOLD: '1' }), /LOGIN_LOCK_THRESHOLD must be a whole number from 3 to 100/);
+  t.same(
+    loadConfig({ LOGIN_LOCK_THRESHOLD: '8', LOGIN_LOCK_BASE_SECONDS: '30', LOGIN_LOCK_MAX_SECONDS: '900' }).identity
+      .loginLock,
+    { threshold: 8, baseSeconds: 30, maxSeconds: 900 },
+  );
+  t.throws(
+    () => loadConfig({ LOGIN_LOCK_BASE_SECONDS: '600', LOGIN_LOCK_MAX_SECONDS: '60' }),
+    /LOGIN_LOCK_MAX_SECONDS must be at least LOGIN_LOCK_BASE_SECONDS/,
+  );
+  t.throws(
+    () => loadConfig({ LOGIN_LOCK_THRESHOLD: '1' }),
+    /LOGIN_LOCK_THRESHOLD must be a whole number from 3 to 100/,
+  );
 });
 
-t.test('request limits: generous per IP, stricter on sensitive routes, per identifier over 15 minutes, each configurable', async (t) => {
-  t.same(loadConfig({}).gateway.rateLimits, { perIp: 600, sensitivePerIp: 60, ipWindowSeconds: 60, perIdentifier: 20, identifierWindowSeconds: 900 });
-  const set = loadConfig({ RATE_LIMIT_PER_IP: '1000', RATE_LIMIT_SENSITIVE_PER_IP: '30', RATE_LIMIT_IP_WINDOW_SECONDS: '10', RATE_LIMIT_PER_IDENTIFIER: '10', RATE_LIMIT_IDENTIFIER_WINDOW_SECONDS: '3600' });
-  t.same(set.gateway.rateLimits, { perIp: 1000, sensitivePerIp: 30, ipWindowSeconds: 10, perIdentifier: 10, identifierWindowSeconds: 3600 });
-  t.throws(() => loadConfig({ RATE_LIMIT_PER_IP: '0' }), /RATE_LIMIT_PER_IP must be a whole number from 1/);
-});
+t.test(
+  'request limits: generous per IP, stricter on sensitive routes, per identifier over 15 minutes, each configurable',
+  async (t) => {
+    t.same(loadConfig({}).gateway.rateLimits, {
+      perIp: 600,
+      sensitivePerIp: 60,
+      ipWindowSeconds: 60,
+      perIdentifier: 20,
+      identifierWindowSeconds: 900,
+    });
+    const set = loadConfig({
+      RATE_LIMIT_PER_IP: '1000',
+      RATE_LIMIT_SENSITIVE_PER_IP: '30',
+      RATE_LIMIT_IP_WINDOW_SECONDS: '10',
+      RATE_LIMIT_PER_IDENTIFIER: '10',
+      RATE_LIMIT_IDENTIFIER_WINDOW_SECONDS: '3600',
+    });
+    t.same(set.gateway.rateLimits, {
+      perIp: 1000,
+      sensitivePerIp: 30,
+      ipWindowSeconds: 10,
+      perIdentifier: 10,
+      identifierWindowSeconds: 3600,
+    });
+    t.throws(() => loadConfig({ RATE_LIMIT_PER_IP: '0' }), /RATE_LIMIT_PER_IP must be a whole number from 1/);
+  },
+);
 
 t.test('X-Forwarded-For is believed only from the proxies listed in TRUST_PROXY', async (t) => {
-  t.equal(loadConfig({}).gateway.trustProxy, false, 'by default the connection\'s peer is the client');
-  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7, 2001:db8::/32, loopback' }).gateway.trustProxy, ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32', 'loopback']);
+  t.equal(loadConfig({}).gateway.trustProxy, false, "by default the connection's peer is the client");
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7, 2001:db8::/32, loopback' }).gateway.trustProxy, [
+    '10.0.0.0/8',
+    '192.0.2.7',
+    '2001:db8::/32',
+    'loopback',
+  ]);
   t.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /TRUST_PROXY=true would let any caller pick its own IP/);
   t.throws(() => loadConfig({ TRUST_PROXY: '2' }), /not a hop count/);
-  t.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }), /TRUST_PROXY must be false, or addresses and CIDR ranges separated by commas \(not "10\.0\.0\.0\/33"\)/);
+  t.throws(
+    () => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }),
+    /TRUST_PROXY must be false, or addresses and CIDR ranges separated by commas \(not "10\.0\.0\.0\/33"\)/,
+  );
   t.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example.com' }), /TRUST_PROXY must be false/);
 });

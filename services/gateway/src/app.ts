@@ -75,12 +75,19 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const { config } = options;
   const app = Fastify({
     // pino 10's logger type is richer than the one fastify declares; at run time they are the same object.
-    loggerInstance: options.logger.child({}, {
-      // Paths only: query strings can hold an email (forget-password) and must not reach the logs.
-      serializers: {
-        req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, path: request.url.split('?')[0], remoteAddress: request.ip }),
+    loggerInstance: options.logger.child(
+      {},
+      {
+        // Paths only: query strings can hold an email (forget-password) and must not reach the logs.
+        serializers: {
+          req: (request: { method: string; url: string; ip?: string }) => ({
+            method: request.method,
+            path: request.url.split('?')[0],
+            remoteAddress: request.ip,
+          }),
+        },
       },
-    }) as unknown as FastifyBaseLogger,
+    ) as unknown as FastifyBaseLogger,
     // One line per request, once answered, instead of Fastify's two.
     logController: new RequestLogController(),
     bodyLimit: config.bodyLimitBytes,
@@ -107,10 +114,15 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
   app.addHook('onRequest', async (request) => {
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused.
-    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) throw new ApiError('VALIDATION_FAILED');
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
+      throw new ApiError('VALIDATION_FAILED');
   });
   // Before any route, so that every route gets a limit.
-  await app.register(rateLimitsPlugin, { store: options.rateLimitStore, settings: config.rateLimits, rateLimitHashKey: options.rateLimitHashKey });
+  await app.register(rateLimitsPlugin, {
+    store: options.rateLimitStore,
+    settings: config.rateLimits,
+    rateLimitHashKey: options.rateLimitHashKey,
+  });
   await app.register(uniformAnswerTimePlugin, { milliseconds: config.uniformAnswerMs });
   const { metrics } = options;
   if (metrics) {
@@ -122,7 +134,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     });
     // Scrapers poll from a few addresses and must never be refused.
     app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
-      reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+      reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
   }
   // Before any route, so that each is known to the 405 answer.
   await app.register(knownRoutesPlugin);
@@ -136,7 +149,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const views = openViews(options.views);
   await app.register(authPlugin, {
-    signingKeys: options.signingKeys, issuer: config.issuer,
+    signingKeys: options.signingKeys,
+    issuer: config.issuer,
     isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
   });
 
@@ -144,19 +158,44 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await app.register(healthRoutes, {
     readiness: [{ name: 'readModels', check: () => options.views.ping() }, ...(options.readiness ?? [])],
   });
-  await app.register(oauthRoutes, { apiClients: views.apiClients, signingKeys: options.signingKeys, clientTokenTtlSeconds: config.clientTokenTtlSeconds });
-  await app.register(accountFlowRoutes, {
-    identity: options.identity, users: views.users, commandPublicKey: options.commandPublicKey,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs, projections: options.projections,
+  await app.register(oauthRoutes, {
+    apiClients: views.apiClients,
+    signingKeys: options.signingKeys,
+    clientTokenTtlSeconds: config.clientTokenTtlSeconds,
   });
-  await app.register(signedInUserRoutes, { users: views.users, sessions: views.sessions, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
+  await app.register(accountFlowRoutes, {
+    identity: options.identity,
+    users: views.users,
+    commandPublicKey: options.commandPublicKey,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+    projections: options.projections,
+  });
+  await app.register(signedInUserRoutes, {
+    users: views.users,
+    sessions: views.sessions,
+    identity: options.identity,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+  });
   await app.register(accountRoutes, {
-    identity: options.identity, users: views.users, accounts: views.accounts, portfolios: views.portfolios, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+    identity: options.identity,
+    users: views.users,
+    accounts: views.accounts,
+    portfolios: views.portfolios,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
   await app.register(kycRoutes, {
-    identity: options.identity, identifications: views.kycIdentifications, store: options.views, webhookSecret: options.kyc.webhookSecret, devPages: options.kyc.devPages,
+    identity: options.identity,
+    identifications: views.kycIdentifications,
+    store: options.views,
+    webhookSecret: options.kyc.webhookSecret,
+    devPages: options.kyc.devPages,
   });
-  await app.register(adminRoutes, { users: views.users, identity: options.identity, readYourWritesTimeoutMs: config.readYourWritesTimeoutMs });
+  await app.register(adminRoutes, {
+    users: views.users,
+    identity: options.identity,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+  });
   if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
   return app as unknown as FastifyInstance;
 }

@@ -62,37 +62,40 @@ async function verified(request: FastifyRequest): Promise<ClientClaims | UserCla
   }
 }
 
-export const authPlugin = fp<AuthOptions>(async (app, options) => {
-  const [current] = options.signingKeys;
-  if (!current) throw new Error('at least one signing key is required');
-  const publicKeys = new Map(options.signingKeys.map((key) => [key.kid, key.publicKeyPem]));
-  await app.register(fastifyJwt, {
-    secret: {
-      private: current.privateKeyPem,
-      // Verify with the key the token names, so a retiring key's tokens still verify.
-      public: async (_request: FastifyRequest, token: TokenOrHeader) => {
-        const header = 'header' in token ? token.header : token;
-        return publicKeys.get(header.kid ?? '') ?? current.publicKeyPem;
+export const authPlugin = fp<AuthOptions>(
+  async (app, options) => {
+    const [current] = options.signingKeys;
+    if (!current) throw new Error('at least one signing key is required');
+    const publicKeys = new Map(options.signingKeys.map((key) => [key.kid, key.publicKeyPem]));
+    await app.register(fastifyJwt, {
+      secret: {
+        private: current.privateKeyPem,
+        // Verify with the key the token names, so a retiring key's tokens still verify.
+        public: async (_request: FastifyRequest, token: TokenOrHeader) => {
+          const header = 'header' in token ? token.header : token;
+          return publicKeys.get(header.kid ?? '') ?? current.publicKeyPem;
+        },
       },
-    },
-    sign: { algorithm: 'EdDSA', kid: current.kid, iss: options.issuer },
-    // Verified tokens are remembered until they expire: a client token is presented on every call, and an
-    // Ed25519 check per request was the gateway's largest cost. Revocation is checked on every request regardless.
-    verify: { algorithms: ['EdDSA'], allowedIss: options.issuer, cache: 10_000 },
-    decode: { complete: true },
-  });
+      sign: { algorithm: 'EdDSA', kid: current.kid, iss: options.issuer },
+      // Verified tokens are remembered until they expire: a client token is presented on every call, and an
+      // Ed25519 check per request was the gateway's largest cost. Revocation is checked on every request regardless.
+      verify: { algorithms: ['EdDSA'], allowedIss: options.issuer, cache: 10_000 },
+      decode: { complete: true },
+    });
 
-  app.decorate('requireClient', (scope: string) => async (request: FastifyRequest) => {
-    const claims = await verified(request);
-    if (claims.token_use !== 'client') throw new ApiError('WRONG_TOKEN_TYPE');
-    if (!claims.scope.split(' ').includes(scope)) throw new ApiError('INSUFFICIENT_SCOPE');
-    request.client = claims;
-  });
+    app.decorate('requireClient', (scope: string) => async (request: FastifyRequest) => {
+      const claims = await verified(request);
+      if (claims.token_use !== 'client') throw new ApiError('WRONG_TOKEN_TYPE');
+      if (!claims.scope.split(' ').includes(scope)) throw new ApiError('INSUFFICIENT_SCOPE');
+      request.client = claims;
+    });
 
-  app.decorate('requireUser', () => async (request: FastifyRequest) => {
-    const claims = await verified(request);
-    if (claims.token_use !== 'user') throw new ApiError('WRONG_TOKEN_TYPE');
-    if (await options.isSessionRevoked?.(claims.fam)) throw new ApiError('UNAUTHENTICATED');
-    request.userClaims = claims;
-  });
-}, { name: 'tessera-auth' });
+    app.decorate('requireUser', () => async (request: FastifyRequest) => {
+      const claims = await verified(request);
+      if (claims.token_use !== 'user') throw new ApiError('WRONG_TOKEN_TYPE');
+      if (await options.isSessionRevoked?.(claims.fam)) throw new ApiError('UNAUTHENTICATED');
+      request.userClaims = claims;
+    });
+  },
+  { name: 'tessera-auth' },
+);

@@ -21,5 +21,10 @@ export function success<D>(data: D): SuccessBody<D> {
 
 export function failure(name: ErrorName, detail?: string): EnvelopeBody<never> {
   const entry = errorCatalogue[name];
-  return { success: false, data: null, errorCode: entry.errorCode, errorMessage: detail ? `${entry.message} ${detail}` : entry.message };
+  return {
+    success: false,
+    data: null,
+    errorCode: entry.errorCode,
+    errorMessage: detail ? `${entry.message} ${detail}` : entry.message,
+  };
 }

@@ -22,7 +22,10 @@ const SAFE_FIELD = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 function validationError(error: FastifyError): { name: ErrorName; detail?: string } {
   const first = error.validation?.[0];
   const params = (first?.params ?? {}) as { missingProperty?: unknown };
-  const field = typeof params.missingProperty === 'string' ? params.missingProperty : (first?.instancePath ?? '').split('/')[1] ?? '';
+  const field =
+    typeof params.missingProperty === 'string'
+      ? params.missingProperty
+      : ((first?.instancePath ?? '').split('/')[1] ?? '');
   if (!SAFE_FIELD.test(field)) return { name: 'VALIDATION_FAILED' };
   const fieldError = FIELD_ERRORS[field];
   if (fieldError && typeof params.missingProperty !== 'string') return { name: fieldError };
@@ -32,8 +35,10 @@ function validationError(error: FastifyError): { name: ErrorName; detail?: strin
 function classify(error: FastifyError): { name: ErrorName; detail?: string } {
   if (error.validation) return validationError(error);
   switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return { name: 'BODY_TOO_LARGE' };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return { name: 'UNSUPPORTED_MEDIA_TYPE' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { name: 'BODY_TOO_LARGE' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { name: 'UNSUPPORTED_MEDIA_TYPE' };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -45,14 +50,16 @@ function classify(error: FastifyError): { name: ErrorName; detail?: string } {
   if (error.statusCode === 413) return { name: 'BODY_TOO_LARGE' };
   if (error.statusCode === 415) return { name: 'UNSUPPORTED_MEDIA_TYPE' };
   if (error.statusCode === 414) return { name: 'URI_TOO_LONG' };
-  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return { name: 'VALIDATION_FAILED' };
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+    return { name: 'VALIDATION_FAILED' };
   return { name: 'INTERNAL' };
 }
 
 /** A request no route took: 405 with `Allow` when its path takes other methods, 404 otherwise. */
 function answerUnrouted(request: FastifyRequest, reply: FastifyReply) {
   const allowed = request.server.allowedMethods(request.url);
-  if (allowed.length > 0) return reply.status(405).header('allow', allowed.join(', ')).send(failure('METHOD_NOT_ALLOWED'));
+  if (allowed.length > 0)
+    return reply.status(405).header('allow', allowed.join(', ')).send(failure('METHOD_NOT_ALLOWED'));
   return reply.status(404).send(failure('ROUTE_NOT_FOUND'));
 }
 
@@ -66,7 +73,8 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
   }
   const { name, detail } = classify(error);
   const body = failure(name, detail);
-  if (name === 'INTERNAL') request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
+  if (name === 'INTERNAL')
+    request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
   // The catalogue's status, so every error code always comes with the same status.
   return reply.status(errorCatalogue[name].status).send(body);
 }
@@ -79,11 +87,18 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const name: ErrorName = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'VALIDATION_FAILED';
+  const name: ErrorName =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'HEADERS_TOO_LARGE'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'REQUEST_TIMEOUT'
+        : 'VALIDATION_FAILED';
   const { status } = errorCatalogue[name];
   const body = JSON.stringify(failure(name));
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(error);
 }

@@ -6,8 +6,18 @@ import { defaultGatewayConfig, type GatewayConfig, type RateLimitSettings, type 
 export function readGatewaySettings(read: EnvReader): GatewayConfig {
   return {
     ...defaultGatewayConfig,
-    accessTokenTtlSeconds: read.integer('ACCESS_TOKEN_TTL_SECONDS', defaultGatewayConfig.accessTokenTtlSeconds, 30, 24 * 3600),
-    clientTokenTtlSeconds: read.integer('CLIENT_TOKEN_TTL_SECONDS', defaultGatewayConfig.clientTokenTtlSeconds, 30, 24 * 3600),
+    accessTokenTtlSeconds: read.integer(
+      'ACCESS_TOKEN_TTL_SECONDS',
+      defaultGatewayConfig.accessTokenTtlSeconds,
+      30,
+      24 * 3600,
+    ),
+    clientTokenTtlSeconds: read.integer(
+      'CLIENT_TOKEN_TTL_SECONDS',
+      defaultGatewayConfig.clientTokenTtlSeconds,
+      30,
+      24 * 3600,
+    ),
     issuer: read.text('TOKEN_ISSUER', defaultGatewayConfig.issuer),
     trustProxy: readTrustProxy(read),
     rateLimits: readRateLimits(read),
@@ -22,7 +32,12 @@ function readRateLimits(read: EnvReader): RateLimitSettings {
     sensitivePerIp: read.integer('RATE_LIMIT_SENSITIVE_PER_IP', defaults.sensitivePerIp, 1, 1_000_000),
     ipWindowSeconds: read.integer('RATE_LIMIT_IP_WINDOW_SECONDS', defaults.ipWindowSeconds, 1, 24 * 3600),
     perIdentifier: read.integer('RATE_LIMIT_PER_IDENTIFIER', defaults.perIdentifier, 1, 1_000_000),
-    identifierWindowSeconds: read.integer('RATE_LIMIT_IDENTIFIER_WINDOW_SECONDS', defaults.identifierWindowSeconds, 1, 24 * 3600),
+    identifierWindowSeconds: read.integer(
+      'RATE_LIMIT_IDENTIFIER_WINDOW_SECONDS',
+      defaults.identifierWindowSeconds,
+      1,
+      24 * 3600,
+    ),
   };
 }
 
@@ -34,7 +49,9 @@ function readTrustProxy(read: EnvReader): TrustProxy {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') {
     // Trusting every hop lets any caller choose its IP by sending X-Forwarded-For, and so a fresh per-IP budget per request.
-    read.problem(`TRUST_PROXY=true would let any caller pick its own IP with X-Forwarded-For: list the proxies' addresses or CIDR ranges`);
+    read.problem(
+      `TRUST_PROXY=true would let any caller pick its own IP with X-Forwarded-For: list the proxies' addresses or CIDR ranges`,
+    );
     return false;
   }
   if (/^\d+$/.test(value)) {
@@ -42,9 +59,15 @@ function readTrustProxy(read: EnvReader): TrustProxy {
     read.problem(`TRUST_PROXY takes the proxies' addresses or CIDR ranges, not a hop count`);
     return false;
   }
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const invalid = entries.filter((entry) => !isProxyAddress(entry));
-  if (invalid.length > 0) read.problem(`TRUST_PROXY must be false, or addresses and CIDR ranges separated by commas (not "${invalid[0]!.slice(0, 40)}")`);
+  if (invalid.length > 0)
+    read.problem(
+      `TRUST_PROXY must be false, or addresses and CIDR ranges separated by commas (not "${invalid[0]!.slice(0, 40)}")`,
+    );
   return invalid.length > 0 ? false : entries;
 }
 

@@ -7,7 +7,13 @@
  * personal data in clear.
  */
 import { randomUUID } from 'node:crypto';
-import { topics, type CommandResult, type IdentityCommand, type SealedCommandReply, type SealedIdentityCommand } from '@tessera/contracts';
+import {
+  topics,
+  type CommandResult,
+  type IdentityCommand,
+  type SealedCommandReply,
+  type SealedIdentityCommand,
+} from '@tessera/contracts';
 import { createSendingChannel, keyedHash } from '@tessera/crypto';
 import { RequestTimeoutError, type MessageBus } from '@tessera/messaging';
 
@@ -31,7 +37,8 @@ function partitionKey(command: IdentityCommand, hashingKey: Buffer): string {
   return keyedHash(hashingKey, 'partition', command.payload.email.trim().toLowerCase());
 }
 
-const isPlainResult = (reply: unknown): reply is CommandResult => typeof reply === 'object' && reply !== null && 'ok' in reply;
+const isPlainResult = (reply: unknown): reply is CommandResult =>
+  typeof reply === 'object' && reply !== null && 'ok' in reply;
 
 export function createBusIdentityClient(bus: MessageBus, options: BusIdentityClientOptions): IdentityClient {
   const channel = createSendingChannel(options.commandPublicKey);
@@ -42,13 +49,17 @@ export function createBusIdentityClient(bus: MessageBus, options: BusIdentityCli
       try {
         const reply = await bus.request(
           topics.identityCommands,
-          { key: partitionKey(command, options.hashingKey), value: wire, headers: { 'correlation-id': command.metadata.correlationId, 'message-id': randomUUID() } },
+          {
+            key: partitionKey(command, options.hashingKey),
+            value: wire,
+            headers: { 'correlation-id': command.metadata.correlationId, 'message-id': randomUUID() },
+          },
           { timeoutMs: options.timeoutMs },
         );
         // Identity answers in clear only when it could not open the command (wrong key, malformed).
         if (isPlainResult(reply)) return reply;
         const result = openReply<CommandResult>((reply as Partial<SealedCommandReply>).sealedReply ?? '');
-        if (!result) throw new Error('identity\'s reply does not open with this request\'s key');
+        if (!result) throw new Error("identity's reply does not open with this request's key");
         return result;
       } catch (error) {
         // A timeout or a failure inside identity: either way the caller may retry later.

@@ -17,17 +17,29 @@ export interface IdentityReadinessOptions {
   timeoutMs?: number;
 }
 
-export function identityReadiness(bus: Pick<MessageBus, 'hasLiveConsumers'>, options: IdentityReadinessOptions = {}): ReadinessCheck {
+export function identityReadiness(
+  bus: Pick<MessageBus, 'hasLiveConsumers'>,
+  options: IdentityReadinessOptions = {},
+): ReadinessCheck {
   const cacheMs = options.cacheMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 2000;
   let answer: { at: number; live: boolean } | undefined;
   let lookup: Promise<void> | undefined;
 
   const lookUp = (): Promise<void> => {
-    lookup ??= bus.hasLiveConsumers(topics.identityCommands, consumerGroups.identityCommands).then(
-      (live) => { answer = { at: Date.now(), live }; },
-      () => { answer = { at: Date.now(), live: false }; },
-    ).finally(() => { lookup = undefined; });
+    lookup ??= bus
+      .hasLiveConsumers(topics.identityCommands, consumerGroups.identityCommands)
+      .then(
+        (live) => {
+          answer = { at: Date.now(), live };
+        },
+        () => {
+          answer = { at: Date.now(), live: false };
+        },
+      )
+      .finally(() => {
+        lookup = undefined;
+      });
     return lookup;
   };
 
@@ -36,7 +48,9 @@ export function identityReadiness(bus: Pick<MessageBus, 'hasLiveConsumers'>, opt
     async check() {
       if (answer === undefined || Date.now() - answer.at >= cacheMs) {
         let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+        const timedOut = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), timeoutMs);
+        });
         const outcome = await Promise.race([lookUp(), timedOut]).finally(() => clearTimeout(timer));
         if (outcome === 'timeout') throw new Error('the message bus did not say in time whether identity is there');
       }

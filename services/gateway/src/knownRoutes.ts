@@ -14,18 +14,21 @@ declare module 'fastify' {
   }
 }
 
-export const knownRoutesPlugin = fp(async (app) => {
-  const router = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true });
-  const methods = new Set<string>();
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) {
-      if (methods.has(method) && router.hasRoute(method as FindMyWay.HTTPMethod, route.url)) continue;
-      methods.add(method);
-      router.on(method as FindMyWay.HTTPMethod, route.url, () => undefined);
-    }
-  });
-  app.decorate('allowedMethods', (url: string) => {
-    const path = url.split('?')[0] ?? '/';
-    return [...methods].sort().filter((method) => router.find(method as FindMyWay.HTTPMethod, path) !== null);
-  });
-}, { name: 'tessera-known-routes' });
+export const knownRoutesPlugin = fp(
+  async (app) => {
+    const router = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true });
+    const methods = new Set<string>();
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        if (methods.has(method) && router.hasRoute(method as FindMyWay.HTTPMethod, route.url)) continue;
+        methods.add(method);
+        router.on(method as FindMyWay.HTTPMethod, route.url, () => undefined);
+      }
+    });
+    app.decorate('allowedMethods', (url: string) => {
+      const path = url.split('?')[0] ?? '/';
+      return [...methods].sort().filter((method) => router.find(method as FindMyWay.HTTPMethod, path) !== null);
+    });
+  },
+  { name: 'tessera-known-routes' },
+);

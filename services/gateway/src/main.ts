@@ -7,7 +7,14 @@ import { topics } from '@tessera/contracts';
 import { createLogger } from '@tessera/logging';
 import { deriveKey } from '@tessera/crypto';
 import {
-  closeOnSignals, connectKafkaBus, connectRateLimitStore, connectViewStore, createMetrics, loadKeyring, readCommonSettings, readEnv,
+  closeOnSignals,
+  connectKafkaBus,
+  connectRateLimitStore,
+  connectViewStore,
+  createMetrics,
+  loadKeyring,
+  readCommonSettings,
+  readEnv,
 } from '@tessera/runtime';
 import { buildGateway, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from './app.ts';
 import { readGatewaySettings } from './gatewayEnv.ts';
@@ -22,23 +29,36 @@ const mongoUrl = read.optional('MONGO_URL');
 const database = read.text('MONGO_DATABASE', 'tessera');
 const commandTimeoutMs = read.integer('COMMAND_TIMEOUT_MS', 5000, 100, 60_000);
 const config = readGatewaySettings(read);
-const plivoAuthTokens = [read.optional('PLIVO_AUTH_TOKEN'), read.optional('PLIVO_FALLBACK_AUTH_TOKEN')].filter((token): token is string => Boolean(token));
+const plivoAuthTokens = [read.optional('PLIVO_AUTH_TOKEN'), read.optional('PLIVO_FALLBACK_AUTH_TOKEN')].filter(
+  (token): token is string => Boolean(token),
+);
 const publicBaseUrl = read.optional('PUBLIC_BASE_URL');
-if (plivoAuthTokens.length > 0 && !publicBaseUrl) read.problem('PUBLIC_BASE_URL is required with PLIVO_AUTH_TOKEN: delivery report signatures cover the public URL');
+if (plivoAuthTokens.length > 0 && !publicBaseUrl)
+  read.problem('PUBLIC_BASE_URL is required with PLIVO_AUTH_TOKEN: delivery report signatures cover the public URL');
 // The shared secret of the KYC provider's callbacks; without one, a key derived from the keyring (the dev provider signs with it too).
 const kycWebhookSecret = read.optional('KYC_WEBHOOK_SECRET');
 read.done();
 
-const logger = createLogger('gateway', { level: common.logLevel }).child({ service: 'gateway', instance: common.instanceId });
+const logger = createLogger('gateway', { level: common.logLevel }).child({
+  service: 'gateway',
+  instance: common.instanceId,
+});
 const keyring = loadKeyring(common.keysFile);
 const metrics = createMetrics('gateway');
-const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') }, logger);
+const views = await connectViewStore(
+  { mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') },
+  logger,
+);
 const bus = await connectKafkaBus(common, logger);
 // With MONGO_URL every gateway counts into the same windows; without it each counts alone.
 const rateLimitStore = await connectRateLimitStore({ mongoUrl, database }, logger);
 const app = await buildGateway({
   identity: createBusIdentityClient(bus, {
-    timeoutMs: commandTimeoutMs, commandPublicKey: keyring.commandKeyPair.publicKey, hashingKey: keyring.hashingKey, onError: (error) => logger.error({ err: error }, 'identity request failed') }),
+    timeoutMs: commandTimeoutMs,
+    commandPublicKey: keyring.commandKeyPair.publicKey,
+    hashingKey: keyring.hashingKey,
+    onError: (error) => logger.error({ err: error }, 'identity request failed'),
+  }),
   views,
   signingKeys: keyring.signingKeys,
   commandPublicKey: keyring.commandKeyPair.publicKey,
@@ -51,13 +71,16 @@ const app = await buildGateway({
   rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
   // Only the dev KYC provider is built so far, so its pages are served.
   kyc: { webhookSecret: kycWebhookSecret ?? devKycWebhookSecret(keyring.hashingKey), devPages: true },
-  ...(plivoAuthTokens.length > 0 && publicBaseUrl ? {
-    plivoWebhook: {
-      authTokens: plivoAuthTokens,
-      publicBaseUrl,
-      publish: (report) => bus.publish(topics.smsDeliveryReports, [{ key: report.providerMessageId, value: report, headers: {} }]),
-    },
-  } : {}),
+  ...(plivoAuthTokens.length > 0 && publicBaseUrl
+    ? {
+        plivoWebhook: {
+          authTokens: plivoAuthTokens,
+          publicBaseUrl,
+          publish: (report) =>
+            bus.publish(topics.smsDeliveryReports, [{ key: report.providerMessageId, value: report, headers: {} }]),
+        },
+      }
+    : {}),
 });
 await app.listen({ port, host });
 

@@ -44,10 +44,19 @@ export const openApiOptions: SwaggerOptions = {
     },
     servers: [
       { url: 'http://127.0.0.1:3000', description: 'The embedded default, as `npm start` runs it.' },
-      { url: '{origin}', description: 'A deployment.', variables: { origin: { default: 'https://api.example.com', description: 'Scheme, host and port of the gateway.' } } },
+      {
+        url: '{origin}',
+        description: 'A deployment.',
+        variables: {
+          origin: { default: 'https://api.example.com', description: 'Scheme, host and port of the gateway.' },
+        },
+      },
     ],
     tags: [
-      { name: 'user', description: 'The account flow (sign-up, login, SMS codes, refresh, password reset) and the signed-in user.' },
+      {
+        name: 'user',
+        description: 'The account flow (sign-up, login, SMS codes, refresh, password reset) and the signed-in user.',
+      },
       { name: 'accounts', description: 'Accounts of a user: the main one made at sign-up, and more.' },
       { name: 'portfolios', description: 'Portfolios, each with its blockchain address, on validated accounts.' },
       { name: 'kyc', description: 'Identification with the KYC provider, and its verdict.' },
@@ -61,21 +70,42 @@ export const openApiOptions: SwaggerOptions = {
         clientAuth: {
           type: 'oauth2',
           description: 'A client token from POST /oauth/token.',
-          flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { [scopes.usersWrite]: 'Run the account flow', [scopes.usersRead]: 'Read users, accounts and portfolios', [scopes.accountManager]: 'Privileged account operations' } } },
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/oauth/token',
+              scopes: {
+                [scopes.usersWrite]: 'Run the account flow',
+                [scopes.usersRead]: 'Read users, accounts and portfolios',
+                [scopes.accountManager]: 'Privileged account operations',
+              },
+            },
+          },
         },
-        userAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A user token from POST /v1/user/otp.' },
+        userAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A user token from POST /v1/user/otp.',
+        },
       },
       headers: {
         'X-Correlation-Id': {
-          description: 'The request\'s correlation id: the caller\'s own when it was 8 to 64 of `A-Z a-z 0-9 . _ -`, a new UUID otherwise.',
+          description:
+            "The request's correlation id: the caller's own when it was 8 to 64 of `A-Z a-z 0-9 . _ -`, a new UUID otherwise.",
           schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{8,64}$' },
         },
       },
     },
   },
   // Shared schemas keep their names: the envelope is #/components/schemas/ErrorEnvelope.
-  refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
-  transformObject: (document) => ('openapiObject' in document ? withCorrelationHeader(document.openapiObject as OpenApiDocument) : document.swaggerObject),
+  refResolver: {
+    buildLocalReference: (json, _baseUri, _fragment, index) =>
+      typeof json.$id === 'string' ? json.$id : `def-${index}`,
+  },
+  transformObject: (document) =>
+    'openapiObject' in document
+      ? withCorrelationHeader(document.openapiObject as OpenApiDocument)
+      : document.swaggerObject,
 };
 
 interface OpenApiDocument {
@@ -87,7 +117,10 @@ function withCorrelationHeader(document: OpenApiDocument): OpenApiDocument {
   for (const operations of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(operations)) {
       for (const response of Object.values(operation.responses ?? {})) {
-        response.headers = { 'X-Correlation-Id': { $ref: '#/components/headers/X-Correlation-Id' }, ...response.headers };
+        response.headers = {
+          'X-Correlation-Id': { $ref: '#/components/headers/X-Correlation-Id' },
+          ...response.headers,
+        };
       }
     }
   }

@@ -33,47 +33,69 @@ export interface RateLimitsOptions {
 /** One key space per limit: the global count, each sensitive route's, the identifiers'. */
 const keyOf = (...parts: string[]) => JSON.stringify(parts);
 
-export const rateLimitsPlugin = fp<RateLimitsOptions>(async (app, options) => {
-  const { store, settings } = options;
-  const reportStoreFailure = storeFailureReporter(app.log);
+export const rateLimitsPlugin = fp<RateLimitsOptions>(
+  async (app, options) => {
+    const { store, settings } = options;
+    const reportStoreFailure = storeFailureReporter(app.log);
 
-  await app.register(rateLimit, {
-    global: true,
-    max: settings.perIp,
-    timeWindow: settings.ipWindowSeconds * 1000,
-    store: pluginStore(store, options.rateLimitHashKey, reportStoreFailure),
-    // A store outage lets requests through rather than take the API down; identity's login lock still holds.
-    skipOnError: true,
-    errorResponseBuilder: (_request, context) => new ApiError('RATE_LIMITED', Math.max(1, Math.ceil(context.ttl / 1000))),
-  });
+    await app.register(rateLimit, {
+      global: true,
+      max: settings.perIp,
+      timeWindow: settings.ipWindowSeconds * 1000,
+      store: pluginStore(store, options.rateLimitHashKey, reportStoreFailure),
+      // A store outage lets requests through rather than take the API down; identity's login lock still holds.
+      skipOnError: true,
+      errorResponseBuilder: (_request, context) =>
+        new ApiError('RATE_LIMITED', Math.max(1, Math.ceil(context.ttl / 1000))),
+    });
 
-  app.decorate('sensitiveRateLimit', { rateLimit: { max: settings.sensitivePerIp, timeWindow: settings.ipWindowSeconds * 1000 } });
+    app.decorate('sensitiveRateLimit', {
+      rateLimit: { max: settings.sensitivePerIp, timeWindow: settings.ipWindowSeconds * 1000 },
+    });
 
-  const identifierWindowMs = settings.identifierWindowSeconds * 1000;
-  app.decorate('limitIdentifier', async (identifier: string) => {
-    // Normalised as identity normalises emails, so case and spaces do not make a new count.
-    const key = keyOf('identifier', keyedHash(options.rateLimitHashKey, 'rate-limit-identifier', identifier.trim().toLowerCase()));
-    let window;
-    try {
-      window = await store.hit(key, identifierWindowMs, settings.perIdentifier);
-    } catch (error) {
-      reportStoreFailure(error);
-      return;
-    }
-    if (window.count > settings.perIdentifier) throw new ApiError('RATE_LIMITED', Math.max(1, Math.ceil(window.resetInMs / 1000)));
-  });
-}, { name: 'tessera-rate-limits' });
+    const identifierWindowMs = settings.identifierWindowSeconds * 1000;
+    app.decorate('limitIdentifier', async (identifier: string) => {
+      // Normalised as identity normalises emails, so case and spaces do not make a new count.
+      const key = keyOf(
+        'identifier',
+        keyedHash(options.rateLimitHashKey, 'rate-limit-identifier', identifier.trim().toLowerCase()),
+      );
+      let window;
+      try {
+        window = await store.hit(key, identifierWindowMs, settings.perIdentifier);
+      } catch (error) {
+        reportStoreFailure(error);
+        return;
+      }
+      if (window.count > settings.perIdentifier)
+        throw new ApiError('RATE_LIMITED', Math.max(1, Math.ceil(window.resetInMs / 1000)));
+    });
+  },
+  { name: 'tessera-rate-limits' },
+);
 
 /**
  * @fastify/rate-limit's store over a RateLimitStore. Routes with a limit of
  * their own count apart, by URL (so HEAD shares GET's count); the rest share
  * the global count.
  */
-function pluginStore(store: RateLimitStore, hashKey: Buffer, onError: (error: unknown) => void): FastifyRateLimitStoreCtor {
+function pluginStore(
+  store: RateLimitStore,
+  hashKey: Buffer,
+  onError: (error: unknown) => void,
+): FastifyRateLimitStoreCtor {
   class PluginStore {
-    constructor(_options: unknown, private readonly scope = 'global') {}
+    constructor(
+      _options: unknown,
+      private readonly scope = 'global',
+    ) {}
 
-    incr(ip: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number) {
+    incr(
+      ip: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+      max: number,
+    ) {
       store.hit(keyOf('ip', this.scope, keyedHash(hashKey, 'rate-limit-ip', ip)), timeWindow, max).then(
         ({ count, resetInMs }) => callback(null, { current: count, ttl: resetInMs }),
         (error: Error) => {

@@ -55,7 +55,9 @@ const POLL_MS = 2;
 const WATCHED_RECHECK_MS = 25;
 
 export async function waitForView<T>(
-  read: () => Promise<T | undefined>, ready: (value: T) => boolean, timeoutMs: number,
+  read: () => Promise<T | undefined>,
+  ready: (value: T) => boolean,
+  timeoutMs: number,
   watched?: { watch: ProjectionWatch | undefined; position: number },
 ): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;

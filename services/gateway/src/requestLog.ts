@@ -27,7 +27,12 @@ export class RequestLogController extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url;
-    const line = { method: request.method, route: route ?? null, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = {
+      method: request.method,
+      route: route ?? null,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
     // The answer could not be written out whole (the client went away, a stream broke).
     if (error) reply.log.error({ ...line, err: error }, 'request failed while answering');
     else if (route !== undefined && PROBES.has(route)) reply.log.debug(line, 'request');

@@ -68,24 +68,31 @@ function queryIsText(url: string): boolean {
   }
 }
 
-export const requestTextPlugin = fp(async (app) => {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    if (!saysUtf8(request)) return done(new ApiError('UNSUPPORTED_MEDIA_TYPE'), undefined);
-    if (!isUtf8(body)) return done(new ApiError('INVALID_TEXT_ENCODING'), undefined);
-    parseJson(request, body.toString('utf8'), (error, value) => {
-      if (error) return done(error, undefined);
-      return wellFormed(value) ? done(null, value) : done(new ApiError('INVALID_TEXT_ENCODING'), undefined);
+export const requestTextPlugin = fp(
+  async (app) => {
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+      if (!saysUtf8(request)) return done(new ApiError('UNSUPPORTED_MEDIA_TYPE'), undefined);
+      if (!isUtf8(body)) return done(new ApiError('INVALID_TEXT_ENCODING'), undefined);
+      parseJson(request, body.toString('utf8'), (error, value) => {
+        if (error) return done(error, undefined);
+        return wellFormed(value) ? done(null, value) : done(new ApiError('INVALID_TEXT_ENCODING'), undefined);
+      });
     });
-  });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    if (!saysUtf8(request)) return done(new ApiError('UNSUPPORTED_MEDIA_TYPE'), undefined);
-    if (!isUtf8(body)) return done(new ApiError('INVALID_TEXT_ENCODING'), undefined);
-    return done(null, parseForm(body.toString('utf8')));
-  });
-  // After the body is read, so that a body past the limit is still a 413 whatever the query holds.
-  app.addHook('preValidation', async (request) => {
-    if (!queryIsText(request.url)) throw new ApiError('INVALID_TEXT_ENCODING');
-  });
-}, { name: 'tessera-request-text' });
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'buffer' },
+      (request, body: Buffer, done) => {
+        if (!saysUtf8(request)) return done(new ApiError('UNSUPPORTED_MEDIA_TYPE'), undefined);
+        if (!isUtf8(body)) return done(new ApiError('INVALID_TEXT_ENCODING'), undefined);
+        return done(null, parseForm(body.toString('utf8')));
+      },
+    );
+    // After the body is read, so that a body past the limit is still a 413 whatever the query holds.
+    app.addHook('preValidation', async (request) => {
+      if (!queryIsText(request.url)) throw new ApiError('INVALID_TEXT_ENCODING');
+    });
+  },
+  { name: 'tessera-request-text' },
+);

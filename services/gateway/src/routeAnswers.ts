@@ -16,7 +16,7 @@ const meanings = {
   400: 'The request breaks its schema (or its body is not JSON); nothing was done.',
   401: 'Missing or wrong credentials.',
   403: 'The credentials are valid but do not allow this.',
-  404: 'No such resource, or not one of the calling client\'s users.',
+  404: "No such resource, or not one of the calling client's users.",
   409: 'The request conflicts with the current state; nothing was done.',
   413: 'The body is over the 16 KiB limit.',
   414: 'A path parameter is over 100 characters.',
@@ -50,13 +50,23 @@ export function errorAnswers(...parts: ErrorAnswers[]): Record<number, TSchema> 
   const answers: Record<number, TSchema> = {};
   for (const status of [...merged.keys()].sort((a, b) => a - b)) {
     const names = merged.get(status) ?? [];
-    const codes = names.map((name) => `- \`${errorCatalogue[name].errorCode}\` ${name}: ${errorCatalogue[name].message}`).join('\n');
-    const headers = status === 429
-      ? retryAfter('Seconds until the limit or lock lets the next try through.')
-      : names.includes('IDEMPOTENCY_IN_PROGRESS') ? retryAfter('With 1007 only: 1, the first request with this Idempotency-Key is still running.') : undefined;
+    const codes = names
+      .map((name) => `- \`${errorCatalogue[name].errorCode}\` ${name}: ${errorCatalogue[name].message}`)
+      .join('\n');
+    const headers =
+      status === 429
+        ? retryAfter('Seconds until the limit or lock lets the next try through.')
+        : names.includes('IDEMPOTENCY_IN_PROGRESS')
+          ? retryAfter('With 1007 only: 1, the first request with this Idempotency-Key is still running.')
+          : undefined;
     answers[status] = Type.Unsafe({
       description: `${meanings[status]}\n\n${codes}`,
-      content: { 'application/json': { schema: Type.Ref('ErrorEnvelope'), examples: Object.fromEntries(names.map((name) => [name, envelopeExample(name)])) } },
+      content: {
+        'application/json': {
+          schema: Type.Ref('ErrorEnvelope'),
+          examples: Object.fromEntries(names.map((name) => [name, envelopeExample(name)])),
+        },
+      },
       ...(headers ? { headers } : {}),
     });
   }
@@ -64,7 +74,11 @@ export function errorAnswers(...parts: ErrorAnswers[]): Record<number, TSchema> 
 }
 
 /** What every request can meet before its route: a broken request, a per-IP limit, a failure. */
-const anyRequest: ErrorAnswers = { 400: ['VALIDATION_FAILED', 'INVALID_TEXT_ENCODING'], 429: ['RATE_LIMITED'], 500: ['INTERNAL'] };
+const anyRequest: ErrorAnswers = {
+  400: ['VALIDATION_FAILED', 'INVALID_TEXT_ENCODING'],
+  429: ['RATE_LIMITED'],
+  500: ['INTERNAL'],
+};
 /** A POST or PUT: its body is parsed whatever the route, so it can be malformed, too large or of the wrong type. */
 const anyWrite: ErrorAnswers = { 400: ['MALFORMED_BODY'], 413: ['BODY_TOO_LARGE'], 415: ['UNSUPPORTED_MEDIA_TYPE'] };
 /** A write by a client or user with an Idempotency-Key. */
@@ -76,7 +90,13 @@ const kinds = {
   /** A query with a client token. */
   clientRead: [anyRequest, { 401: ['UNAUTHENTICATED'], 403: ['INSUFFICIENT_SCOPE', 'WRONG_TOKEN_TYPE'] }],
   /** A command with a client token. */
-  clientWrite: [anyRequest, anyWrite, idempotent, commanding, { 401: ['UNAUTHENTICATED'], 403: ['INSUFFICIENT_SCOPE', 'WRONG_TOKEN_TYPE'] }],
+  clientWrite: [
+    anyRequest,
+    anyWrite,
+    idempotent,
+    commanding,
+    { 401: ['UNAUTHENTICATED'], 403: ['INSUFFICIENT_SCOPE', 'WRONG_TOKEN_TYPE'] },
+  ],
   /** A query with a user token. */
   userRead: [anyRequest, { 401: ['UNAUTHENTICATED'], 403: ['WRONG_TOKEN_TYPE'] }],
   /** A command with a user token. */
@@ -98,23 +118,42 @@ function oauthExample(error: string, description: string) {
   return { summary: error, value: { error, error_description: description } };
 }
 
-function oauthAnswer(description: string, examples: Record<string, ReturnType<typeof oauthExample>>, headers?: Record<string, unknown>): TSchema {
+function oauthAnswer(
+  description: string,
+  examples: Record<string, ReturnType<typeof oauthExample>>,
+  headers?: Record<string, unknown>,
+): TSchema {
   return Type.Unsafe({ ...OAuthErrorResponse, description, 'x-examples': examples, ...(headers ? { headers } : {}) });
 }
 
 /** /oauth/token answers errors the OAuth way (RFC 6749 §5.2), not in the envelope. */
 export const oauthErrorAnswers: Record<number, TSchema> = {
-  400: oauthAnswer('The token request breaks its schema (invalid_request; unsupported_grant_type for a grant other than client_credentials), or asks for a scope the client does not hold (invalid_scope, which RFC 6749 §5.2 answers 400 although the request fits the schema).', {
+  400: oauthAnswer(
+    'The token request breaks its schema (invalid_request; unsupported_grant_type for a grant other than client_credentials), or asks for a scope the client does not hold (invalid_scope, which RFC 6749 §5.2 answers 400 although the request fits the schema).',
+    {
+      invalid_request: oauthExample('invalid_request', 'The token request is not valid.'),
+      unsupported_grant_type: oauthExample('unsupported_grant_type', 'Only client_credentials is supported.'),
+      invalid_scope: oauthExample('invalid_scope', 'A requested scope is not granted to this client.'),
+    },
+  ),
+  401: oauthAnswer(
+    'No client credentials, or wrong ones.',
+    { invalid_client: oauthExample('invalid_client', 'Client authentication failed.') },
+    {
+      'WWW-Authenticate': { type: 'string', description: '`Basic realm="tessera"`.' },
+    },
+  ),
+  413: oauthAnswer('The body is over the 16 KiB limit.', {
     invalid_request: oauthExample('invalid_request', 'The token request is not valid.'),
-    unsupported_grant_type: oauthExample('unsupported_grant_type', 'Only client_credentials is supported.'),
-    invalid_scope: oauthExample('invalid_scope', 'A requested scope is not granted to this client.'),
   }),
-  401: oauthAnswer('No client credentials, or wrong ones.', { invalid_client: oauthExample('invalid_client', 'Client authentication failed.') }, {
-    'WWW-Authenticate': { type: 'string', description: '`Basic realm="tessera"`.' },
+  415: oauthAnswer('The body is not application/x-www-form-urlencoded.', {
+    invalid_request: oauthExample('invalid_request', 'The token request is not valid.'),
   }),
-  413: oauthAnswer('The body is over the 16 KiB limit.', { invalid_request: oauthExample('invalid_request', 'The token request is not valid.') }),
-  415: oauthAnswer('The body is not application/x-www-form-urlencoded.', { invalid_request: oauthExample('invalid_request', 'The token request is not valid.') }),
-  429: oauthAnswer('Too many token requests from this IP (RFC 8628 §3.5 slow_down): try again after `Retry-After` seconds.', {
-    slow_down: oauthExample('slow_down', 'Too many token requests; try again later.'),
-  }, retryAfter('Seconds until the limit lets the next request through.')),
+  429: oauthAnswer(
+    'Too many token requests from this IP (RFC 8628 §3.5 slow_down): try again after `Retry-After` seconds.',
+    {
+      slow_down: oauthExample('slow_down', 'Too many token requests; try again later.'),
+    },
+    retryAfter('Seconds until the limit lets the next request through.'),
+  ),
 };

@@ -19,7 +19,11 @@ export interface PublicJwk {
 export function toJwks(keys: SigningKey[]): { keys: PublicJwk[] } {
   return {
     keys: keys.map((key) => {
-      const jwk = createPublicKey(key.publicKeyPem).export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
+      const jwk = createPublicKey(key.publicKeyPem).export({ format: 'jwk' }) as {
+        kty: string;
+        crv: string;
+        x: string;
+      };
       return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, kid: key.kid, alg: 'EdDSA', use: 'sig' };
     }),
   };

@@ -29,13 +29,16 @@ export interface UniformAnswerTimeOptions {
   milliseconds: number;
 }
 
-export const uniformAnswerTimePlugin = fp<UniformAnswerTimeOptions>(async (app, { milliseconds }) => {
-  if (milliseconds <= 0) return;
-  app.addHook('onSend', async (request, reply, payload) => {
-    const waits = request.routeOptions.config.uniformAnswer;
-    if (waits === undefined || (waits === 'failures' && reply.statusCode < 400)) return payload;
-    const left = milliseconds - reply.elapsedTime;
-    if (left > 0) await sleep(left);
-    return payload;
-  });
-}, { name: 'tessera-uniform-answer-time' });
+export const uniformAnswerTimePlugin = fp<UniformAnswerTimeOptions>(
+  async (app, { milliseconds }) => {
+    if (milliseconds <= 0) return;
+    app.addHook('onSend', async (request, reply, payload) => {
+      const waits = request.routeOptions.config.uniformAnswer;
+      if (waits === undefined || (waits === 'failures' && reply.statusCode < 400)) return payload;
+      const left = milliseconds - reply.elapsedTime;
+      if (left > 0) await sleep(left);
+      return payload;
+    });
+  },
+  { name: 'tessera-uniform-answer-time' },
+);

@@ -19,16 +19,31 @@ export interface FakeIdentityGateway {
   close(): Promise<void>;
 }
 
-export async function gatewayWithFakeIdentity(answer: (command: IdentityCommand) => CommandResult = () => ({ ok: false, error: 'DEPENDENCY_UNAVAILABLE' })): Promise<FakeIdentityGateway> {
+export async function gatewayWithFakeIdentity(
+  answer: (command: IdentityCommand) => CommandResult = () => ({ ok: false, error: 'DEPENDENCY_UNAVAILABLE' }),
+): Promise<FakeIdentityGateway> {
   const views = createSqliteViewStore({ path: ':memory:' });
   const sent: IdentityCommand[] = [];
   const app = await buildGateway({
-    identity: { send: async (command) => { sent.push(command); return answer(command); } },
+    identity: {
+      send: async (command) => {
+        sent.push(command);
+        return answer(command);
+      },
+    },
     views,
     signingKeys: [newSigningKey()],
     commandPublicKey: generateBoxKeyPair().publicKey,
     // Route tests send many requests from one address; the limits have their own tests.
-    config: { ...defaultGatewayConfig, rateLimits: { ...defaultGatewayConfig.rateLimits, perIp: 1_000_000, sensitivePerIp: 1_000_000, perIdentifier: 1_000_000 } },
+    config: {
+      ...defaultGatewayConfig,
+      rateLimits: {
+        ...defaultGatewayConfig.rateLimits,
+        perIp: 1_000_000,
+        sensitivePerIp: 1_000_000,
+        perIdentifier: 1_000_000,
+      },
+    },
     logger: createLogger('gateway-test', { level: 'silent' }),
     rateLimitStore: createInMemoryRateLimitStore(),
     rateLimitHashKey: Buffer.alloc(32),
@@ -39,7 +54,13 @@ export async function gatewayWithFakeIdentity(answer: (command: IdentityCommand)
     app,
     sent,
     clientToken: (scope = 'users:write users:read accounts:manage') =>
-      app.jwt.sign({ token_use: 'client', sub: 'acme', client_id: 'acme', scope, exp: Math.floor(Date.now() / 1000) + 300 }),
+      app.jwt.sign({
+        token_use: 'client',
+        sub: 'acme',
+        client_id: 'acme',
+        scope,
+        exp: Math.floor(Date.now() / 1000) + 300,
+      }),
     async close() {
       await app.close();
       await views.close();

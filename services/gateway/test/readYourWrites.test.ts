@@ -25,27 +25,64 @@ t.test('an event projected before the wait began ends it at once', async (t) => 
   const watch = createProjectionWatch();
   watch.projected(3);
   let calls = 0;
-  const first = await Promise.race([watch.until(3, 1000).then(() => 'watch'), new Promise((resolve) => setImmediate(() => resolve('next turn')))]);
+  const first = await Promise.race([
+    watch.until(3, 1000).then(() => 'watch'),
+    new Promise((resolve) => setImmediate(() => resolve('next turn'))),
+  ]);
   t.equal(first, 'watch', 'resolved without waiting');
-  const view = await waitForView(async () => ({ version: calls++ === 0 ? 2 : 3 }), (current) => current.version >= 3, 1000, { watch, position: 3 });
+  const view = await waitForView(
+    async () => ({ version: calls++ === 0 ? 2 : 3 }),
+    (current) => current.version >= 3,
+    1000,
+    { watch, position: 3 },
+  );
   t.same(view, { version: 3 });
 });
 
 t.test('a missed signal still ends the wait: the view is read again, and the bound holds', async (t) => {
   const watch = createProjectionWatch();
   let version = 0;
-  setTimeout(() => { version = 9; }, 40);
-  t.same(await waitForView(async () => ({ version }), (view) => view.version >= 9, 2000, { watch, position: 9 }), { version: 9 }, 'seen on a re-read');
+  setTimeout(() => {
+    version = 9;
+  }, 40);
+  t.same(
+    await waitForView(
+      async () => ({ version }),
+      (view) => view.version >= 9,
+      2000,
+      { watch, position: 9 },
+    ),
+    { version: 9 },
+    'seen on a re-read',
+  );
   const started = Date.now();
-  t.same(await waitForView(async () => ({ version: 1 }), (view) => view.version >= 10, 100, { watch, position: 10 }), { version: 1 }, 'the last value read');
+  t.same(
+    await waitForView(
+      async () => ({ version: 1 }),
+      (view) => view.version >= 10,
+      100,
+      { watch, position: 10 },
+    ),
+    { version: 1 },
+    'the last value read',
+  );
   const waited = Date.now() - started;
   t.ok(waited >= 95 && waited < 2000, `gave up after the bound (${waited} ms)`);
 });
 
 t.test('without a watch it polls, as a gateway of its own must', async (t) => {
   let version = 0;
-  setTimeout(() => { version = 1; }, 20);
-  t.same(await waitForView(async () => ({ version }), (view) => view.version >= 1, 1000), { version: 1 });
+  setTimeout(() => {
+    version = 1;
+  }, 20);
+  t.same(
+    await waitForView(
+      async () => ({ version }),
+      (view) => view.version >= 1,
+      1000,
+    ),
+    { version: 1 },
+  );
 });
 
 t.test('the watch forgets old positions past its bound', async (t) => {

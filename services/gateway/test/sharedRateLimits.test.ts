@@ -29,7 +29,12 @@ async function gateway(t: Test, store: RateLimitStore): Promise<FastifyInstance>
   const app = await buildGateway({
     // Identity refuses every login: what is counted here happens before it.
     identity: { send: async () => ({ ok: false, error: 'INVALID_CREDENTIALS' }) },
-    views, signingKeys, commandPublicKey, rateLimitHashKey, rateLimitStore: store, kyc: { webhookSecret: 'unused', devPages: false },
+    views,
+    signingKeys,
+    commandPublicKey,
+    rateLimitHashKey,
+    rateLimitStore: store,
+    kyc: { webhookSecret: 'unused', devPages: false },
     config: { ...defaultGatewayConfig, rateLimits: { ...defaultGatewayConfig.rateLimits, perIp: 4, perIdentifier: 3 } },
     logger: createLogger('gateway', { level: 'silent' }),
   });
@@ -50,22 +55,42 @@ async function sharedBudgetSuite(t: Test, name: string, openPair: OpenPair) {
       const gateways = [await gateway(t, first), await gateway(t, second)];
       const statuses = [];
       for (let call = 0; call < 6; call += 1) {
-        statuses.push((await gateways[call % 2]!.inject({ method: 'GET', url: '/.well-known/jwks.json', remoteAddress: '203.0.113.9' })).statusCode);
+        statuses.push(
+          (
+            await gateways[call % 2]!.inject({
+              method: 'GET',
+              url: '/.well-known/jwks.json',
+              remoteAddress: '203.0.113.9',
+            })
+          ).statusCode,
+        );
       }
       t.same(statuses, [200, 200, 200, 200, 429, 429], 'four between them, then both refuse');
-      const elsewhere = await gateways[0]!.inject({ method: 'GET', url: '/.well-known/jwks.json', remoteAddress: '203.0.113.10' });
+      const elsewhere = await gateways[0]!.inject({
+        method: 'GET',
+        url: '/.well-known/jwks.json',
+        remoteAddress: '203.0.113.10',
+      });
       t.equal(elsewhere.statusCode, 200, 'another IP has its own budget');
     });
 
     t.test('share one budget per identifier, whatever the IP', async (t) => {
       const [first, second] = await openPair(t);
       const gateways = [await gateway(t, first), await gateway(t, second)];
-      const token = gateways[0]!.jwt.sign({ token_use: 'client', sub: 'partner', client_id: 'partner', scope: 'users:write' });
+      const token = gateways[0]!.jwt.sign({
+        token_use: 'client',
+        sub: 'partner',
+        client_id: 'partner',
+        scope: 'users:write',
+      });
       const attempts = [];
       for (let call = 0; call < 5; call += 1) {
         const response = await gateways[call % 2]!.inject({
-          method: 'POST', url: '/v1/user/login', remoteAddress: `198.51.100.${call + 1}`,
-          headers: { authorization: `Bearer ${token}` }, payload: { username: 'Ada@Example.com', password: 'a guess at it' },
+          method: 'POST',
+          url: '/v1/user/login',
+          remoteAddress: `198.51.100.${call + 1}`,
+          headers: { authorization: `Bearer ${token}` },
+          payload: { username: 'Ada@Example.com', password: 'a guess at it' },
         });
         attempts.push(response.statusCode);
         if (response.statusCode === 429) t.ok(Number(response.headers['retry-after']) > 0, 'with Retry-After');
@@ -80,15 +105,29 @@ await sharedBudgetSuite(t, 'in-memory', async () => {
   return [store, store];
 });
 
-t.test('gateways with stores of their own each allow the whole limit (why several gateways need the shared store)', async (t) => {
-  const clock = frozenClock();
-  const gateways = [await gateway(t, createInMemoryRateLimitStore({ clock })), await gateway(t, createInMemoryRateLimitStore({ clock }))];
-  const statuses = [];
-  for (let call = 0; call < 8; call += 1) {
-    statuses.push((await gateways[call % 2]!.inject({ method: 'GET', url: '/.well-known/jwks.json', remoteAddress: '203.0.113.9' })).statusCode);
-  }
-  t.same(statuses, Array(8).fill(200));
-});
+t.test(
+  'gateways with stores of their own each allow the whole limit (why several gateways need the shared store)',
+  async (t) => {
+    const clock = frozenClock();
+    const gateways = [
+      await gateway(t, createInMemoryRateLimitStore({ clock })),
+      await gateway(t, createInMemoryRateLimitStore({ clock })),
+    ];
+    const statuses = [];
+    for (let call = 0; call < 8; call += 1) {
+      statuses.push(
+        (
+          await gateways[call % 2]!.inject({
+            method: 'GET',
+            url: '/.well-known/jwks.json',
+            remoteAddress: '203.0.113.9',
+          })
+        ).statusCode,
+      );
+    }
+    t.same(statuses, Array(8).fill(200));
+  },
+);
 
 const url = requireServer(t, 'MONGO_URL', 'two gateways sharing the MongoDB rate-limit store');
 if (url !== undefined) {
@@ -98,7 +137,10 @@ if (url !== undefined) {
     const clock = frozenClock();
     // A collection per case, since the frozen clock puts every case in one window.
     const collection = `hits_${randomUUID().replaceAll('-', '')}`;
-    const stores = [await createMongoRateLimitStore({ url: serverUrl, database, clock, collection }), await createMongoRateLimitStore({ url: serverUrl, database, clock, collection })] as const;
+    const stores = [
+      await createMongoRateLimitStore({ url: serverUrl, database, clock, collection }),
+      await createMongoRateLimitStore({ url: serverUrl, database, clock, collection }),
+    ] as const;
     t.teardown(async () => {
       for (const store of stores) await store.close();
     });
@@ -111,9 +153,21 @@ if (url !== undefined) {
     t.teardown(() => store.close());
     const app = await gateway(t, store);
     const token = app.jwt.sign({ token_use: 'client', sub: 'partner', client_id: 'partner', scope: 'users:write' });
-    await app.inject({ method: 'POST', url: '/v1/user/login', remoteAddress: '198.51.100.77', headers: { authorization: `Bearer ${token}` }, payload: { username: 'ada.lovelace@example.com', password: 'a guess at it' } });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/user/login',
+      remoteAddress: '198.51.100.77',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { username: 'ada.lovelace@example.com', password: 'a guess at it' },
+    });
     const buckets = (await admin.db(database).collection(collection).find().toArray()).map((hit) => String(hit.bucket));
-    t.ok(buckets.some((bucket) => bucket.includes('"identifier"')), 'the login was counted by identifier');
-    t.notOk(buckets.some((bucket) => /lovelace|198\.51\.100\.77/i.test(bucket)), `no bucket names the email or the IP (${buckets.join(' ')})`);
+    t.ok(
+      buckets.some((bucket) => bucket.includes('"identifier"')),
+      'the login was counted by identifier',
+    );
+    t.notOk(
+      buckets.some((bucket) => /lovelace|198\.51\.100\.77/i.test(bucket)),
+      `no bucket names the email or the IP (${buckets.join(' ')})`,
+    );
   });
 }

@@ -9,7 +9,8 @@ function readLoginLock(read: EnvReader): IdentityConfig['loginLock'] {
     baseSeconds: read.integer('LOGIN_LOCK_BASE_SECONDS', defaults.baseSeconds, 1, 3600),
     maxSeconds: read.integer('LOGIN_LOCK_MAX_SECONDS', defaults.maxSeconds, 1, 7 * 24 * 3600),
   };
-  if (lock.maxSeconds < lock.baseSeconds) read.problem('LOGIN_LOCK_MAX_SECONDS must be at least LOGIN_LOCK_BASE_SECONDS');
+  if (lock.maxSeconds < lock.baseSeconds)
+    read.problem('LOGIN_LOCK_MAX_SECONDS must be at least LOGIN_LOCK_BASE_SECONDS');
   return lock;
 }
 
@@ -20,8 +21,16 @@ function readDecoyCountries(read: EnvReader): DecoyCountry[] {
   for (const entry of entries) {
     const [region = '', weight = '1', extra] = entry.split(':').map((part) => part.trim());
     const parsedWeight = Number(weight);
-    if (extra !== undefined || !isDecoyRegion(region.toUpperCase()) || !Number.isInteger(parsedWeight) || parsedWeight < 1 || parsedWeight > 1000) {
-      read.problem(`DECOY_PHONE_COUNTRIES takes ISO 3166 regions with optional whole weights, such as FR:70,BE:30 (not "${entry.slice(0, 20)}")`);
+    if (
+      extra !== undefined ||
+      !isDecoyRegion(region.toUpperCase()) ||
+      !Number.isInteger(parsedWeight) ||
+      parsedWeight < 1 ||
+      parsedWeight > 1000
+    ) {
+      read.problem(
+        `DECOY_PHONE_COUNTRIES takes ISO 3166 regions with optional whole weights, such as FR:70,BE:30 (not "${entry.slice(0, 20)}")`,
+      );
       continue;
     }
     countries.push({ region: region.toUpperCase(), weight: parsedWeight });
@@ -30,7 +39,10 @@ function readDecoyCountries(read: EnvReader): DecoyCountry[] {
 }
 
 /** Identity's settings from the environment; the same variables in every mode. */
-export function readIdentitySettings(read: EnvReader): { identity: IdentityConfig; passwordHashing: { memoryBytes: number; iterations: number } } {
+export function readIdentitySettings(read: EnvReader): {
+  identity: IdentityConfig;
+  passwordHashing: { memoryBytes: number; iterations: number };
+} {
   const memoryKib = read.integer('ARGON2_MEMORY_KIB', 19 * 1024, 8 * 1024, 4 * 1024 * 1024);
   const iterations = read.integer('ARGON2_ITERATIONS', 2, 1, 20);
   return {
@@ -40,16 +52,36 @@ export function readIdentitySettings(read: EnvReader): { identity: IdentityConfi
       otpLength: read.integer('OTP_LENGTH', defaultIdentityConfig.otpLength, 4, 10),
       otpTtlSeconds: read.integer('OTP_TTL_SECONDS', defaultIdentityConfig.otpTtlSeconds, 30, 3600),
       otpMaxAttempts: read.integer('OTP_MAX_ATTEMPTS', defaultIdentityConfig.otpMaxAttempts, 1, 10),
-      otpResendCooldownSeconds: read.integer('OTP_RESEND_COOLDOWN_SECONDS', defaultIdentityConfig.otpResendCooldownSeconds, 0, 3600),
-      otpAccountLockThreshold: read.integer('OTP_ACCOUNT_LOCK_THRESHOLD', defaultIdentityConfig.otpAccountLockThreshold, 3, 100),
+      otpResendCooldownSeconds: read.integer(
+        'OTP_RESEND_COOLDOWN_SECONDS',
+        defaultIdentityConfig.otpResendCooldownSeconds,
+        0,
+        3600,
+      ),
+      otpAccountLockThreshold: read.integer(
+        'OTP_ACCOUNT_LOCK_THRESHOLD',
+        defaultIdentityConfig.otpAccountLockThreshold,
+        3,
+        100,
+      ),
       loginLock: readLoginLock(read),
       kycMaxAttempts: read.integer('KYC_MAX_ATTEMPTS', defaultIdentityConfig.kycMaxAttempts, 1, 20),
       smsBudget: {
         perWindow: read.integer('SMS_BUDGET_PER_WINDOW', defaultIdentityConfig.smsBudget.perWindow, 1, 100),
-        windowSeconds: read.integer('SMS_BUDGET_WINDOW_SECONDS', defaultIdentityConfig.smsBudget.windowSeconds, 60, 24 * 3600),
+        windowSeconds: read.integer(
+          'SMS_BUDGET_WINDOW_SECONDS',
+          defaultIdentityConfig.smsBudget.windowSeconds,
+          60,
+          24 * 3600,
+        ),
         perDay: read.integer('SMS_BUDGET_PER_DAY', defaultIdentityConfig.smsBudget.perDay, 1, 100),
       },
-      refreshTokenTtlSeconds: read.integer('REFRESH_TOKEN_TTL_SECONDS', defaultIdentityConfig.refreshTokenTtlSeconds, 60, 365 * 24 * 3600),
+      refreshTokenTtlSeconds: read.integer(
+        'REFRESH_TOKEN_TTL_SECONDS',
+        defaultIdentityConfig.refreshTokenTtlSeconds,
+        60,
+        365 * 24 * 3600,
+      ),
       allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
       decoyPhoneCountries: readDecoyCountries(read),
     },

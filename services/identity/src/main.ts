@@ -7,7 +7,15 @@ import path from 'node:path';
 import { createPasswordHasher } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import {
-  closeOnSignals, connectEventStore, connectKafkaBus, connectPersonalData, createMetrics, loadKeyring, readCommonSettings, readEnv, startOpsServer,
+  closeOnSignals,
+  connectEventStore,
+  connectKafkaBus,
+  connectPersonalData,
+  createMetrics,
+  loadKeyring,
+  readCommonSettings,
+  readEnv,
+  startOpsServer,
 } from '@tessera/runtime';
 import { loadBreachedPasswordList } from './adapters/fileBreachedPasswordList.ts';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
@@ -29,14 +37,20 @@ const relayEnabled = read.oneOf('RELAY_ENABLED', 'true', ['true', 'false'] as co
 const { identity: config, passwordHashing } = readIdentitySettings(read);
 read.done();
 
-const logger = createLogger('identity', { level: common.logLevel }).child({ service: 'identity', instance: common.instanceId });
+const logger = createLogger('identity', { level: common.logLevel }).child({
+  service: 'identity',
+  instance: common.instanceId,
+});
 const keyring = loadKeyring(common.keysFile);
 const metrics = createMetrics('identity');
 // Up first: while the service waits for its dependencies, it answers live and starting.
 const ops = await startOpsServer({ port: common.opsPort, registry: metrics.registry });
 const eventStore = await connectEventStore({ eventStoreUrl, dataDir: common.dataDir }, logger);
 const bus = await connectKafkaBus(common, logger);
-const personalData = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey }, logger);
+const personalData = await connectPersonalData(
+  { mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey },
+  logger,
+);
 const breachedPasswords = loadBreachedPasswordList();
 logger.info({ entries: breachedPasswords.size }, 'breached-password list loaded');
 const service = createIdentityService({
@@ -46,7 +60,11 @@ const service = createIdentityService({
   wallet: createDevWalletIssuer(),
   passwordHasher: await createPasswordHasher(passwordHashing),
   breachedPasswords,
-  keys: { hashingKey: keyring.hashingKey, commandKeyPair: keyring.commandKeyPair, notifierPublicKey: keyring.notifierKeyPair.publicKey },
+  keys: {
+    hashingKey: keyring.hashingKey,
+    commandKeyPair: keyring.commandKeyPair,
+    notifierPublicKey: keyring.notifierKeyPair.publicKey,
+  },
   config,
   clock: () => new Date(),
 });
@@ -62,14 +80,28 @@ const commands = await serveIdentityCommands(bus, instrumented, logger, keyring.
 const checkpoints = createFileCheckpointStore(path.join(common.dataDir, 'relay-checkpoint.json'));
 // One relay per event store is enough; extra identity instances set RELAY_ENABLED=false.
 const relay = relayEnabled
-  ? await startRelay({ eventStore, bus, checkpoints, logger: logger.child({ component: 'relay' }), onPublished: (position) => metrics.relayPosition.set(position) })
+  ? await startRelay({
+      eventStore,
+      bus,
+      checkpoints,
+      logger: logger.child({ component: 'relay' }),
+      onPublished: (position) => metrics.relayPosition.set(position),
+    })
   : undefined;
 ops.ready([
-  { name: 'eventStore', check: async () => { await eventStore.headPosition(); } },
+  {
+    name: 'eventStore',
+    check: async () => {
+      await eventStore.headPosition();
+    },
+  },
   { name: 'kafka', check: () => bus.ping() },
   { name: 'keyStore', check: () => personalData.keyStore.ping() },
 ]);
-logger.info({ opsPort: common.opsPort, relay: relayEnabled, eventStore: eventStoreUrl ? 'eventstoredb' : 'sqlite' }, 'identity started');
+logger.info(
+  { opsPort: common.opsPort, relay: relayEnabled, eventStore: eventStoreUrl ? 'eventstoredb' : 'sqlite' },
+  'identity started',
+);
 
 closeOnSignals(logger, async () => {
   await commands.stop();

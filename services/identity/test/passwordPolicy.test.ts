@@ -21,5 +21,10 @@ t.test('a listed password is refused in any letter case and in either Unicode fo
 t.test('length is checked first: a short or overlong password is a length error, listed or not', async (t) => {
   t.equal(passwordPolicyViolation('abc1234', isBreached), 'PASSWORD_POLICY', 'seven characters, though listed');
   t.equal(passwordPolicyViolation('x'.repeat(129), isBreached), 'PASSWORD_POLICY');
-  t.equal(passwordPolicyViolation('short', () => { throw new Error('the list is not asked'); }), 'PASSWORD_POLICY');
+  t.equal(
+    passwordPolicyViolation('short', () => {
+      throw new Error('the list is not asked');
+    }),
+    'PASSWORD_POLICY',
+  );
 });

@@ -12,15 +12,26 @@ import { readIdentitySettings } from '../src/identityEnv.ts';
 
 const keys = Array.from({ length: 1000 }, (_, index) => `client-a|nobody.${index}@example.com`);
 const shape = (number: string) => maskPhoneNumber(number).replace(/\d\d$/, '##');
-const share = (numbers: string[], predicate: (number: string) => boolean) => numbers.filter(predicate).length / numbers.length;
+const share = (numbers: string[], predicate: (number: string) => boolean) =>
+  numbers.filter(predicate).length / numbers.length;
 
 t.test('with the countries configured, decoys are mobiles of those countries in their proportions', async (t) => {
-  const decoys = createDecoyPhoneNumbers(randomBytes(32), [{ region: 'FR', weight: 3 }, { region: 'BE', weight: 1 }]);
+  const decoys = createDecoyPhoneNumbers(randomBytes(32), [
+    { region: 'FR', weight: 3 },
+    { region: 'BE', weight: 1 },
+  ]);
   const numbers = keys.map((key) => decoys.numberFor(key));
-  t.ok(numbers.every((number) => /^\+336\d{8}$/.test(number) || /^\+324\d{8}$/.test(number)), 'French or Belgian mobiles');
+  t.ok(
+    numbers.every((number) => /^\+336\d{8}$/.test(number) || /^\+324\d{8}$/.test(number)),
+    'French or Belgian mobiles',
+  );
   const french = share(numbers, (number) => number.startsWith('+33'));
   t.ok(french > 0.7 && french < 0.8, `about three in four are French (${french})`);
-  t.same(keys.map((key) => decoys.numberFor(key)), numbers, 'the same key always gets the same number');
+  t.same(
+    keys.map((key) => decoys.numberFor(key)),
+    numbers,
+    'the same key always gets the same number',
+  );
 });
 
 t.test('unconfigured, decoys take the shapes of the real numbers seen, once enough are seen', async (t) => {
@@ -39,7 +50,10 @@ t.test('unconfigured, decoys take the shapes of the real numbers seen, once enou
 
 t.test('DECOY_PHONE_COUNTRIES is read with weights, and a wrong entry is reported at start', async (t) => {
   const read = readEnv({ DECOY_PHONE_COUNTRIES: 'FR:70, be:30' });
-  t.same(readIdentitySettings(read).identity.decoyPhoneCountries, [{ region: 'FR', weight: 70 }, { region: 'BE', weight: 30 }]);
+  t.same(readIdentitySettings(read).identity.decoyPhoneCountries, [
+    { region: 'FR', weight: 70 },
+    { region: 'BE', weight: 30 },
+  ]);
   const wrong = readEnv({ DECOY_PHONE_COUNTRIES: 'FR,Atlantis:2' });
   readIdentitySettings(wrong);
   t.throws(() => wrong.done(), /DECOY_PHONE_COUNTRIES takes ISO 3166 regions/);

@@ -14,7 +14,10 @@ import type { Rules } from './userRulesModel.ts';
 const RUNS = 400;
 
 function holdsForAnySequence(check: (steps: Step[], rules: Rules) => void) {
-  fc.assert(fc.property(rulesArbitrary, commandsArbitrary, (rules, commands) => check(play(rules, commands), rules)), { numRuns: RUNS });
+  fc.assert(
+    fc.property(rulesArbitrary, commandsArbitrary, (rules, commands) => check(play(rules, commands), rules)),
+    { numRuns: RUNS },
+  );
 }
 
 function fail(step: Step, index: number, why: string): never {
@@ -26,46 +29,72 @@ const eventsOf = <K extends IdentityEvent['type']>(step: Step, type: K) =>
 
 /** A session's challenge, reading own keys only. */
 const challengeOf = (state: UserState, sessionId: string): OtpChallenge | undefined =>
-  (Object.hasOwn(state.challenges, sessionId) ? state.challenges[sessionId] : undefined);
+  Object.hasOwn(state.challenges, sessionId) ? state.challenges[sessionId] : undefined;
 
 t.test('the decider answers every command the way the model of the rules says', async (t) => {
-  fc.assert(fc.property(rulesArbitrary, commandsArbitrary, (rules, commands) => { play(rules, commands, true); }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(rulesArbitrary, commandsArbitrary, (rules, commands) => {
+      play(rules, commands, true);
+    }),
+    { numRuns: RUNS },
+  );
   t.pass(`${RUNS} sequences agree with the model`);
 });
 
-t.test('a challenge counts at most its allowed wrong codes, and after them even the right code is refused', async (t) => {
-  holdsForAnySequence((steps) => {
-    const issued = new Map<string, { maxAttempts: number; code: string }>();
-    const failures = new Map<string, number>();
-    steps.forEach((step, index) => {
-      const { command } = step;
-      if (command.type === 'VerifyOtp') {
-        const challenge = issued.get(command.sessionId);
-        if (challenge && (failures.get(command.sessionId) ?? 0) >= challenge.maxAttempts && step.decision.rejection?.error !== 'OTP_ATTEMPTS_EXHAUSTED'
-          && step.decision.rejection?.error !== 'OTP_ALREADY_USED') {
-          fail(step, index, `a challenge past ${challenge.maxAttempts} wrong codes answered ${step.decision.rejection?.error ?? 'success'}`);
+t.test(
+  'a challenge counts at most its allowed wrong codes, and after them even the right code is refused',
+  async (t) => {
+    holdsForAnySequence((steps) => {
+      const issued = new Map<string, { maxAttempts: number; code: string }>();
+      const failures = new Map<string, number>();
+      steps.forEach((step, index) => {
+        const { command } = step;
+        if (command.type === 'VerifyOtp') {
+          const challenge = issued.get(command.sessionId);
+          if (
+            challenge &&
+            (failures.get(command.sessionId) ?? 0) >= challenge.maxAttempts &&
+            step.decision.rejection?.error !== 'OTP_ATTEMPTS_EXHAUSTED' &&
+            step.decision.rejection?.error !== 'OTP_ALREADY_USED'
+          ) {
+            fail(
+              step,
+              index,
+              `a challenge past ${challenge.maxAttempts} wrong codes answered ${step.decision.rejection?.error ?? 'success'}`,
+            );
+          }
         }
-      }
-      for (const failed of eventsOf(step, 'OtpVerificationFailed')) {
-        const challenge = issued.get(failed.data.sessionId);
-        if (!challenge) fail(step, index, `a wrong code was counted on "${failed.data.sessionId}", where no code was ever issued or held back`);
-        const count = (failures.get(failed.data.sessionId) ?? 0) + 1;
-        failures.set(failed.data.sessionId, count);
-        if (count > challenge.maxAttempts) fail(step, index, `wrong code number ${count} counted on a challenge that allows ${challenge.maxAttempts}`);
-        if (failed.data.failedAttempts !== count) fail(step, index, `the event says ${failed.data.failedAttempts} wrong codes, the history ${count}`);
-      }
-      for (const otp of eventsOf(step, 'OtpIssued')) {
-        issued.set(otp.data.sessionId, { maxAttempts: issued.get(otp.data.sessionId)?.maxAttempts ?? otp.data.maxAttempts, code: otp.data.codeHash });
-      }
-      // A code the SMS budget held back opens a session all the same, which counts wrong codes like any other.
-      for (const heldBack of eventsOf(step, 'OtpSendingSuppressed')) {
-        const maxAttempts = issued.get(heldBack.data.sessionId)?.maxAttempts ?? heldBack.data.maxAttempts;
-        if (maxAttempts !== undefined) issued.set(heldBack.data.sessionId, { maxAttempts, code: '' });
-      }
+        for (const failed of eventsOf(step, 'OtpVerificationFailed')) {
+          const challenge = issued.get(failed.data.sessionId);
+          if (!challenge)
+            fail(
+              step,
+              index,
+              `a wrong code was counted on "${failed.data.sessionId}", where no code was ever issued or held back`,
+            );
+          const count = (failures.get(failed.data.sessionId) ?? 0) + 1;
+          failures.set(failed.data.sessionId, count);
+          if (count > challenge.maxAttempts)
+            fail(step, index, `wrong code number ${count} counted on a challenge that allows ${challenge.maxAttempts}`);
+          if (failed.data.failedAttempts !== count)
+            fail(step, index, `the event says ${failed.data.failedAttempts} wrong codes, the history ${count}`);
+        }
+        for (const otp of eventsOf(step, 'OtpIssued')) {
+          issued.set(otp.data.sessionId, {
+            maxAttempts: issued.get(otp.data.sessionId)?.maxAttempts ?? otp.data.maxAttempts,
+            code: otp.data.codeHash,
+          });
+        }
+        // A code the SMS budget held back opens a session all the same, which counts wrong codes like any other.
+        for (const heldBack of eventsOf(step, 'OtpSendingSuppressed')) {
+          const maxAttempts = issued.get(heldBack.data.sessionId)?.maxAttempts ?? heldBack.data.maxAttempts;
+          if (maxAttempts !== undefined) issued.set(heldBack.data.sessionId, { maxAttempts, code: '' });
+        }
+      });
     });
-  });
-  t.pass(`${RUNS} sequences`);
-});
+    t.pass(`${RUNS} sequences`);
+  },
+);
 
 t.test('each code works at most once, and only the newest code of its session', async (t) => {
   holdsForAnySequence((steps) => {
@@ -77,8 +106,10 @@ t.test('each code works at most once, and only the newest code of its session', 
       const verified = eventsOf(step, 'OtpVerified');
       if (verified.length > 0) {
         if (command.type !== 'VerifyOtp') fail(step, index, 'a code was verified by another command');
-        if (verified.length > 1 || eventsOf(step, 'SessionStarted').length > 1) fail(step, index, 'one code verified twice in one decision');
-        if (newest.get(command.sessionId) !== command.presentedCodeHash) fail(step, index, 'a code that is not the newest of its session worked');
+        if (verified.length > 1 || eventsOf(step, 'SessionStarted').length > 1)
+          fail(step, index, 'one code verified twice in one decision');
+        if (newest.get(command.sessionId) !== command.presentedCodeHash)
+          fail(step, index, 'a code that is not the newest of its session worked');
         if (usedCodes.has(command.presentedCodeHash)) fail(step, index, 'a code worked a second time');
         if (verifiedSessions.has(command.sessionId)) fail(step, index, 'a session was verified a second time');
         usedCodes.add(command.presentedCodeHash);
@@ -96,17 +127,27 @@ t.test('neither a resend nor a new reset code resets a wrong-code or wrong-passw
     steps.forEach((step, index) => {
       const { command, before, after } = step;
       if (command.type === 'ResendOtp' || command.type === 'StartPasswordReset') {
-        if (after.consecutiveOtpFailures !== before.consecutiveOtpFailures) fail(step, index, 'the wrong codes in a row on the account changed');
-        if (after.consecutiveLoginFailures !== before.consecutiveLoginFailures) fail(step, index, 'the wrong passwords in a row changed');
+        if (after.consecutiveOtpFailures !== before.consecutiveOtpFailures)
+          fail(step, index, 'the wrong codes in a row on the account changed');
+        if (after.consecutiveLoginFailures !== before.consecutiveLoginFailures)
+          fail(step, index, 'the wrong passwords in a row changed');
       }
-      if (command.type === 'ResendOtp' && challengeOf(after, command.sessionId)?.failedAttempts !== challengeOf(before, command.sessionId)?.failedAttempts) {
+      if (
+        command.type === 'ResendOtp' &&
+        challengeOf(after, command.sessionId)?.failedAttempts !== challengeOf(before, command.sessionId)?.failedAttempts
+      ) {
         fail(step, index, 'the wrong codes of the challenge changed');
       }
       if (command.type === 'StartLogin') {
         const failed = eventsOf(step, 'LoginFailed')[0];
         if (failed) {
           wrongPasswordsInRow += 1;
-          if (failed.data.consecutiveFailures !== wrongPasswordsInRow) fail(step, index, `LoginFailed says ${failed.data.consecutiveFailures} in a row, the history ${wrongPasswordsInRow}`);
+          if (failed.data.consecutiveFailures !== wrongPasswordsInRow)
+            fail(
+              step,
+              index,
+              `LoginFailed says ${failed.data.consecutiveFailures} in a row, the history ${wrongPasswordsInRow}`,
+            );
         } else if (!step.decision.rejection) {
           wrongPasswordsInRow = 0;
         }
@@ -126,10 +167,15 @@ t.test('at the lock threshold the account locks, and stays locked to logins unti
       const { command, decision } = step;
       if (locked) {
         if (eventsOf(step, 'SessionStarted').length > 0) fail(step, index, 'a locked account started a session');
-        if ([...eventsOf(step, 'OtpIssued'), ...eventsOf(step, 'OtpSendingSuppressed')].some((event) => event.data.purpose === 'LOGIN')) {
+        if (
+          [...eventsOf(step, 'OtpIssued'), ...eventsOf(step, 'OtpSendingSuppressed')].some(
+            (event) => event.data.purpose === 'LOGIN',
+          )
+        ) {
           fail(step, index, 'a locked account was issued a login code');
         }
-        if (command.type === 'StartLogin' && command.passwordMatches && decision.rejection?.error !== 'ACCOUNT_LOCKED') fail(step, index, 'the right password got past the lock');
+        if (command.type === 'StartLogin' && command.passwordMatches && decision.rejection?.error !== 'ACCOUNT_LOCKED')
+          fail(step, index, 'the right password got past the lock');
       } else if (command.type === 'StartLogin' && command.passwordMatches && decision.rejection) {
         fail(step, index, `an unlocked account refused the right password with ${decision.rejection.error}`);
       }
@@ -139,7 +185,11 @@ t.test('at the lock threshold the account locks, and stays locked to logins unti
         if (event.type === 'UserLockedOut') {
           if (locked) fail(step, index, 'locked twice');
           if (event.data.consecutiveOtpFailures !== wrongCodesInRow || wrongCodesInRow !== rules.lockThreshold) {
-            fail(step, index, `locked after ${wrongCodesInRow} wrong codes in a row (the event says ${event.data.consecutiveOtpFailures}), the threshold is ${rules.lockThreshold}`);
+            fail(
+              step,
+              index,
+              `locked after ${wrongCodesInRow} wrong codes in a row (the event says ${event.data.consecutiveOtpFailures}), the threshold is ${rules.lockThreshold}`,
+            );
           }
           locked = true;
         }
@@ -148,7 +198,8 @@ t.test('at the lock threshold the account locks, and stays locked to logins unti
           wrongCodesInRow = 0;
         }
       }
-      if (!locked && wrongCodesInRow >= rules.lockThreshold) fail(step, index, `${wrongCodesInRow} wrong codes in a row and the account is not locked`);
+      if (!locked && wrongCodesInRow >= rules.lockThreshold)
+        fail(step, index, `${wrongCodesInRow} wrong codes in a row and the account is not locked`);
     });
   });
   t.pass(`${RUNS} sequences`);

@@ -8,7 +8,14 @@ import type { Decision } from '../src/domain/decision.ts';
 import { decideUser, type SmsBudget, type UserCommand } from '../src/domain/userDecider.ts';
 import { evolveUser, initialUserState, type UserState } from '../src/domain/userState.ts';
 import { registered } from './mothers.ts';
-import { UNKNOWN_SESSIONS, UserModel, type CodePick, type Expected, type Rules, type SessionPick } from './userRulesModel.ts';
+import {
+  UNKNOWN_SESSIONS,
+  UserModel,
+  type CodePick,
+  type Expected,
+  type Rules,
+  type SessionPick,
+} from './userRulesModel.ts';
 
 export interface Step {
   command: UserCommand;
@@ -32,7 +39,9 @@ function apply(real: Real, command: UserCommand, expected: Expected): Decision {
   if (real.againstModel) {
     const actual = { error: decision.rejection?.error, events: decision.events.map((event) => event.type) };
     if (JSON.stringify(actual) !== JSON.stringify({ error: expected.error, events: expected.events })) {
-      throw new Error(`${command.type} on ${JSON.stringify(command)}: the model expects ${JSON.stringify(expected)}, the decider answered ${JSON.stringify(actual)}`);
+      throw new Error(
+        `${command.type} on ${JSON.stringify(command)}: the model expects ${JSON.stringify(expected)}, the decider answered ${JSON.stringify(actual)}`,
+      );
     }
   }
   return decision;
@@ -47,17 +56,30 @@ class StartLogin implements UserModelCommand {
     const sessionId = model.nextId('login');
     const code = model.nextId('code');
     const command: UserCommand = {
-      type: 'StartLogin', passwordMatches: this.passwordMatches, sessionId, otp: model.otp(code), now: model.at(), ...budgetOf(model),
+      type: 'StartLogin',
+      passwordMatches: this.passwordMatches,
+      sessionId,
+      otp: model.otp(code),
+      now: model.at(),
+      ...budgetOf(model),
       // The timed login lock has its own specifications; here it stays out of reach so the code rules are what is modelled.
       loginLock: { threshold: 1_000_000, baseSeconds: 60, maxSeconds: 3600 },
     };
     const expected = model.startLogin(this.passwordMatches, sessionId, code);
     const failed = apply(real, command, expected).events.find((event) => event.type === 'LoginFailed');
-    if (real.againstModel && failed?.type === 'LoginFailed' && failed.data.consecutiveFailures !== model.wrongPasswordsInRow) {
-      throw new Error(`LoginFailed counts ${failed.data.consecutiveFailures} wrong passwords in a row, the model ${model.wrongPasswordsInRow}`);
+    if (
+      real.againstModel &&
+      failed?.type === 'LoginFailed' &&
+      failed.data.consecutiveFailures !== model.wrongPasswordsInRow
+    ) {
+      throw new Error(
+        `LoginFailed counts ${failed.data.consecutiveFailures} wrong passwords in a row, the model ${model.wrongPasswordsInRow}`,
+      );
     }
   }
-  toString() { return `StartLogin(${this.passwordMatches ? 'right' : 'wrong'} password)`; }
+  toString() {
+    return `StartLogin(${this.passwordMatches ? 'right' : 'wrong'} password)`;
+  }
 }
 
 class StartPasswordReset implements UserModelCommand {
@@ -65,25 +87,51 @@ class StartPasswordReset implements UserModelCommand {
   run(model: UserModel, real: Real) {
     const sessionId = model.nextId('reset');
     const code = model.nextId('code');
-    apply(real, {
-      type: 'StartPasswordReset', sessionId, otp: model.otp(code), now: model.at(), ...budgetOf(model),
-    }, model.startPasswordReset(sessionId, code));
+    apply(
+      real,
+      {
+        type: 'StartPasswordReset',
+        sessionId,
+        otp: model.otp(code),
+        now: model.at(),
+        ...budgetOf(model),
+      },
+      model.startPasswordReset(sessionId, code),
+    );
   }
-  toString() { return 'StartPasswordReset'; }
+  toString() {
+    return 'StartPasswordReset';
+  }
 }
 
 class VerifyOtp implements UserModelCommand {
-  constructor(readonly session: SessionPick, readonly code: CodePick) {}
+  constructor(
+    readonly session: SessionPick,
+    readonly code: CodePick,
+  ) {}
   check = () => true;
   run(model: UserModel, real: Real) {
     const sessionId = model.pick(this.session);
     const presentedCodeHash = model.codeFor(sessionId, this.code);
-    apply(real, {
-      type: 'VerifyOtp', sessionId, presentedCodeHash, familyId: model.nextId('family'), newRefreshTokenHash: model.nextId('refresh'),
-      refreshExpiresAt: model.at(86400), now: model.at(), accountLockThreshold: model.rules.lockThreshold, clientId: 'client-1',
-    }, model.verify(sessionId, presentedCodeHash));
+    apply(
+      real,
+      {
+        type: 'VerifyOtp',
+        sessionId,
+        presentedCodeHash,
+        familyId: model.nextId('family'),
+        newRefreshTokenHash: model.nextId('refresh'),
+        refreshExpiresAt: model.at(86400),
+        now: model.at(),
+        accountLockThreshold: model.rules.lockThreshold,
+        clientId: 'client-1',
+      },
+      model.verify(sessionId, presentedCodeHash),
+    );
   }
-  toString() { return `VerifyOtp(${JSON.stringify(this.session)}, ${this.code} code)`; }
+  toString() {
+    return `VerifyOtp(${JSON.stringify(this.session)}, ${this.code} code)`;
+  }
 }
 
 class ResendOtp implements UserModelCommand {
@@ -93,11 +141,22 @@ class ResendOtp implements UserModelCommand {
     const sessionId = model.pick(this.session);
     const code = model.nextId('code');
     // A more generous limit at resend time (a changed setting) must not raise the challenge's own.
-    apply(real, {
-      type: 'ResendOtp', sessionId, otp: model.otp(code, model.rules.maxAttempts + 3), cooldownSeconds: model.rules.cooldownSeconds, now: model.at(), ...budgetOf(model),
-    }, model.resend(sessionId, code));
+    apply(
+      real,
+      {
+        type: 'ResendOtp',
+        sessionId,
+        otp: model.otp(code, model.rules.maxAttempts + 3),
+        cooldownSeconds: model.rules.cooldownSeconds,
+        now: model.at(),
+        ...budgetOf(model),
+      },
+      model.resend(sessionId, code),
+    );
   }
-  toString() { return `ResendOtp(${JSON.stringify(this.session)})`; }
+  toString() {
+    return `ResendOtp(${JSON.stringify(this.session)})`;
+  }
 }
 
 class StagePasswordChange implements UserModelCommand {
@@ -105,16 +164,26 @@ class StagePasswordChange implements UserModelCommand {
   check = () => true;
   run(model: UserModel, real: Real) {
     const sessionId = model.pick(this.session);
-    apply(real, { type: 'StagePasswordChange', sessionId, passwordHash: model.nextId('password'), now: model.at() }, model.stage(sessionId));
+    apply(
+      real,
+      { type: 'StagePasswordChange', sessionId, passwordHash: model.nextId('password'), now: model.at() },
+      model.stage(sessionId),
+    );
   }
-  toString() { return `StagePasswordChange(${JSON.stringify(this.session)})`; }
+  toString() {
+    return `StagePasswordChange(${JSON.stringify(this.session)})`;
+  }
 }
 
 class Wait implements UserModelCommand {
   constructor(readonly seconds: number) {}
   check = () => true;
-  run(model: UserModel) { model.clock += this.seconds; }
-  toString() { return `Wait(${this.seconds}s)`; }
+  run(model: UserModel) {
+    model.clock += this.seconds;
+  }
+  toString() {
+    return `Wait(${this.seconds}s)`;
+  }
 }
 
 function budgetOf(model: UserModel): { smsBudget?: SmsBudget } {
@@ -124,13 +193,23 @@ function budgetOf(model: UserModel): { smsBudget?: SmsBudget } {
 export const rulesArbitrary: fc.Arbitrary<Rules> = fc.record({
   maxAttempts: fc.integer({ min: 1, max: 5 }),
   // Low thresholds more often, so that most sequences lock the account and go on from there.
-  lockThreshold: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 2, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 10 }) }),
+  lockThreshold: fc.oneof(
+    { weight: 2, arbitrary: fc.integer({ min: 2, max: 4 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 5, max: 10 }) },
+  ),
   ttlSeconds: fc.integer({ min: 60, max: 600 }),
   cooldownSeconds: fc.integer({ min: 0, max: 60 }),
   // A spent budget stops most sequences early, so most runs go without one.
   smsBudget: fc.oneof(
     { weight: 3, arbitrary: fc.constant(undefined) },
-    { weight: 1, arbitrary: fc.record({ perWindow: fc.integer({ min: 1, max: 8 }), windowSeconds: fc.integer({ min: 60, max: 900 }), perDay: fc.integer({ min: 3, max: 30 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        perWindow: fc.integer({ min: 1, max: 8 }),
+        windowSeconds: fc.integer({ min: 60, max: 900 }),
+        perDay: fc.integer({ min: 3, max: 30 }),
+      }),
+    },
   ),
 });
 
@@ -141,16 +220,24 @@ const sessionPick: fc.Arbitrary<SessionPick> = fc.oneof(
 const codePick = fc.constantFrom<CodePick>('right', 'wrong', 'wrong', 'earlier');
 
 /** Sequences weighted towards what the rules are about: logins, codes (mostly wrong ones) and resends. */
-export const commandsArbitrary = fc.commands<UserModel, Real>([
-  fc.constantFrom(true, true, false).map((passwordMatches) => new StartLogin(passwordMatches)),
-  fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
-  fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
-  fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
-  sessionPick.map((session) => new ResendOtp(session)),
-  fc.constant(null).map(() => new StartPasswordReset()),
-  sessionPick.map((session) => new StagePasswordChange(session)),
-  fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 60 }) }, { weight: 1, arbitrary: fc.integer({ min: 61, max: 900 }) }).map((seconds) => new Wait(seconds)),
-], { maxCommands: 100, size: 'max' });
+export const commandsArbitrary = fc.commands<UserModel, Real>(
+  [
+    fc.constantFrom(true, true, false).map((passwordMatches) => new StartLogin(passwordMatches)),
+    fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
+    fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
+    fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
+    sessionPick.map((session) => new ResendOtp(session)),
+    fc.constant(null).map(() => new StartPasswordReset()),
+    sessionPick.map((session) => new StagePasswordChange(session)),
+    fc
+      .oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 1, max: 60 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 61, max: 900 }) },
+      )
+      .map((seconds) => new Wait(seconds)),
+  ],
+  { maxCommands: 100, size: 'max' },
+);
 
 /** Runs one sequence against a registered user and returns every decision taken. */
 export function play(rules: Rules, commands: Iterable<UserModelCommand>, againstModel = false): Step[] {

@@ -33,7 +33,14 @@ interface ChallengeModel {
 }
 
 /** Session ids no challenge was opened with, among them names every plain object answers to. */
-export const UNKNOWN_SESSIONS = ['no-such-session', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+export const UNKNOWN_SESSIONS = [
+  'no-such-session',
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+];
 
 /** The code of a session whose SMS the budget held back: none, and no presented code matches it. */
 const HELD_BACK = '';
@@ -68,7 +75,13 @@ export class UserModel {
 
   /** The code the handler would make now, as its hash and sealed delivery. */
   otp(codeHash: string, maxAttempts = this.rules.maxAttempts): IssuedOtp {
-    return { codeHash, sealedDelivery: 'sealed', destinationHint: '+33*******78', expiresAt: this.at(this.rules.ttlSeconds), maxAttempts };
+    return {
+      codeHash,
+      sealedDelivery: 'sealed',
+      destinationHint: '+33*******78',
+      expiresAt: this.at(this.rules.ttlSeconds),
+      maxAttempts,
+    };
   }
 
   pick(session: SessionPick): string {
@@ -106,8 +119,14 @@ export class UserModel {
     if (sent) this.issuedAt.push(this.clock);
     const previous = this.challenges.get(sessionId);
     this.challenges.set(sessionId, {
-      purpose, code, earlierCodes: previous ? [...previous.earlierCodes, previous.code] : [], issuedAt: this.clock,
-      expiresAt: this.clock + this.rules.ttlSeconds, failedAttempts: previous?.failedAttempts ?? 0, used: false, staged: previous?.staged ?? false,
+      purpose,
+      code,
+      earlierCodes: previous ? [...previous.earlierCodes, previous.code] : [],
+      issuedAt: this.clock,
+      expiresAt: this.clock + this.rules.ttlSeconds,
+      failedAttempts: previous?.failedAttempts ?? 0,
+      used: false,
+      staged: previous?.staged ?? false,
     });
     return sent ? 'OtpIssued' : 'OtpSendingSuppressed';
   }
@@ -141,7 +160,8 @@ export class UserModel {
     const closed = this.closed(challenge);
     if (closed) return { error: closed, events: [] };
     if (challenge.purpose === 'LOGIN' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
-    if (challenge.purpose === 'PASSWORD_RESET' && !challenge.staged) return { error: 'PASSWORD_NOT_STAGED', events: [] };
+    if (challenge.purpose === 'PASSWORD_RESET' && !challenge.staged)
+      return { error: 'PASSWORD_NOT_STAGED', events: [] };
     if (challenge.code === HELD_BACK || presented !== challenge.code) {
       challenge.failedAttempts += 1;
       this.wrongCodesInRow += 1;
@@ -175,7 +195,8 @@ export class UserModel {
     if (challenge.failedAttempts >= this.rules.maxAttempts) return { error: 'OTP_ATTEMPTS_EXHAUSTED', events: [] };
     // A locked account gets no login code by any path until a password reset.
     if (challenge.purpose === 'LOGIN' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
-    if (this.clock - challenge.issuedAt < this.rules.cooldownSeconds) return { error: 'OTP_RESEND_TOO_SOON', events: [] };
+    if (this.clock - challenge.issuedAt < this.rules.cooldownSeconds)
+      return { error: 'OTP_RESEND_TOO_SOON', events: [] };
     return { events: [this.issue(sessionId, challenge.purpose, code)] };
   }
 

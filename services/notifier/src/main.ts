@@ -1,7 +1,17 @@
 /** The notifier as its own process: `OtpIssued` from Kafka to SMS, each code once. */
 import path from 'node:path';
 import { createLogger } from '@tessera/logging';
-import { closeOnSignals, connectKafkaBus, connectPersonalData, connectViewStore, createMetrics, loadKeyring, readCommonSettings, readEnv, startOpsServer } from '@tessera/runtime';
+import {
+  closeOnSignals,
+  connectKafkaBus,
+  connectPersonalData,
+  connectViewStore,
+  createMetrics,
+  loadKeyring,
+  readCommonSettings,
+  readEnv,
+  startOpsServer,
+} from '@tessera/runtime';
 import { createSmsSender, readSmsSettings } from './smsSettings.ts';
 import { startNotifier } from './startNotifier.ts';
 
@@ -14,15 +24,24 @@ const keysDatabase = read.text('KEYS_DATABASE', 'tessera_keys');
 const smsSettings = readSmsSettings(read);
 read.done();
 
-const logger = createLogger('notifier', { level: common.logLevel }).child({ service: 'notifier', instance: common.instanceId });
+const logger = createLogger('notifier', { level: common.logLevel }).child({
+  service: 'notifier',
+  instance: common.instanceId,
+});
 const keyring = loadKeyring(common.keysFile);
 const metrics = createMetrics('notifier');
 // Up first: while the service waits for its dependencies, it answers live and starting.
 const ops = await startOpsServer({ port: common.opsPort, registry: metrics.registry });
-const ledgerStore = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'notifier.sqlite') }, logger);
+const ledgerStore = await connectViewStore(
+  { mongoUrl, database, sqliteFile: path.join(common.dataDir, 'notifier.sqlite') },
+  logger,
+);
 const bus = await connectKafkaBus(common, logger);
 // Codes and numbers are encrypted with each user's key: the notifier reads the key store identity writes.
-const personalData = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey }, logger);
+const personalData = await connectPersonalData(
+  { mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey },
+  logger,
+);
 const consumers = await startNotifier({
   bus,
   ledgerStore,
@@ -40,7 +59,9 @@ const consumers = await startNotifier({
   },
 });
 ops.ready([
-  { name: 'ledger', check: () => ledgerStore.ping() }, { name: 'kafka', check: () => bus.ping() }, { name: 'keyStore', check: () => personalData.keyStore.ping() },
+  { name: 'ledger', check: () => ledgerStore.ping() },
+  { name: 'kafka', check: () => bus.ping() },
+  { name: 'keyStore', check: () => personalData.keyStore.ping() },
 ]);
 logger.info({ opsPort: common.opsPort }, 'notifier started');
 

@@ -31,9 +31,15 @@ function readPlivoAccount(read: EnvReader, prefix: string): PlivoAccount | undef
   }
   const src = read.optional(`${prefix}SRC`);
   const powerpackUuid = read.optional(`${prefix}POWERPACK_UUID`);
-  if (!src && !powerpackUuid) read.problem(`${prefix}SRC (a sender number or id) or ${prefix}POWERPACK_UUID is required with ${prefix}AUTH_ID`);
+  if (!src && !powerpackUuid)
+    read.problem(`${prefix}SRC (a sender number or id) or ${prefix}POWERPACK_UUID is required with ${prefix}AUTH_ID`);
   const apiUrl = read.optional(`${prefix}API_URL`);
-  return { authId, authToken, source: powerpackUuid ? { powerpackUuid } : { src: src ?? '' }, ...(apiUrl ? { apiUrl } : {}) };
+  return {
+    authId,
+    authToken,
+    source: powerpackUuid ? { powerpackUuid } : { src: src ?? '' },
+    ...(apiUrl ? { apiUrl } : {}),
+  };
 }
 
 export function readSmsSettings(read: EnvReader): SmsSettings {
@@ -52,22 +58,40 @@ export function readSmsSettings(read: EnvReader): SmsSettings {
   };
 }
 
-export function createSmsSender(settings: SmsSettings, options: { dataDir: string; logger: Logger; print?: ((line: string) => void) | null }): SmsSender {
-  const retrying = (name: string, sender: SmsSender) => withRetries(sender, {
-    ...settings.retry,
-    onRetry: ({ attempt, delayMs, error }) => options.logger.warn({ provider: name, attempt, retryInMs: delayMs, httpStatus: error.status }, 'sms provider failed, retrying'),
-  });
+export function createSmsSender(
+  settings: SmsSettings,
+  options: { dataDir: string; logger: Logger; print?: ((line: string) => void) | null },
+): SmsSender {
+  const retrying = (name: string, sender: SmsSender) =>
+    withRetries(sender, {
+      ...settings.retry,
+      onRetry: ({ attempt, delayMs, error }) =>
+        options.logger.warn(
+          { provider: name, attempt, retryInMs: delayMs, httpStatus: error.status },
+          'sms provider failed, retrying',
+        ),
+    });
   if (settings.plivo.length === 0) {
-    const outbox = createDevOutboxSms({ dataDir: options.dataDir, ...(options.print === undefined ? {} : { print: options.print }) });
+    const outbox = createDevOutboxSms({
+      dataDir: options.dataDir,
+      ...(options.print === undefined ? {} : { print: options.print }),
+    });
     return createFailoverSms([{ name: 'dev-outbox', sender: retrying('dev-outbox', outbox) }]);
   }
   return createFailoverSms(
     settings.plivo.map((account, index) => ({
       name: index === 0 ? 'plivo' : 'plivo-fallback',
-      sender: retrying(index === 0 ? 'plivo' : 'plivo-fallback', createPlivoSms({
-        ...account, ...(settings.statusCallbackUrl ? { statusCallbackUrl: settings.statusCallbackUrl } : {}),
-      })),
+      sender: retrying(
+        index === 0 ? 'plivo' : 'plivo-fallback',
+        createPlivoSms({
+          ...account,
+          ...(settings.statusCallbackUrl ? { statusCallbackUrl: settings.statusCallbackUrl } : {}),
+        }),
+      ),
     })),
-    { onFailover: ({ from, to }) => options.logger.warn({ from, to }, 'sms provider down past its retries: failing over') },
+    {
+      onFailover: ({ from, to }) =>
+        options.logger.warn({ from, to }, 'sms provider down past its retries: failing over'),
+    },
   );
 }

@@ -4,39 +4,70 @@ import { createSqliteViewStore } from '@tessera/read-models';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from '@tessera/sms';
 import { createLogger } from '@tessera/logging';
 import { createDispatchLedger, createSmsNotifier, languageFor } from '../src/index.ts';
-import { encrypted, interruptedDispatch, notifierWith, otpIssued, passwordChanged, personalDataKeys } from './support.ts';
+import {
+  encrypted,
+  interruptedDispatch,
+  notifierWith,
+  otpIssued,
+  passwordChanged,
+  personalDataKeys,
+} from './support.ts';
 
 function recordingSms(): SmsSender & { sent: SmsMessage[] } {
   const sent: SmsMessage[] = [];
-  return { sent, async send(message) { sent.push(message); return { providerMessageId: `test:m${sent.length}` }; } };
+  return {
+    sent,
+    async send(message) {
+      sent.push(message);
+      return { providerMessageId: `test:m${sent.length}` };
+    },
+  };
 }
 
-t.test('an issued code is sent by SMS to the user’s phone, with the brand and the expiry, and the dispatch is recorded', async (t) => {
-  const sms = recordingSms();
-  const { keyPair, notify, outcomes } = notifierWith(sms);
-  const message = otpIssued(keyPair.publicKey);
-  await notify(message);
-  t.equal(sms.sent.length, 1);
-  t.equal(sms.sent[0]?.to, '+33612345678');
-  t.equal(sms.sent[0]?.reference, message.value.eventId, 'the provider gets the event id as reference');
-  t.match(sms.sent[0]?.text, /^4821 est votre code de connexion Acme Bank\. Il expire dans 5 min\./, 'a French number gets French');
-  t.same(outcomes, [{ type: 'SmsDispatched', sourceEventId: message.value.eventId, purpose: 'OTP', provider: 'test', providerMessageId: 'm1' }]);
-});
+t.test(
+  'an issued code is sent by SMS to the user’s phone, with the brand and the expiry, and the dispatch is recorded',
+  async (t) => {
+    const sms = recordingSms();
+    const { keyPair, notify, outcomes } = notifierWith(sms);
+    const message = otpIssued(keyPair.publicKey);
+    await notify(message);
+    t.equal(sms.sent.length, 1);
+    t.equal(sms.sent[0]?.to, '+33612345678');
+    t.equal(sms.sent[0]?.reference, message.value.eventId, 'the provider gets the event id as reference');
+    t.match(
+      sms.sent[0]?.text,
+      /^4821 est votre code de connexion Acme Bank\. Il expire dans 5 min\./,
+      'a French number gets French',
+    );
+    t.same(outcomes, [
+      {
+        type: 'SmsDispatched',
+        sourceEventId: message.value.eventId,
+        purpose: 'OTP',
+        provider: 'test',
+        providerMessageId: 'm1',
+      },
+    ]);
+  },
+);
 
-t.test('a code encrypted with the user’s key is sent; once the user is erased, nothing is sent and nothing dead-lettered', async (t) => {
-  const sms = recordingSms();
-  const { keyPair, notify, personalData, deadLetters, outcomes } = notifierWith(sms);
-  const before = await encrypted(personalData, otpIssued(keyPair.publicKey));
-  t.match(before.value.data.sealedDelivery, /^pd1\./, 'the sealed payload travels encrypted');
-  await notify(before);
-  t.equal(sms.sent[0]?.to, '+33612345678', 'opened with the user’s key, sent');
-  const after = await encrypted(personalData, otpIssued(keyPair.publicKey));
-  await personalData.erase('u1', '2026-01-01T10:00:00.000Z');
-  await notify(after);
-  t.equal(sms.sent.length, 1, 'no SMS for an erased user');
-  t.same(deadLetters, [], 'not a failure to alarm anyone about');
-  t.equal(outcomes.length, 1, 'only the first dispatch is recorded');
-});
+t.test(
+  'a code encrypted with the user’s key is sent; once the user is erased, nothing is sent and nothing dead-lettered',
+  async (t) => {
+    const sms = recordingSms();
+    const { keyPair, notify, personalData, deadLetters, outcomes } = notifierWith(sms);
+    const before = await encrypted(personalData, otpIssued(keyPair.publicKey));
+    t.match(before.value.data.sealedDelivery, /^pd1\./, 'the sealed payload travels encrypted');
+    await notify(before);
+    t.equal(sms.sent[0]?.to, '+33612345678', 'opened with the user’s key, sent');
+    const after = await encrypted(personalData, otpIssued(keyPair.publicKey));
+    await personalData.erase('u1', '2026-01-01T10:00:00.000Z');
+    await notify(after);
+    t.equal(sms.sent.length, 1, 'no SMS for an erased user');
+    t.same(deadLetters, [], 'not a failure to alarm anyone about');
+    t.equal(outcomes.length, 1, 'only the first dispatch is recorded');
+  },
+);
 
 t.test('the language follows the locale chosen at sign-up, else the phone number’s country', async (t) => {
   t.equal(languageFor('fr-CA', '+15145550000'), 'fr');
@@ -87,18 +118,33 @@ t.test('a code whose challenge has expired is never sent, and that is recorded',
   const message = otpIssued(keyPair.publicKey, { expiresAt: '2026-01-01T09:59:59.000Z' });
   await notify(message);
   t.equal(sms.sent.length, 0);
-  t.same(outcomes, [{ type: 'SmsDispatchFailed', sourceEventId: message.value.eventId, purpose: 'OTP', reason: 'EXPIRED' }]);
+  t.same(outcomes, [
+    { type: 'SmsDispatchFailed', sourceEventId: message.value.eventId, purpose: 'OTP', reason: 'EXPIRED' },
+  ]);
 });
 
 t.test('a permanent refusal is not retried here, goes to the dead-letter topic and is recorded', async (t) => {
   let calls = 0;
-  const sms: SmsSender = { async send() { calls += 1; throw new SmsDeliveryError({ kind: 'permanent', provider: 'plivo', reason: 'invalid request', status: 400 }); } };
+  const sms: SmsSender = {
+    async send() {
+      calls += 1;
+      throw new SmsDeliveryError({ kind: 'permanent', provider: 'plivo', reason: 'invalid request', status: 400 });
+    },
+  };
   const { keyPair, notify, deadLetters, outcomes } = notifierWith(sms);
   const message = otpIssued(keyPair.publicKey);
   await notify(message);
   await notify(message);
   t.equal(calls, 1, 'redelivery does not try again');
-  t.match(deadLetters, [{ sourceEventId: message.value.eventId, sourceEventType: 'OtpIssued', reason: 'PERMANENT', provider: 'plivo', httpStatus: 400 }]);
+  t.match(deadLetters, [
+    {
+      sourceEventId: message.value.eventId,
+      sourceEventType: 'OtpIssued',
+      reason: 'PERMANENT',
+      provider: 'plivo',
+      httpStatus: 400,
+    },
+  ]);
   t.match(outcomes, [{ type: 'SmsDispatchFailed', reason: 'PERMANENT', httpStatus: 400 }]);
   t.notOk(JSON.stringify(deadLetters).includes('4821'), 'the dead letter holds no code');
 });
@@ -111,18 +157,31 @@ t.test('a code sealed to another key is dead-lettered, not sent', async (t) => {
   t.match(deadLetters, [{ reason: 'UNREADABLE' }]);
 });
 
-t.test('a crash between the provider accepting and the record: the provider is asked, nothing is sent twice', async (t) => {
-  const { store, keyPair, message } = await interruptedDispatch(t);
-  const sms = { ...recordingSms(), async findByReference(reference: string) { return reference === message.value.eventId ? { providerMessageId: 'test:before-crash' } : undefined; } };
-  const { notify, outcomes } = notifierWith(sms, { keyPair, store });
-  await notify(message);
-  t.equal(sms.sent.length, 0, 'the provider already had it');
-  t.match(outcomes, [{ type: 'SmsDispatched', providerMessageId: 'before-crash' }]);
-});
+t.test(
+  'a crash between the provider accepting and the record: the provider is asked, nothing is sent twice',
+  async (t) => {
+    const { store, keyPair, message } = await interruptedDispatch(t);
+    const sms = {
+      ...recordingSms(),
+      async findByReference(reference: string) {
+        return reference === message.value.eventId ? { providerMessageId: 'test:before-crash' } : undefined;
+      },
+    };
+    const { notify, outcomes } = notifierWith(sms, { keyPair, store });
+    await notify(message);
+    t.equal(sms.sent.length, 0, 'the provider already had it');
+    t.match(outcomes, [{ type: 'SmsDispatched', providerMessageId: 'before-crash' }]);
+  },
+);
 
 t.test('a crash before the provider accepted: the code is sent on redelivery', async (t) => {
   const { store, keyPair, message } = await interruptedDispatch(t);
-  const sms = { ...recordingSms(), async findByReference() { return undefined; } };
+  const sms = {
+    ...recordingSms(),
+    async findByReference() {
+      return undefined;
+    },
+  };
   await notifierWith(sms, { keyPair, store }).notify(message);
   t.equal(sms.sent.length, 1);
 });
@@ -136,10 +195,19 @@ t.test('if recording the outcome fails, redelivery records it without sending ag
   let recorded = 0;
   let failOnce = true;
   const notify = createSmsNotifier({
-    sms, keyPair, personalData: personalDataKeys(), logger: createLogger('n', { level: 'silent' }), clock: () => new Date('2026-01-01T10:00:00.000Z'), messages: { brand: 'Acme' },
-    ledger: createDispatchLedger(store), deadLetter: async () => undefined,
+    sms,
+    keyPair,
+    personalData: personalDataKeys(),
+    logger: createLogger('n', { level: 'silent' }),
+    clock: () => new Date('2026-01-01T10:00:00.000Z'),
+    messages: { brand: 'Acme' },
+    ledger: createDispatchLedger(store),
+    deadLetter: async () => undefined,
     recordOutcome: async () => {
-      if (failOnce) { failOnce = false; throw new Error('identity unavailable'); }
+      if (failOnce) {
+        failOnce = false;
+        throw new Error('identity unavailable');
+      }
       recorded += 1;
     },
   });

@@ -1,7 +1,12 @@
 /** Builders for notifier tests: identity events as they arrive on the bus, and a notifier wired to fakes. */
 import { Writable } from 'node:stream';
 import { generateBoxKeyPair, generateSecretKey, sealJson, type BoxKeyPair } from '@tessera/crypto';
-import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey, type PersonalDataProtector } from '@tessera/personal-data';
+import {
+  createPersonalDataProtector,
+  createSqliteKeyStore,
+  deriveKeyEncryptionKey,
+  type PersonalDataProtector,
+} from '@tessera/personal-data';
 import { createLogger } from '@tessera/logging';
 import { createSqliteViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
@@ -11,19 +16,47 @@ import { createDispatchLedger, createSmsNotifier, type DeadLetter, type SmsOutco
 export const now = new Date('2026-01-01T10:00:00.000Z');
 let position = 0;
 
-export function otpIssued(publicKey: Buffer, overrides: { eventId?: string; expiresAt?: string; sealed?: string; purpose?: string; to?: string; locale?: string; code?: string } = {}) {
+export function otpIssued(
+  publicKey: Buffer,
+  overrides: {
+    eventId?: string;
+    expiresAt?: string;
+    sealed?: string;
+    purpose?: string;
+    to?: string;
+    locale?: string;
+    code?: string;
+  } = {},
+) {
   position += 1;
   const eventId = overrides.eventId ?? `evt-${position}`;
-  const delivery = { code: overrides.code ?? '4821', to: overrides.to ?? '+33612345678', ...(overrides.locale ? { locale: overrides.locale } : {}) };
+  const delivery = {
+    code: overrides.code ?? '4821',
+    to: overrides.to ?? '+33612345678',
+    ...(overrides.locale ? { locale: overrides.locale } : {}),
+  };
   return {
     key: 'u1',
     headers: { 'event-type': 'OtpIssued', 'event-id': eventId, 'correlation-id': 'corr-1' },
     value: {
-      eventId, streamId: 'user-u1', revision: position, position, type: 'OtpIssued', schemaVersion: 1, metadata: {}, recordedAt: now.toISOString(),
+      eventId,
+      streamId: 'user-u1',
+      revision: position,
+      position,
+      type: 'OtpIssued',
+      schemaVersion: 1,
+      metadata: {},
+      recordedAt: now.toISOString(),
       data: {
-        userId: 'u1', sessionId: 's1', purpose: overrides.purpose ?? 'LOGIN', codeHash: 'h', destinationHint: '+33*******78',
+        userId: 'u1',
+        sessionId: 's1',
+        purpose: overrides.purpose ?? 'LOGIN',
+        codeHash: 'h',
+        destinationHint: '+33*******78',
         sealedDelivery: overrides.sealed ?? sealJson(publicKey, delivery),
-        issuedAt: now.toISOString(), expiresAt: overrides.expiresAt ?? new Date(now.getTime() + 300_000).toISOString(), maxAttempts: 3,
+        issuedAt: now.toISOString(),
+        expiresAt: overrides.expiresAt ?? new Date(now.getTime() + 300_000).toISOString(),
+        maxAttempts: 3,
       },
     },
   };
@@ -35,7 +68,14 @@ export function passwordChanged(publicKey: Buffer, to = '+44712345678') {
     key: 'u1',
     headers: { 'event-type': 'PasswordChanged', 'event-id': `evt-${position}` },
     value: {
-      eventId: `evt-${position}`, streamId: 'user-u1', revision: position, position, type: 'PasswordChanged', schemaVersion: 1, metadata: {}, recordedAt: now.toISOString(),
+      eventId: `evt-${position}`,
+      streamId: 'user-u1',
+      revision: position,
+      position,
+      type: 'PasswordChanged',
+      schemaVersion: 1,
+      metadata: {},
+      recordedAt: now.toISOString(),
       data: { userId: 'u1', sessionId: 'r1', sealedNotice: sealJson(publicKey, { to }) },
     },
   };
@@ -43,24 +83,49 @@ export function passwordChanged(publicKey: Buffer, to = '+44712345678') {
 
 /** Per-user keys in a throwaway store, as identity and the notifier share them. */
 export function personalDataKeys(): PersonalDataProtector {
-  return createPersonalDataProtector({ keyStore: createSqliteKeyStore({ path: ':memory:' }), keyEncryptionKey: deriveKeyEncryptionKey(generateSecretKey()) });
+  return createPersonalDataProtector({
+    keyStore: createSqliteKeyStore({ path: ':memory:' }),
+    keyEncryptionKey: deriveKeyEncryptionKey(generateSecretKey()),
+  });
 }
 
 /** The message as identity stores and publishes it: personal fields encrypted with the user's key. */
-export async function encrypted<M extends { value: { type: string; data: Record<string, unknown> } }>(personalData: PersonalDataProtector, message: M): Promise<M> {
-  return { ...message, value: { ...message.value, data: await personalData.protect(message.value.type, message.value.data) } };
+export async function encrypted<M extends { value: { type: string; data: Record<string, unknown> } }>(
+  personalData: PersonalDataProtector,
+  message: M,
+): Promise<M> {
+  return {
+    ...message,
+    value: { ...message.value, data: await personalData.protect(message.value.type, message.value.data) },
+  };
 }
 
-export function notifierWith(sms: SmsSender, options: { keyPair?: BoxKeyPair; store?: ReturnType<typeof createSqliteViewStore> } = {}) {
+export function notifierWith(
+  sms: SmsSender,
+  options: { keyPair?: BoxKeyPair; store?: ReturnType<typeof createSqliteViewStore> } = {},
+) {
   const personalData = personalDataKeys();
   const keyPair = options.keyPair ?? generateBoxKeyPair();
   const store = options.store ?? createSqliteViewStore({ path: ':memory:' });
   const lines: string[] = [];
   const deadLetters: DeadLetter[] = [];
   const outcomes: SmsOutcome[] = [];
-  const logger = createLogger('notifier', { destination: new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }) });
+  const logger = createLogger('notifier', {
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  });
   const notify = createSmsNotifier({
-    sms, keyPair, personalData, logger, clock: () => now, messages: { brand: 'Acme Bank' }, ledger: createDispatchLedger(store),
+    sms,
+    keyPair,
+    personalData,
+    logger,
+    clock: () => now,
+    messages: { brand: 'Acme Bank' },
+    ledger: createDispatchLedger(store),
     deadLetter: async (entry) => void deadLetters.push(entry),
     recordOutcome: async (_userId, outcome) => void outcomes.push(outcome),
   });

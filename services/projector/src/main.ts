@@ -2,7 +2,17 @@
 import path from 'node:path';
 import { topics, type EventMessageValue } from '@tessera/contracts';
 import { createLogger } from '@tessera/logging';
-import { closeOnSignals, connectKafkaBus, connectPersonalData, connectViewStore, loadKeyring, createMetrics, readCommonSettings, readEnv, startOpsServer } from '@tessera/runtime';
+import {
+  closeOnSignals,
+  connectKafkaBus,
+  connectPersonalData,
+  connectViewStore,
+  loadKeyring,
+  createMetrics,
+  readCommonSettings,
+  readEnv,
+  startOpsServer,
+} from '@tessera/runtime';
 import { createProjector } from './application/projector.ts';
 
 const read = readEnv(process.env);
@@ -12,23 +22,39 @@ const database = read.text('MONGO_DATABASE', 'tessera');
 const keysDatabase = read.text('KEYS_DATABASE', 'tessera_keys');
 read.done();
 
-const logger = createLogger('projector', { level: common.logLevel }).child({ service: 'projector', instance: common.instanceId });
+const logger = createLogger('projector', { level: common.logLevel }).child({
+  service: 'projector',
+  instance: common.instanceId,
+});
 const metrics = createMetrics('projector');
 // Up first: while the service waits for its dependencies, it answers live and starting.
 const ops = await startOpsServer({ port: common.opsPort, registry: metrics.registry });
-const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') }, logger);
+const views = await connectViewStore(
+  { mongoUrl, database, sqliteFile: path.join(common.dataDir, 'views.sqlite') },
+  logger,
+);
 const bus = await connectKafkaBus(common, logger);
 // Views that must show email and phone decrypt them with the user's key; an erased user's read empty.
-const personalData = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: loadKeyring(common.keysFile).hashingKey }, logger);
+const personalData = await connectPersonalData(
+  { mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: loadKeyring(common.keysFile).hashingKey },
+  logger,
+);
 const projector = createProjector({ store: views, logger, personalData: personalData.protector });
-const consumer = await bus.subscribe(topics.identityEvents, 'projector', async (message) => {
-  await projector.handle(message);
-  const event = message.value as EventMessageValue;
-  metrics.consumedPosition.set({ group: 'projector' }, event.position);
-  metrics.consumerLag.set({ group: 'projector' }, Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000));
-}, { from: 'beginning' });
+const consumer = await bus.subscribe(
+  topics.identityEvents,
+  'projector',
+  async (message) => {
+    await projector.handle(message);
+    const event = message.value as EventMessageValue;
+    metrics.consumedPosition.set({ group: 'projector' }, event.position);
+    metrics.consumerLag.set({ group: 'projector' }, Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000));
+  },
+  { from: 'beginning' },
+);
 ops.ready([
-  { name: 'readModels', check: () => views.ping() }, { name: 'kafka', check: () => bus.ping() }, { name: 'keyStore', check: () => personalData.keyStore.ping() },
+  { name: 'readModels', check: () => views.ping() },
+  { name: 'kafka', check: () => bus.ping() },
+  { name: 'keyStore', check: () => personalData.keyStore.ping() },
 ]);
 logger.info({ opsPort: common.opsPort, readModels: mongoUrl ? 'mongodb' : 'sqlite' }, 'projector started');
 

@@ -14,7 +14,14 @@ import { parseArgs } from 'node:util';
 import { streams } from '@tessera/contracts';
 import type { EventStore, RecordedEvent } from '@tessera/event-store';
 import { createLogger } from '@tessera/logging';
-import { ConfigError, connectEventStore, connectPersonalData, connectViewStore, loadKeyring, readEnv } from '@tessera/runtime';
+import {
+  ConfigError,
+  connectEventStore,
+  connectPersonalData,
+  connectViewStore,
+  loadKeyring,
+  readEnv,
+} from '@tessera/runtime';
 import { rebuildReadModels } from './application/rebuild.ts';
 import { REPLAY_CACHED_KEYS } from './application/rebuild.ts';
 
@@ -39,7 +46,8 @@ function line(event: RecordedEvent): string {
 }
 
 async function exportLog(eventStore: EventStore, userId: string | undefined) {
-  const write = (text: string) => new Promise<void>((resolve) => (process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve)));
+  const write = (text: string) =>
+    new Promise<void>((resolve) => (process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve)));
   if (userId !== undefined) {
     const stream = await eventStore.readStream(streams.user(userId));
     if (stream.length === 0) throw new NoSuchUserError(userId);
@@ -84,21 +92,40 @@ async function main() {
       await exportLog(eventStore, values.user);
       return;
     }
-    const views = await connectViewStore({ mongoUrl, database, sqliteFile: path.join(dataDir, 'views.sqlite') }, logger);
+    const views = await connectViewStore(
+      { mongoUrl, database, sqliteFile: path.join(dataDir, 'views.sqlite') },
+      logger,
+    );
     // A replay meets every user once or more, far apart: a cache as large as a live process's would miss nearly every time.
-    const { keyStore, protector } = await connectPersonalData({ mongoUrl, database: keysDatabase, dataDir, hashingKey: loadKeyring(keysFile).hashingKey, cachedKeys: REPLAY_CACHED_KEYS }, logger);
+    const { keyStore, protector } = await connectPersonalData(
+      {
+        mongoUrl,
+        database: keysDatabase,
+        dataDir,
+        hashingKey: loadKeyring(keysFile).hashingKey,
+        cachedKeys: REPLAY_CACHED_KEYS,
+      },
+      logger,
+    );
     let lastPrint = 0;
     const result = await rebuildReadModels({
-      eventStore, views, logger, personalData: protector,
+      eventStore,
+      views,
+      logger,
+      personalData: protector,
       onProgress: (progress) => {
         if (Date.now() - lastPrint < 1000 && progress.position < progress.head) return;
         lastPrint = Date.now();
-        process.stderr.write(`${progress.phase}: ${progress.events} events, position ${progress.position}/${progress.head}, ${progress.eventsPerSecond} events/s\n`);
+        process.stderr.write(
+          `${progress.phase}: ${progress.events} events, position ${progress.position}/${progress.head}, ${progress.eventsPerSecond} events/s\n`,
+        );
       },
     });
     await views.close();
     await keyStore.close();
-    process.stderr.write(`read models rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s and swapped in\n`);
+    process.stderr.write(
+      `read models rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s and swapped in\n`,
+    );
   } finally {
     await eventStore.close();
   }

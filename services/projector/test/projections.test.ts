@@ -12,43 +12,98 @@ import { createProjector, openViews } from '../src/index.ts';
 let position = 0;
 function event(type: string, data: Record<string, unknown>, streamId = 'user-u1'): EventMessageValue {
   position += 1;
-  return { eventId: `e${position}`, streamId, revision: position, position, type, schemaVersion: 1, data, metadata: {}, recordedAt: `2026-01-01T00:00:0${position % 10}.000Z` };
+  return {
+    eventId: `e${position}`,
+    streamId,
+    revision: position,
+    position,
+    type,
+    schemaVersion: 1,
+    data,
+    metadata: {},
+    recordedAt: `2026-01-01T00:00:0${position % 10}.000Z`,
+  };
 }
-const message = (value: EventMessageValue) => ({ key: String(value.data.userId ?? value.streamId), value, headers: { 'event-type': value.type, 'event-id': value.eventId } });
+const message = (value: EventMessageValue) => ({
+  key: String(value.data.userId ?? value.streamId),
+  value,
+  headers: { 'event-type': value.type, 'event-id': value.eventId },
+});
 
 function setup(t: Test) {
   const dir = mkdtempSync(path.join(tmpdir(), 'projector-'));
   const store = createSqliteViewStore({ path: path.join(dir, 'views.sqlite') });
   const keyStore = createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') });
-  t.teardown(async () => { await store.close(); await keyStore.close(); rmSync(dir, { recursive: true, force: true }); });
-  const personalData = createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(generateSecretKey()) });
-  return { store, personalData, views: openViews(store), projector: createProjector({ store, logger: createLogger('test', { level: 'silent' }), personalData }) };
+  t.teardown(async () => {
+    await store.close();
+    await keyStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const personalData = createPersonalDataProtector({
+    keyStore,
+    keyEncryptionKey: deriveKeyEncryptionKey(generateSecretKey()),
+  });
+  return {
+    store,
+    personalData,
+    views: openViews(store),
+    projector: createProjector({ store, logger: createLogger('test', { level: 'silent' }), personalData }),
+  };
 }
 
-const registered = () => event('UserRegistered', { userId: 'u1', email: 'ada@example.com', phoneNumber: '+33612345678', passwordHash: 'h', roles: ['USER'], clientId: 'c1' });
+const registered = () =>
+  event('UserRegistered', {
+    userId: 'u1',
+    email: 'ada@example.com',
+    phoneNumber: '+33612345678',
+    passwordHash: 'h',
+    roles: ['USER'],
+    clientId: 'c1',
+  });
 
-t.test('given a registration encrypted with the user key, the view holds the email and phone a query needs; after erasure they are gone', async (t) => {
-  const { projector, views, personalData } = setup(t);
-  const stored = registered();
-  const encrypted = { ...stored, data: await personalData.protect(stored.type, stored.data) };
-  t.match(encrypted.data.email, /^pd1\./, 'the event arrives encrypted');
-  await projector.handle(message(encrypted));
-  t.match(await views.users.get('u1'), { email: 'ada@example.com', phoneNumber: '+33612345678' });
-  await personalData.erase('u1', '2026-01-01T00:00:09.000Z');
-  await projector.handle(message(event('PersonalDataErased', { userId: 'u1', erasedAt: '2026-01-01T00:00:09.000Z' })));
-  const user = await views.users.get('u1');
-  t.match(user, { userId: 'u1', email: '', phoneNumber: '', erased: true, clientId: 'c1' });
-  t.notOk(JSON.stringify(user).includes('ada@') || JSON.stringify(user).includes('612345678'), 'no trace of the email or phone');
-  await projector.handle(message(encrypted));
-  t.equal((await views.users.get('u1'))?.email, '', 'a redelivered registration cannot bring them back');
-});
+t.test(
+  'given a registration encrypted with the user key, the view holds the email and phone a query needs; after erasure they are gone',
+  async (t) => {
+    const { projector, views, personalData } = setup(t);
+    const stored = registered();
+    const encrypted = { ...stored, data: await personalData.protect(stored.type, stored.data) };
+    t.match(encrypted.data.email, /^pd1\./, 'the event arrives encrypted');
+    await projector.handle(message(encrypted));
+    t.match(await views.users.get('u1'), { email: 'ada@example.com', phoneNumber: '+33612345678' });
+    await personalData.erase('u1', '2026-01-01T00:00:09.000Z');
+    await projector.handle(
+      message(event('PersonalDataErased', { userId: 'u1', erasedAt: '2026-01-01T00:00:09.000Z' })),
+    );
+    const user = await views.users.get('u1');
+    t.match(user, { userId: 'u1', email: '', phoneNumber: '', erased: true, clientId: 'c1' });
+    t.notOk(
+      JSON.stringify(user).includes('ada@') || JSON.stringify(user).includes('612345678'),
+      'no trace of the email or phone',
+    );
+    await projector.handle(message(encrypted));
+    t.equal((await views.users.get('u1'))?.email, '', 'a redelivered registration cannot bring them back');
+  },
+);
 
 t.test('given a registration, an account and a verified phone, then the user view shows them', async (t) => {
   const { projector, views } = setup(t);
-  const history = [registered(), event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }), event('OtpIssued', { userId: 'u1' }), event('PhoneNumberVerified', { userId: 'u1' })];
+  const history = [
+    registered(),
+    event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }),
+    event('OtpIssued', { userId: 'u1' }),
+    event('PhoneNumberVerified', { userId: 'u1' }),
+  ];
   for (const value of history) await projector.handle(message(value));
   const user = await views.users.get('u1');
-  t.match(user, { userId: 'u1', email: 'ada@example.com', phoneVerified: true, userAccountStatus: 'PENDING_KYC', kycStatus: 'NOT_STARTED', clientId: 'c1', accounts: [{ accountId: 'a1', kind: 'MAIN', status: 'PENDING_KYC' }] });
+  t.match(user, {
+    userId: 'u1',
+    email: 'ada@example.com',
+    phoneVerified: true,
+    userAccountStatus: 'PENDING_KYC',
+    kycStatus: 'NOT_STARTED',
+    clientId: 'c1',
+    accounts: [{ accountId: 'a1', kind: 'MAIN', status: 'PENDING_KYC' }],
+  });
   t.equal(user?.version, history.at(-1)?.position, 'the version follows every event of the user');
   t.match(await views.accounts.get('a1'), { accountId: 'a1', userId: 'u1', kind: 'MAIN', status: 'PENDING_KYC' });
   t.notOk(JSON.stringify(user).includes('passwordHash'), 'no password hash in the read model');
@@ -66,9 +121,22 @@ t.test('an event delivered twice changes nothing the second time', async (t) => 
 
 t.test('API clients are projected with their secret hash, and a rotation replaces it', async (t) => {
   const { projector, views } = setup(t);
-  await projector.handle(message(event('ApiClientRegistered', { clientId: 'c9', name: 'Partner', scopes: ['users:write'], secretHash: 'h1' }, 'client-c9')));
+  await projector.handle(
+    message(
+      event(
+        'ApiClientRegistered',
+        { clientId: 'c9', name: 'Partner', scopes: ['users:write'], secretHash: 'h1' },
+        'client-c9',
+      ),
+    ),
+  );
   await projector.handle(message(event('ApiClientSecretRotated', { clientId: 'c9', secretHash: 'h2' }, 'client-c9')));
-  t.match(await views.apiClients.get('c9'), { clientId: 'c9', name: 'Partner', scopes: ['users:write'], secretHash: 'h2' });
+  t.match(await views.apiClients.get('c9'), {
+    clientId: 'c9',
+    name: 'Partner',
+    scopes: ['users:write'],
+    secretHash: 'h2',
+  });
 });
 
 t.test('the checkpoint records the highest position applied', async (t) => {
@@ -81,24 +149,49 @@ t.test('the checkpoint records the highest position applied', async (t) => {
 t.test('KYC, activation and portfolios reach the user, account, portfolio and identification views', async (t) => {
   const { projector, views } = setup(t);
   const history = [
-    registered(), event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }),
+    registered(),
+    event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }),
     event('KycStarted', { userId: 'u1', identificationId: 'k1', attempt: 1, provider: 'dev' }),
   ];
   for (const value of history) await projector.handle(message(value));
   t.match(await views.users.get('u1'), { kycStatus: 'PENDING', userAccountStatus: 'PENDING_KYC' });
   t.match(await views.kycIdentifications.get('k1'), { userId: 'u1', status: 'PENDING', attempt: 1 });
   const approval = [
-    event('KycApproved', { userId: 'u1', identificationId: 'k1' }), event('AccountActivated', { userId: 'u1', accountId: 'a1', reason: 'KYC_APPROVED' }),
-    event('PortfolioCreated', { userId: 'u1', accountId: 'a1', portfolioId: 'p1', name: 'Main', portfolioAccountType: 'TRADING', publicAddress: 'addr1' }),
-    event('PortfolioCreated', { userId: 'u1', accountId: 'a1', portfolioId: 'p2', name: 'Savings', portfolioAccountType: 'STANDARD', publicAddress: 'addr2' }),
+    event('KycApproved', { userId: 'u1', identificationId: 'k1' }),
+    event('AccountActivated', { userId: 'u1', accountId: 'a1', reason: 'KYC_APPROVED' }),
+    event('PortfolioCreated', {
+      userId: 'u1',
+      accountId: 'a1',
+      portfolioId: 'p1',
+      name: 'Main',
+      portfolioAccountType: 'TRADING',
+      publicAddress: 'addr1',
+    }),
+    event('PortfolioCreated', {
+      userId: 'u1',
+      accountId: 'a1',
+      portfolioId: 'p2',
+      name: 'Savings',
+      portfolioAccountType: 'STANDARD',
+      publicAddress: 'addr2',
+    }),
   ];
   for (const value of approval) await projector.handle(message(value));
   for (const value of approval) await projector.handle(message(value));
   t.match(await views.users.get('u1'), {
-    kycStatus: 'APPROVED', userAccountStatus: 'ACTIVE', accounts: [{ accountId: 'a1', status: 'ACTIVE' }],
-    portfolios: [{ portfolioId: 'p1', portfolioAccountType: 'TRADING' }, { portfolioId: 'p2', portfolioAccountType: 'STANDARD' }],
+    kycStatus: 'APPROVED',
+    userAccountStatus: 'ACTIVE',
+    accounts: [{ accountId: 'a1', status: 'ACTIVE' }],
+    portfolios: [
+      { portfolioId: 'p1', portfolioAccountType: 'TRADING' },
+      { portfolioId: 'p2', portfolioAccountType: 'STANDARD' },
+    ],
   });
-  t.match(await views.accounts.get('a1'), { status: 'ACTIVE', activationReason: 'KYC_APPROVED', portfolios: [{ portfolioId: 'p1' }, { portfolioId: 'p2' }] });
+  t.match(await views.accounts.get('a1'), {
+    status: 'ACTIVE',
+    activationReason: 'KYC_APPROVED',
+    portfolios: [{ portfolioId: 'p1' }, { portfolioId: 'p2' }],
+  });
   t.equal((await views.accounts.get('a1'))?.portfolios.length, 2, 'a redelivered portfolio is not listed twice');
   t.match(await views.portfolios.get('p2'), { accountId: 'a1', userId: 'u1', name: 'Savings', publicAddress: 'addr2' });
   t.match(await views.kycIdentifications.get('k1'), { status: 'APPROVED' });
@@ -109,13 +202,29 @@ t.test('KYC, activation and portfolios reach the user, account, portfolio and id
 /** One user's whole life, erasure included, as the relay would publish it. */
 function lifeOfUser(): EventMessageValue[] {
   return [
-    registered(), event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }), event('OtpIssued', { userId: 'u1' }), event('PhoneNumberVerified', { userId: 'u1' }),
-    event('SessionStarted', { userId: 'u1', familyId: 'f1' }), event('SessionStarted', { userId: 'u1', familyId: 'f2' }),
+    registered(),
+    event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }),
+    event('OtpIssued', { userId: 'u1' }),
+    event('PhoneNumberVerified', { userId: 'u1' }),
+    event('SessionStarted', { userId: 'u1', familyId: 'f1' }),
+    event('SessionStarted', { userId: 'u1', familyId: 'f2' }),
     event('SessionsRevoked', { userId: 'u1', familyIds: ['f1'], reason: 'LOGOUT' }),
-    event('KycStarted', { userId: 'u1', identificationId: 'k1', attempt: 1, provider: 'dev' }), event('KycApproved', { userId: 'u1', identificationId: 'k1' }),
+    event('KycStarted', { userId: 'u1', identificationId: 'k1', attempt: 1, provider: 'dev' }),
+    event('KycApproved', { userId: 'u1', identificationId: 'k1' }),
     event('AccountActivated', { userId: 'u1', accountId: 'a1', reason: 'KYC_APPROVED' }),
-    event('PortfolioCreated', { userId: 'u1', accountId: 'a1', portfolioId: 'p1', name: 'Main', portfolioAccountType: 'TRADING', publicAddress: 'addr1' }),
-    event('ApiClientRegistered', { clientId: 'c9', name: 'Partner', secretHash: 'sh', scopes: ['users:read'] }, 'client-c9'),
+    event('PortfolioCreated', {
+      userId: 'u1',
+      accountId: 'a1',
+      portfolioId: 'p1',
+      name: 'Main',
+      portfolioAccountType: 'TRADING',
+      publicAddress: 'addr1',
+    }),
+    event(
+      'ApiClientRegistered',
+      { clientId: 'c9', name: 'Partner', secretHash: 'sh', scopes: ['users:read'] },
+      'client-c9',
+    ),
     event('PersonalDataErased', { userId: 'u1', erasedAt: '2026-01-01T00:00:09.000Z' }),
     event('SessionStarted', { userId: 'u1', familyId: 'f3' }),
   ];
@@ -124,29 +233,45 @@ function lifeOfUser(): EventMessageValue[] {
 async function everyView(projected: ReturnType<typeof setup>) {
   const { views, store } = projected;
   return {
-    user: await views.users.get('u1'), account: await views.accounts.get('a1'), portfolio: await views.portfolios.get('p1'),
-    identification: await views.kycIdentifications.get('k1'), client: await views.apiClients.get('c9'),
+    user: await views.users.get('u1'),
+    account: await views.accounts.get('a1'),
+    portfolio: await views.portfolios.get('p1'),
+    identification: await views.kycIdentifications.get('k1'),
+    client: await views.apiClients.get('c9'),
     sessions: await Promise.all(['f1', 'f2', 'f3'].map((id) => views.sessions.get(id))),
     checkpoint: await store.getCheckpoint('projector'),
   };
 }
 
-t.test('events handled as one batch leave the views as handling them one by one does, and each is told of in order', async (t) => {
-  const history = lifeOfUser();
-  const oneByOne = setup(t);
-  for (const value of history) await oneByOne.projector.handle(message(value));
-  const batched = setup(t);
-  const told: number[] = [];
-  const projector = createProjector({
-    store: batched.store, logger: createLogger('test', { level: 'silent' }), personalData: batched.personalData,
-    onProjected: (value) => void told.push(value.position),
-  });
-  await projector.handleBatch(history.map(message));
-  const expected = await everyView(oneByOne);
-  t.same(await everyView(batched), expected, 'the same documents and checkpoint');
-  t.match(expected, { user: { erased: true, email: '' }, sessions: [{ revoked: true }, { revoked: false }, { revoked: false }], checkpoint: history.at(-1)?.position });
-  t.same(told, history.map((value) => value.position), 'every event told of, in order');
-});
+t.test(
+  'events handled as one batch leave the views as handling them one by one does, and each is told of in order',
+  async (t) => {
+    const history = lifeOfUser();
+    const oneByOne = setup(t);
+    for (const value of history) await oneByOne.projector.handle(message(value));
+    const batched = setup(t);
+    const told: number[] = [];
+    const projector = createProjector({
+      store: batched.store,
+      logger: createLogger('test', { level: 'silent' }),
+      personalData: batched.personalData,
+      onProjected: (value) => void told.push(value.position),
+    });
+    await projector.handleBatch(history.map(message));
+    const expected = await everyView(oneByOne);
+    t.same(await everyView(batched), expected, 'the same documents and checkpoint');
+    t.match(expected, {
+      user: { erased: true, email: '' },
+      sessions: [{ revoked: true }, { revoked: false }, { revoked: false }],
+      checkpoint: history.at(-1)?.position,
+    });
+    t.same(
+      told,
+      history.map((value) => value.position),
+      'every event told of, in order',
+    );
+  },
+);
 
 t.test('a batch with a failed write is refused, and given again it is applied in full', async (t) => {
   const history = lifeOfUser();
@@ -160,12 +285,21 @@ t.test('a batch with a failed write is refused, and given again it is applied in
       const collection = store.collection(name, options);
       if (name !== 'sessions') return collection;
       return Object.assign(Object.create(collection) as typeof collection, {
-        upsert: (id: string, document: object, at: number) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : collection.upsert(id, document, at)),
+        upsert: (id: string, document: object, at: number) =>
+          failures-- > 0 ? Promise.reject(new Error('disk full')) : collection.upsert(id, document, at),
       });
     },
   });
-  const projector = createProjector({ store: failingOnce, logger: createLogger('test', { level: 'silent' }), personalData });
+  const projector = createProjector({
+    store: failingOnce,
+    logger: createLogger('test', { level: 'silent' }),
+    personalData,
+  });
   await t.rejects(projector.handleBatch(history.map(message)), /disk full/, 'the batch is refused');
   await projector.handleBatch(history.map(message));
-  t.same(await everyView({ ...reference, store, views: openViews(store) }), await everyView(reference), 'the second delivery makes the views whole');
+  t.same(
+    await everyView({ ...reference, store, views: openViews(store) }),
+    await everyView(reference),
+    'the second delivery makes the views whole',
+  );
 });

@@ -11,36 +11,67 @@ import { interleaved, noDifference, signedUp, startTimingServer, unknownEmail } 
 t.setTimeout(5 * 60_000);
 
 let server: TestServer;
-t.before(async () => { server = await startTimingServer(); });
+t.before(async () => {
+  server = await startTimingServer();
+});
 t.teardown(() => server.close());
 
-const forget = (email: string) => () => server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(email)}`);
+const forget = (email: string) => () =>
+  server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(email)}`);
 
-t.test('a password reset once the phone\'s SMS budget is spent: no difference in time either', async (t) => {
+t.test("a password reset once the phone's SMS budget is spent: no difference in time either", async (t) => {
   // Each email asks once before the measure, which spends its phone's budget (or its phantom's).
-  const samples = await interleaved(async (index) => {
-    const state = { user: await signedUp(server), nobody: unknownEmail(index) };
-    await Promise.all([forget(state.user.email)(), forget(state.nobody)()]);
-    return state;
-  }, ({ user }) => forget(user.email), ({ nobody }) => forget(nobody));
+  const samples = await interleaved(
+    async (index) => {
+      const state = { user: await signedUp(server), nobody: unknownEmail(index) };
+      await Promise.all([forget(state.user.email)(), forget(state.nobody)()]);
+      return state;
+    },
+    ({ user }) => forget(user.email),
+    ({ nobody }) => forget(nobody),
+  );
   t.same([...new Set(samples.answers.map((answer) => answer.status))], [200], 'every answer is a 200');
   noDifference(t, 'password reset, budget spent', samples);
 });
 
-t.test('a wrong code on a reset session of a known and an unknown email: the same answer, no difference in time', async (t) => {
-  const wrongCode = (email: string, sessionId: string) => () => server.call('POST', '/v1/user/otp', {
-    body: { sessionId, username: email, challengeType: 'SMS_OTP', code: '0000' },
-  });
-  const stage = (email: string, sessionId: string) => server.call('PUT', '/v1/user/change-password', {
-    body: { sessionId, username: email, challengeType: 'SMS_OTP', password: 'a brand new passphrase', passwordConfirm: 'a brand new passphrase' },
-  });
-  const samples = await interleaved(async (index) => {
-    const user = await signedUp(server);
-    const nobody = unknownEmail(index);
-    const [known, unknown] = await Promise.all([forget(user.email)(), forget(nobody)()]);
-    await Promise.all([stage(user.email, known.body.data.sessionId), stage(nobody, unknown.body.data.sessionId)]);
-    return { user, nobody, knownSession: known.body.data.sessionId as string, unknownSession: unknown.body.data.sessionId as string };
-  }, ({ user, knownSession }) => wrongCode(user.email, knownSession), ({ nobody, unknownSession }) => wrongCode(nobody, unknownSession));
-  t.same([...new Set(samples.answers.map((answer) => `${answer.status} ${answer.body.errorCode}`))], ['401 3100'], 'every answer is "the code is incorrect"');
-  noDifference(t, 'wrong code', samples);
-});
+t.test(
+  'a wrong code on a reset session of a known and an unknown email: the same answer, no difference in time',
+  async (t) => {
+    const wrongCode = (email: string, sessionId: string) => () =>
+      server.call('POST', '/v1/user/otp', {
+        body: { sessionId, username: email, challengeType: 'SMS_OTP', code: '0000' },
+      });
+    const stage = (email: string, sessionId: string) =>
+      server.call('PUT', '/v1/user/change-password', {
+        body: {
+          sessionId,
+          username: email,
+          challengeType: 'SMS_OTP',
+          password: 'a brand new passphrase',
+          passwordConfirm: 'a brand new passphrase',
+        },
+      });
+    const samples = await interleaved(
+      async (index) => {
+        const user = await signedUp(server);
+        const nobody = unknownEmail(index);
+        const [known, unknown] = await Promise.all([forget(user.email)(), forget(nobody)()]);
+        await Promise.all([stage(user.email, known.body.data.sessionId), stage(nobody, unknown.body.data.sessionId)]);
+        return {
+          user,
+          nobody,
+          knownSession: known.body.data.sessionId as string,
+          unknownSession: unknown.body.data.sessionId as string,
+        };
+      },
+      ({ user, knownSession }) => wrongCode(user.email, knownSession),
+      ({ nobody, unknownSession }) => wrongCode(nobody, unknownSession),
+    );
+    t.same(
+      [...new Set(samples.answers.map((answer) => `${answer.status} ${answer.body.errorCode}`))],
+      ['401 3100'],
+      'every answer is "the code is incorrect"',
+    );
+    noDifference(t, 'wrong code', samples);
+  },
+);

@@ -18,7 +18,10 @@ export function appendContract(t: Test, create: CreateStore): void {
     t.equal(result.nextExpectedRevision, 2, 'the last of three events has revision 2');
     t.ok(result.position > head, 'the batch is positioned after the previous head');
     const stored = await store.readStream(streamId);
-    t.same(stored.map((event) => event.revision), [0, 1, 2]);
+    t.same(
+      stored.map((event) => event.revision),
+      [0, 1, 2],
+    );
     t.equal(stored.at(-1)?.position, result.position, 'the result carries the position of the last event');
   });
 

@@ -16,8 +16,14 @@ export function readContract(t: Test, create: CreateStore): void {
     await store.append(streamId, second, { expectedRevision: 1 });
     const stored = await store.readStream(streamId);
     t.same(idsOf(stored), idsOf([...first, ...second]));
-    t.same(stored.map((event) => event.revision), [0, 1, 2, 3, 4]);
-    t.ok(stored.every((event) => event.streamId === streamId), 'every event names its stream');
+    t.same(
+      stored.map((event) => event.revision),
+      [0, 1, 2, 3, 4],
+    );
+    t.ok(
+      stored.every((event) => event.streamId === streamId),
+      'every event names its stream',
+    );
     t.ok(strictlyIncreasing(stored.map((event) => event.position)), 'positions follow revisions');
   });
 
@@ -56,7 +62,10 @@ export function readContract(t: Test, create: CreateStore): void {
     const last = await store.append(a, a1, { expectedRevision: 1 });
     const all = await store.readAll({ after: head });
     const positions = all.map((event) => event.position);
-    t.ok(positions.every((position) => position > head), 'only events after the position are returned');
+    t.ok(
+      positions.every((position) => position > head),
+      'only events after the position are returned',
+    );
     t.ok(strictlyIncreasing(positions), 'positions strictly increase');
     const ours = all.filter((event) => event.streamId === a || event.streamId === b);
     t.same(idsOf(ours), idsOf([...a0, ...b0, ...a1]), 'events come in the order they were appended');

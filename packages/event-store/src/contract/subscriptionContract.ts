@@ -54,7 +54,10 @@ export function subscriptionContract(t: Test, create: CreateStore): void {
     const collector = collect(t, store, [streamId], skipped.position);
     await collector.subscription.caughtUp;
     t.same(idsOf(collector.received), idsOf(events.slice(2)));
-    t.ok(collector.positions.every((position) => position > skipped.position), 'nothing at or before the position');
+    t.ok(
+      collector.positions.every((position) => position > skipped.position),
+      'nothing at or before the position',
+    );
   });
 
   t.test('a stopped subscription delivers nothing more', async (t) => {
@@ -112,7 +115,10 @@ export function subscriptionContract(t: Test, create: CreateStore): void {
     await store.append(streamId, newEvents(3), { expectedRevision: 2 });
     await waitUntil(() => handled.length === 6, 'six events');
     t.equal(mostActive, 1, 'handlers never overlap');
-    t.same(handled.map((event) => event.revision), [0, 1, 2, 3, 4, 5]);
+    t.same(
+      handled.map((event) => event.revision),
+      [0, 1, 2, 3, 4, 5],
+    );
   });
 
   t.test('a failing handler is reported to onError and ends the subscription', async (t) => {

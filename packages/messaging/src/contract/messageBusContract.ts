@@ -18,7 +18,11 @@ export interface MessageBusContractOptions {
 }
 
 const unique = (label: string): string => `${label}-${randomUUID()}`;
-const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({ key, value, headers });
+const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({
+  key,
+  value,
+  headers,
+});
 const dedupe = <T>(items: T[]): T[] => [...new Set(items)];
 
 /** Behaviour every MessageBus adapter must show; run it from the adapter's test file. */
@@ -37,8 +41,14 @@ export async function messageBusContract(t: Test, options: MessageBusContractOpt
       await bus.subscribe(topic, unique('group-a'), async (m) => void seen.a.push(m.value));
       await bus.subscribe(topic, unique('group-b'), async (m) => void seen.b.push(m.value));
       const values = ['m1', 'm2', 'm3', 'm4', 'm5'];
-      await bus.publish(topic, values.map((value) => message('k', value)));
-      t.ok(await eventually(() => seen.a.length >= values.length && seen.b.length >= values.length), 'both groups caught up');
+      await bus.publish(
+        topic,
+        values.map((value) => message('k', value)),
+      );
+      t.ok(
+        await eventually(() => seen.a.length >= values.length && seen.b.length >= values.length),
+        'both groups caught up',
+      );
       t.strictSame(seen.a, values);
       t.strictSame(seen.b, values);
     });
@@ -48,16 +58,23 @@ export async function messageBusContract(t: Test, options: MessageBusContractOpt
       const topic = unique('split');
       const group = unique('workers');
       const byConsumer: string[][] = [[], []];
-      for (const handled of byConsumer) await bus.subscribe(topic, group, async (m) => void handled.push(m.value as string));
+      for (const handled of byConsumer)
+        await bus.subscribe(topic, group, async (m) => void handled.push(m.value as string));
       const values = Array.from({ length: 50 }, (_, i) => `v${i}`);
-      await bus.publish(topic, values.map((value) => message(`key-${value}`, value)));
+      await bus.publish(
+        topic,
+        values.map((value) => message(`key-${value}`, value)),
+      );
       const total = (): number => byConsumer.reduce((sum, handled) => sum + handled.length, 0);
       t.ok(await eventually(() => total() >= values.length), 'all messages handled');
       await settle();
       const all = byConsumer.flat();
       t.equal(all.length, values.length, 'no message handled twice');
       t.strictSame([...all].sort(), [...values].sort(), 'every message handled');
-      t.ok(byConsumer.every((handled) => handled.length > 0), 'both consumers took a share');
+      t.ok(
+        byConsumer.every((handled) => handled.length > 0),
+        'both consumers took a share',
+      );
     });
 
     t.test('messages of one key keep their publish order', async (t) => {
@@ -106,9 +123,15 @@ export async function messageBusContract(t: Test, options: MessageBusContractOpt
       }));
       const names = ['ada', 'grace', 'alan', 'edsger'];
       const replies = await Promise.all(
-        names.map((name) => bus.request(topic, message(name, { name }, { 'trace-id': `t-${name}` }), { timeoutMs: 10_000 })),
+        names.map((name) =>
+          bus.request(topic, message(name, { name }, { 'trace-id': `t-${name}` }), { timeoutMs: 10_000 }),
+        ),
       );
-      t.strictSame(replies, names.map((name) => ({ greeting: `hello ${name}`, trace: `t-${name}` })), 'each request got its own reply');
+      t.strictSame(
+        replies,
+        names.map((name) => ({ greeting: `hello ${name}`, trace: `t-${name}` })),
+        'each request got its own reply',
+      );
     });
 
     t.test('a failing served handler fails the request without leaking why', async (t) => {
@@ -117,7 +140,10 @@ export async function messageBusContract(t: Test, options: MessageBusContractOpt
       await bus.serve(topic, unique('servers'), async () => {
         throw new Error('connection to db-7 refused: password hunter2');
       });
-      const error = await bus.request(topic, message('k', {}), { timeoutMs: 10_000 }).then(() => undefined, (e: unknown) => e);
+      const error = await bus.request(topic, message('k', {}), { timeoutMs: 10_000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       t.ok(error instanceof Error, 'request rejected');
       t.notOk(error instanceof RequestTimeoutError, 'rejected by the failure, not a timeout');
       t.notMatch(String((error as Error | undefined)?.message), /hunter2|db-7/, 'internal detail kept back');
@@ -128,7 +154,10 @@ export async function messageBusContract(t: Test, options: MessageBusContractOpt
       const topic = unique('rpc-unserved');
       const timeoutMs = 300;
       const started = Date.now();
-      const error = await bus.request(topic, message('k', 'ping'), { timeoutMs }).then(() => undefined, (e: unknown) => e);
+      const error = await bus.request(topic, message('k', 'ping'), { timeoutMs }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const elapsed = Date.now() - started;
       t.ok(error instanceof RequestTimeoutError, 'rejected with RequestTimeoutError');
       t.equal((error as RequestTimeoutError | undefined)?.topic, topic);
@@ -143,14 +172,19 @@ export async function messageBusContract(t: Test, options: MessageBusContractOpt
       const server = await bus.serve(topic, group, async () => 'pong');
       const reader = await bus.subscribe(topic, group, async () => undefined);
       t.equal(await bus.hasLiveConsumers(topic, group), true, 'live while they run');
-      t.equal(await bus.hasLiveConsumers(unique('other-topic'), group), false, 'not on a topic the group does not consume');
+      t.equal(
+        await bus.hasLiveConsumers(unique('other-topic'), group),
+        false,
+        'not on a topic the group does not consume',
+      );
       t.equal(await bus.hasLiveConsumers(topic, unique('other-group')), false, 'not for another group');
       await server.stop();
       t.equal(await bus.hasLiveConsumers(topic, group), true, 'live while one of them still runs');
       await reader.stop();
       // A Kafka member leaves its group as it disconnects; the coordinator may take a moment to say so.
       let live = true;
-      for (const deadline = Date.now() + 10_000; live && Date.now() < deadline; await sleep(50)) live = await bus.hasLiveConsumers(topic, group);
+      for (const deadline = Date.now() + 10_000; live && Date.now() < deadline; await sleep(50))
+        live = await bus.hasLiveConsumers(topic, group);
       t.equal(live, false, 'none once both stopped');
     });
 
@@ -160,16 +194,20 @@ export async function messageBusContract(t: Test, options: MessageBusContractOpt
       const received: Message[] = [];
       await bus.subscribe(topic, unique('readers'), async (m) => void received.push(m));
       const sent = [
-        message('user-1', {
-          text: 'zürich ✓ 日本 "quoted"',
-          integer: 42,
-          fraction: -1.5,
-          yes: true,
-          no: false,
-          nothing: null,
-          list: [1, 'two', { three: 3 }, []],
-          nested: { deep: { deeper: ['x'] } },
-        }, { 'content-type': 'application/json', 'trace-id': randomUUID(), empty: '' }),
+        message(
+          'user-1',
+          {
+            text: 'zürich ✓ 日本 "quoted"',
+            integer: 42,
+            fraction: -1.5,
+            yes: true,
+            no: false,
+            nothing: null,
+            list: [1, 'two', { three: 3 }, []],
+            nested: { deep: { deeper: ['x'] } },
+          },
+          { 'content-type': 'application/json', 'trace-id': randomUUID(), empty: '' },
+        ),
         message('user-1', 'plain string'),
         message('user-1', 7),
         message('user-1', null, { only: 'header' }),

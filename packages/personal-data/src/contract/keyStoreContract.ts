@@ -22,14 +22,20 @@ export async function keyStoreContract(t: Test, options: KeyStoreContractOptions
     const userId = randomUUID();
     t.equal(await store.get(userId), undefined, 'no key before one is stored');
     t.same(await store.putIfAbsent(userId, 'first'), { status: 'active', wrappedKey: 'first' });
-    t.same(await store.putIfAbsent(userId, 'second'), { status: 'active', wrappedKey: 'first' }, 'a second writer gets the stored key back');
+    t.same(
+      await store.putIfAbsent(userId, 'second'),
+      { status: 'active', wrappedKey: 'first' },
+      'a second writer gets the stored key back',
+    );
     t.same(await store.get(userId), { status: 'active', wrappedKey: 'first' });
   });
 
   t.test(`${options.name}: concurrent first writers all end up with the same key`, async (t) => {
     const store = await open(t);
     const userId = randomUUID();
-    const results = await Promise.all(Array.from({ length: 8 }, (_, index) => store.putIfAbsent(userId, `key-${index}`)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => store.putIfAbsent(userId, `key-${index}`)),
+    );
     t.equal(new Set(results.map((result) => JSON.stringify(result))).size, 1);
   });
 
@@ -39,9 +45,17 @@ export async function keyStoreContract(t: Test, options: KeyStoreContractOptions
     await store.putIfAbsent(userId, 'secret-key-material');
     await store.erase(userId, '2026-01-02T03:04:05.000Z');
     t.same(await store.get(userId), { status: 'erased', erasedAt: '2026-01-02T03:04:05.000Z' });
-    t.same(await store.putIfAbsent(userId, 'resurrected'), { status: 'erased', erasedAt: '2026-01-02T03:04:05.000Z' }, 'a late writer cannot bring a key back');
+    t.same(
+      await store.putIfAbsent(userId, 'resurrected'),
+      { status: 'erased', erasedAt: '2026-01-02T03:04:05.000Z' },
+      'a late writer cannot bring a key back',
+    );
     await store.erase(userId, '2027-01-01T00:00:00.000Z');
-    t.same(await store.get(userId), { status: 'erased', erasedAt: '2026-01-02T03:04:05.000Z' }, 'erasing again keeps the first erasure time');
+    t.same(
+      await store.get(userId),
+      { status: 'erased', erasedAt: '2026-01-02T03:04:05.000Z' },
+      'erasing again keeps the first erasure time',
+    );
   });
 
   t.test(`${options.name}: erasing a user who never had a key still records the tombstone`, async (t) => {

@@ -25,7 +25,12 @@ const MINUTE = 60_000;
  */
 function testClock() {
   let now = Math.ceil(Date.now() / MINUTE) * MINUTE + MINUTE + 10_000;
-  return { clock: () => new Date(now), advance: (ms: number) => { now += ms; } };
+  return {
+    clock: () => new Date(now),
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 /** Behaviour every RateLimitStore adapter must show; run it from the adapter's test file. */
@@ -44,7 +49,10 @@ export async function rateLimitStoreContract(t: Test, options: RateLimitStoreCon
       const key = unique('ip');
       const counts = [];
       for (let hit = 0; hit < 3; hit += 1) counts.push(await store.hit(key, MINUTE, 10));
-      t.same(counts, [1, 2, 3].map((count) => ({ count, resetInMs: 50_000 })));
+      t.same(
+        counts,
+        [1, 2, 3].map((count) => ({ count, resetInMs: 50_000 })),
+      );
     });
 
     t.test('keys are counted apart, and one key with two window lengths has two counts', async (t) => {
@@ -74,25 +82,35 @@ export async function rateLimitStoreContract(t: Test, options: RateLimitStoreCon
       const counts = [];
       for (let hit = 0; hit < 6; hit += 1) counts.push((await store.hit(key, MINUTE, 2)).count);
       t.same(counts.slice(0, 3), [1, 2, 3]);
-      t.ok(counts.slice(3).every((count) => count > 2), `still over the limit (${counts.join(', ')})`);
+      t.ok(
+        counts.slice(3).every((count) => count > 2),
+        `still over the limit (${counts.join(', ')})`,
+      );
     });
 
-    t.test('concurrent hits: none is lost, none within the limit is refused, never more than the limit pass', async (t) => {
-      const time = testClock();
-      const store = await open(t, time.clock);
-      const other = await options.peer(store, time.clock);
-      t.teardown(() => (other === store ? undefined : other.close()));
-      const burst = (key: string, limit: number) => Promise.all(
-        Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? store : other).hit(key, MINUTE, limit)),
-      );
-      const within = (await burst(unique('burst'), 100)).map((hit) => hit.count);
-      t.ok(within.every((count) => count >= 1 && count <= 30), 'a hit sees at most the hits there are');
-      t.equal(Math.max(...within), 30, 'the last one sees all thirty');
-      const beyond = unique('burst');
-      const passed = (await burst(beyond, 10)).filter((hit) => hit.count <= 10).length;
-      t.ok(passed <= 10, `at most the limit passed (${passed})`);
-      t.ok((await store.hit(beyond, MINUTE, 10)).count > 10, 'and the key is over it afterwards');
-    });
+    t.test(
+      'concurrent hits: none is lost, none within the limit is refused, never more than the limit pass',
+      async (t) => {
+        const time = testClock();
+        const store = await open(t, time.clock);
+        const other = await options.peer(store, time.clock);
+        t.teardown(() => (other === store ? undefined : other.close()));
+        const burst = (key: string, limit: number) =>
+          Promise.all(
+            Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? store : other).hit(key, MINUTE, limit)),
+          );
+        const within = (await burst(unique('burst'), 100)).map((hit) => hit.count);
+        t.ok(
+          within.every((count) => count >= 1 && count <= 30),
+          'a hit sees at most the hits there are',
+        );
+        t.equal(Math.max(...within), 30, 'the last one sees all thirty');
+        const beyond = unique('burst');
+        const passed = (await burst(beyond, 10)).filter((hit) => hit.count <= 10).length;
+        t.ok(passed <= 10, `at most the limit passed (${passed})`);
+        t.ok((await store.hit(beyond, MINUTE, 10)).count > 10, 'and the key is over it afterwards');
+      },
+    );
 
     t.test('two handles on one store, as two gateways hold it, share one count', async (t) => {
       const time = testClock();
@@ -101,7 +119,8 @@ export async function rateLimitStoreContract(t: Test, options: RateLimitStoreCon
       t.teardown(() => (second === first ? undefined : second.close()));
       const key = unique('shared');
       const counts = [];
-      for (let hit = 0; hit < 6; hit += 1) counts.push((await (hit % 2 === 0 ? first : second).hit(key, MINUTE, 10)).count);
+      for (let hit = 0; hit < 6; hit += 1)
+        counts.push((await (hit % 2 === 0 ? first : second).hit(key, MINUTE, 10)).count);
       t.same(counts, [1, 2, 3, 4, 5, 6]);
     });
 

@@ -40,7 +40,12 @@ export async function viewStoreContract(t: Test, options: ViewStoreContractOptio
 
     t.test('upsert then get round-trips nested JSON', async (t) => {
       const people = (await open(t)).collection<Person>(unique('people'));
-      const ada: Person = { name: 'Ada Lovelace ✓', age: 36, active: true, address: { city: 'Zürich', lines: ['1 "Quoted" St', ''] } };
+      const ada: Person = {
+        name: 'Ada Lovelace ✓',
+        age: 36,
+        active: true,
+        address: { city: 'Zürich', lines: ['1 "Quoted" St', ''] },
+      };
       t.equal(await people.upsert('p1', ada, 1), true, 'first write happens');
       t.strictSame(await people.get('p1'), ada);
     });
@@ -114,21 +119,27 @@ export async function viewStoreContract(t: Test, options: ViewStoreContractOptio
       t.equal(await store.getCheckpoint(other), 0, 'other projections unaffected');
     });
 
-    t.test('a store that says reads see writes at once shows a write before its promise settles, and commits it', async (t) => {
-      const store = await open(t);
-      if (!store.readsSeeWritesAtOnce) {
-        t.pass(`${options.name} promises no more than that a settled write is seen`);
-        return;
-      }
-      const people = store.collection<Person>(unique('people'));
-      let settled = false;
-      const first = people.upsert('ada', { name: 'Ada' }, 1).then((written) => { settled = true; return written; });
-      t.same(await people.get('ada'), { name: 'Ada' }, 'seen by the next read');
-      t.notOk(settled, 'before the write settled');
-      const second = people.upsert('ada', { name: 'Ada Lovelace' }, 2);
-      t.same(await Promise.all([first, second]), [true, true], 'both writes then settle as written');
-      t.same(await people.get('ada'), { name: 'Ada Lovelace' });
-    });
+    t.test(
+      'a store that says reads see writes at once shows a write before its promise settles, and commits it',
+      async (t) => {
+        const store = await open(t);
+        if (!store.readsSeeWritesAtOnce) {
+          t.pass(`${options.name} promises no more than that a settled write is seen`);
+          return;
+        }
+        const people = store.collection<Person>(unique('people'));
+        let settled = false;
+        const first = people.upsert('ada', { name: 'Ada' }, 1).then((written) => {
+          settled = true;
+          return written;
+        });
+        t.same(await people.get('ada'), { name: 'Ada' }, 'seen by the next read');
+        t.notOk(settled, 'before the write settled');
+        const second = people.upsert('ada', { name: 'Ada Lovelace' }, 2);
+        t.same(await Promise.all([first, second]), [true, true], 'both writes then settle as written');
+        t.same(await people.get('ada'), { name: 'Ada Lovelace' });
+      },
+    );
 
     t.test('commitPending stores the writes made so far without waiting for the turn to end', async (t) => {
       const store = await open(t);
@@ -138,7 +149,9 @@ export async function viewStoreContract(t: Test, options: ViewStoreContractOptio
       }
       const people = store.collection<Person>(unique('people'));
       let settled = false;
-      const written = people.upsert('grace', { name: 'Grace' }, 1).then(() => { settled = true; });
+      const written = people.upsert('grace', { name: 'Grace' }, 1).then(() => {
+        settled = true;
+      });
       store.commitPending();
       // A few promise hops, no timer or I/O: the commit has happened already.
       for (let hop = 0; hop < 3; hop += 1) await Promise.resolve();
@@ -164,15 +177,26 @@ export async function viewStoreContract(t: Test, options: ViewStoreContractOptio
       const rebuilt = staging.collection<Person>(name, { indexes: ['email'] });
       await rebuilt.upsert('kept', { name: 'Ada', email: 'ada@example.com' }, 3);
       await staging.setCheckpoint(checkpoint, 3);
-      t.same(await live.get('kept'), { name: 'Old Ada', email: 'ada@example.com' }, 'the live view is untouched while rebuilding');
+      t.same(
+        await live.get('kept'),
+        { name: 'Old Ada', email: 'ada@example.com' },
+        'the live view is untouched while rebuilding',
+      );
       t.equal(await live.get('nothing'), undefined);
 
       await store.promote(staging);
       t.same(await live.get('kept'), { name: 'Ada', email: 'ada@example.com' }, 'the rebuilt document is live');
       t.equal(await live.get('stale'), undefined, 'documents the rebuild did not produce are gone');
-      t.same(await live.findBy('email', 'ada@example.com'), [{ name: 'Ada', email: 'ada@example.com' }], 'queries use the rebuilt data');
-      t.equal(await store.getCheckpoint(checkpoint), 3, 'the checkpoint is the rebuild\'s');
-      t.ok(await live.upsert('kept', { name: 'Ada Lovelace', email: 'ada@example.com' }, 4), 'writes continue on the promoted collection');
+      t.same(
+        await live.findBy('email', 'ada@example.com'),
+        [{ name: 'Ada', email: 'ada@example.com' }],
+        'queries use the rebuilt data',
+      );
+      t.equal(await store.getCheckpoint(checkpoint), 3, "the checkpoint is the rebuild's");
+      t.ok(
+        await live.upsert('kept', { name: 'Ada Lovelace', email: 'ada@example.com' }, 4),
+        'writes continue on the promoted collection',
+      );
       t.same(await store.collection<Person>(name).get('kept'), { name: 'Ada Lovelace', email: 'ada@example.com' });
     });
 

@@ -17,11 +17,18 @@ export function smsSenderContract(t: Test, options: SmsSenderContractOptions) {
     t.test('a message reaches the provider with its number and text, and the provider id comes back', async (t) => {
       const sender = await options.create();
       const before = (await options.delivered()).length;
-      const receipt = await sender.send({ to: '+33612345678', text: '1234 is your code. It expires in 5 min.', reference: 'ref-1' });
+      const receipt = await sender.send({
+        to: '+33612345678',
+        text: '1234 is your code. It expires in 5 min.',
+        reference: 'ref-1',
+      });
       t.type(receipt.providerMessageId, 'string');
       t.ok(receipt.providerMessageId.length > 0);
       const delivered = (await options.delivered()).slice(before);
-      t.same(delivered.map(({ to, text }) => ({ to, text })), [{ to: '+33612345678', text: '1234 is your code. It expires in 5 min.' }]);
+      t.same(
+        delivered.map(({ to, text }) => ({ to, text })),
+        [{ to: '+33612345678', text: '1234 is your code. It expires in 5 min.' }],
+      );
     });
     t.test('two messages get two provider ids', async (t) => {
       const sender = await options.create();

@@ -66,7 +66,8 @@ export async function createFakePlivo(options: { authId?: string; authToken?: st
     if (res.destroyed || res.writableEnded) return;
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
-  const error = (res: ServerResponse, status: number, message: string) => answer(res, status, { api_id: randomUUID(), error: message });
+  const error = (res: ServerResponse, status: number, message: string) =>
+    answer(res, status, { api_id: randomUUID(), error: message });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = await readBody(req);
@@ -83,7 +84,7 @@ export async function createFakePlivo(options: { authId?: string; authToken?: st
     }
     const params = parseParams(raw, req.headers['content-type']);
     const scripted = script.shift();
-    const wanted = typeof scripted === 'object' ? scripted.status : scripted ?? 202;
+    const wanted = typeof scripted === 'object' ? scripted.status : (scripted ?? 202);
     const accepted = wanted >= 200 && wanted < 300;
     const invalid = accepted ? validateMessage(params) : undefined;
     requests.push({ status: invalid ? 400 : wanted });

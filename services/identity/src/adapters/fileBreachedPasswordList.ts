@@ -9,7 +9,9 @@ import { gunzipSync } from 'node:zlib';
 import type { BreachedPasswordList } from '../application/breachedPasswordList.ts';
 import { foldPassword } from '../domain/passwordPolicy.ts';
 
-export const SHIPPED_BREACHED_PASSWORDS = fileURLToPath(new URL('../../data/breachedPasswords.txt.gz', import.meta.url));
+export const SHIPPED_BREACHED_PASSWORDS = fileURLToPath(
+  new URL('../../data/breachedPasswords.txt.gz', import.meta.url),
+);
 
 /** Reads a gzip-compressed list, one password a line; entries are folded again so a hand-edited file still matches. */
 export function loadBreachedPasswordList(file: string = SHIPPED_BREACHED_PASSWORDS): BreachedPasswordList {

@@ -6,7 +6,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import type { CheckpointStore } from '../application/relay.ts';
 
-export function createFileCheckpointStore(file: string, options: { flushIntervalMs?: number } = {}): CheckpointStore & { flush(): void } {
+export function createFileCheckpointStore(
+  file: string,
+  options: { flushIntervalMs?: number } = {},
+): CheckpointStore & { flush(): void } {
   const flushIntervalMs = options.flushIntervalMs ?? 200;
   let pending: number | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -25,7 +25,11 @@ export function toIdentityEvent(recorded: RecordedEvent): IdentityEvent | undefi
 
 /** A stream's state: rebuilt from its events, or from the cached state and the events appended since. */
 export async function loadStream<S>(
-  store: EventStore, streamId: string, evolve: (state: S, event: IdentityEvent) => S, initial: () => S, cache?: StreamStateCache,
+  store: EventStore,
+  streamId: string,
+  evolve: (state: S, event: IdentityEvent) => S,
+  initial: () => S,
+  cache?: StreamStateCache,
 ): Promise<LoadedStream<S>> {
   const cached = cache?.get(streamId);
   const events = await store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : undefined);
@@ -74,7 +78,11 @@ export async function decideAndAppend<S>(
         const state = decision.events.reduce(evolve, stream.state);
         const last = appended.at(-1)!;
         const lastEvent: RecordedEvent = {
-          ...last, streamId, revision: result.nextExpectedRevision, position: result.position, recordedAt: new Date().toISOString(),
+          ...last,
+          streamId,
+          revision: result.nextExpectedRevision,
+          position: result.position,
+          recordedAt: new Date().toISOString(),
         };
         cache.set(streamId, { state, revision: result.nextExpectedRevision, lastEvent });
       }

@@ -26,7 +26,14 @@ export function otpCodeHash(keys: IdentityKeys, sessionId: string, code: string)
 }
 
 /** Draws a code, keeps only its keyed hash, and seals the code and destination for the notifier. */
-export function issueOtp(keys: IdentityKeys, config: IdentityConfig, sessionId: string, phoneNumber: string, now: Date, locale?: string): IssuedOtp {
+export function issueOtp(
+  keys: IdentityKeys,
+  config: IdentityConfig,
+  sessionId: string,
+  phoneNumber: string,
+  now: Date,
+  locale?: string,
+): IssuedOtp {
   const code = generateOtpCode(config.otpLength);
   const delivery: SealedOtpDelivery = locale ? { code, to: phoneNumber, locale } : { code, to: phoneNumber };
   return {

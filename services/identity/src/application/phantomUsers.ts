@@ -28,7 +28,10 @@ export interface PhantomUsers {
   readonly size: number;
 }
 
-export function createPhantomUsers(maxPhantoms: number, evolve: (state: UserState, event: IdentityEvent) => UserState): PhantomUsers {
+export function createPhantomUsers(
+  maxPhantoms: number,
+  evolve: (state: UserState, event: IdentityEvent) => UserState,
+): PhantomUsers {
   const phantoms = new LRUCache<string, UserState>({ max: Math.max(1, maxPhantoms) });
   return {
     async decide(key, create, decide) {

@@ -58,7 +58,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         return;
       } catch (error) {
         if (stopping) throw error;
-        logger.warn({ position: batch[0]?.position, events: batch.length, retryInMs: delay, reason: error instanceof Error ? error.message : String(error) }, 'relay cannot publish, retrying');
+        logger.warn(
+          {
+            position: batch[0]?.position,
+            events: batch.length,
+            retryInMs: delay,
+            reason: error instanceof Error ? error.message : String(error),
+          },
+          'relay cannot publish, retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -77,26 +85,31 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   let failed: unknown;
   function startFlushing(): void {
-    flushing = flush().catch((error: unknown) => {
-      failed = error;
-      logger.error({ err: error }, 'relay stopped: publishing failed');
-    }).finally(() => {
-      flushing = undefined;
-      // Events read after the loop's last look would otherwise wait for the next append.
-      if (waiting.length > 0 && !stopping && failed === undefined) startFlushing();
-    });
+    flushing = flush()
+      .catch((error: unknown) => {
+        failed = error;
+        logger.error({ err: error }, 'relay stopped: publishing failed');
+      })
+      .finally(() => {
+        flushing = undefined;
+        // Events read after the loop's last look would otherwise wait for the next append.
+        if (waiting.length > 0 && !stopping && failed === undefined) startFlushing();
+      });
   }
 
-  const subscription: Subscription = eventStore.subscribeToAll(async (event) => {
-    if (failed !== undefined) throw failed;
-    waiting.push(event);
-    if (!flushing) startFlushing();
-    // Reading runs ahead of publishing by at most two batches.
-    if (waiting.length >= 2 * maxBatch) await flushing;
-  }, {
-    after,
-    onError: (error) => logger.error({ err: error }, 'relay stopped: publishing failed'),
-  });
+  const subscription: Subscription = eventStore.subscribeToAll(
+    async (event) => {
+      if (failed !== undefined) throw failed;
+      waiting.push(event);
+      if (!flushing) startFlushing();
+      // Reading runs ahead of publishing by at most two batches.
+      if (waiting.length >= 2 * maxBatch) await flushing;
+    },
+    {
+      after,
+      onError: (error) => logger.error({ err: error }, 'relay stopped: publishing failed'),
+    },
+  );
   logger.info({ after }, 'relay started');
 
   /** Every event read so far is published (or publishing has stopped). */

@@ -12,7 +12,12 @@
 import { streams, type EventMetadata } from '@tessera/contracts';
 import { keyedHash } from '@tessera/crypto';
 import type { EventStore } from '@tessera/event-store';
-import { decideReservation, evolveReservation, type ReservationKind, type ReservationState } from '../domain/reservation.ts';
+import {
+  decideReservation,
+  evolveReservation,
+  type ReservationKind,
+  type ReservationState,
+} from '../domain/reservation.ts';
 import { decideAndAppend, loadStream } from './decideAndAppend.ts';
 import type { StreamStateCache } from './streamStateCache.ts';
 
@@ -20,9 +25,21 @@ export interface Reservations {
   /** The user of `clientId` holding the value, if registration completed. */
   holder(kind: ReservationKind, clientId: string, value: string): Promise<string | undefined>;
   /** Claims the value for `userId`; false when another user of the client holds it. */
-  reserve(kind: ReservationKind, clientId: string, value: string, userId: string, metadata: EventMetadata): Promise<boolean>;
+  reserve(
+    kind: ReservationKind,
+    clientId: string,
+    value: string,
+    userId: string,
+    metadata: EventMetadata,
+  ): Promise<boolean>;
   /** Frees the value if `userId` holds it (erasure, an abandoned sign-up). */
-  release(kind: ReservationKind, clientId: string, value: string, userId: string, metadata: EventMetadata): Promise<void>;
+  release(
+    kind: ReservationKind,
+    clientId: string,
+    value: string,
+    userId: string,
+    metadata: EventMetadata,
+  ): Promise<void>;
 }
 
 export interface ReservationOptions {
@@ -40,9 +57,11 @@ const initial = (): ReservationState => ({});
 export function createReservations(options: ReservationOptions): Reservations {
   const { store, hashingKey, cache } = options;
   const named = (kind: ReservationKind, hash: string) => (kind === 'email' ? streams.email(hash) : streams.phone(hash));
-  const scoped = (kind: ReservationKind, clientId: string, value: string) => named(kind, keyedHash(hashingKey, `client-${kind}`, clientId, value));
+  const scoped = (kind: ReservationKind, clientId: string, value: string) =>
+    named(kind, keyedHash(hashingKey, `client-${kind}`, clientId, value));
   const unscoped = (kind: ReservationKind, value: string) => named(kind, keyedHash(hashingKey, kind, value));
-  const holderOf = async (streamId: string) => (await loadStream(store, streamId, evolveReservation, initial, cache)).state.holderUserId;
+  const holderOf = async (streamId: string) =>
+    (await loadStream(store, streamId, evolveReservation, initial, cache)).state.holderUserId;
 
   /** The holder of an unscoped reservation, if it is a user of `clientId`. */
   async function unscopedHolder(kind: ReservationKind, clientId: string, value: string): Promise<string | undefined> {
@@ -56,15 +75,33 @@ export function createReservations(options: ReservationOptions): Reservations {
     },
     async reserve(kind, clientId, value, userId, metadata) {
       if ((await unscopedHolder(kind, clientId, value)) !== undefined) return false;
-      const outcome = await decideAndAppend(store, scoped(kind, clientId, value), evolveReservation, initial, async (state, stream) => {
-        const holderAbandoned = state.holderUserId !== undefined && await options.abandoned(state.holderUserId, stream.lastEvent?.recordedAt);
-        return decideReservation({ type: 'Reserve', kind, userId, holderAbandoned }, state);
-      }, metadata, cache);
+      const outcome = await decideAndAppend(
+        store,
+        scoped(kind, clientId, value),
+        evolveReservation,
+        initial,
+        async (state, stream) => {
+          const holderAbandoned =
+            state.holderUserId !== undefined &&
+            (await options.abandoned(state.holderUserId, stream.lastEvent?.recordedAt));
+          return decideReservation({ type: 'Reserve', kind, userId, holderAbandoned }, state);
+        },
+        metadata,
+        cache,
+      );
       return !outcome.decision.rejection;
     },
     async release(kind, clientId, value, userId, metadata) {
       for (const streamId of [scoped(kind, clientId, value), unscoped(kind, value)]) {
-        await decideAndAppend(store, streamId, evolveReservation, initial, (state) => decideReservation({ type: 'Release', kind, userId }, state), metadata, cache);
+        await decideAndAppend(
+          store,
+          streamId,
+          evolveReservation,
+          initial,
+          (state) => decideReservation({ type: 'Release', kind, userId }, state),
+          metadata,
+          cache,
+        );
       }
     },
   };

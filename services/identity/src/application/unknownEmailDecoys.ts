@@ -23,12 +23,21 @@ export interface DecoyPhoneNumbers {
 }
 
 /** What a masked number reveals: its first three characters and its length. */
-interface Shape { prefix: string; length: number }
+interface Shape {
+  prefix: string;
+  length: number;
+}
 
 /** Used until enough real numbers are seen, when no countries are configured: a spread of European mobiles. */
 const FALLBACK_COUNTRIES: DecoyCountry[] = [
-  { region: 'FR', weight: 1 }, { region: 'DE', weight: 1 }, { region: 'GB', weight: 1 }, { region: 'ES', weight: 1 },
-  { region: 'IT', weight: 1 }, { region: 'NL', weight: 1 }, { region: 'BE', weight: 1 }, { region: 'CH', weight: 1 },
+  { region: 'FR', weight: 1 },
+  { region: 'DE', weight: 1 },
+  { region: 'GB', weight: 1 },
+  { region: 'ES', weight: 1 },
+  { region: 'IT', weight: 1 },
+  { region: 'NL', weight: 1 },
+  { region: 'BE', weight: 1 },
+  { region: 'CH', weight: 1 },
 ];
 /** Real numbers needed before the learned proportions replace the fallback. */
 const LEARNING_THRESHOLD = 50;
@@ -53,7 +62,8 @@ function shapeOfRegion(region: string): { shape: Shape; leading: string } {
 /** Digits from the key's hash, so the same key always gets the same number. */
 function digitsFor(hash: string, count: number): string {
   let digits = '';
-  for (let index = 8; digits.length < count; index = (index + 2) % (hash.length - 1)) digits += String(parseInt(hash.slice(index, index + 2), 16) % 10);
+  for (let index = 8; digits.length < count; index = (index + 2) % (hash.length - 1))
+    digits += String(parseInt(hash.slice(index, index + 2), 16) % 10);
   return digits;
 }
 
@@ -76,11 +86,16 @@ function pick<T>(choices: Array<{ value: T; weight: number }>, fraction: number)
  */
 export function createDecoyPhoneNumbers(hashingKey: Buffer, configured: DecoyCountry[] = []): DecoyPhoneNumbers {
   const configuredChoices = configured.map(({ region, weight }) => ({ value: shapeOfRegion(region).leading, weight }));
-  const fallbackChoices = FALLBACK_COUNTRIES.map(({ region, weight }) => ({ value: shapeOfRegion(region).leading, weight }));
-  const leadingLength = new Map([...configured, ...FALLBACK_COUNTRIES].map(({ region }) => {
-    const { shape, leading } = shapeOfRegion(region);
-    return [leading, shape.length];
+  const fallbackChoices = FALLBACK_COUNTRIES.map(({ region, weight }) => ({
+    value: shapeOfRegion(region).leading,
+    weight,
   }));
+  const leadingLength = new Map(
+    [...configured, ...FALLBACK_COUNTRIES].map(({ region }) => {
+      const { shape, leading } = shapeOfRegion(region);
+      return [leading, shape.length];
+    }),
+  );
   const learned = new Map<string, number>();
   let observed = 0;
 
@@ -89,7 +104,9 @@ export function createDecoyPhoneNumbers(hashingKey: Buffer, configured: DecoyCou
       const hash = keyedHash(hashingKey, 'decoy-phone', key);
       const fraction = parseInt(hash.slice(0, 8), 16) / 2 ** 32;
       if (configuredChoices.length === 0 && observed >= LEARNING_THRESHOLD) {
-        const choices = [...learned.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([shape, weight]) => ({ value: shape, weight }));
+        const choices = [...learned.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([shape, weight]) => ({ value: shape, weight }));
         const [prefix = '+33', length = '12'] = pick(choices, fraction).split('|');
         return prefix + digitsFor(hash, Number(length) - prefix.length);
       }

@@ -24,7 +24,10 @@ export function foldPassword(password: string): string {
  * length, then the list of common breached passwords, asked through
  * `isBreached` with the folded password (the list itself is I/O, outside the domain).
  */
-export function passwordPolicyViolation(password: string, isBreached: (foldedPassword: string) => boolean): 'PASSWORD_POLICY' | 'PASSWORD_BREACHED' | undefined {
+export function passwordPolicyViolation(
+  password: string,
+  isBreached: (foldedPassword: string) => boolean,
+): 'PASSWORD_POLICY' | 'PASSWORD_BREACHED' | undefined {
   if (!passwordLengthAllowed(password)) return 'PASSWORD_POLICY';
   if (isBreached(foldPassword(password))) return 'PASSWORD_BREACHED';
   return undefined;

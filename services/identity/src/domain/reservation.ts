@@ -26,16 +26,23 @@ export function evolveReservation(state: ReservationState, event: IdentityEvent)
 }
 
 export type ReservationCommand =
-  | { type: 'Reserve'; kind: ReservationKind; userId: string; /** The holder never finished registering (crash); its claim lapses. */ holderAbandoned: boolean }
+  | {
+      type: 'Reserve';
+      kind: ReservationKind;
+      userId: string;
+      /** The holder never finished registering (crash); its claim lapses. */ holderAbandoned: boolean;
+    }
   | { type: 'Release'; kind: ReservationKind; userId: string };
 
 export function decideReservation(command: ReservationCommand, state: ReservationState): Decision {
-  const reserved: IdentityEvent = command.kind === 'email'
-    ? { type: 'EmailReserved', data: { userId: command.userId } }
-    : { type: 'PhoneNumberReserved', data: { userId: command.userId } };
-  const released: IdentityEvent = command.kind === 'email'
-    ? { type: 'EmailReservationReleased', data: { userId: command.userId } }
-    : { type: 'PhoneNumberReservationReleased', data: { userId: command.userId } };
+  const reserved: IdentityEvent =
+    command.kind === 'email'
+      ? { type: 'EmailReserved', data: { userId: command.userId } }
+      : { type: 'PhoneNumberReserved', data: { userId: command.userId } };
+  const released: IdentityEvent =
+    command.kind === 'email'
+      ? { type: 'EmailReservationReleased', data: { userId: command.userId } }
+      : { type: 'PhoneNumberReservationReleased', data: { userId: command.userId } };
   if (command.type === 'Release') return state.holderUserId === command.userId ? accept(released) : accept();
   if (state.holderUserId === undefined || command.holderAbandoned) return accept(reserved);
   return reject('REGISTRATION_CONFLICT');

@@ -6,7 +6,16 @@
 import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
 import { accept, reject, type Decision } from './decision.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
-import { accountOf, challengeOf, familyOf, identificationOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge, type UserState } from './userState.ts';
+import {
+  accountOf,
+  challengeOf,
+  familyOf,
+  identificationOf,
+  loginFailuresOf,
+  smsOutcomeKey,
+  type OtpChallenge,
+  type UserState,
+} from './userState.ts';
 
 /** An OTP made by the handler: its keyed hash and the code sealed for the notifier. */
 export interface IssuedOtp {
@@ -25,11 +34,54 @@ export interface SmsBudget {
 }
 
 export type UserCommand =
-  | { type: 'RegisterUser'; userId: string; accountId: string; email: string; phoneNumber: string; passwordHash: string; roles: string[]; allowedRoles: readonly string[]; clientId: string; locale?: string }
-  | { type: 'StartLogin'; /** Always false while login is locked: the handler then checks no real hash. */ passwordMatches: boolean; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget; loginLock: LoginLockPolicy }
-  | { type: 'VerifyOtp'; sessionId: string; presentedCodeHash: string; familyId: string; newRefreshTokenHash: string; refreshExpiresAt: string; now: string; /** The API client the login is made through: the session is bound to it. */ clientId: string; /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string; /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number }
-  | { type: 'ResendOtp'; sessionId: string; otp: IssuedOtp; cooldownSeconds: number; now: string; smsBudget?: SmsBudget }
-  | { type: 'RefreshSession'; presentedTokenHash: string; newRefreshTokenHash: string; now: string; /** The API client presenting the token. */ clientId: string }
+  | {
+      type: 'RegisterUser';
+      userId: string;
+      accountId: string;
+      email: string;
+      phoneNumber: string;
+      passwordHash: string;
+      roles: string[];
+      allowedRoles: readonly string[];
+      clientId: string;
+      locale?: string;
+    }
+  | {
+      type: 'StartLogin';
+      /** Always false while login is locked: the handler then checks no real hash. */ passwordMatches: boolean;
+      sessionId: string;
+      otp: IssuedOtp;
+      now: string;
+      smsBudget?: SmsBudget;
+      loginLock: LoginLockPolicy;
+    }
+  | {
+      type: 'VerifyOtp';
+      sessionId: string;
+      presentedCodeHash: string;
+      familyId: string;
+      newRefreshTokenHash: string;
+      refreshExpiresAt: string;
+      now: string;
+      /** The API client the login is made through: the session is bound to it. */ clientId: string;
+      /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string;
+      /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number;
+    }
+  | {
+      type: 'ResendOtp';
+      sessionId: string;
+      otp: IssuedOtp;
+      cooldownSeconds: number;
+      now: string;
+      smsBudget?: SmsBudget;
+    }
+  | {
+      type: 'RefreshSession';
+      presentedTokenHash: string;
+      newRefreshTokenHash: string;
+      now: string;
+      /** The API client presenting the token. */ clientId: string;
+    }
   | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget }
   | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string }
   | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] }
@@ -41,7 +93,13 @@ export type UserCommand =
   | { type: 'ActivateAccount'; accountId: string; note: string; activatedBy: string }
   | { type: 'CreatePortfolio'; accountId: string; portfolioId: string; name: string; publicAddress: string };
 
-const ACCOUNT_COMMANDS: ReadonlySet<UserCommand['type']> = new Set(['OpenAccount', 'StartKyc', 'RecordKycVerdict', 'ActivateAccount', 'CreatePortfolio']);
+const ACCOUNT_COMMANDS: ReadonlySet<UserCommand['type']> = new Set([
+  'OpenAccount',
+  'StartKyc',
+  'RecordKycVerdict',
+  'ActivateAccount',
+  'CreatePortfolio',
+]);
 
 export function decideUser(command: UserCommand, state: UserState): Decision {
   if (command.type === 'RegisterUser') return register(command, state);
@@ -73,18 +131,35 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
     case 'Logout': {
       const family = familyOf(state, command.familyId);
       if (!family || family.revoked) return accept();
-      return accept({ type: 'SessionsRevoked', data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' } });
+      return accept({
+        type: 'SessionsRevoked',
+        data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' },
+      });
     }
     case 'OpenAccount': {
-      const opened: IdentityEvent = { type: 'AccountOpened', data: { userId: state.userId, accountId: command.accountId, kind: 'SUB' } };
+      const opened: IdentityEvent = {
+        type: 'AccountOpened',
+        data: { userId: state.userId, accountId: command.accountId, kind: 'SUB' },
+      };
       // Validation belongs to the user: once KYC is approved, a new account is valid from the start.
       if (state.kyc.status !== 'APPROVED') return accept(opened);
-      return accept(opened, { type: 'AccountActivated', data: { userId: state.userId, accountId: command.accountId, reason: 'KYC_APPROVED' } });
+      return accept(opened, {
+        type: 'AccountActivated',
+        data: { userId: state.userId, accountId: command.accountId, reason: 'KYC_APPROVED' },
+      });
     }
     case 'StartKyc': {
       const refusal = kycStartRefusal(state, command.maxAttempts);
       if (refusal) return reject(refusal);
-      return accept({ type: 'KycStarted', data: { userId: state.userId, identificationId: command.identificationId, attempt: state.kyc.attempts + 1, provider: command.provider } });
+      return accept({
+        type: 'KycStarted',
+        data: {
+          userId: state.userId,
+          identificationId: command.identificationId,
+          attempt: state.kyc.attempts + 1,
+          provider: command.provider,
+        },
+      });
     }
     case 'RecordKycVerdict':
       return recordKycVerdict(command, state);
@@ -92,14 +167,26 @@ export function decideUser(command: UserCommand, state: UserState): Decision {
       const account = accountOf(state, command.accountId);
       if (!account) return reject('ACCOUNT_NOT_FOUND');
       if (account.status === 'ACTIVE') return accept();
-      return accept({ type: 'AccountActivated', data: { userId: state.userId, accountId: command.accountId, reason: 'MANUAL', note: command.note, activatedBy: command.activatedBy } });
+      return accept({
+        type: 'AccountActivated',
+        data: {
+          userId: state.userId,
+          accountId: command.accountId,
+          reason: 'MANUAL',
+          note: command.note,
+          activatedBy: command.activatedBy,
+        },
+      });
     }
     case 'CreatePortfolio': {
       const refusal = portfolioRefusal(state, command.accountId, command.name);
       if (refusal) return reject(refusal);
       const { accountId, portfolioId, name, publicAddress } = command;
       const portfolioAccountType = accountOf(state, accountId)!.portfolioNames.length === 0 ? 'TRADING' : 'STANDARD';
-      return accept({ type: 'PortfolioCreated', data: { userId: state.userId, accountId, portfolioId, name, portfolioAccountType, publicAddress } });
+      return accept({
+        type: 'PortfolioCreated',
+        data: { userId: state.userId, accountId, portfolioId, name, portfolioAccountType, publicAddress },
+      });
     }
   }
 }
@@ -131,12 +218,20 @@ function recordKycVerdict(command: Extract<UserCommand, { type: 'RecordKycVerdic
   const { userId } = state;
   const { identificationId } = command;
   if (command.status === 'REJECTED') {
-    return accept({ type: 'KycRejected', data: { userId, identificationId, ...(command.reason ? { reason: command.reason } : {}) } });
+    return accept({
+      type: 'KycRejected',
+      data: { userId, identificationId, ...(command.reason ? { reason: command.reason } : {}) },
+    });
   }
-  const pending = Object.entries(state.accounts).filter(([, account]) => account.status !== 'ACTIVE').map(([accountId]) => accountId);
+  const pending = Object.entries(state.accounts)
+    .filter(([, account]) => account.status !== 'ACTIVE')
+    .map(([accountId]) => accountId);
   return accept(
     { type: 'KycApproved', data: { userId, identificationId } },
-    ...pending.map((accountId): IdentityEvent => ({ type: 'AccountActivated', data: { userId, accountId, reason: 'KYC_APPROVED' } })),
+    ...pending.map((accountId): IdentityEvent => ({
+      type: 'AccountActivated',
+      data: { userId, accountId, reason: 'KYC_APPROVED' },
+    })),
   );
 }
 
@@ -146,8 +241,11 @@ function erase(command: Extract<UserCommand, { type: 'ErasePersonalData' }>, sta
   if (!state.registered) return reject('USER_NOT_FOUND');
   const { userId } = state;
   const events: IdentityEvent[] = [];
-  const liveFamilies = Object.entries(state.families).filter(([, family]) => !family.revoked).map(([familyId]) => familyId);
-  if (liveFamilies.length > 0) events.push({ type: 'SessionsRevoked', data: { userId, familyIds: liveFamilies, reason: 'PERSONAL_DATA_ERASED' } });
+  const liveFamilies = Object.entries(state.families)
+    .filter(([, family]) => !family.revoked)
+    .map(([familyId]) => familyId);
+  if (liveFamilies.length > 0)
+    events.push({ type: 'SessionsRevoked', data: { userId, familyIds: liveFamilies, reason: 'PERSONAL_DATA_ERASED' } });
   events.push({ type: 'PersonalDataErased', data: { userId, erasedAt: command.erasedAt } });
   return accept(...events);
 }
@@ -157,7 +255,10 @@ function register(command: Extract<UserCommand, { type: 'RegisterUser' }>, state
   if (command.roles.some((role) => !command.allowedRoles.includes(role))) return reject('ROLE_NOT_ALLOWED');
   const { userId, accountId, email, phoneNumber, passwordHash, roles, clientId, locale } = command;
   return accept(
-    { type: 'UserRegistered', data: { userId, email, phoneNumber, passwordHash, roles, clientId, ...(locale ? { locale } : {}) } },
+    {
+      type: 'UserRegistered',
+      data: { userId, email, phoneNumber, passwordHash, roles, clientId, ...(locale ? { locale } : {}) },
+    },
     { type: 'AccountOpened', data: { userId, accountId, kind: 'MAIN' } },
   );
 }
@@ -168,9 +269,14 @@ function startLogin(command: Extract<UserCommand, { type: 'StartLogin' }>, state
   if (waitSeconds > 0) return reject('LOGIN_TEMPORARILY_LOCKED', [], waitSeconds);
   if (!command.passwordMatches) {
     const { userId } = state;
-    const { consecutiveFailures, lockedUntil } = afterWrongPassword(loginFailuresOf(state), command.loginLock, command.now);
+    const { consecutiveFailures, lockedUntil } = afterWrongPassword(
+      loginFailuresOf(state),
+      command.loginLock,
+      command.now,
+    );
     const failed: IdentityEvent[] = [{ type: 'LoginFailed', data: { userId, consecutiveFailures } }];
-    if (lockedUntil !== undefined) failed.push({ type: 'LoginTemporarilyLocked', data: { userId, consecutiveFailures, lockedUntil } });
+    if (lockedUntil !== undefined)
+      failed.push({ type: 'LoginTemporarilyLocked', data: { userId, consecutiveFailures, lockedUntil } });
     return reject('INVALID_CREDENTIALS', failed);
   }
   // Only after the right password, so a lock tells nothing to someone who does not know it.
@@ -200,7 +306,10 @@ function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: 
   if (challenge.codeHash === '' || command.presentedCodeHash !== challenge.codeHash) {
     const failedAttempts = challenge.failedAttempts + 1;
     const failed: IdentityEvent[] = [
-      { type: 'OtpVerificationFailed', data: { userId, sessionId, failedAttempts, attemptsLeft: Math.max(0, challenge.maxAttempts - failedAttempts) } },
+      {
+        type: 'OtpVerificationFailed',
+        data: { userId, sessionId, failedAttempts, attemptsLeft: Math.max(0, challenge.maxAttempts - failedAttempts) },
+      },
     ];
     const consecutiveOtpFailures = state.consecutiveOtpFailures + 1;
     if (!state.lockedOut && consecutiveOtpFailures >= command.accountLockThreshold) {
@@ -214,13 +323,30 @@ function verifyOtp(command: Extract<UserCommand, { type: 'VerifyOtp' }>, state: 
   if (challenge.purpose === 'LOGIN') {
     events.push({
       type: 'SessionStarted',
-      data: { userId, sessionId, familyId: command.familyId, refreshTokenHash: command.newRefreshTokenHash, expiresAt: command.refreshExpiresAt, clientId: command.clientId },
+      data: {
+        userId,
+        sessionId,
+        familyId: command.familyId,
+        refreshTokenHash: command.newRefreshTokenHash,
+        expiresAt: command.refreshExpiresAt,
+        clientId: command.clientId,
+      },
     });
     return accept(...events);
   }
-  events.push({ type: 'PasswordChanged', data: { userId, sessionId, ...(command.passwordChangedNotice ? { sealedNotice: command.passwordChangedNotice } : {}) } });
-  const liveFamilies = Object.entries(state.families).filter(([, family]) => !family.revoked).map(([familyId]) => familyId);
-  if (liveFamilies.length > 0) events.push({ type: 'SessionsRevoked', data: { userId, familyIds: liveFamilies, reason: 'PASSWORD_CHANGED' } });
+  events.push({
+    type: 'PasswordChanged',
+    data: {
+      userId,
+      sessionId,
+      ...(command.passwordChangedNotice ? { sealedNotice: command.passwordChangedNotice } : {}),
+    },
+  });
+  const liveFamilies = Object.entries(state.families)
+    .filter(([, family]) => !family.revoked)
+    .map(([familyId]) => familyId);
+  if (liveFamilies.length > 0)
+    events.push({ type: 'SessionsRevoked', data: { userId, familyIds: liveFamilies, reason: 'PASSWORD_CHANGED' } });
   return accept(...events);
 }
 
@@ -235,7 +361,16 @@ function resendOtp(command: Extract<UserCommand, { type: 'ResendOtp' }>, state: 
   if (elapsedSeconds < command.cooldownSeconds) {
     return reject('OTP_RESEND_TOO_SOON', [], Math.ceil(command.cooldownSeconds - elapsedSeconds));
   }
-  return accept(issueWithinBudget(state, command.sessionId, challenge.purpose, { ...command.otp, maxAttempts: challenge.maxAttempts }, command.now, command.smsBudget));
+  return accept(
+    issueWithinBudget(
+      state,
+      command.sessionId,
+      challenge.purpose,
+      { ...command.otp, maxAttempts: challenge.maxAttempts },
+      command.now,
+      command.smsBudget,
+    ),
+  );
 }
 
 function refresh(command: Extract<UserCommand, { type: 'RefreshSession' }>, state: UserState): Decision {
@@ -248,7 +383,12 @@ function refresh(command: Extract<UserCommand, { type: 'RefreshSession' }>, stat
       if (family.revoked || command.now >= family.expiresAt) return reject('REFRESH_TOKEN_INVALID');
       return accept({
         type: 'RefreshTokenRotated',
-        data: { userId, familyId, previousTokenHash: family.currentTokenHash, refreshTokenHash: command.newRefreshTokenHash },
+        data: {
+          userId,
+          familyId,
+          previousTokenHash: family.currentTokenHash,
+          refreshTokenHash: command.newRefreshTokenHash,
+        },
       });
     }
     if (family.rotatedTokenHashes.includes(command.presentedTokenHash)) {
@@ -268,10 +408,19 @@ function stagePassword(command: Extract<UserCommand, { type: 'StagePasswordChang
   if (!challenge || challenge.purpose !== 'PASSWORD_RESET') return reject('SESSION_NOT_RESETTABLE');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
-  return accept({ type: 'PasswordChangeStaged', data: { userId: state.userId, sessionId: command.sessionId, passwordHash: command.passwordHash } });
+  return accept({
+    type: 'PasswordChangeStaged',
+    data: { userId: state.userId, sessionId: command.sessionId, passwordHash: command.passwordHash },
+  });
 }
 
-function otpIssued(state: UserState, sessionId: string, purpose: 'LOGIN' | 'PASSWORD_RESET', otp: IssuedOtp, now: string): IdentityEvent {
+function otpIssued(
+  state: UserState,
+  sessionId: string,
+  purpose: 'LOGIN' | 'PASSWORD_RESET',
+  otp: IssuedOtp,
+  now: string,
+): IdentityEvent {
   return { type: 'OtpIssued', data: { userId: state.userId, sessionId, purpose, ...otp, issuedAt: now } };
 }
 
@@ -282,19 +431,38 @@ function recordSmsOutcome(outcome: RecordSmsOutcome['payload']['outcome'], state
   const { userId } = state;
   switch (outcome.type) {
     case 'SmsDispatched':
-      return accept({ type: 'SmsDispatched', data: { userId, sourceEventId: outcome.sourceEventId, purpose: outcome.purpose, provider: outcome.provider, providerMessageId: outcome.providerMessageId } });
+      return accept({
+        type: 'SmsDispatched',
+        data: {
+          userId,
+          sourceEventId: outcome.sourceEventId,
+          purpose: outcome.purpose,
+          provider: outcome.provider,
+          providerMessageId: outcome.providerMessageId,
+        },
+      });
     case 'SmsDispatchFailed':
       return accept({
         type: 'SmsDispatchFailed',
         data: {
-          userId, sourceEventId: outcome.sourceEventId, purpose: outcome.purpose, reason: outcome.reason,
-          ...(outcome.provider ? { provider: outcome.provider } : {}), ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
+          userId,
+          sourceEventId: outcome.sourceEventId,
+          purpose: outcome.purpose,
+          reason: outcome.reason,
+          ...(outcome.provider ? { provider: outcome.provider } : {}),
+          ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
         },
       });
     case 'SmsDeliveryReported':
       return accept({
         type: 'SmsDeliveryReported',
-        data: { userId, sourceEventId: outcome.sourceEventId, providerMessageId: outcome.providerMessageId, status: outcome.status, ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}) },
+        data: {
+          userId,
+          sourceEventId: outcome.sourceEventId,
+          providerMessageId: outcome.providerMessageId,
+          status: outcome.status,
+          ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+        },
       });
   }
 }
@@ -304,14 +472,25 @@ function recordSmsOutcome(outcome: RecordSmsOutcome['payload']['outcome'], state
  * there is nothing to guess) and the caller gets the usual answer, so the
  * budget cannot be probed and pumping SMS costs nothing.
  */
-function issueWithinBudget(state: UserState, sessionId: string, purpose: 'LOGIN' | 'PASSWORD_RESET', otp: IssuedOtp, now: string, budget: SmsBudget | undefined): IdentityEvent {
+function issueWithinBudget(
+  state: UserState,
+  sessionId: string,
+  purpose: 'LOGIN' | 'PASSWORD_RESET',
+  otp: IssuedOtp,
+  now: string,
+  budget: SmsBudget | undefined,
+): IdentityEvent {
   if (budget) {
     const at = Date.parse(now);
-    const sentWithin = (seconds: number) => state.otpIssuedAt.filter((issuedAt) => at - Date.parse(issuedAt) < seconds * 1000).length;
+    const sentWithin = (seconds: number) =>
+      state.otpIssuedAt.filter((issuedAt) => at - Date.parse(issuedAt) < seconds * 1000).length;
     if (sentWithin(budget.windowSeconds) >= budget.perWindow || sentWithin(24 * 3600) >= budget.perDay) {
       // No code exists, but the session takes codes, expires and closes like any other: an unsent code must not show.
       const { expiresAt, maxAttempts } = otp;
-      return { type: 'OtpSendingSuppressed', data: { userId: state.userId, sessionId, purpose, reason: 'SMS_BUDGET', issuedAt: now, expiresAt, maxAttempts } };
+      return {
+        type: 'OtpSendingSuppressed',
+        data: { userId: state.userId, sessionId, purpose, reason: 'SMS_BUDGET', issuedAt: now, expiresAt, maxAttempts },
+      };
     }
   }
   return otpIssued(state, sessionId, purpose, otp, now);

@@ -108,7 +108,17 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
   switch (event.type) {
     case 'UserRegistered': {
       const { userId, clientId, email, phoneNumber, passwordHash, roles, locale } = event.data;
-      return { ...state, registered: true, userId, clientId, email, phoneNumber, passwordHash, roles, ...(locale ? { locale } : {}) };
+      return {
+        ...state,
+        registered: true,
+        userId,
+        clientId,
+        email,
+        phoneNumber,
+        passwordHash,
+        roles,
+        ...(locale ? { locale } : {}),
+      };
     }
     case 'PersonalDataErased':
       // Nothing personal is kept, and no command finds a user here any more.
@@ -134,16 +144,27 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
       return withChallenge(base, sessionId, { purpose, codeHash: '', issuedAt, expiresAt, maxAttempts });
     }
     case 'OtpVerificationFailed':
-      return { ...updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts }), consecutiveOtpFailures: state.consecutiveOtpFailures + 1 };
+      return {
+        ...updateChallenge(state, event.data.sessionId, { failedAttempts: event.data.failedAttempts }),
+        consecutiveOtpFailures: state.consecutiveOtpFailures + 1,
+      };
     case 'OtpVerified':
       return { ...updateChallenge(state, event.data.sessionId, { used: true }), consecutiveOtpFailures: 0 };
     case 'UserLockedOut':
       return { ...state, lockedOut: true };
     case 'AccountOpened':
-      return { ...state, accounts: { ...state.accounts, [event.data.accountId]: { kind: event.data.kind, status: 'PENDING_KYC', portfolioNames: [] } } };
+      return {
+        ...state,
+        accounts: {
+          ...state.accounts,
+          [event.data.accountId]: { kind: event.data.kind, status: 'PENDING_KYC', portfolioNames: [] },
+        },
+      };
     case 'AccountActivated': {
       const account = accountOf(state, event.data.accountId);
-      return account ? { ...state, accounts: { ...state.accounts, [event.data.accountId]: { ...account, status: 'ACTIVE' } } } : state;
+      return account
+        ? { ...state, accounts: { ...state.accounts, [event.data.accountId]: { ...account, status: 'ACTIVE' } } }
+        : state;
     }
     case 'PortfolioCreated': {
       const account = accountOf(state, event.data.accountId);
@@ -161,7 +182,14 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
         },
       };
     case 'KycApproved':
-      return { ...state, kyc: { ...state.kyc, status: 'APPROVED', identifications: { ...state.kyc.identifications, [event.data.identificationId]: 'APPROVED' } } };
+      return {
+        ...state,
+        kyc: {
+          ...state.kyc,
+          status: 'APPROVED',
+          identifications: { ...state.kyc.identifications, [event.data.identificationId]: 'APPROVED' },
+        },
+      };
     case 'KycRejected':
       return {
         ...state,
@@ -176,7 +204,17 @@ export function evolveUser(state: UserState, event: IdentityEvent): UserState {
     case 'SmsDispatched':
     case 'SmsDispatchFailed':
     case 'SmsDeliveryReported':
-      return { ...state, smsOutcomes: [...state.smsOutcomes, smsOutcomeKey(event.type, event.data.sourceEventId, event.type === 'SmsDeliveryReported' ? event.data.status : '')] };
+      return {
+        ...state,
+        smsOutcomes: [
+          ...state.smsOutcomes,
+          smsOutcomeKey(
+            event.type,
+            event.data.sourceEventId,
+            event.type === 'SmsDeliveryReported' ? event.data.status : '',
+          ),
+        ],
+      };
     case 'PasswordChangeStaged':
       return updateChallenge(state, event.data.sessionId, { stagedPasswordHash: event.data.passwordHash });
     case 'PasswordChanged': {
@@ -262,8 +300,13 @@ export function accountOf(state: UserState, accountId: string): AccountState | u
 }
 
 /** The verdict of one of the user's identifications, if it is theirs. */
-export function identificationOf(state: UserState, identificationId: string): 'PENDING' | 'APPROVED' | 'REJECTED' | undefined {
-  return Object.hasOwn(state.kyc.identifications, identificationId) ? state.kyc.identifications[identificationId] : undefined;
+export function identificationOf(
+  state: UserState,
+  identificationId: string,
+): 'PENDING' | 'APPROVED' | 'REJECTED' | undefined {
+  return Object.hasOwn(state.kyc.identifications, identificationId)
+    ? state.kyc.identifications[identificationId]
+    : undefined;
 }
 
 /** The refresh-token family of a login, if any; own keys only, as for challenges. */
@@ -273,7 +316,9 @@ export function familyOf(state: UserState, familyId: string): RefreshTokenFamily
 
 /** A new code (or a held-back one) on a session: the wrong codes so far and a staged password stay with the session. */
 function withChallenge(
-  state: UserState, sessionId: string, issued: Pick<OtpChallenge, 'purpose' | 'codeHash' | 'issuedAt' | 'expiresAt' | 'maxAttempts'>,
+  state: UserState,
+  sessionId: string,
+  issued: Pick<OtpChallenge, 'purpose' | 'codeHash' | 'issuedAt' | 'expiresAt' | 'maxAttempts'>,
 ): UserState {
   const previous = challengeOf(state, sessionId);
   const challenge: OtpChallenge = {

@@ -42,7 +42,9 @@ export function createDispatchLedger(store: ViewStore): DispatchLedger {
   const dispatches = store.collection<SmsDispatch>('sms_dispatches', { indexes: ['providerMessageId'] });
   const recorded = store.collection<{ eventId: string }>('sms_outcomes_recorded');
   // Completed and not yet recorded: what a restart must still record.
-  const awaiting = store.collection<{ eventId: string; awaiting: true; position: number }>('sms_outcomes_awaiting', { indexes: ['awaiting'] });
+  const awaiting = store.collection<{ eventId: string; awaiting: true; position: number }>('sms_outcomes_awaiting', {
+    indexes: ['awaiting'],
+  });
   return {
     async state(eventId) {
       if (await recorded.get(eventId)) return 'recorded';

@@ -35,15 +35,16 @@ export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeR
   const timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   let stopped = false;
 
-  const pause = (ms: number) => new Promise<void>((resolve) => {
-    const entry = { timer: setTimeout(() => wake(), ms), wake: () => wake() };
-    function wake() {
-      clearTimeout(entry.timer);
-      timers.delete(entry);
-      resolve();
-    }
-    timers.add(entry);
-  });
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const entry = { timer: setTimeout(() => wake(), ms), wake: () => wake() };
+      function wake() {
+        clearTimeout(entry.timer);
+        timers.delete(entry);
+        resolve();
+      }
+      timers.add(entry);
+    });
 
   async function run(key: string, record: () => Promise<void>): Promise<void> {
     for (let delay = initialDelay; !stopped; delay = Math.min(maxDelay, delay * 2)) {
@@ -51,7 +52,10 @@ export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeR
         await record();
         return;
       } catch (error) {
-        options.logger.warn({ key, retryInMs: delay, reason: error instanceof Error ? error.message : String(error) }, 'sms outcome not recorded yet, retrying');
+        options.logger.warn(
+          { key, retryInMs: delay, reason: error instanceof Error ? error.message : String(error) },
+          'sms outcome not recorded yet, retrying',
+        );
         await pause(delay);
       }
     }
@@ -69,7 +73,12 @@ export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeR
     async stop(timeoutMs = 5000) {
       const settled = Promise.all(running.values());
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([settled, new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+      await Promise.race([
+        settled,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
       clearTimeout(timer);
       // What is left stays marked in the ledger for the next start; a record still under way ends with its request.
       stopped = true;

@@ -67,7 +67,10 @@ interface Request {
 function splitProvider(receipt: SmsReceipt): { provider: string; providerMessageId: string } {
   const colon = receipt.providerMessageId.indexOf(':');
   return colon > 0
-    ? { provider: receipt.providerMessageId.slice(0, colon), providerMessageId: receipt.providerMessageId.slice(colon + 1) }
+    ? {
+        provider: receipt.providerMessageId.slice(0, colon),
+        providerMessageId: receipt.providerMessageId.slice(colon + 1),
+      }
     : { provider: 'sms', providerMessageId: receipt.providerMessageId };
 }
 
@@ -82,13 +85,24 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
       const sealed = openSealedJson<{ code: string; to: string; locale?: string }>(keyPair, data.sealedDelivery ?? '');
       if (!sealed) return 'unreadable';
       const minutes = Math.max(1, Math.round((Date.parse(data.expiresAt ?? '') - clock().getTime()) / 60_000));
-      const text = otpText(languageFor(sealed.locale, sealed.to), data.purpose ?? 'LOGIN', sealed.code, minutes, messages);
+      const text = otpText(
+        languageFor(sealed.locale, sealed.to),
+        data.purpose ?? 'LOGIN',
+        sealed.code,
+        minutes,
+        messages,
+      );
       return { userId, purpose: 'OTP', to: sealed.to, text, ...(data.expiresAt ? { expiresAt: data.expiresAt } : {}) };
     }
     if (event.type === 'PasswordChanged' && data.sealedNotice) {
       const sealed = openSealedJson<{ to: string; locale?: string }>(keyPair, data.sealedNotice);
       if (!sealed) return 'unreadable';
-      return { userId, purpose: 'PASSWORD_CHANGED', to: sealed.to, text: passwordChangedText(languageFor(sealed.locale, sealed.to), messages) };
+      return {
+        userId,
+        purpose: 'PASSWORD_CHANGED',
+        to: sealed.to,
+        text: passwordChangedText(languageFor(sealed.locale, sealed.to), messages),
+      };
     }
     return undefined;
   }
@@ -107,7 +121,11 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
     const type = message.headers[eventHeaders.type];
     if (type !== 'OtpIssued' && type !== 'PasswordChanged') return;
     const event = message.value as EventMessageValue;
-    const context = { eventId: event.eventId, eventType: event.type, correlationId: message.headers[eventHeaders.correlationId] };
+    const context = {
+      eventId: event.eventId,
+      eventType: event.type,
+      correlationId: message.headers[eventHeaders.correlationId],
+    };
     const state = await ledger.state(event.eventId);
     if (state === 'recorded') {
       count('duplicate');
@@ -122,7 +140,7 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
     }
     const revealed = await options.personalData.reveal(event.type, event.data);
     if (revealed.erased) {
-      logger.info(context, 'sms not sent: the user\'s personal data was erased');
+      logger.info(context, "sms not sent: the user's personal data was erased");
       return;
     }
     const request = requestOf({ ...event, data: revealed.data });
@@ -137,7 +155,11 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
     const base = { eventId: event.eventId, userId: request.userId, purpose: request.purpose, at };
     if (request.expiresAt && Date.parse(request.expiresAt) <= clock().getTime()) {
       logger.warn(context, 'sms not sent: the code expired before it could be sent');
-      await finish(event, { ...base, status: 'failed', failure: 'EXPIRED' }, { type: 'SmsDispatchFailed', sourceEventId: event.eventId, purpose: request.purpose, reason: 'EXPIRED' });
+      await finish(
+        event,
+        { ...base, status: 'failed', failure: 'EXPIRED' },
+        { type: 'SmsDispatchFailed', sourceEventId: event.eventId, purpose: request.purpose, reason: 'EXPIRED' },
+      );
       count('expired');
       return;
     }
@@ -146,40 +168,80 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
     if (state === 'none') await ledger.begin(event.eventId, event.position);
     let receipt: SmsReceipt;
     try {
-      receipt = recovered ?? await sms.send({ to: request.to, text: request.text, reference: event.eventId });
+      receipt = recovered ?? (await sms.send({ to: request.to, text: request.text, reference: event.eventId }));
     } catch (error) {
       const failure = error instanceof SmsDeliveryError ? error : undefined;
       const reason = failure?.kind === 'permanent' ? 'PERMANENT' : 'EXHAUSTED';
-      logger.error({ ...context, destination, reason, provider: failure?.provider, httpStatus: failure?.status }, 'sms not sent: dead-lettered');
+      logger.error(
+        { ...context, destination, reason, provider: failure?.provider, httpStatus: failure?.status },
+        'sms not sent: dead-lettered',
+      );
       await options.deadLetter({
-        sourceEventId: event.eventId, sourceEventType: event.type, reason, at,
-        ...(failure?.provider ? { provider: failure.provider } : {}), ...(failure?.status !== undefined ? { httpStatus: failure.status } : {}),
+        sourceEventId: event.eventId,
+        sourceEventType: event.type,
+        reason,
+        at,
+        ...(failure?.provider ? { provider: failure.provider } : {}),
+        ...(failure?.status !== undefined ? { httpStatus: failure.status } : {}),
       });
-      await finish(event, { ...base, status: 'failed', failure: reason, ...(failure?.provider ? { provider: failure.provider } : {}) }, {
-        type: 'SmsDispatchFailed', sourceEventId: event.eventId, purpose: request.purpose, reason,
-        ...(failure?.provider ? { provider: failure.provider } : {}), ...(failure?.status !== undefined ? { httpStatus: failure.status } : {}),
-      });
+      await finish(
+        event,
+        { ...base, status: 'failed', failure: reason, ...(failure?.provider ? { provider: failure.provider } : {}) },
+        {
+          type: 'SmsDispatchFailed',
+          sourceEventId: event.eventId,
+          purpose: request.purpose,
+          reason,
+          ...(failure?.provider ? { provider: failure.provider } : {}),
+          ...(failure?.status !== undefined ? { httpStatus: failure.status } : {}),
+        },
+      );
       count('failed');
       return;
     }
     const { provider, providerMessageId } = splitProvider(receipt);
-    await finish(event, { ...base, status: 'sent', provider, providerMessageId }, {
-      type: 'SmsDispatched', sourceEventId: event.eventId, purpose: request.purpose, provider, providerMessageId,
-    });
+    await finish(
+      event,
+      { ...base, status: 'sent', provider, providerMessageId },
+      {
+        type: 'SmsDispatched',
+        sourceEventId: event.eventId,
+        purpose: request.purpose,
+        provider,
+        providerMessageId,
+      },
+    );
     count(recovered ? 'duplicate' : 'sent');
-    logger.info({ ...context, destination, provider, providerMessageId, recovered: Boolean(recovered) }, recovered ? 'sms was already with the provider before a restart: not sent again' : 'sms handed to provider');
+    logger.info(
+      { ...context, destination, provider, providerMessageId, recovered: Boolean(recovered) },
+      recovered ? 'sms was already with the provider before a restart: not sent again' : 'sms handed to provider',
+    );
   };
 }
 
 function outcomeOf(dispatch: SmsDispatch): SmsOutcome {
   if (dispatch.status === 'sent') {
-    return { type: 'SmsDispatched', sourceEventId: dispatch.eventId, purpose: dispatch.purpose, provider: dispatch.provider ?? 'sms', providerMessageId: dispatch.providerMessageId ?? '' };
+    return {
+      type: 'SmsDispatched',
+      sourceEventId: dispatch.eventId,
+      purpose: dispatch.purpose,
+      provider: dispatch.provider ?? 'sms',
+      providerMessageId: dispatch.providerMessageId ?? '',
+    };
   }
-  return { type: 'SmsDispatchFailed', sourceEventId: dispatch.eventId, purpose: dispatch.purpose, reason: dispatch.failure ?? 'EXHAUSTED', ...(dispatch.provider ? { provider: dispatch.provider } : {}) };
+  return {
+    type: 'SmsDispatchFailed',
+    sourceEventId: dispatch.eventId,
+    purpose: dispatch.purpose,
+    reason: dispatch.failure ?? 'EXHAUSTED',
+    ...(dispatch.provider ? { provider: dispatch.provider } : {}),
+  };
 }
 
 /** Hands every dispatch whose outcome a stopped notifier left unrecorded to `recorder`. */
-export async function recoverUnrecordedOutcomes(options: Pick<SmsNotifierOptions, 'ledger' | 'recordOutcome'> & { recorder: OutcomeRecorder }): Promise<number> {
+export async function recoverUnrecordedOutcomes(
+  options: Pick<SmsNotifierOptions, 'ledger' | 'recordOutcome'> & { recorder: OutcomeRecorder },
+): Promise<number> {
   const pending = await options.ledger.unrecorded();
   for (const { dispatch, position } of pending) {
     options.recorder.add(dispatch.eventId, async () => {

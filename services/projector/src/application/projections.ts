@@ -23,9 +23,19 @@ function nextUser(current: UserView | undefined, event: EventMessageValue): User
   const at = event.recordedAt;
   if (event.type === 'UserRegistered') {
     return {
-      userId: str(data, 'userId'), email: str(data, 'email'), phoneNumber: str(data, 'phoneNumber'), phoneVerified: false,
-      roles: (data.roles as string[]) ?? [], userAccountStatus: 'PENDING_KYC', kycStatus: 'NOT_STARTED', accounts: [], portfolios: [],
-      clientId: str(data, 'clientId'), createdAt: at, updatedAt: at, version: event.position,
+      userId: str(data, 'userId'),
+      email: str(data, 'email'),
+      phoneNumber: str(data, 'phoneNumber'),
+      phoneVerified: false,
+      roles: (data.roles as string[]) ?? [],
+      userAccountStatus: 'PENDING_KYC',
+      kycStatus: 'NOT_STARTED',
+      accounts: [],
+      portfolios: [],
+      clientId: str(data, 'clientId'),
+      createdAt: at,
+      updatedAt: at,
+      version: event.position,
     };
   }
   if (!current) return undefined;
@@ -46,15 +56,28 @@ function nextUser(current: UserView | undefined, event: EventMessageValue): User
       return current.kycStatus === 'APPROVED' ? undefined : { ...current, kycStatus: 'REJECTED', updatedAt: at };
     case 'AccountActivated': {
       const accountId = str(data, 'accountId');
-      const accounts = current.accounts.map((account) => (account.accountId === accountId ? { ...account, status: 'ACTIVE' as const } : account));
+      const accounts = current.accounts.map((account) =>
+        account.accountId === accountId ? { ...account, status: 'ACTIVE' as const } : account,
+      );
       const main = accounts.find((account) => account.kind === 'MAIN');
-      return { ...current, accounts, userAccountStatus: main?.status === 'ACTIVE' ? 'ACTIVE' : current.userAccountStatus, updatedAt: at };
+      return {
+        ...current,
+        accounts,
+        userAccountStatus: main?.status === 'ACTIVE' ? 'ACTIVE' : current.userAccountStatus,
+        updatedAt: at,
+      };
     }
     case 'PortfolioCreated': {
       const portfolioId = str(data, 'portfolioId');
       const portfolios = current.portfolios ?? [];
       if (portfolios.some((portfolio) => portfolio.portfolioId === portfolioId)) return undefined;
-      const added = { portfolioId, accountId: str(data, 'accountId'), name: str(data, 'name'), portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'], publicAddress: str(data, 'publicAddress') };
+      const added = {
+        portfolioId,
+        accountId: str(data, 'accountId'),
+        name: str(data, 'name'),
+        portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'],
+        publicAddress: str(data, 'publicAddress'),
+      };
       return { ...current, portfolios: [...portfolios, added], updatedAt: at };
     }
     case 'PersonalDataErased':
@@ -69,35 +92,75 @@ export function projectAccount(current: AccountView | undefined, event: EventMes
   const { data } = event;
   if (event.type === 'AccountOpened') {
     if (current) return undefined;
-    return { accountId: str(data, 'accountId'), userId: str(data, 'userId'), kind: data.kind as AccountView['kind'], status: 'PENDING_KYC', openedAt: event.recordedAt, portfolios: [] };
+    return {
+      accountId: str(data, 'accountId'),
+      userId: str(data, 'userId'),
+      kind: data.kind as AccountView['kind'],
+      status: 'PENDING_KYC',
+      openedAt: event.recordedAt,
+      portfolios: [],
+    };
   }
   if (!current) return undefined;
   if (event.type === 'AccountActivated') {
     if (current.status === 'ACTIVE') return undefined;
-    return { ...current, status: 'ACTIVE', activatedAt: event.recordedAt, activationReason: data.reason as AccountView['activationReason'] & string };
+    return {
+      ...current,
+      status: 'ACTIVE',
+      activatedAt: event.recordedAt,
+      activationReason: data.reason as AccountView['activationReason'] & string,
+    };
   }
   if (event.type === 'PortfolioCreated') {
     const portfolioId = str(data, 'portfolioId');
     const portfolios = current.portfolios ?? [];
     if (portfolios.some((portfolio) => portfolio.portfolioId === portfolioId)) return undefined;
-    return { ...current, portfolios: [...portfolios, { portfolioId, name: str(data, 'name'), portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'] }] };
+    return {
+      ...current,
+      portfolios: [
+        ...portfolios,
+        {
+          portfolioId,
+          name: str(data, 'name'),
+          portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'],
+        },
+      ],
+    };
   }
   return undefined;
 }
 
-export function projectPortfolio(current: PortfolioView | undefined, event: EventMessageValue): PortfolioView | undefined {
+export function projectPortfolio(
+  current: PortfolioView | undefined,
+  event: EventMessageValue,
+): PortfolioView | undefined {
   if (event.type !== 'PortfolioCreated' || current) return undefined;
   const { data } = event;
   return {
-    portfolioId: str(data, 'portfolioId'), accountId: str(data, 'accountId'), userId: str(data, 'userId'), name: str(data, 'name'),
-    portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'], publicAddress: str(data, 'publicAddress'), creationTs: event.recordedAt,
+    portfolioId: str(data, 'portfolioId'),
+    accountId: str(data, 'accountId'),
+    userId: str(data, 'userId'),
+    name: str(data, 'name'),
+    portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'],
+    publicAddress: str(data, 'publicAddress'),
+    creationTs: event.recordedAt,
   };
 }
 
-export function projectKycIdentification(current: KycIdentificationView | undefined, event: EventMessageValue): KycIdentificationView | undefined {
+export function projectKycIdentification(
+  current: KycIdentificationView | undefined,
+  event: EventMessageValue,
+): KycIdentificationView | undefined {
   const { data } = event;
   if (event.type === 'KycStarted') {
-    return current ? undefined : { identificationId: str(data, 'identificationId'), userId: str(data, 'userId'), status: 'PENDING', attempt: Number(data.attempt ?? 0) };
+    return current
+      ? undefined
+      : {
+          identificationId: str(data, 'identificationId'),
+          userId: str(data, 'userId'),
+          status: 'PENDING',
+          attempt: Number(data.attempt ?? 0),
+        };
   }
   if (!current) return undefined;
   if (event.type === 'KycApproved') return { ...current, status: 'APPROVED' };
@@ -105,10 +168,19 @@ export function projectKycIdentification(current: KycIdentificationView | undefi
   return undefined;
 }
 
-export function projectApiClient(current: ApiClientView | undefined, event: EventMessageValue): ApiClientView | undefined {
+export function projectApiClient(
+  current: ApiClientView | undefined,
+  event: EventMessageValue,
+): ApiClientView | undefined {
   const { data } = event;
   if (event.type === 'ApiClientRegistered') {
-    return { clientId: str(data, 'clientId'), name: str(data, 'name'), scopes: (data.scopes as string[]) ?? [], secretHash: str(data, 'secretHash'), registeredAt: event.recordedAt };
+    return {
+      clientId: str(data, 'clientId'),
+      name: str(data, 'name'),
+      scopes: (data.scopes as string[]) ?? [],
+      secretHash: str(data, 'secretHash'),
+      registeredAt: event.recordedAt,
+    };
   }
   if (event.type === 'ApiClientSecretRotated' && current) return { ...current, secretHash: str(data, 'secretHash') };
   return undefined;

@@ -8,9 +8,22 @@ import type { Logger } from '@tessera/logging';
 import type { PersonalDataReader } from '@tessera/personal-data';
 import type { Message } from '@tessera/messaging';
 import type { ViewCollection, ViewStore } from '@tessera/read-models';
-import { projectAccount, projectApiClient, projectKycIdentification, projectPortfolio, projectUser } from './projections.ts';
 import {
-  collections, PROJECTOR_CHECKPOINT, type AccountView, type ApiClientView, type KycIdentificationView, type PortfolioView, type SessionView, type UserView,
+  projectAccount,
+  projectApiClient,
+  projectKycIdentification,
+  projectPortfolio,
+  projectUser,
+} from './projections.ts';
+import {
+  collections,
+  PROJECTOR_CHECKPOINT,
+  type AccountView,
+  type ApiClientView,
+  type KycIdentificationView,
+  type PortfolioView,
+  type SessionView,
+  type UserView,
 } from './views.ts';
 
 export interface Projector {
@@ -42,13 +55,15 @@ type Written = { stored: Promise<unknown> };
 
 /** Reads the document, projects the event onto it and makes the write; resolves once the write is made, not stored. */
 async function apply<T extends object>(
-  collection: ViewCollection<T>, id: string, event: EventMessageValue, project: (current: T | undefined, event: EventMessageValue) => T | undefined,
+  collection: ViewCollection<T>,
+  id: string,
+  event: EventMessageValue,
+  project: (current: T | undefined, event: EventMessageValue) => T | undefined,
 ): Promise<Written | undefined> {
   if (!id) return undefined;
   const next = project(await collection.get(id), event);
   return next ? { stored: observed(collection.upsert(id, next, event.position)) } : undefined;
 }
-
 
 export interface ProjectorOptions {
   store: ViewStore;
@@ -81,16 +96,40 @@ export function createProjector(options: ProjectorOptions): Projector {
       if (type === 'AccountOpened' || type === 'AccountActivated' || type === 'PortfolioCreated') {
         applied.push(apply(views.accounts, String(event.data.accountId ?? ''), event, projectAccount));
       }
-      if (type === 'PortfolioCreated') applied.push(apply(views.portfolios, String(event.data.portfolioId ?? ''), event, projectPortfolio));
+      if (type === 'PortfolioCreated')
+        applied.push(apply(views.portfolios, String(event.data.portfolioId ?? ''), event, projectPortfolio));
       if (type === 'KycStarted' || type === 'KycApproved' || type === 'KycRejected') {
-        applied.push(apply(views.kycIdentifications, String(event.data.identificationId ?? ''), event, projectKycIdentification));
+        applied.push(
+          apply(views.kycIdentifications, String(event.data.identificationId ?? ''), event, projectKycIdentification),
+        );
       }
       if (type === 'SessionStarted') {
-        stored.push(observed(views.sessions.upsert(String(event.data.familyId), { familyId: String(event.data.familyId), userId: String(event.data.userId), revoked: false }, event.position)));
+        stored.push(
+          observed(
+            views.sessions.upsert(
+              String(event.data.familyId),
+              { familyId: String(event.data.familyId), userId: String(event.data.userId), revoked: false },
+              event.position,
+            ),
+          ),
+        );
       }
       if (type === 'SessionsRevoked') {
         for (const familyId of (event.data.familyIds as string[]) ?? []) {
-          stored.push(observed(views.sessions.upsert(familyId, { familyId, userId: String(event.data.userId), revoked: true, revokedReason: String(event.data.reason) }, event.position)));
+          stored.push(
+            observed(
+              views.sessions.upsert(
+                familyId,
+                {
+                  familyId,
+                  userId: String(event.data.userId),
+                  revoked: true,
+                  revokedReason: String(event.data.reason),
+                },
+                event.position,
+              ),
+            ),
+          );
         }
       }
     } else if (event.streamId.startsWith('client-')) {

@@ -28,8 +28,15 @@ const PAGE = 10_000;
  */
 export const REPLAY_CACHED_KEYS = 250_000;
 
-async function applyAll(eventStore: EventStore, store: ViewStore, project: (message: ReturnType<typeof toEventMessage>) => Promise<void>, after: number, until: number,
-  onPage: (events: number, position: number) => void, buffer?: PageBuffer): Promise<{ events: number; position: number }> {
+async function applyAll(
+  eventStore: EventStore,
+  store: ViewStore,
+  project: (message: ReturnType<typeof toEventMessage>) => Promise<void>,
+  after: number,
+  until: number,
+  onPage: (events: number, position: number) => void,
+  buffer?: PageBuffer,
+): Promise<{ events: number; position: number }> {
   let position = after;
   let events = 0;
   // One commit per page rather than one per write: the rebuild has its views to itself.
@@ -52,7 +59,11 @@ async function applyAll(eventStore: EventStore, store: ViewStore, project: (mess
 }
 
 export async function rebuildReadModels(options: {
-  eventStore: EventStore; views: ViewStore; logger: Logger; personalData: PersonalDataReader; onProgress?: (progress: RebuildProgress) => void;
+  eventStore: EventStore;
+  views: ViewStore;
+  logger: Logger;
+  personalData: PersonalDataReader;
+  onProgress?: (progress: RebuildProgress) => void;
 }): Promise<{ events: number; position: number; seconds: number }> {
   const { eventStore, views, logger, personalData } = options;
   const started = Date.now();
@@ -61,14 +72,38 @@ export async function rebuildReadModels(options: {
   // The staging namespace is fresh, written by this rebuild alone and in log order: a page can buffer its writes.
   const buffer = createPageBuffer(staging);
   const stagingProjector = createProjector({ store: buffer.store, logger, personalData });
-  const report = (phase: RebuildProgress['phase'], target: number) => (events: number, position: number) => options.onProgress?.({
-    phase, events, position, head: target, eventsPerSecond: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)),
-  });
-  const rebuilt = await applyAll(eventStore, staging, stagingProjector.handle, 0, head, report('rebuilding', head), buffer);
+  const report = (phase: RebuildProgress['phase'], target: number) => (events: number, position: number) =>
+    options.onProgress?.({
+      phase,
+      events,
+      position,
+      head: target,
+      eventsPerSecond: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)),
+    });
+  const rebuilt = await applyAll(
+    eventStore,
+    staging,
+    stagingProjector.handle,
+    0,
+    head,
+    report('rebuilding', head),
+    buffer,
+  );
   await views.promote(staging);
   // Events appended during the rebuild: apply them to the promoted views (position guards make repeats harmless).
   const liveProjector = createProjector({ store: views, logger, personalData });
   const latest = await eventStore.headPosition();
-  const caughtUp = await applyAll(eventStore, views, liveProjector.handle, rebuilt.position, latest, report('catching-up', latest));
-  return { events: rebuilt.events + caughtUp.events, position: Math.max(rebuilt.position, caughtUp.position), seconds: (Date.now() - started) / 1000 };
+  const caughtUp = await applyAll(
+    eventStore,
+    views,
+    liveProjector.handle,
+    rebuilt.position,
+    latest,
+    report('catching-up', latest),
+  );
+  return {
+    events: rebuilt.events + caughtUp.events,
+    position: Math.max(rebuilt.position, caughtUp.position),
+    seconds: (Date.now() - started) / 1000,
+  };
 }
