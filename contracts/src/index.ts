@@ -1,5 +1,6 @@
 export * from './errors.ts';
-export * from './events.ts';
+export * from './events/index.ts';
+export * from './streams.ts';
 export * from './commands.ts';
 export * from './api.ts';
 export * from './apiExamples.ts';
