@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   maskPhoneNumber,
+  normaliseEmail,
   streams,
   type ChallengeReply,
   type CommandReplies,
@@ -17,7 +18,6 @@ import { createReceivingChannel, keyedHash, timeOrderedUuid } from '@tessera/cry
 import type { IdentityEvent } from '@tessera/contracts';
 import { decideApiClient, evolveApiClient } from '../domain/apiClient.ts';
 import type { Decision } from '../domain/decision.ts';
-import { normaliseEmail } from '../domain/identifiers.ts';
 import { loginLockSecondsLeft } from '../domain/loginLock.ts';
 import { passwordPolicyViolation } from '../domain/passwordPolicy.ts';
 import { decideUser, kycStartRefusal, portfolioRefusal, type UserCommand } from '../domain/userDecider.ts';
