@@ -1,6 +1,6 @@
 import { maskPhoneNumber, type SealedOtpDelivery, type SealedPasswordChangedNotice } from '@tessera/contracts';
 import { generateOtpCode, keyedHash, sealJson } from '@tessera/crypto';
-import type { IssuedOtp } from '../domain/userDecider.ts';
+import type { IssuedOtp } from '../domain/oneTimeCodes.ts';
 import type { IdentityConfig, IdentityKeys } from './identityConfig.ts';
 
 export function sealPasswordChangedNotice(keys: IdentityKeys, phoneNumber: string, locale: string | undefined): string {
