@@ -6,7 +6,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { eventHeaders } from './eventMessage.ts';
-import { identityEvents, PERSONAL_DATA_PREFIX, personalDataFieldsOf } from './events.ts';
+import { identityEvents, PERSONAL_DATA_PREFIX, personalDataFieldsOf } from './events/index.ts';
 
 /** The marker on each encrypted field. */
 export const PERSONAL_DATA_MARKER = 'x-personal-data';

@@ -143,7 +143,3 @@ export class ApiError extends Error {
     this.status = entry.status;
   }
 }
-
-export function isErrorName(value: unknown): value is ErrorName {
-  return typeof value === 'string' && Object.hasOwn(errorCatalogue, value);
-}

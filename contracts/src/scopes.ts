@@ -9,6 +9,3 @@ export const scopes = {
 } as const;
 
 export const knownScopes: readonly string[] = Object.values(scopes);
-
-/** Roles a user can be given at sign-up unless configured otherwise; privileged roles are never on it. */
-export const defaultSignUpRoles = ['USER'] as const;

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  normaliseEmail,
   topics,
   type CommandResult,
   type IdentityCommand,
@@ -34,7 +35,7 @@ function partitionKey(command: IdentityCommand, hashingKey: Buffer): string {
   if (command.type === 'RegisterApiClient') return command.payload.clientId;
   if ('userId' in command.payload) return command.payload.userId;
   // Keyed by email: identity resolves it to the user, and one email is one user.
-  return keyedHash(hashingKey, 'partition', command.payload.email.trim().toLowerCase());
+  return keyedHash(hashingKey, 'partition', normaliseEmail(command.payload.email));
 }
 
 const isPlainResult = (reply: unknown): reply is CommandResult =>

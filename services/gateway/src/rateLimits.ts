@@ -7,7 +7,7 @@
  * Retry-After. The IP is `request.ip`, which the `trustProxy` setting decides.
  */
 import rateLimit, { type FastifyRateLimitStoreCtor, type RateLimitOptions } from '@fastify/rate-limit';
-import { ApiError } from '@tessera/contracts';
+import { ApiError, normaliseEmail } from '@tessera/contracts';
 import { keyedHash } from '@tessera/crypto';
 import type { RateLimitStore } from '@tessera/rate-limits';
 import type { FastifyBaseLogger } from 'fastify';
@@ -58,7 +58,7 @@ export const rateLimitsPlugin = fp<RateLimitsOptions>(
       // Normalised as identity normalises emails, so case and spaces do not make a new count.
       const key = keyOf(
         'identifier',
-        keyedHash(options.rateLimitHashKey, 'rate-limit-identifier', identifier.trim().toLowerCase()),
+        keyedHash(options.rateLimitHashKey, 'rate-limit-identifier', normaliseEmail(identifier)),
       );
       let window;
       try {

@@ -1,13 +1,7 @@
 /** The rules after sign-up: more accounts, KYC attempts and verdicts, manual activation, portfolios. */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import type { IdentityEvent } from '@tessera/contracts';
-import { deciderSpecification } from '@tessera/testing';
-import { decideUser } from '../src/domain/userDecider.ts';
-import { evolveUser, initialUserState } from '../src/domain/userState.ts';
-import { registered, userId } from './mothers.ts';
-
-const user = (t: Test) =>
-  deciderSpecification(t, { decide: decideUser, evolve: evolveUser, initialState: initialUserState });
+import { registered, userId, userSpecification as user } from './mothers.ts';
 const main: IdentityEvent = { type: 'AccountOpened', data: { userId, accountId: 'main', kind: 'MAIN' } };
 const sub: IdentityEvent = { type: 'AccountOpened', data: { userId, accountId: 'sub', kind: 'SUB' } };
 const kycStarted = (identificationId: string, attempt: number): IdentityEvent => ({

@@ -1,7 +1,11 @@
 /** Builders of valid events and commands, so each spec states only what matters to it. */
+import type { Test } from 'tap';
 import type { EventOf, IdentityEvent } from '@tessera/contracts';
+import { deciderSpecification } from '@tessera/testing';
 import type { LoginLockPolicy } from '../src/domain/loginLock.ts';
-import type { IssuedOtp, SmsBudget } from '../src/domain/userDecider.ts';
+import type { IssuedOtp, SmsBudget } from '../src/domain/oneTimeCodes.ts';
+import { decideUser } from '../src/domain/userDecider.ts';
+import { evolveUser, initialUserState } from '../src/domain/userState.ts';
 
 export const userId = 'user-1';
 export const now = '2026-01-01T10:00:00.000Z';
@@ -89,3 +93,7 @@ export function loginCommand(
 ) {
   return { type: 'StartLogin' as const, passwordMatches, sessionId: 's1', otp: otp(), now, loginLock, ...overrides };
 }
+
+/** Given events, when a command, then events or a refusal: the user stream's decider, as its specifications run it. */
+export const userSpecification = (t: Test) =>
+  deciderSpecification(t, { decide: decideUser, evolve: evolveUser, initialState: initialUserState });

@@ -1,7 +1,7 @@
 /**
  * The one-time-code rules hold for any sequence of logins, codes, resends,
  * waits and password resets, not only for the sequences written by hand in
- * userDecider.test.ts: fast-check generates the sequences, a model says what
+ * credentialsDecider.test.ts: fast-check generates the sequences, a model says what
  * each command should answer, and each rule is checked over the history.
  */
 import t from 'tap';

@@ -4,7 +4,7 @@
  * command should answer (docs/security.md, ADR 11).
  */
 import type { ErrorName } from '@tessera/contracts';
-import type { IssuedOtp, SmsBudget } from '../src/domain/userDecider.ts';
+import type { IssuedOtp, SmsBudget } from '../src/domain/oneTimeCodes.ts';
 import { now as start } from './mothers.ts';
 
 export interface Rules {

@@ -1,6 +1,8 @@
 /**
  * The one place that reads a stream, decides and appends, retrying when
- * another writer got there first (optimistic concurrency).
+ * another writer got there first (optimistic concurrency). Like Emmett's
+ * `handleCommand`, it returns what it made: the decision, the new state and
+ * the position, so a handler builds its reply from the result.
  */
 import { timeOrderedUuid } from '@tessera/crypto';
 import { isIdentityEventType, schemaVersionOf, type EventMetadata, type IdentityEvent } from '@tessera/contracts';
@@ -44,8 +46,15 @@ export async function loadStream<S>(
   return { state, revision: lastEvent?.revision, lastEvent };
 }
 
-export interface DecideOutcome {
+/**
+ * What deciding a command on a stream made, for the caller to build its reply
+ * from: the decision (its events, or why it was refused) and the stream's state
+ * after it.
+ */
+export interface CommandOutcome<S> {
   decision: Decision;
+  /** The state the decision's events made; the state decided on when it recorded none. */
+  state: S;
   /** Global position of the last appended event; undefined when nothing was appended. */
   position?: number;
 }
@@ -58,11 +67,11 @@ export async function decideAndAppend<S>(
   decide: (state: S, stream: LoadedStream<S>) => Decision | Promise<Decision>,
   metadata: EventMetadata,
   cache?: StreamStateCache,
-): Promise<DecideOutcome> {
+): Promise<CommandOutcome<S>> {
   for (let attempt = 1; ; attempt += 1) {
     const stream = await loadStream(store, streamId, evolve, initial, cache);
     const decision = await decide(stream.state, stream);
-    if (decision.events.length === 0) return { decision };
+    if (decision.events.length === 0) return { decision, state: stream.state };
     const appended = decision.events.map((event) => ({
       // Time-ordered: the event-id index then grows at its end, not on a random page per event.
       eventId: timeOrderedUuid(),
@@ -73,9 +82,9 @@ export async function decideAndAppend<S>(
     }));
     try {
       const result = await store.append(streamId, appended, { expectedRevision: stream.revision ?? 'no-stream' });
+      const state = decision.events.reduce(evolve, stream.state);
       // The next command on this stream starts from the state this append made, instead of reading its events back.
       if (cache) {
-        const state = decision.events.reduce(evolve, stream.state);
         const last = appended.at(-1)!;
         const lastEvent: RecordedEvent = {
           ...last,
@@ -86,7 +95,7 @@ export async function decideAndAppend<S>(
         };
         cache.set(streamId, { state, revision: result.nextExpectedRevision, lastEvent });
       }
-      return { decision, position: result.position };
+      return { decision, state, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
     }

@@ -1,23 +1,10 @@
-import { maskPhoneNumber } from '@tessera/contracts';
+import { maskPhoneNumber, type SealedOtpDelivery, type SealedPasswordChangedNotice } from '@tessera/contracts';
 import { generateOtpCode, keyedHash, sealJson } from '@tessera/crypto';
-import type { IssuedOtp } from '../domain/userDecider.ts';
+import type { IssuedOtp } from '../domain/oneTimeCodes.ts';
 import type { IdentityConfig, IdentityKeys } from './identityConfig.ts';
 
-/** What the notifier finds inside `sealedDelivery`. */
-export interface SealedOtpDelivery {
-  code: string;
-  to: string;
-  locale?: string;
-}
-
-/** What the notifier finds inside a `PasswordChanged` event's `sealedNotice`. */
-export interface SealedNotice {
-  to: string;
-  locale?: string;
-}
-
 export function sealPasswordChangedNotice(keys: IdentityKeys, phoneNumber: string, locale: string | undefined): string {
-  const notice: SealedNotice = locale ? { to: phoneNumber, locale } : { to: phoneNumber };
+  const notice: SealedPasswordChangedNotice = locale ? { to: phoneNumber, locale } : { to: phoneNumber };
   return sealJson(keys.notifierPublicKey, notice);
 }
 

@@ -16,15 +16,21 @@ import { LRUCache } from 'lru-cache';
 import type { IdentityEvent } from '@tessera/contracts';
 import type { Decision } from '../domain/decision.ts';
 import type { UserState } from '../domain/userState.ts';
+import type { CommandOutcome } from './decideAndAppend.ts';
 
 export interface PhantomUsers {
   /**
    * Decides a command on the phantom of `key` (made by `create` on first use)
    * and keeps what the decision's events make of it. Two commands on one
    * phantom at once are decided one after the other's outcome, as optimistic
-   * concurrency does for a real stream.
+   * concurrency does for a real stream. Answers as a real stream's decision
+   * does, with no position: nothing was written.
    */
-  decide(key: string, create: () => UserState, decide: (state: UserState) => Promise<Decision>): Promise<Decision>;
+  decide(
+    key: string,
+    create: () => UserState,
+    decide: (state: UserState) => Decision | Promise<Decision>,
+  ): Promise<CommandOutcome<UserState>>;
   readonly size: number;
 }
 
@@ -41,8 +47,9 @@ export function createPhantomUsers(
         const current = phantoms.get(key);
         // Another command moved this phantom while this one decided: decide again on what it made.
         if (current !== undefined && current !== before) continue;
-        phantoms.set(key, decision.events.reduce(evolve, before));
-        return decision;
+        const state = decision.events.reduce(evolve, before);
+        phantoms.set(key, state);
+        return { decision, state };
       }
     },
     get size() {

@@ -40,42 +40,51 @@ export interface RelayOptions {
 }
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
-  const { eventStore, bus, checkpoints, logger } = options;
-  const maxDelay = options.maxRetryDelayMs ?? 5000;
-  const after = await checkpoints.load();
+  const { eventStore, logger } = options;
+  const after = await options.checkpoints.load();
+  const batches = createBatchPublisher(options, after);
+  const subscription: Subscription = eventStore.subscribeToAll(batches.take, {
+    after,
+    onError: (error) => logger.error({ err: error }, 'relay stopped: publishing failed'),
+  });
+  logger.info({ after }, 'relay started');
+  return {
+    caughtUp: subscription.caughtUp.then(batches.drained),
+    position: batches.position,
+    stop: async () => {
+      // What was read is published before stopping; a batch that cannot be is left for the next start.
+      await Promise.race([batches.drained(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      batches.stop();
+      await subscription.stop();
+    },
+  };
+}
+
+interface BatchPublisher {
+  /** Takes one event read from the store; waits while reading has run two batches ahead of publishing. */
+  take(event: RecordedEvent): Promise<void>;
+  /** Resolves once every event taken so far is published (or publishing has stopped). */
+  drained(): Promise<void>;
+  /** Position of the last published event. */
+  position(): number;
+  /** Drops what is waiting: the next start publishes it from the checkpoint. */
+  stop(): void;
+}
+
+/** One batch in flight at a time; the checkpoint moves past each batch once it is published. */
+function createBatchPublisher(options: RelayOptions, after: number): BatchPublisher {
+  const { checkpoints, logger } = options;
+  const maxBatch = options.maxBatch ?? 500;
   let published = after;
   let stopping = false;
-
-  const maxBatch = options.maxBatch ?? 500;
   let waiting: RecordedEvent[] = [];
   let flushing: Promise<void> | undefined;
-
-  // The bus being down must not lose or skip an event: keep this batch until it is published.
-  async function publish(batch: RecordedEvent[]) {
-    for (let delay = 100; ; delay = Math.min(maxDelay, delay * 2)) {
-      try {
-        await bus.publish(topics.identityEvents, batch.map(toEventMessage));
-        return;
-      } catch (error) {
-        if (stopping) throw error;
-        logger.warn(
-          {
-            position: batch[0]?.position,
-            events: batch.length,
-            retryInMs: delay,
-            reason: error instanceof Error ? error.message : String(error),
-          },
-          'relay cannot publish, retrying',
-        );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  }
+  let failed: unknown;
 
   async function flush(): Promise<void> {
     while (waiting.length > 0 && !stopping) {
       const batch = waiting.splice(0, maxBatch);
-      await publish(batch);
+      await publishUntilDone(options, batch, () => stopping);
       const last = batch.at(-1)!.position;
       published = last;
       options.onPublished?.(last);
@@ -83,7 +92,6 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     }
   }
 
-  let failed: unknown;
   function startFlushing(): void {
     flushing = flush()
       .catch((error: unknown) => {
@@ -97,35 +105,44 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       });
   }
 
-  const subscription: Subscription = eventStore.subscribeToAll(
-    async (event) => {
+  return {
+    async take(event) {
       if (failed !== undefined) throw failed;
       waiting.push(event);
       if (!flushing) startFlushing();
       // Reading runs ahead of publishing by at most two batches.
       if (waiting.length >= 2 * maxBatch) await flushing;
     },
-    {
-      after,
-      onError: (error) => logger.error({ err: error }, 'relay stopped: publishing failed'),
+    async drained() {
+      while (flushing) await flushing;
     },
-  );
-  logger.info({ after }, 'relay started');
-
-  /** Every event read so far is published (or publishing has stopped). */
-  const drained = async () => {
-    while (flushing) await flushing;
-  };
-  return {
-    caughtUp: subscription.caughtUp.then(drained),
     position: () => published,
-    stop: async () => {
-      // What was read is published before stopping; a batch that cannot be is left for the next start.
-      const draining = drained();
-      await Promise.race([draining, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    stop() {
       stopping = true;
       waiting = [];
-      await subscription.stop();
     },
   };
+}
+
+/** The bus being down must not lose or skip an event: the batch is retried until it is published, or the relay stops. */
+async function publishUntilDone(options: RelayOptions, batch: RecordedEvent[], stopping: () => boolean) {
+  const maxDelay = options.maxRetryDelayMs ?? 5000;
+  for (let delay = 100; ; delay = Math.min(maxDelay, delay * 2)) {
+    try {
+      await options.bus.publish(topics.identityEvents, batch.map(toEventMessage));
+      return;
+    } catch (error) {
+      if (stopping()) throw error;
+      options.logger.warn(
+        {
+          position: batch[0]?.position,
+          events: batch.length,
+          retryInMs: delay,
+          reason: error instanceof Error ? error.message : String(error),
+        },
+        'relay cannot publish, retrying',
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -52,16 +52,18 @@ export interface ReservationOptions {
   abandoned(holderUserId: string, claimedAt: string | undefined): Promise<boolean>;
 }
 
-const initial = (): ReservationState => ({});
+const unclaimed = (): ReservationState => ({});
 
 export function createReservations(options: ReservationOptions): Reservations {
   const { store, hashingKey, cache } = options;
-  const named = (kind: ReservationKind, hash: string) => (kind === 'email' ? streams.email(hash) : streams.phone(hash));
+  const reservationStream = (kind: ReservationKind, hash: string) =>
+    kind === 'email' ? streams.email(hash) : streams.phone(hash);
   const scoped = (kind: ReservationKind, clientId: string, value: string) =>
-    named(kind, keyedHash(hashingKey, `client-${kind}`, clientId, value));
-  const unscoped = (kind: ReservationKind, value: string) => named(kind, keyedHash(hashingKey, kind, value));
+    reservationStream(kind, keyedHash(hashingKey, `client-${kind}`, clientId, value));
+  const unscoped = (kind: ReservationKind, value: string) =>
+    reservationStream(kind, keyedHash(hashingKey, kind, value));
   const holderOf = async (streamId: string) =>
-    (await loadStream(store, streamId, evolveReservation, initial, cache)).state.holderUserId;
+    (await loadStream(store, streamId, evolveReservation, unclaimed, cache)).state.holderUserId;
 
   /** The holder of an unscoped reservation, if it is a user of `clientId`. */
   async function unscopedHolder(kind: ReservationKind, clientId: string, value: string): Promise<string | undefined> {
@@ -79,7 +81,7 @@ export function createReservations(options: ReservationOptions): Reservations {
         store,
         scoped(kind, clientId, value),
         evolveReservation,
-        initial,
+        unclaimed,
         async (state, stream) => {
           const holderAbandoned =
             state.holderUserId !== undefined &&
@@ -97,7 +99,7 @@ export function createReservations(options: ReservationOptions): Reservations {
           store,
           streamId,
           evolveReservation,
-          initial,
+          unclaimed,
           (state) => decideReservation({ type: 'Release', kind, userId }, state),
           metadata,
           cache,

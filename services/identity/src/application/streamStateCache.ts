@@ -8,6 +8,7 @@
  * cached revision always catches up, and the append's expected revision still
  * refuses a decision taken on a state that another writer has moved past.
  */
+import { LRUCache } from 'lru-cache';
 import type { RecordedEvent } from '@tessera/event-store';
 
 export interface CachedStream {
@@ -24,24 +25,17 @@ export interface StreamStateCache {
   readonly size: number;
 }
 
+/** Holds nothing: every load replays the stream (`cachedStreams: 0`). */
+const noCache: StreamStateCache = { get: () => undefined, set: () => undefined, size: 0 };
+
 export function createStreamStateCache(maxStreams: number): StreamStateCache {
   if (!Number.isInteger(maxStreams) || maxStreams < 0) throw new Error('maxStreams must be a non-negative integer');
-  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
-  const entries = new Map<string, CachedStream>();
+  if (maxStreams === 0) return noCache;
+  const entries = new LRUCache<string, CachedStream>({ max: maxStreams });
   return {
-    get(streamId) {
-      const entry = entries.get(streamId);
-      if (entry) {
-        entries.delete(streamId);
-        entries.set(streamId, entry);
-      }
-      return entry;
-    },
-    set(streamId, entry) {
-      if (maxStreams === 0) return;
-      entries.delete(streamId);
+    get: (streamId) => entries.get(streamId),
+    set: (streamId, entry) => {
       entries.set(streamId, entry);
-      while (entries.size > maxStreams) entries.delete(entries.keys().next().value!);
     },
     get size() {
       return entries.size;

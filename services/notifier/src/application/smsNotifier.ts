@@ -12,7 +12,14 @@
  *   background, so the next SMS does not wait for identity's answer.
  * Logs never hold the code or the full phone number.
  */
-import { eventHeaders, maskPhoneNumber, type EventMessageValue, type RecordSmsOutcome } from '@tessera/contracts';
+import {
+  eventHeaders,
+  maskPhoneNumber,
+  type EventMessageValue,
+  type RecordSmsOutcome,
+  type SealedOtpDelivery,
+  type SealedPasswordChangedNotice,
+} from '@tessera/contracts';
 import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
 import type { Logger } from '@tessera/logging';
 import type { PersonalDataReader } from '@tessera/personal-data';
@@ -82,7 +89,7 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
     const data = event.data as Record<string, string | undefined>;
     const userId = data.userId ?? '';
     if (event.type === 'OtpIssued') {
-      const sealed = openSealedJson<{ code: string; to: string; locale?: string }>(keyPair, data.sealedDelivery ?? '');
+      const sealed = openSealedJson<SealedOtpDelivery>(keyPair, data.sealedDelivery ?? '');
       if (!sealed) return 'unreadable';
       const minutes = Math.max(1, Math.round((Date.parse(data.expiresAt ?? '') - clock().getTime()) / 60_000));
       const text = otpText(
@@ -95,7 +102,7 @@ export function createSmsNotifier(options: SmsNotifierOptions): (message: Messag
       return { userId, purpose: 'OTP', to: sealed.to, text, ...(data.expiresAt ? { expiresAt: data.expiresAt } : {}) };
     }
     if (event.type === 'PasswordChanged' && data.sealedNotice) {
-      const sealed = openSealedJson<{ to: string; locale?: string }>(keyPair, data.sealedNotice);
+      const sealed = openSealedJson<SealedPasswordChangedNotice>(keyPair, data.sealedNotice);
       if (!sealed) return 'unreadable';
       return {
         userId,

@@ -1,0 +1,20 @@
+/** What every identity event's schema is built from: ids, instants, purposes, and the event envelope's metadata. */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const Instant = Type.String({ format: 'date-time' });
+export const OtpPurpose = Type.Union([Type.Literal('LOGIN'), Type.Literal('PASSWORD_RESET')]);
+export const SmsPurpose = Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]);
+
+export const EventMetadata = Type.Object({
+  correlationId: Type.String(),
+  causationId: Type.Optional(Type.String()),
+  clientId: Type.Optional(Type.String()),
+  occurredAt: Instant,
+});
+export type EventMetadata = Static<typeof EventMetadata>;
+
+/** One entry of the catalogue: the `type` string, its schema version, the schema of its data. */
+export function event<N extends string, D extends TSchema>(type: N, schemaVersion: number, data: D) {
+  return { type, schemaVersion, data } as const;
+}

@@ -1,0 +1,137 @@
+/** Login with a password then a code, resending a code, a password reset, and the notifier's SMS reports. */
+import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '@tessera/crypto';
+import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
+import { challengeOf, loginFailuresOf } from '../../domain/userState.ts';
+import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from '../otpFactory.ts';
+import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
+
+const startLogin: CommandHandler<'StartLogin'> = async (command, context) => {
+  const password = context.openSecret(command.payload.sealedSecrets, 'password');
+  if (password === undefined) return { ok: false, error: 'VALIDATION_FAILED' };
+  const { passwordHasher, keys, config, clock } = context;
+  const sessionId = randomUUID();
+  const outcome = await context.decideOnEmail(command, command.payload.email, async (state, isRealUser) => {
+    const attemptedAt = clock().toISOString();
+    // While login is locked the real hash is not checked at all; every attempt still costs one
+    // hash, so a locked account, an unknown user and a real check take the same time.
+    const checkRealHash = isRealUser && loginLockSecondsLeft(loginFailuresOf(state), attemptedAt) === 0;
+    const passwordMatches = checkRealHash
+      ? await passwordHasher.verify(state.passwordHash, password)
+      : (await passwordHasher.verifyDummy(password), false);
+    return {
+      type: 'StartLogin',
+      passwordMatches,
+      sessionId,
+      otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale),
+      now: attemptedAt,
+      smsBudget: config.smsBudget,
+      loginLock: config.loginLock,
+    };
+  });
+  return replyTo(outcome, () => challengeReply(config, sessionId, outcome.state.phoneNumber));
+};
+
+/** A login's right code answers the new session; a reset's, that the password changed. */
+const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
+  const { payload } = command;
+  const code = context.openSecret(payload.sealedSecrets, 'code');
+  if (code === undefined) return { ok: false, error: 'VALIDATION_FAILED' };
+  const { keys, config, clock } = context;
+  // Time-ordered, like event ids: every login adds a session document, at the end of its index.
+  const familyId = timeOrderedUuid();
+  const now = clock();
+  const refreshExpiresAt = new Date(now.getTime() + config.refreshTokenTtlSeconds * 1000).toISOString();
+  const outcome = await context.decideOnEmail(command, payload.email, (state) => ({
+    type: 'VerifyOtp',
+    sessionId: payload.sessionId,
+    presentedCodeHash: otpCodeHash(keys, payload.sessionId, code),
+    familyId,
+    newRefreshTokenHash: payload.newRefreshTokenHash,
+    refreshExpiresAt,
+    now: now.toISOString(),
+    accountLockThreshold: config.otpAccountLockThreshold,
+    clientId: command.metadata.clientId,
+    ...(challengeOf(state, payload.sessionId)?.purpose === 'PASSWORD_RESET'
+      ? { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) }
+      : {}),
+  }));
+  const user = outcome.state;
+  return replyTo(outcome, () =>
+    challengeOf(user, payload.sessionId)?.purpose === 'PASSWORD_RESET'
+      ? { purpose: 'PASSWORD_RESET' as const, userId: user.userId, passwordChanged: true as const }
+      : {
+          purpose: 'LOGIN' as const,
+          userId: user.userId,
+          sessionId: payload.sessionId,
+          familyId,
+          roles: user.roles,
+          refreshExpiresAt,
+        },
+  );
+};
+
+const resendOtp: CommandHandler<'ResendOtp'> = async (command, context) => {
+  const { sessionId } = command.payload;
+  const { keys, config, clock } = context;
+  const outcome = await context.decideOnEmail(command, command.payload.email, (state) => ({
+    type: 'ResendOtp',
+    sessionId,
+    otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale),
+    cooldownSeconds: config.otpResendCooldownSeconds,
+    now: clock().toISOString(),
+    smsBudget: config.smsBudget,
+  }));
+  return replyTo(outcome, () => challengeReply(config, sessionId, outcome.state.phoneNumber));
+};
+
+const startPasswordReset: CommandHandler<'StartPasswordReset'> = async (command, context) => {
+  const { keys, config, clock } = context;
+  const sessionId = randomUUID();
+  const outcome = await context.decideOnEmail(command, command.payload.email, (state) => ({
+    type: 'StartPasswordReset',
+    sessionId,
+    otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale),
+    now: clock().toISOString(),
+    smsBudget: config.smsBudget,
+  }));
+  return replyTo(outcome, () => challengeReply(config, sessionId, outcome.state.phoneNumber));
+};
+
+/** The new password is checked and hashed before the user is looked up, as at sign-up. */
+const stagePasswordChange: CommandHandler<'StagePasswordChange'> = async (command, context) => {
+  const { payload } = command;
+  const password = context.openSecret(payload.sealedSecrets, 'password');
+  if (password === undefined) return { ok: false, error: 'VALIDATION_FAILED' };
+  const violation = context.newPasswordViolation(password);
+  if (violation) return { ok: false, error: violation };
+  const passwordHash = await context.passwordHasher.hash(password);
+  const outcome = await context.decideOnEmail(command, payload.email, {
+    type: 'StagePasswordChange',
+    sessionId: payload.sessionId,
+    passwordHash,
+    now: context.clock().toISOString(),
+  });
+  return replyTo(outcome, () => ({
+    sessionId: payload.sessionId,
+    challengeType: 'SMS_OTP' as const,
+    passwordStaged: true as const,
+  }));
+};
+
+const recordSmsOutcome: CommandHandler<'RecordSmsOutcome'> = async (command, context) => {
+  const { userId, outcome: smsOutcome } = command.payload;
+  const outcome = await context.decideOnUser(command, userId, { type: 'RecordSmsOutcome', outcome: smsOutcome });
+  return replyTo(outcome, () => ({ recorded: outcome.decision.events.length > 0 }));
+};
+
+export const credentialHandlers: CommandHandlers<
+  'StartLogin' | 'VerifyOtp' | 'ResendOtp' | 'StartPasswordReset' | 'StagePasswordChange' | 'RecordSmsOutcome'
+> = {
+  StartLogin: startLogin,
+  VerifyOtp: verifyOtp,
+  ResendOtp: resendOtp,
+  StartPasswordReset: startPasswordReset,
+  StagePasswordChange: stagePasswordChange,
+  RecordSmsOutcome: recordSmsOutcome,
+};

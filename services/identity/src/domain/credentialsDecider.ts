@@ -1,0 +1,189 @@
+/**
+ * Credentials and codes: login with a password then an SMS code, resending a
+ * code, a password reset (a code, a staged password, the code commits it),
+ * the locks that wrong passwords and wrong codes bring, and what became of
+ * each SMS.
+ */
+import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
+import { challengeOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge } from './credentialsState.ts';
+import { accept, reject, type Decision } from './decision.ts';
+import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
+import { challengeClosed, issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
+import { liveFamilyIds } from './sessionsState.ts';
+import type { UserCommandRules } from './userDecider.ts';
+import type { UserState } from './userState.ts';
+
+export type CredentialCommand =
+  | {
+      type: 'StartLogin';
+      /** Always false while login is locked: the handler then checks no real hash. */ passwordMatches: boolean;
+      sessionId: string;
+      otp: IssuedOtp;
+      now: string;
+      smsBudget?: SmsBudget;
+      loginLock: LoginLockPolicy;
+    }
+  | {
+      type: 'VerifyOtp';
+      sessionId: string;
+      presentedCodeHash: string;
+      familyId: string;
+      newRefreshTokenHash: string;
+      refreshExpiresAt: string;
+      now: string;
+      /** The API client the login is made through: the session is bound to it. */ clientId: string;
+      /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string;
+      /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number;
+    }
+  | {
+      type: 'ResendOtp';
+      sessionId: string;
+      otp: IssuedOtp;
+      cooldownSeconds: number;
+      now: string;
+      smsBudget?: SmsBudget;
+    }
+  | { type: 'StartPasswordReset'; sessionId: string; otp: IssuedOtp; now: string; smsBudget?: SmsBudget }
+  | { type: 'StagePasswordChange'; sessionId: string; passwordHash: string; now: string }
+  | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] };
+
+type Command<K extends CredentialCommand['type']> = Extract<CredentialCommand, { type: K }>;
+
+export const credentialRules: UserCommandRules<CredentialCommand> = {
+  StartLogin: { decide: startLogin, withoutUser: 'INVALID_CREDENTIALS' },
+  VerifyOtp: { decide: verifyOtp, withoutUser: 'INVALID_CREDENTIALS' },
+  ResendOtp: { decide: resendOtp, withoutUser: 'OTP_INVALID' },
+  StartPasswordReset: { decide: startPasswordReset, withoutUser: 'INVALID_CREDENTIALS' },
+  StagePasswordChange: { decide: stagePasswordChange, withoutUser: 'INVALID_CREDENTIALS' },
+  // Reports of SMS sent before the erasure still arrive; there is nothing left to record them against.
+  RecordSmsOutcome: { decide: recordSmsOutcome, withoutUser: 'USER_NOT_FOUND', doneOnceErased: true },
+};
+
+function startLogin(command: Command<'StartLogin'>, state: UserState): Decision {
+  // Refused before the password: an attempt during the lock is not counted, and the right password is refused too.
+  const waitSeconds = loginLockSecondsLeft(loginFailuresOf(state), command.now);
+  if (waitSeconds > 0) return reject('LOGIN_TEMPORARILY_LOCKED', [], waitSeconds);
+  if (!command.passwordMatches) {
+    const { userId } = state;
+    const failures = afterWrongPassword(loginFailuresOf(state), command.loginLock, command.now);
+    const { consecutiveFailures, lockedUntil } = failures;
+    const failed: IdentityEvent[] = [{ type: 'LoginFailed', data: { userId, consecutiveFailures } }];
+    if (lockedUntil !== undefined)
+      failed.push({ type: 'LoginTemporarilyLocked', data: { userId, consecutiveFailures, lockedUntil } });
+    return reject('INVALID_CREDENTIALS', failed);
+  }
+  // Only after the right password, so a lock tells nothing to someone who does not know it.
+  if (state.lockedOut) return reject('ACCOUNT_LOCKED');
+  return accept(issueWithinBudget(state, command.sessionId, 'LOGIN', command.otp, command.now, command.smsBudget));
+}
+
+function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
+  const challenge = challengeOf(state, command.sessionId);
+  if (!challenge) return reject('OTP_INVALID');
+  const closed = challengeClosed(challenge, command.now);
+  if (closed) return reject(closed);
+  if (challenge.purpose === 'LOGIN' && state.lockedOut) return reject('ACCOUNT_LOCKED');
+  if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
+  // Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe.
+  // A held-back code has no hash at all, and nothing presented may match it.
+  if (challenge.codeHash === '' || command.presentedCodeHash !== challenge.codeHash)
+    return wrongCode(command, challenge, state);
+  return accept(...rightCode(command, challenge, state));
+}
+
+/** Counted on the challenge and on the account, which locks at the threshold. */
+function wrongCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state: UserState): Decision {
+  const { userId } = state;
+  const failedAttempts = challenge.failedAttempts + 1;
+  const attemptsLeft = Math.max(0, challenge.maxAttempts - failedAttempts);
+  const failed: IdentityEvent[] = [
+    { type: 'OtpVerificationFailed', data: { userId, sessionId: command.sessionId, failedAttempts, attemptsLeft } },
+  ];
+  const consecutiveOtpFailures = state.consecutiveOtpFailures + 1;
+  if (!state.lockedOut && consecutiveOtpFailures >= command.accountLockThreshold) {
+    failed.push({ type: 'UserLockedOut', data: { userId, reason: 'OTP_FAILURES', consecutiveOtpFailures } });
+    return reject('ACCOUNT_LOCKED', failed);
+  }
+  return reject('OTP_INVALID', failed);
+}
+
+/** A login's right code starts a session; a reset's commits the staged password and ends every live session. */
+function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state: UserState): IdentityEvent[] {
+  const { userId } = state;
+  const { sessionId } = command;
+  const events: IdentityEvent[] = [{ type: 'OtpVerified', data: { userId, sessionId, purpose: challenge.purpose } }];
+  if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });
+  if (challenge.purpose === 'LOGIN') {
+    const { familyId, newRefreshTokenHash: refreshTokenHash, refreshExpiresAt: expiresAt, clientId } = command;
+    events.push({
+      type: 'SessionStarted',
+      data: { userId, sessionId, familyId, refreshTokenHash, expiresAt, clientId },
+    });
+    return events;
+  }
+  const notice = command.passwordChangedNotice;
+  events.push({ type: 'PasswordChanged', data: { userId, sessionId, ...(notice ? { sealedNotice: notice } : {}) } });
+  const familyIds = liveFamilyIds(state);
+  if (familyIds.length > 0)
+    events.push({ type: 'SessionsRevoked', data: { userId, familyIds, reason: 'PASSWORD_CHANGED' } });
+  return events;
+}
+
+function resendOtp(command: Command<'ResendOtp'>, state: UserState): Decision {
+  const challenge = challengeOf(state, command.sessionId);
+  if (!challenge) return reject('OTP_INVALID');
+  if (challenge.used) return reject('OTP_ALREADY_USED');
+  if (challenge.failedAttempts >= challenge.maxAttempts) return reject('OTP_ATTEMPTS_EXHAUSTED');
+  // The lock stops login codes on every path: a code sent here could not be used, only cost an SMS and alarm the owner.
+  if (challenge.purpose === 'LOGIN' && state.lockedOut) return reject('ACCOUNT_LOCKED');
+  const elapsedSeconds = (Date.parse(command.now) - Date.parse(challenge.issuedAt)) / 1000;
+  if (elapsedSeconds < command.cooldownSeconds) {
+    return reject('OTP_RESEND_TOO_SOON', [], Math.ceil(command.cooldownSeconds - elapsedSeconds));
+  }
+  // The new code keeps the session's allowance of wrong codes.
+  const otp = { ...command.otp, maxAttempts: challenge.maxAttempts };
+  return accept(issueWithinBudget(state, command.sessionId, challenge.purpose, otp, command.now, command.smsBudget));
+}
+
+function startPasswordReset(command: Command<'StartPasswordReset'>, state: UserState): Decision {
+  const { sessionId, otp, now, smsBudget } = command;
+  return accept(
+    { type: 'PasswordResetStarted', data: { userId: state.userId, sessionId } },
+    issueWithinBudget(state, sessionId, 'PASSWORD_RESET', otp, now, smsBudget),
+  );
+}
+
+function stagePasswordChange(command: Command<'StagePasswordChange'>, state: UserState): Decision {
+  const challenge = challengeOf(state, command.sessionId);
+  if (!challenge || challenge.purpose !== 'PASSWORD_RESET') return reject('SESSION_NOT_RESETTABLE');
+  const closed = challengeClosed(challenge, command.now);
+  if (closed) return reject(closed);
+  return accept({
+    type: 'PasswordChangeStaged',
+    data: { userId: state.userId, sessionId: command.sessionId, passwordHash: command.passwordHash },
+  });
+}
+
+/** The notifier reports each SMS outcome at least once; the stream keeps one of each. */
+function recordSmsOutcome({ outcome }: Command<'RecordSmsOutcome'>, state: UserState): Decision {
+  const detail = outcome.type === 'SmsDeliveryReported' ? outcome.status : '';
+  if (state.smsOutcomes.includes(smsOutcomeKey(outcome.type, outcome.sourceEventId, detail))) return accept();
+  const { userId } = state;
+  const { sourceEventId } = outcome;
+  switch (outcome.type) {
+    case 'SmsDispatched': {
+      const { purpose, provider, providerMessageId } = outcome;
+      return accept({ type: 'SmsDispatched', data: { userId, sourceEventId, purpose, provider, providerMessageId } });
+    }
+    case 'SmsDispatchFailed': {
+      const { purpose, reason, provider, httpStatus } = outcome;
+      const optional = { ...(provider ? { provider } : {}), ...(httpStatus !== undefined ? { httpStatus } : {}) };
+      return accept({ type: 'SmsDispatchFailed', data: { userId, sourceEventId, purpose, reason, ...optional } });
+    }
+    case 'SmsDeliveryReported': {
+      const { providerMessageId, status, errorCode } = outcome;
+      const data = { userId, sourceEventId, providerMessageId, status, ...(errorCode ? { errorCode } : {}) };
+      return accept({ type: 'SmsDeliveryReported', data });
+    }
+  }
+}
