@@ -4,7 +4,7 @@ export * from './streams.ts';
 export * from './identifiers.ts';
 export * from './sealedPayloads.ts';
 export * from './commands.ts';
-export * from './api.ts';
+export * from './api/index.ts';
 export * from './apiExamples.ts';
 export * from './scopes.ts';
 export * from './masking.ts';

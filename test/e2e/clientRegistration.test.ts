@@ -2,6 +2,7 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { eventually } from '@tessera/testing';
 import { startTestServer } from '../support/testServer.ts';
 
 const run = promisify(execFile);
@@ -32,20 +33,22 @@ t.test('the CLI registers a client, shows its secret once, and the running serve
 
   const basic = `Basic ${Buffer.from(`acme-bank:${secret}`).toString('base64')}`;
   let status = 0;
-  let scope = '';
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && status !== 200) {
-    const response = await fetch(`${server.url}/oauth/token`, {
-      method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
-    status = response.status;
-    if (status === 200) scope = ((await response.json()) as { scope: string }).scope;
-    else await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const granted = await eventually(
+    'a token for the new client',
+    async () => {
+      const response = await fetch(`${server.url}/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      status = response.status;
+      return status === 200 ? ((await response.json()) as { scope: string }) : undefined;
+    },
+    5000,
+    50,
+  ).catch(() => undefined);
   t.equal(status, 200, 'the new client gets a token');
-  t.equal(scope, 'users:write', 'with the scopes it was registered with');
+  t.equal(granted?.scope, 'users:write', 'with the scopes it was registered with');
 });
 
 t.test('the CLI refuses unknown scopes with a clear message', async (t) => {

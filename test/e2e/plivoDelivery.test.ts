@@ -7,6 +7,7 @@ import t from 'tap';
 import { randomUUID } from 'node:crypto';
 import { signPlivoRequest } from '@tessera/sms';
 import { createFakePlivo, type FakePlivo } from '@tessera/sms/testing';
+import { eventually } from '@tessera/testing';
 import { newUser, startTestServer, type TestServer } from '../support/testServer.ts';
 
 let plivo: FakePlivo;
@@ -31,15 +32,16 @@ t.teardown(async () => {
 });
 
 const codeIn = (text: string) => /^(\d+)/.exec(text)?.[1] ?? '';
-async function receivedFor(phone: string, count: number) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const mine = plivo.received.filter((message) => message.dst === phone);
-    if (mine.length >= count) return mine;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('Plivo received no SMS');
-}
+const receivedFor = (phone: string, count: number) =>
+  eventually(
+    `${count} SMS at Plivo`,
+    () => {
+      const mine = plivo.received.filter((message) => message.dst === phone);
+      return mine.length >= count ? mine : undefined;
+    },
+    10_000,
+    20,
+  );
 
 t.test('Plivo answering 500, 500, then 202: exactly one SMS is accepted, and its code opens the session', async (t) => {
   const user = newUser();
@@ -150,9 +152,7 @@ t.test('the delivery report of a sent code is recorded against its dispatch', as
     },
   });
   t.equal(response.status, 200);
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && !server.logs.join('').includes('delivery report recorded'))
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  await eventually('the report recorded', () => server.logs.join('').includes('delivery report recorded'), 5000, 20);
   t.match(server.logs.join(''), /"status":"delivered".*delivery report recorded/);
 });
 

@@ -1,6 +1,7 @@
 /** Flows several suites walk through: a partner client with chosen scopes, a user signed up and logged in. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { eventually } from '@tessera/testing';
 import type { TestServer } from './testServer.ts';
 
 const run = promisify(execFile);
@@ -39,17 +40,19 @@ export async function clientToken(server: TestServer, id: string, scopes: string
 /** The client's access token, waiting for the running server to pick a newly registered client up. */
 export async function tokenOf(server: TestServer, client: { clientId: string; secret: string }): Promise<string> {
   const basic = `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`;
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${server.url}/oauth/token`, {
-      method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
-    if (response.ok) return ((await response.json()) as { access_token: string }).access_token;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`client ${client.clientId} never got a token`);
+  return eventually(
+    `a token for client ${client.clientId}`,
+    async () => {
+      const response = await fetch(`${server.url}/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      return response.ok ? ((await response.json()) as { access_token: string }).access_token : undefined;
+    },
+    10_000,
+    50,
+  );
 }
 
 export interface LoggedIn {

@@ -4,9 +4,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '@tessera/testing';
+import { eventually, freePort } from '@tessera/testing';
 
-export { freePort };
+// Here too for the suites and benchmarks that take their process helpers from this file.
+export { eventually, freePort };
 
 export const repositoryRoot = path.resolve(import.meta.dirname, '..', '..');
 
@@ -40,27 +41,6 @@ export async function stopService(service: ServiceProcess, signal: NodeJS.Signal
   if (service.child.exitCode !== null || service.child.signalCode !== null) return;
   service.child.kill(signal);
   await service.exited;
-}
-
-/** Polls `check` until it returns a value, or throws with `what` after `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
 export async function isReady(url: string): Promise<true | undefined> {

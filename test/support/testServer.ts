@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, startEmbedded, type RunningEmbedded } from '@tessera/embedded';
 import { outboxPath } from '@tessera/sms';
+import { eventually } from '@tessera/testing';
 
 /** Response bodies are read the way a test reads JSON: loosely, asserting on what matters. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -132,19 +133,19 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     countSentTo(phone) {
       return server.sentCodes().filter((sms) => sms.to === phone).length;
     },
-    async nextCode(phone, before) {
-      const deadline = Date.now() + 5000;
-      while (Date.now() < deadline) {
-        // A notice (no code) sent meanwhile, such as the password-changed SMS, may land on either side of `before`.
-        const codes = server
-          .sentCodes()
-          .filter((sms) => sms.to === phone)
-          .slice(before)
-          .filter((sms) => sms.code !== '');
-        if (codes.length > 0) return codes[codes.length - 1]!.code;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error('no SMS arrived in the dev outbox');
+    nextCode(phone, before) {
+      return eventually(
+        'a code in the dev outbox',
+        () =>
+          server
+            .sentCodes()
+            .filter((sms) => sms.to === phone)
+            .slice(before)
+            // A notice (no code) sent meanwhile, such as the password-changed SMS, may land on either side of `before`.
+            .filter((sms) => sms.code !== '')
+            .at(-1)?.code,
+        5000,
+      );
     },
     async close() {
       await running.close();

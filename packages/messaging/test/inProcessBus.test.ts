@@ -2,14 +2,9 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInProcessBus, RequestTimeoutError } from '../src/index.ts';
-import type { InProcessBus, InProcessBusOptions, Message } from '../src/index.ts';
-import { eventually, messageBusContract } from '../src/contract/index.ts';
-
-const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({
-  key,
-  value,
-  headers,
-});
+import type { InProcessBus, InProcessBusOptions } from '../src/index.ts';
+import { messageBusContract } from '../src/contract/index.ts';
+import { eventually, message } from '@tessera/testing';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;
@@ -69,7 +64,7 @@ t.test('a slow message holds back its own key, not the others', async (t) => {
   });
   const slow = bus.publish('commands', [message('user-0', 'slow'), message('user-0', 'after')]);
   const others = Array.from({ length: 10 }, (_, i) => bus.publish('commands', [message(`user-${i + 1}`, 'quick')]));
-  await eventually(() => handled.length >= 5);
+  await eventually('five messages handled', () => handled.length >= 5);
   t.ok(
     handled.length >= 5 && !handled.includes('user-0:after'),
     'other keys were handled while the slow one waited, and its key stayed in order',
@@ -203,7 +198,7 @@ t.test('handlers may publish to their own topic and stop their own consumer', as
     else await consumer.stop();
   });
   await bus.publish('countdown', [message('k', 3)]);
-  t.ok(await eventually(() => handled.length === 4));
+  t.ok(await eventually('the countdown handled', () => handled.length === 4));
   t.strictSame(handled, [3, 2, 1, 0]);
 });
 

@@ -2,19 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import type { Test } from 'tap';
-import { freePort, requireServer } from '@tessera/testing';
+import { eventually, freePort, message, requireServer } from '@tessera/testing';
 import { createKafkaBus } from '../src/index.ts';
-import type { KafkaBusOptions, Message, MessageBus } from '../src/index.ts';
-import { eventually, messageBusContract, settle } from '../src/contract/index.ts';
+import type { KafkaBusOptions, MessageBus } from '../src/index.ts';
+import { messageBusContract, settle } from '../src/contract/index.ts';
 
 // Started by deploy/local/kafka.sh, which prints this variable.
 const brokers = requireServer(t, 'KAFKA_BROKERS', 'the message bus contract against Kafka');
 
-const message = (key: string, value: unknown, headers: Record<string, string> = {}): Message => ({
-  key,
-  value,
-  headers,
-});
 const unique = (label: string): string => `${label}-${randomUUID()}`;
 
 if (brokers !== undefined) {
@@ -46,11 +41,14 @@ if (brokers !== undefined) {
       const seen: unknown[] = [];
       const first = await bus.subscribe(topic, group, async (m) => void seen.push(m.value));
       await bus.publish(topic, [message('k', 'before')]);
-      t.ok(await eventually(() => seen.length >= 1), 'handled while up');
+      t.ok(await eventually('the message published while up', () => seen.length >= 1), 'handled while up');
       await first.stop();
       await bus.publish(topic, [message('k', 'while-down-1'), message('other', 'while-down-2')]);
       await bus.subscribe(topic, group, async (m) => void seen.push(m.value));
-      t.ok(await eventually(() => seen.length >= 3), 'caught up after coming back');
+      t.ok(
+        await eventually('the messages published while down', () => seen.length >= 3),
+        'caught up after coming back',
+      );
       await settle();
       t.strictSame([...seen].sort(), ['before', 'while-down-1', 'while-down-2'], 'each message once, nothing replayed');
     });
@@ -67,7 +65,10 @@ if (brokers !== undefined) {
         throw boom;
       });
       await bus.publish(topic, [message('k', 'poison'), message('k', 'next')]);
-      t.ok(await eventually(() => handled.length >= 1), 'later messages still flow');
+      t.ok(
+        await eventually('the message after the poison one', () => handled.length >= 1),
+        'later messages still flow',
+      );
       t.equal(tries, 4, 'tried as often as configured');
       t.strictSame(errors, [[boom, topic, 'ledger']], 'reported once with topic and group');
       t.strictSame(handled, ['next']);
@@ -80,7 +81,7 @@ if (brokers !== undefined) {
       const seen: unknown[] = [];
       await bus.subscribe(topic, unique('late-group'), async (m) => void seen.push(m.value));
       await bus.publish(topic, [message('k', 'new')]);
-      t.ok(await eventually(() => seen.length >= 1), 'new message handled');
+      t.ok(await eventually('the new message', () => seen.length >= 1), 'new message handled');
       await settle();
       t.strictSame(seen, ['new']);
     });
@@ -92,7 +93,10 @@ if (brokers !== undefined) {
       const seen: unknown[] = [];
       await bus.subscribe(topic, unique('history-group'), async (m) => void seen.push(m.value), { from: 'beginning' });
       await bus.publish(topic, [message('k', 'third')]);
-      t.ok(await eventually(() => seen.length >= 3), 'history and new messages handled');
+      t.ok(
+        await eventually('the history and the new message', () => seen.length >= 3),
+        'history and new messages handled',
+      );
       await settle();
       t.strictSame(seen, ['first', 'second', 'third'], 'in order, each once');
     });
@@ -125,7 +129,7 @@ if (brokers !== undefined) {
         await stopped;
       });
       await bus.publish(topic, [message('k', 'only')]);
-      t.ok(await eventually(() => stopped !== undefined), 'handler ran');
+      t.ok(await eventually('the handler to run', () => stopped !== undefined), 'handler ran');
       t.strictSame(seen, ['only']);
     });
 
@@ -157,7 +161,11 @@ void t.test('a subscribe made while no broker answers keeps trying and says so, 
     () => (settled = true),
   );
   t.ok(
-    await eventually(() => warnings.some((w) => /could not join; trying again/.test(w.message)), 60_000),
+    await eventually(
+      'the failed attempt logged',
+      () => warnings.some((w) => /could not join; trying again/.test(w.message)),
+      60_000,
+    ),
     'the failed attempt is logged',
   );
   const warning = warnings.find((w) => /could not join/.test(w.message));

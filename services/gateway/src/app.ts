@@ -24,12 +24,20 @@ import type { IdentityClient } from './identityClient.ts';
 import { rateLimitsPlugin } from './rateLimits.ts';
 import { uniformAnswerTimePlugin } from './uniformAnswerTime.ts';
 import { RequestLogController } from './requestLog.ts';
-import { accountFlowRoutes } from './routes/accountFlow.ts';
+import type { AccountFlowOptions } from './routes/accountFlow.ts';
+import { signUpRoutes } from './routes/signUp.ts';
+import { loginAndCodeRoutes } from './routes/loginAndCodes.ts';
+import { refreshRoutes } from './routes/refresh.ts';
+import { passwordResetRoutes } from './routes/passwordReset.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
 import { adminRoutes } from './routes/admin.ts';
-import { accountRoutes } from './routes/accounts.ts';
-import { kycRoutes } from './routes/kyc.ts';
+import { accountRoutes, type AccountRoutesOptions } from './routes/accounts.ts';
+import { accountActivationRoutes } from './routes/accountActivation.ts';
+import { portfolioRoutes } from './routes/portfolios.ts';
+import { kycRoutes, type KycRoutesOptions } from './routes/kyc.ts';
+import { kycCallbackRoutes } from './routes/kycCallback.ts';
+import { kycDevPageRoutes } from './routes/kycDevPages.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { openApiOptions } from './openApi.ts';
@@ -72,10 +80,23 @@ export function devKycWebhookSecret(hashingKey: Buffer): string {
 }
 
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
-  const { config } = options;
-  const app = Fastify({
+  const app = createFastify(options);
+  await installRequestHandling(app, options);
+  const views = openViews(options.views);
+  await app.register(authPlugin, {
+    signingKeys: options.signingKeys,
+    issuer: options.config.issuer,
+    isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
+  });
+  await app.register(idempotencyPlugin, { store: options.views });
+  await registerRoutes(app, options, views);
+  return app as unknown as FastifyInstance;
+}
+
+function createFastify({ config, logger }: GatewayOptions) {
+  return Fastify({
     // pino 10's logger type is richer than the one fastify declares; at run time they are the same object.
-    loggerInstance: options.logger.child(
+    loggerInstance: logger.child(
       {},
       {
         // Paths only: query strings can hold an email (forget-password) and must not reach the logs.
@@ -107,7 +128,14 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     http: { requireHostHeader: false },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
 
+type Gateway = ReturnType<typeof createFastify>;
+type Views = ReturnType<typeof openViews>;
+
+/** What every request meets, routed or not: correlation id, limits, metrics, the error envelope, strict text, the docs. */
+async function installRequestHandling(app: Gateway, options: GatewayOptions): Promise<void> {
+  const { config } = options;
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-correlation-id', request.id);
     return payload;
@@ -124,19 +152,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     rateLimitHashKey: options.rateLimitHashKey,
   });
   await app.register(uniformAnswerTimePlugin, { milliseconds: config.uniformAnswerMs });
-  const { metrics } = options;
-  if (metrics) {
-    app.addHook('onResponse', async (request, reply) => {
-      metrics.httpRequestDuration.observe(
-        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
-    });
-    // Scrapers poll from a few addresses and must never be refused.
-    app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
-      reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
-    );
-  }
+  if (options.metrics) serveMetrics(app, options.metrics);
   // Before any route, so that each is known to the 405 answer.
   await app.register(knownRoutesPlugin);
   installErrorHandling(app);
@@ -147,14 +163,24 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
 
   await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  const views = openViews(options.views);
-  await app.register(authPlugin, {
-    signingKeys: options.signingKeys,
-    issuer: config.issuer,
-    isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
-  });
+}
 
-  await app.register(idempotencyPlugin, { store: options.views });
+function serveMetrics(app: Gateway, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  // Scrapers poll from a few addresses and must never be refused.
+  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+}
+
+/** Every route group, each its own plugin, in the order the OpenAPI document lists them. */
+async function registerRoutes(app: Gateway, options: GatewayOptions, views: Views): Promise<void> {
+  const { config } = options;
   await app.register(healthRoutes, {
     readiness: [{ name: 'readModels', check: () => options.views.ping() }, ...(options.readiness ?? [])],
   });
@@ -163,39 +189,43 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     signingKeys: options.signingKeys,
     clientTokenTtlSeconds: config.clientTokenTtlSeconds,
   });
-  await app.register(accountFlowRoutes, {
+  const accountFlow: AccountFlowOptions = {
     identity: options.identity,
     users: views.users,
     commandPublicKey: options.commandPublicKey,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
     projections: options.projections,
-  });
+  };
+  for (const routes of [signUpRoutes, loginAndCodeRoutes, refreshRoutes, passwordResetRoutes])
+    await app.register(routes, accountFlow);
   await app.register(signedInUserRoutes, {
     users: views.users,
     sessions: views.sessions,
     identity: options.identity,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
-  await app.register(accountRoutes, {
+  const accounts: AccountRoutesOptions = {
     identity: options.identity,
     users: views.users,
     accounts: views.accounts,
     portfolios: views.portfolios,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
-  });
-  await app.register(kycRoutes, {
+  };
+  for (const routes of [accountRoutes, accountActivationRoutes, portfolioRoutes]) await app.register(routes, accounts);
+  const kyc: KycRoutesOptions = {
     identity: options.identity,
     identifications: views.kycIdentifications,
     store: options.views,
     webhookSecret: options.kyc.webhookSecret,
-    devPages: options.kyc.devPages,
-  });
+  };
+  await app.register(kycRoutes, kyc);
+  await app.register(kycCallbackRoutes, kyc);
+  if (options.kyc.devPages) await app.register(kycDevPageRoutes, kyc);
   await app.register(adminRoutes, {
     users: views.users,
     identity: options.identity,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
   });
   if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
-  return app as unknown as FastifyInstance;
 }

@@ -69,3 +69,29 @@ export async function waitForView<T>(
     else await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
+
+/**
+ * After a command that wrote up to `position`: waits (bounded) until the
+ * user's view has applied it, so the caller's next query finds it. Past the
+ * bound the answer goes out anyway, and the lag is logged.
+ */
+export async function waitForUserView(
+  users: { get(userId: string): Promise<{ version: number } | undefined> },
+  userId: string,
+  position: number | undefined,
+  wait: {
+    timeoutMs: number;
+    watch?: ProjectionWatch | undefined;
+    log: { warn(details: object, message: string): void };
+  },
+): Promise<void> {
+  if (position === undefined) return;
+  const view = await waitForView(
+    () => users.get(userId),
+    (current) => current.version >= position,
+    wait.timeoutMs,
+    { watch: wait.watch, position },
+  );
+  if (!view || view.version < position)
+    wait.log.warn({ userId, position }, 'read model behind: answering before it caught up');
+}

@@ -1,69 +1,96 @@
 /**
  * The gateway over fake ports, for route tests with inject(): identity is a
- * function that records each command and answers what the test says, and
- * tokens are signed with the gateway's own key.
+ * function that records each command and answers what the test says, the
+ * read models are an in-memory SQLite store the test fills, and tokens are
+ * signed with the gateway's own key.
  */
 import type { CommandResult, IdentityCommand } from '@tessera/contracts';
-import { generateBoxKeyPair, newSigningKey } from '@tessera/crypto';
+import { createReceivingChannel, generateBoxKeyPair, newSigningKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
+import { openViews } from '@tessera/projector';
 import { createInMemoryRateLimitStore } from '@tessera/rate-limits';
-import { createSqliteViewStore } from '@tessera/read-models';
+import { createSqliteViewStore, type ViewStore } from '@tessera/read-models';
 import type { FastifyInstance } from 'fastify';
-import { buildGateway, defaultGatewayConfig } from '../src/index.ts';
+import { buildGateway, defaultGatewayConfig, type ReadinessCheck } from '../src/index.ts';
+
+export type IdentityAnswer = (command: IdentityCommand) => CommandResult;
+
+/** The secret the fake gateway's KYC callback checks signatures with. */
+export const kycWebhookSecret = 'kyc-webhook-secret-for-route-tests';
 
 export interface FakeIdentityGateway {
   app: FastifyInstance;
   /** Commands identity received, oldest first. */
   sent: IdentityCommand[];
-  clientToken(scope?: string): string;
+  /** The read models the routes read, for a test to fill. */
+  views: ReturnType<typeof openViews>;
+  store: ViewStore;
+  /** What the gateway sealed for identity (`sealedSecrets`), opened with identity's key. */
+  unseal(sealed: string): unknown;
+  /** From now on, identity answers this. */
+  answer(reply: IdentityAnswer): void;
+  clientToken(scope?: string, clientId?: string): string;
+  /** A user token of user `u1`, signed up through client `acme`, in login `f1`. */
+  userToken(claims?: { sub?: string; client_id?: string; fam?: string }): string;
   close(): Promise<void>;
 }
 
 export async function gatewayWithFakeIdentity(
-  answer: (command: IdentityCommand) => CommandResult = () => ({ ok: false, error: 'DEPENDENCY_UNAVAILABLE' }),
+  answer: IdentityAnswer = () => ({ ok: false, error: 'DEPENDENCY_UNAVAILABLE' }),
+  options: { readiness?: ReadinessCheck[] } = {},
 ): Promise<FakeIdentityGateway> {
-  const views = createSqliteViewStore({ path: ':memory:' });
+  const store = createSqliteViewStore({ path: ':memory:' });
   const sent: IdentityCommand[] = [];
+  let reply = answer;
+  const commandKeys = generateBoxKeyPair();
+  const identityChannel = createReceivingChannel(commandKeys);
   const app = await buildGateway({
     identity: {
       send: async (command) => {
         sent.push(command);
-        return answer(command);
+        return reply(command);
       },
     },
-    views,
+    views: store,
     signingKeys: [newSigningKey()],
-    commandPublicKey: generateBoxKeyPair().publicKey,
-    // Route tests send many requests from one address; the limits have their own tests.
+    commandPublicKey: commandKeys.publicKey,
     config: {
       ...defaultGatewayConfig,
+      // Route tests send many requests from one address; the limits have their own tests.
       rateLimits: {
         ...defaultGatewayConfig.rateLimits,
         perIp: 1_000_000,
         sensitivePerIp: 1_000_000,
         perIdentifier: 1_000_000,
       },
+      // The answer-time floor and the wait for read models have their own tests; here a route answers at once.
+      uniformAnswerMs: 0,
+      readYourWritesTimeoutMs: 0,
     },
     logger: createLogger('gateway-test', { level: 'silent' }),
     rateLimitStore: createInMemoryRateLimitStore(),
     rateLimitHashKey: Buffer.alloc(32),
-    kyc: { webhookSecret: 'unused', devPages: false },
+    kyc: { webhookSecret: kycWebhookSecret, devPages: false },
+    ...(options.readiness ? { readiness: options.readiness } : {}),
   });
   await app.ready();
+  const expiresAt = () => Math.floor(Date.now() / 1000) + 300;
   return {
     app,
     sent,
-    clientToken: (scope = 'users:write users:read accounts:manage') =>
-      app.jwt.sign({
-        token_use: 'client',
-        sub: 'acme',
-        client_id: 'acme',
-        scope,
-        exp: Math.floor(Date.now() / 1000) + 300,
-      }),
+    views: openViews(store),
+    store,
+    unseal: (sealed) => identityChannel.open(sealed)?.value,
+    answer(next) {
+      reply = next;
+    },
+    clientToken: (scope = 'users:write users:read accounts:manage', clientId = 'acme') =>
+      app.jwt.sign({ token_use: 'client', sub: clientId, client_id: clientId, scope, exp: expiresAt() }),
+    userToken: ({ sub = 'u1', client_id = 'acme', fam = 'f1' } = {}) =>
+      app.jwt.sign({ token_use: 'user', sub, client_id, sid: 's1', fam, roles: ['USER'], exp: expiresAt() }),
     async close() {
       await app.close();
-      await views.close();
+      await store.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import { generateBoxKeyPair } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import { createSqliteViewStore } from '@tessera/read-models';
 import type { SmsMessage, SmsSender } from '@tessera/sms';
+import { eventually } from '@tessera/testing';
 import {
   createDispatchLedger,
   createOutcomeRecorder,
@@ -10,15 +11,9 @@ import {
   recoverUnrecordedOutcomes,
   type SmsOutcome,
 } from '../src/index.ts';
-import { otpIssued, personalDataKeys } from './support.ts';
+import { otpIssuedMessage, personalDataKeys } from './support.ts';
 
 const silent = createLogger('n', { level: 'silent' });
-const until = async (condition: () => boolean) => {
-  for (let waited = 0; !condition(); waited += 5) {
-    if (waited > 5000) throw new Error('condition not met in 5 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 function recordingSms(): SmsSender & { sent: SmsMessage[] } {
   const sent: SmsMessage[] = [];
@@ -60,13 +55,13 @@ t.test(
       recordOutcome,
       recorder,
     });
-    await notify(otpIssued(keyPair.publicKey, { eventId: 'evt-1' }));
-    await notify(otpIssued(keyPair.publicKey, { eventId: 'evt-2' }));
+    await notify(otpIssuedMessage(keyPair.publicKey, { eventId: 'evt-1' }));
+    await notify(otpIssuedMessage(keyPair.publicKey, { eventId: 'evt-2' }));
     t.equal(sms.sent.length, 2, 'both codes handed to the provider before identity answered');
     t.equal(outcomes.length, 0);
     t.equal(recorder.pending, 2);
     answer!();
-    await until(() => recorder.pending === 0);
+    await eventually('every outcome recorded', () => recorder.pending === 0);
     t.same(outcomes.map((outcome) => outcome.sourceEventId).sort(), ['evt-1', 'evt-2']);
     t.same(await createDispatchLedger(store).unrecorded(), [], 'nothing left awaiting its record');
     await recorder.stop();
@@ -95,8 +90,8 @@ t.test('a failed record is retried until identity takes it', async (t) => {
       outcomes.push(outcome);
     },
   });
-  await notify(otpIssued(keyPair.publicKey));
-  await until(() => recorder.pending === 0);
+  await notify(otpIssuedMessage(keyPair.publicKey));
+  await eventually('every outcome recorded', () => recorder.pending === 0);
   t.equal(outcomes.length, 1, 'recorded once, after three failures');
   await recorder.stop();
 });
@@ -108,7 +103,7 @@ t.test(
     t.teardown(() => store.close());
     const keyPair = generateBoxKeyPair();
     const sms = recordingSms();
-    const message = otpIssued(keyPair.publicKey);
+    const message = otpIssuedMessage(keyPair.publicKey);
     const personalData = personalDataKeys();
     const first = createOutcomeRecorder({ logger: silent });
     const notify = createSmsNotifier({
@@ -132,7 +127,7 @@ t.test(
     const second = createOutcomeRecorder({ logger: silent });
     const recordOutcome = async (_userId: string, outcome: SmsOutcome) => void outcomes.push(outcome);
     t.equal(await recoverUnrecordedOutcomes({ ledger, recordOutcome, recorder: second }), 1, 'one outcome to recover');
-    await until(() => second.pending === 0);
+    await eventually('every outcome recorded', () => second.pending === 0);
     t.match(outcomes, [{ type: 'SmsDispatched', sourceEventId: message.value.eventId, providerMessageId: 'm1' }]);
     t.equal(await ledger.state(message.value.eventId), 'recorded');
     // The same event delivered again (its offset not committed before the stop) sends nothing more.

@@ -9,7 +9,7 @@ import { createSqliteViewStore } from '@tessera/read-models';
 import { createPlivoSms } from '@tessera/sms';
 import { createFakePlivo } from '@tessera/sms/testing';
 import { createDispatchLedger } from '../src/index.ts';
-import { notifierWith, otpIssued } from './support.ts';
+import { notifierWith, otpIssuedMessage } from './support.ts';
 
 t.test(
   'killed after Plivo accepted but before the ledger write: at most one duplicate, then never again',
@@ -25,7 +25,7 @@ t.test(
       apiUrl: plivo.url,
     });
     const first = notifierWith(sms, { store });
-    const message = otpIssued(first.keyPair.publicKey);
+    const message = otpIssuedMessage(first.keyPair.publicKey);
 
     // The process that died: intent written, Plivo accepted, then nothing.
     await createDispatchLedger(store).begin(message.value.eventId, message.value.position);

@@ -8,8 +8,8 @@ import {
   encrypted,
   interruptedDispatch,
   notifierWith,
-  otpIssued,
-  passwordChanged,
+  otpIssuedMessage,
+  passwordChangedMessage,
   personalDataKeys,
 } from './support.ts';
 
@@ -29,7 +29,7 @@ t.test(
   async (t) => {
     const sms = recordingSms();
     const { keyPair, notify, outcomes } = notifierWith(sms);
-    const message = otpIssued(keyPair.publicKey);
+    const message = otpIssuedMessage(keyPair.publicKey);
     await notify(message);
     t.equal(sms.sent.length, 1);
     t.equal(sms.sent[0]?.to, '+33612345678');
@@ -56,11 +56,11 @@ t.test(
   async (t) => {
     const sms = recordingSms();
     const { keyPair, notify, personalData, deadLetters, outcomes } = notifierWith(sms);
-    const before = await encrypted(personalData, otpIssued(keyPair.publicKey));
+    const before = await encrypted(personalData, otpIssuedMessage(keyPair.publicKey));
     t.match(before.value.data.sealedDelivery, /^pd1\./, 'the sealed payload travels encrypted');
     await notify(before);
     t.equal(sms.sent[0]?.to, '+33612345678', 'opened with the user’s key, sent');
-    const after = await encrypted(personalData, otpIssued(keyPair.publicKey));
+    const after = await encrypted(personalData, otpIssuedMessage(keyPair.publicKey));
     await personalData.erase('u1', '2026-01-01T10:00:00.000Z');
     await notify(after);
     t.equal(sms.sent.length, 1, 'no SMS for an erased user');
@@ -77,14 +77,14 @@ t.test('the language follows the locale chosen at sign-up, else the phone number
   t.equal(languageFor('de', '+491511234567'), 'en', 'languages without templates fall back to English');
   const sms = recordingSms();
   const { keyPair, notify } = notifierWith(sms);
-  await notify(otpIssued(keyPair.publicKey, { locale: 'en', purpose: 'PASSWORD_RESET' }));
+  await notify(otpIssuedMessage(keyPair.publicKey, { locale: 'en', purpose: 'PASSWORD_RESET' }));
   t.match(sms.sent[0]?.text, /^4821 is your Acme Bank password reset code\. It expires in 5 min\. Never share it\.$/);
 });
 
 t.test('a changed password is announced by SMS', async (t) => {
   const sms = recordingSms();
   const { keyPair, notify, outcomes } = notifierWith(sms);
-  await notify(passwordChanged(keyPair.publicKey));
+  await notify(passwordChangedMessage(keyPair.publicKey));
   t.equal(sms.sent[0]?.to, '+44712345678');
   t.match(sms.sent[0]?.text, /Your Acme Bank password was just changed/);
   t.match(outcomes[0], { type: 'SmsDispatched', purpose: 'PASSWORD_CHANGED' });
@@ -93,7 +93,7 @@ t.test('a changed password is announced by SMS', async (t) => {
 t.test('the same event delivered twice sends one SMS and records one outcome', async (t) => {
   const sms = recordingSms();
   const { keyPair, notify, outcomes } = notifierWith(sms);
-  const message = otpIssued(keyPair.publicKey);
+  const message = otpIssuedMessage(keyPair.publicKey);
   await notify(message);
   await notify(message);
   t.equal(sms.sent.length, 1);
@@ -106,7 +106,7 @@ t.test('after a restart, an event already sent is not sent again', async (t) => 
   const keyPair = generateBoxKeyPair();
   const before = recordingSms();
   const after = recordingSms();
-  const message = otpIssued(keyPair.publicKey);
+  const message = otpIssuedMessage(keyPair.publicKey);
   await notifierWith(before, { keyPair, store }).notify(message);
   await notifierWith(after, { keyPair, store }).notify(message);
   t.equal(before.sent.length + after.sent.length, 1);
@@ -115,7 +115,7 @@ t.test('after a restart, an event already sent is not sent again', async (t) => 
 t.test('a code whose challenge has expired is never sent, and that is recorded', async (t) => {
   const sms = recordingSms();
   const { keyPair, notify, outcomes } = notifierWith(sms);
-  const message = otpIssued(keyPair.publicKey, { expiresAt: '2026-01-01T09:59:59.000Z' });
+  const message = otpIssuedMessage(keyPair.publicKey, { expiresAt: '2026-01-01T09:59:59.000Z' });
   await notify(message);
   t.equal(sms.sent.length, 0);
   t.same(outcomes, [
@@ -132,7 +132,7 @@ t.test('a permanent refusal is not retried here, goes to the dead-letter topic a
     },
   };
   const { keyPair, notify, deadLetters, outcomes } = notifierWith(sms);
-  const message = otpIssued(keyPair.publicKey);
+  const message = otpIssuedMessage(keyPair.publicKey);
   await notify(message);
   await notify(message);
   t.equal(calls, 1, 'redelivery does not try again');
@@ -152,7 +152,7 @@ t.test('a permanent refusal is not retried here, goes to the dead-letter topic a
 t.test('a code sealed to another key is dead-lettered, not sent', async (t) => {
   const sms = recordingSms();
   const { notify, deadLetters } = notifierWith(sms);
-  await notify(otpIssued(generateBoxKeyPair().publicKey));
+  await notify(otpIssuedMessage(generateBoxKeyPair().publicKey));
   t.equal(sms.sent.length, 0);
   t.match(deadLetters, [{ reason: 'UNREADABLE' }]);
 });
@@ -191,7 +191,7 @@ t.test('if recording the outcome fails, redelivery records it without sending ag
   t.teardown(() => store.close());
   const keyPair = generateBoxKeyPair();
   const sms = recordingSms();
-  const message = otpIssued(keyPair.publicKey);
+  const message = otpIssuedMessage(keyPair.publicKey);
   let recorded = 0;
   let failOnce = true;
   const notify = createSmsNotifier({
@@ -220,7 +220,7 @@ t.test('if recording the outcome fails, redelivery records it without sending ag
 t.test('the log says what was sent without the code or the full phone number', async (t) => {
   const sms = recordingSms();
   const { keyPair, notify, lines } = notifierWith(sms);
-  await notify(otpIssued(keyPair.publicKey));
+  await notify(otpIssuedMessage(keyPair.publicKey));
   const log = lines.join('');
   t.match(log, /sms handed to provider/);
   t.match(log, /\+33\*+78/, 'the masked destination is logged');

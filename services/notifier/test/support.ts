@@ -10,75 +10,44 @@ import {
 import { createLogger } from '@tessera/logging';
 import { createSqliteViewStore } from '@tessera/read-models';
 import type { SmsSender } from '@tessera/sms';
+import { eventMessage, otpIssued, storedEvent } from '@tessera/testing';
 import type { Test } from 'tap';
 import { createDispatchLedger, createSmsNotifier, type DeadLetter, type SmsOutcome } from '../src/index.ts';
 
 export const now = new Date('2026-01-01T10:00:00.000Z');
-let position = 0;
 
-export function otpIssued(
+/** An `OtpIssued` of user `u1` as the notifier receives it, its code sealed to `publicKey`. */
+export function otpIssuedMessage(
   publicKey: Buffer,
   overrides: {
     eventId?: string;
     expiresAt?: string;
     sealed?: string;
-    purpose?: string;
+    purpose?: 'LOGIN' | 'PASSWORD_RESET';
     to?: string;
     locale?: string;
     code?: string;
   } = {},
 ) {
-  position += 1;
-  const eventId = overrides.eventId ?? `evt-${position}`;
   const delivery = {
     code: overrides.code ?? '4821',
     to: overrides.to ?? '+33612345678',
     ...(overrides.locale ? { locale: overrides.locale } : {}),
   };
-  return {
-    key: 'u1',
-    headers: { 'event-type': 'OtpIssued', 'event-id': eventId, 'correlation-id': 'corr-1' },
-    value: {
-      eventId,
-      streamId: 'user-u1',
-      revision: position,
-      position,
-      type: 'OtpIssued',
-      schemaVersion: 1,
-      metadata: {},
-      recordedAt: now.toISOString(),
-      data: {
-        userId: 'u1',
-        sessionId: 's1',
-        purpose: overrides.purpose ?? 'LOGIN',
-        codeHash: 'h',
-        destinationHint: '+33*******78',
-        sealedDelivery: overrides.sealed ?? sealJson(publicKey, delivery),
-        issuedAt: now.toISOString(),
-        expiresAt: overrides.expiresAt ?? new Date(now.getTime() + 300_000).toISOString(),
-        maxAttempts: 3,
-      },
-    },
-  };
+  const event = otpIssued({
+    userId: 'u1',
+    issuedAt: now.toISOString(),
+    expiresAt: overrides.expiresAt ?? new Date(now.getTime() + 300_000).toISOString(),
+    sealedDelivery: overrides.sealed ?? sealJson(publicKey, delivery),
+    ...(overrides.purpose ? { purpose: overrides.purpose } : {}),
+  });
+  return eventMessage(storedEvent(event, overrides.eventId ? { eventId: overrides.eventId } : {}));
 }
 
-export function passwordChanged(publicKey: Buffer, to = '+44712345678') {
-  position += 1;
-  return {
-    key: 'u1',
-    headers: { 'event-type': 'PasswordChanged', 'event-id': `evt-${position}` },
-    value: {
-      eventId: `evt-${position}`,
-      streamId: 'user-u1',
-      revision: position,
-      position,
-      type: 'PasswordChanged',
-      schemaVersion: 1,
-      metadata: {},
-      recordedAt: now.toISOString(),
-      data: { userId: 'u1', sessionId: 'r1', sealedNotice: sealJson(publicKey, { to }) },
-    },
-  };
+/** A `PasswordChanged` of user `u1`, its notice sealed to `publicKey`. */
+export function passwordChangedMessage(publicKey: Buffer, to = '+44712345678') {
+  const data = { userId: 'u1', sessionId: 'r1', sealedNotice: sealJson(publicKey, { to }) };
+  return eventMessage(storedEvent({ type: 'PasswordChanged', data }));
 }
 
 /** Per-user keys in a throwaway store, as identity and the notifier share them. */
@@ -140,7 +109,7 @@ export async function interruptedDispatch(t: Test) {
   const store = createSqliteViewStore({ path: ':memory:' });
   t.teardown(() => store.close());
   const keyPair = generateBoxKeyPair();
-  const message = otpIssued(keyPair.publicKey);
+  const message = otpIssuedMessage(keyPair.publicKey);
   await createDispatchLedger(store).begin(message.value.eventId, message.value.position);
   return { store, keyPair, message };
 }

@@ -7,28 +7,12 @@ import { generateSecretKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createSqliteViewStore } from '@tessera/read-models';
+import { eventMessage, otpIssued, storedEvent } from '@tessera/testing';
 import { createProjector, openViews } from '../src/index.ts';
 
-let position = 0;
-function event(type: string, data: Record<string, unknown>, streamId = 'user-u1'): EventMessageValue {
-  position += 1;
-  return {
-    eventId: `e${position}`,
-    streamId,
-    revision: position,
-    position,
-    type,
-    schemaVersion: 1,
-    data,
-    metadata: {},
-    recordedAt: `2026-01-01T00:00:0${position % 10}.000Z`,
-  };
-}
-const message = (value: EventMessageValue) => ({
-  key: String(value.data.userId ?? value.streamId),
-  value,
-  headers: { 'event-type': value.type, 'event-id': value.eventId },
-});
+/** An event stored at the next position, on its user's stream unless another is named. */
+const event = (type: string, data: Record<string, unknown>, streamId?: string) =>
+  storedEvent({ type, data }, streamId ? { streamId } : {});
 
 function setup(t: Test) {
   const dir = mkdtempSync(path.join(tmpdir(), 'projector-'));
@@ -68,11 +52,11 @@ t.test(
     const stored = registered();
     const encrypted = { ...stored, data: await personalData.protect(stored.type, stored.data) };
     t.match(encrypted.data.email, /^pd1\./, 'the event arrives encrypted');
-    await projector.handle(message(encrypted));
+    await projector.handle(eventMessage(encrypted));
     t.match(await views.users.get('u1'), { email: 'ada@example.com', phoneNumber: '+33612345678' });
     await personalData.erase('u1', '2026-01-01T00:00:09.000Z');
     await projector.handle(
-      message(event('PersonalDataErased', { userId: 'u1', erasedAt: '2026-01-01T00:00:09.000Z' })),
+      eventMessage(event('PersonalDataErased', { userId: 'u1', erasedAt: '2026-01-01T00:00:09.000Z' })),
     );
     const user = await views.users.get('u1');
     t.match(user, { userId: 'u1', email: '', phoneNumber: '', erased: true, clientId: 'c1' });
@@ -80,7 +64,7 @@ t.test(
       JSON.stringify(user).includes('ada@') || JSON.stringify(user).includes('612345678'),
       'no trace of the email or phone',
     );
-    await projector.handle(message(encrypted));
+    await projector.handle(eventMessage(encrypted));
     t.equal((await views.users.get('u1'))?.email, '', 'a redelivered registration cannot bring them back');
   },
 );
@@ -90,10 +74,10 @@ t.test('given a registration, an account and a verified phone, then the user vie
   const history = [
     registered(),
     event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }),
-    event('OtpIssued', { userId: 'u1' }),
+    storedEvent(otpIssued()),
     event('PhoneNumberVerified', { userId: 'u1' }),
   ];
-  for (const value of history) await projector.handle(message(value));
+  for (const value of history) await projector.handle(eventMessage(value));
   const user = await views.users.get('u1');
   t.match(user, {
     userId: 'u1',
@@ -113,7 +97,7 @@ t.test('an event delivered twice changes nothing the second time', async (t) => 
   const { projector, views } = setup(t);
   const first = registered();
   const opened = event('AccountOpened', { userId: 'u1', accountId: 'a2', kind: 'MAIN' });
-  for (const value of [first, opened, opened, first]) await projector.handle(message(value));
+  for (const value of [first, opened, opened, first]) await projector.handle(eventMessage(value));
   const user = await views.users.get('u1');
   t.equal(user?.accounts.length, 1, 'one account, not two');
   t.equal(user?.version, opened.position);
@@ -122,7 +106,7 @@ t.test('an event delivered twice changes nothing the second time', async (t) => 
 t.test('API clients are projected with their secret hash, and a rotation replaces it', async (t) => {
   const { projector, views } = setup(t);
   await projector.handle(
-    message(
+    eventMessage(
       event(
         'ApiClientRegistered',
         { clientId: 'c9', name: 'Partner', scopes: ['users:write'], secretHash: 'h1' },
@@ -130,7 +114,9 @@ t.test('API clients are projected with their secret hash, and a rotation replace
       ),
     ),
   );
-  await projector.handle(message(event('ApiClientSecretRotated', { clientId: 'c9', secretHash: 'h2' }, 'client-c9')));
+  await projector.handle(
+    eventMessage(event('ApiClientSecretRotated', { clientId: 'c9', secretHash: 'h2' }, 'client-c9')),
+  );
   t.match(await views.apiClients.get('c9'), {
     clientId: 'c9',
     name: 'Partner',
@@ -142,7 +128,7 @@ t.test('API clients are projected with their secret hash, and a rotation replace
 t.test('the checkpoint records the highest position applied', async (t) => {
   const { projector, store } = setup(t);
   const value = registered();
-  await projector.handle(message(value));
+  await projector.handle(eventMessage(value));
   t.equal(await store.getCheckpoint('projector'), value.position);
 });
 
@@ -153,7 +139,7 @@ t.test('KYC, activation and portfolios reach the user, account, portfolio and id
     event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }),
     event('KycStarted', { userId: 'u1', identificationId: 'k1', attempt: 1, provider: 'dev' }),
   ];
-  for (const value of history) await projector.handle(message(value));
+  for (const value of history) await projector.handle(eventMessage(value));
   t.match(await views.users.get('u1'), { kycStatus: 'PENDING', userAccountStatus: 'PENDING_KYC' });
   t.match(await views.kycIdentifications.get('k1'), { userId: 'u1', status: 'PENDING', attempt: 1 });
   const approval = [
@@ -176,8 +162,8 @@ t.test('KYC, activation and portfolios reach the user, account, portfolio and id
       publicAddress: 'addr2',
     }),
   ];
-  for (const value of approval) await projector.handle(message(value));
-  for (const value of approval) await projector.handle(message(value));
+  for (const value of approval) await projector.handle(eventMessage(value));
+  for (const value of approval) await projector.handle(eventMessage(value));
   t.match(await views.users.get('u1'), {
     kycStatus: 'APPROVED',
     userAccountStatus: 'ACTIVE',
@@ -195,7 +181,7 @@ t.test('KYC, activation and portfolios reach the user, account, portfolio and id
   t.equal((await views.accounts.get('a1'))?.portfolios.length, 2, 'a redelivered portfolio is not listed twice');
   t.match(await views.portfolios.get('p2'), { accountId: 'a1', userId: 'u1', name: 'Savings', publicAddress: 'addr2' });
   t.match(await views.kycIdentifications.get('k1'), { status: 'APPROVED' });
-  await projector.handle(message(event('KycRejected', { userId: 'u1', identificationId: 'k2' })));
+  await projector.handle(eventMessage(event('KycRejected', { userId: 'u1', identificationId: 'k2' })));
   t.equal((await views.users.get('u1'))?.kycStatus, 'APPROVED', 'a later rejection does not take an approval back');
 });
 
@@ -204,7 +190,7 @@ function lifeOfUser(): EventMessageValue[] {
   return [
     registered(),
     event('AccountOpened', { userId: 'u1', accountId: 'a1', kind: 'MAIN' }),
-    event('OtpIssued', { userId: 'u1' }),
+    storedEvent(otpIssued()),
     event('PhoneNumberVerified', { userId: 'u1' }),
     event('SessionStarted', { userId: 'u1', familyId: 'f1' }),
     event('SessionStarted', { userId: 'u1', familyId: 'f2' }),
@@ -248,7 +234,7 @@ t.test(
   async (t) => {
     const history = lifeOfUser();
     const oneByOne = setup(t);
-    for (const value of history) await oneByOne.projector.handle(message(value));
+    for (const value of history) await oneByOne.projector.handle(eventMessage(value));
     const batched = setup(t);
     const told: number[] = [];
     const projector = createProjector({
@@ -257,7 +243,7 @@ t.test(
       personalData: batched.personalData,
       onProjected: (value) => void told.push(value.position),
     });
-    await projector.handleBatch(history.map(message));
+    await projector.handleBatch(history.map(eventMessage));
     const expected = await everyView(oneByOne);
     t.same(await everyView(batched), expected, 'the same documents and checkpoint');
     t.match(expected, {
@@ -276,7 +262,7 @@ t.test(
 t.test('a batch with a failed write is refused, and given again it is applied in full', async (t) => {
   const history = lifeOfUser();
   const reference = setup(t);
-  for (const value of history) await reference.projector.handle(message(value));
+  for (const value of history) await reference.projector.handle(eventMessage(value));
   const { store, personalData } = setup(t);
   // The real store, except that one write to the sessions view fails once, as a full disk would fail it.
   let failures = 1;
@@ -295,8 +281,8 @@ t.test('a batch with a failed write is refused, and given again it is applied in
     logger: createLogger('test', { level: 'silent' }),
     personalData,
   });
-  await t.rejects(projector.handleBatch(history.map(message)), /disk full/, 'the batch is refused');
-  await projector.handleBatch(history.map(message));
+  await t.rejects(projector.handleBatch(history.map(eventMessage)), /disk full/, 'the batch is refused');
+  await projector.handleBatch(history.map(eventMessage));
   t.same(
     await everyView({ ...reference, store, views: openViews(store) }),
     await everyView(reference),

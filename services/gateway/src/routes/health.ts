@@ -15,6 +15,37 @@ const Status = Type.Object({
   ),
 });
 
+const livenessSchema = {
+  tags: ['operations'],
+  operationId: 'checkLiveness',
+  summary: 'Whether the process answers',
+  description: "For an orchestrator's liveness probe: answers as long as the process runs. Not rate limited.",
+  headers: ReadHeaders,
+  response: { 200: { ...Status, description: 'Alive.', examples: [{ status: 'ok' }] }, ...answers('probe') },
+};
+
+const readinessSchema = {
+  tags: ['operations'],
+  operationId: 'checkReadiness',
+  summary: "Whether the gateway's dependencies answer",
+  description:
+    "For an orchestrator's readiness probe: ready only when every dependency (read models, and identity's bus in the distributed mode) answers. Not rate limited.",
+  headers: ReadHeaders,
+  response: {
+    200: {
+      ...Status,
+      description: 'Ready to serve.',
+      examples: [{ status: 'ready', checks: { readModels: 'ok' } }],
+    },
+    503: {
+      ...Status,
+      description: 'A dependency does not answer.',
+      examples: [{ status: 'not ready', checks: { readModels: 'unavailable' } }],
+    },
+    ...answers('probe'),
+  },
+};
+
 export const healthRoutes: FastifyPluginAsyncTypebox<{ readiness: ReadinessCheck[] }> = async (app, options) => {
   // Probes come often from a few addresses: a 429 would make an orchestrator restart a healthy gateway.
   const unlimited = { rateLimit: false } as const;
@@ -22,14 +53,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ readiness: ReadinessCheck
     '/health/live',
     {
       config: unlimited,
-      schema: {
-        tags: ['operations'],
-        operationId: 'checkLiveness',
-        summary: 'Whether the process answers',
-        description: "For an orchestrator's liveness probe: answers as long as the process runs. Not rate limited.",
-        headers: ReadHeaders,
-        response: { 200: { ...Status, description: 'Alive.', examples: [{ status: 'ok' }] }, ...answers('probe') },
-      },
+      schema: livenessSchema,
     },
     async () => ({ status: 'ok' }),
   );
@@ -38,27 +62,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ readiness: ReadinessCheck
     '/health/ready',
     {
       config: unlimited,
-      schema: {
-        tags: ['operations'],
-        operationId: 'checkReadiness',
-        summary: "Whether the gateway's dependencies answer",
-        description:
-          "For an orchestrator's readiness probe: ready only when every dependency (read models, and identity's bus in the distributed mode) answers. Not rate limited.",
-        headers: ReadHeaders,
-        response: {
-          200: {
-            ...Status,
-            description: 'Ready to serve.',
-            examples: [{ status: 'ready', checks: { readModels: 'ok' } }],
-          },
-          503: {
-            ...Status,
-            description: 'A dependency does not answer.',
-            examples: [{ status: 'not ready', checks: { readModels: 'unavailable' } }],
-          },
-          ...answers('probe'),
-        },
-      },
+      schema: readinessSchema,
     },
     async (_request, reply) => {
       const checks: Record<string, string> = {};

@@ -8,7 +8,7 @@ import { constantTimeEqual, hashSecretToken } from '@tessera/crypto';
 import type { ViewCollection } from '@tessera/read-models';
 import type { ApiClientView } from '@tessera/projector';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { answers, oauthErrorAnswers } from '../routeAnswers.ts';
 import { toJwks, type SigningKey } from '../signingKeys.ts';
 
@@ -37,95 +37,99 @@ function oauthError(reply: FastifyReply, status: number, error: string, descript
   return reply.status(status).send({ error, error_description: description });
 }
 
+const jwksSchema = {
+  tags: ['oauth'],
+  operationId: 'getJsonWebKeySet',
+  summary: 'Public keys that verify every token',
+  description:
+    "The Ed25519 keys (JWK, `kid` named in each token's header) that verify client and user tokens: the key signing now and the previous ones whose tokens may still be valid. Cache it for up to 5 minutes.",
+  headers: ReadHeaders,
+  response: {
+    200: Type.Object(
+      { keys: Type.Array(Type.Any()) },
+      {
+        description: 'A JSON Web Key Set (RFC 7517).',
+        examples: [
+          {
+            keys: [
+              {
+                kty: 'OKP',
+                crv: 'Ed25519',
+                x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+                kid: '2026-11-26',
+                use: 'sig',
+                alg: 'EdDSA',
+              },
+            ],
+          },
+        ],
+      },
+    ),
+    ...answers('open'),
+  },
+};
+
+const tokenSchema = {
+  tags: ['oauth'],
+  operationId: 'issueClientToken',
+  summary: 'Client credentials grant',
+  description:
+    "RFC 6749 §4.4: a client token for the clientAuth operations. The client authenticates with HTTP Basic or with client_id and client_secret in the form. Answers and errors are OAuth's own JSON (RFC 6749 §5), not the envelope.",
+  security: [],
+  consumes: ['application/x-www-form-urlencoded'],
+  headers: ReadHeaders,
+  body: OAuthTokenBody,
+  response: { 200: OAuthTokenResponse, ...oauthErrorAnswers },
+};
+
+/** Errors of the token route answer in OAuth's format, not the envelope. */
+function answerTokenError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof ApiError && error.errorName === 'RATE_LIMITED') {
+    // slow_down: OAuth's registered error for a client that asks too often (RFC 8628 §3.5).
+    if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+    return oauthError(reply, 429, 'slow_down', 'Too many token requests; try again later.');
+  }
+  // The schema allows client_credentials alone; another grant keeps RFC 6749's own error.
+  if (error.validation?.[0]?.instancePath === '/grant_type')
+    return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.');
+  const status = error.statusCode === 413 ? 413 : error.statusCode === 415 ? 415 : 400;
+  return oauthError(reply, status, 'invalid_request', 'The token request is not valid.');
+}
+
+/** The client whose id and secret the request presents (HTTP Basic, or the form's two fields), if the secret is its. */
+async function authenticatedClient(
+  apiClients: ViewCollection<ApiClientView>,
+  authorization: string | undefined,
+  body: OAuthTokenBody,
+): Promise<ApiClientView | undefined> {
+  const credentials =
+    basicCredentials(authorization) ??
+    (body.client_id && body.client_secret ? { id: body.client_id, secret: body.client_secret } : undefined);
+  if (!credentials) return undefined;
+  const client = await apiClients.get(credentials.id);
+  const presented = hashSecretToken(credentials.secret);
+  return client && constantTimeEqual(presented, client.secretHash) ? client : undefined;
+}
+
 export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async (app, options) => {
   const jwks = toJwks(options.signingKeys);
   // RFC 6749 §4.4.2: the token request is form-encoded. Only within this plugin: the API's own routes take JSON.
   app.removeContentTypeParser('application/json');
 
-  app.get(
-    '/.well-known/jwks.json',
-    {
-      schema: {
-        tags: ['oauth'],
-        operationId: 'getJsonWebKeySet',
-        summary: 'Public keys that verify every token',
-        description:
-          "The Ed25519 keys (JWK, `kid` named in each token's header) that verify client and user tokens: the key signing now and the previous ones whose tokens may still be valid. Cache it for up to 5 minutes.",
-        headers: ReadHeaders,
-        response: {
-          200: Type.Object(
-            { keys: Type.Array(Type.Any()) },
-            {
-              description: 'A JSON Web Key Set (RFC 7517).',
-              examples: [
-                {
-                  keys: [
-                    {
-                      kty: 'OKP',
-                      crv: 'Ed25519',
-                      x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
-                      kid: '2026-11-26',
-                      use: 'sig',
-                      alg: 'EdDSA',
-                    },
-                  ],
-                },
-              ],
-            },
-          ),
-          ...answers('open'),
-        },
-      },
-    },
-    async (_request, reply) => {
-      void reply.header('cache-control', 'public, max-age=300');
-      return jwks;
-    },
-  );
+  app.get('/.well-known/jwks.json', { schema: jwksSchema }, async (_request, reply) => {
+    void reply.header('cache-control', 'public, max-age=300');
+    return jwks;
+  });
 
   app.post(
     '/oauth/token',
-    {
-      config: app.sensitiveRateLimit,
-      schema: {
-        tags: ['oauth'],
-        operationId: 'issueClientToken',
-        summary: 'Client credentials grant',
-        description:
-          "RFC 6749 §4.4: a client token for the clientAuth operations. The client authenticates with HTTP Basic or with client_id and client_secret in the form. Answers and errors are OAuth's own JSON (RFC 6749 §5), not the envelope.",
-        security: [],
-        consumes: ['application/x-www-form-urlencoded'],
-        headers: ReadHeaders,
-        body: OAuthTokenBody,
-        response: { 200: OAuthTokenResponse, ...oauthErrorAnswers },
-      },
-      // Errors of this route answer in OAuth's format, not the envelope.
-      errorHandler: (error, _request, reply) => {
-        if (error instanceof ApiError && error.errorName === 'RATE_LIMITED') {
-          // slow_down: OAuth's registered error for a client that asks too often (RFC 8628 §3.5).
-          if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-          return oauthError(reply, 429, 'slow_down', 'Too many token requests; try again later.');
-        }
-        // The schema allows client_credentials alone; another grant keeps RFC 6749's own error.
-        if (error.validation?.[0]?.instancePath === '/grant_type')
-          return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.');
-        const status = error.statusCode === 413 ? 413 : error.statusCode === 415 ? 415 : 400;
-        return oauthError(reply, status, 'invalid_request', 'The token request is not valid.');
-      },
-    },
+    { config: app.sensitiveRateLimit, schema: tokenSchema, errorHandler: answerTokenError },
     async (request, reply) => {
       const body = request.body;
       if (body.grant_type !== 'client_credentials')
         return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.');
-      const basic = basicCredentials(request.headers.authorization);
-      const credentials =
-        basic ??
-        (body.client_id && body.client_secret ? { id: body.client_id, secret: body.client_secret } : undefined);
-      if (!credentials) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed.');
-      const client = await options.apiClients.get(credentials.id);
-      const presented = hashSecretToken(credentials.secret);
-      if (!client || !constantTimeEqual(presented, client.secretHash))
-        return oauthError(reply, 401, 'invalid_client', 'Client authentication failed.');
+      const client = await authenticatedClient(options.apiClients, request.headers.authorization, body);
+      if (!client) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed.');
       const requested = body.scope ? body.scope.split(' ').filter(Boolean) : client.scopes;
       if (requested.some((scope) => !client.scopes.includes(scope)))
         return oauthError(reply, 400, 'invalid_scope', 'A requested scope is not granted to this client.');

@@ -16,27 +16,64 @@ export interface UserRoutesOptions {
   readYourWritesTimeoutMs: number;
 }
 
+const logoutSchema = {
+  tags: ['user'],
+  operationId: 'logout',
+  summary: 'End this login: its refresh token stops working, its access tokens are refused',
+  description:
+    'Ends the login the user token belongs to: its refresh token stops working and its access tokens are refused from the moment this answers. Other logins of the user go on.',
+  security: [{ userAuth: [] }],
+  headers: WriteHeaders,
+  response: {
+    200: Envelope(Type.Object({ loggedOut: Type.Literal(true) }), {
+      description: 'Logged out.',
+      example: { loggedOut: true },
+    }),
+    ...answers('userWrite'),
+  },
+};
+
+const currentUserSchema = {
+  tags: ['user'],
+  operationId: 'getCurrentUser',
+  summary: 'The signed-in user: profile, accounts, portfolios, KYC status',
+  description: 'The user the user token belongs to, from the read model.',
+  security: [{ userAuth: [] }],
+  headers: ReadHeaders,
+  response: {
+    200: Envelope(MeData, {
+      description: 'The user.',
+      example: {
+        userId: example.userId,
+        email: example.email,
+        phoneNumber: example.phoneNumber,
+        phoneVerified: true,
+        roles: ['USER'],
+        userAccountStatus: 'ACTIVE',
+        kycStatus: 'APPROVED',
+        accounts: [{ accountId: example.mainAccountId, kind: 'MAIN', status: 'ACTIVE' }],
+        portfolios: [
+          {
+            portfolioId: example.tradingPortfolioId,
+            name: 'Main',
+            portfolioAccountType: 'TRADING',
+            accountId: example.mainAccountId,
+            publicAddress: example.publicAddress,
+          },
+        ],
+        createdAt: example.openedAt,
+      },
+    }),
+    ...answers('userRead', { 404: ['USER_NOT_FOUND'] }),
+  },
+};
+
 export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = async (app, options) => {
   app.post(
     '/v1/user/logout',
     {
       preHandler: app.requireUser(),
-      schema: {
-        tags: ['user'],
-        operationId: 'logout',
-        summary: 'End this login: its refresh token stops working, its access tokens are refused',
-        description:
-          'Ends the login the user token belongs to: its refresh token stops working and its access tokens are refused from the moment this answers. Other logins of the user go on.',
-        security: [{ userAuth: [] }],
-        headers: WriteHeaders,
-        response: {
-          200: Envelope(Type.Object({ loggedOut: Type.Literal(true) }), {
-            description: 'Logged out.',
-            example: { loggedOut: true },
-          }),
-          ...answers('userWrite'),
-        },
-      },
+      schema: logoutSchema,
     },
     async (request, reply) => {
       void reply.header('cache-control', 'no-store');
@@ -61,40 +98,7 @@ export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = 
     '/v1/user/me',
     {
       preHandler: app.requireUser(),
-      schema: {
-        tags: ['user'],
-        operationId: 'getCurrentUser',
-        summary: 'The signed-in user: profile, accounts, portfolios, KYC status',
-        description: 'The user the user token belongs to, from the read model.',
-        security: [{ userAuth: [] }],
-        headers: ReadHeaders,
-        response: {
-          200: Envelope(MeData, {
-            description: 'The user.',
-            example: {
-              userId: example.userId,
-              email: example.email,
-              phoneNumber: example.phoneNumber,
-              phoneVerified: true,
-              roles: ['USER'],
-              userAccountStatus: 'ACTIVE',
-              kycStatus: 'APPROVED',
-              accounts: [{ accountId: example.mainAccountId, kind: 'MAIN', status: 'ACTIVE' }],
-              portfolios: [
-                {
-                  portfolioId: example.tradingPortfolioId,
-                  name: 'Main',
-                  portfolioAccountType: 'TRADING',
-                  accountId: example.mainAccountId,
-                  publicAddress: example.publicAddress,
-                },
-              ],
-              createdAt: example.openedAt,
-            },
-          }),
-          ...answers('userRead', { 404: ['USER_NOT_FOUND'] }),
-        },
-      },
+      schema: currentUserSchema,
     },
     async (request, reply) => {
       void reply.header('cache-control', 'no-store');

@@ -1,0 +1,171 @@
+/** Bodies and answers of the account flow: sign-up, login, SMS codes, refresh, password reset. */
+import { Type, type Static } from '@sinclair/typebox';
+import { example } from '../apiExamples.ts';
+import { AccountSummary } from './accounts.ts';
+import { apiFormats, ChallengeType, CurrentPassword, Email, NewPassword, SessionId, Username, Uuid } from './fields.ts';
+
+export const SignUpBody = Type.Object(
+  {
+    phoneNumber: Type.String({
+      // The format alone carries the rule (it includes the E.164 shape): a pattern beside it would let a
+      // generator read pattern matches as valid numbers, which the format then refuses.
+      maxLength: 16,
+      format: apiFormats.phoneNumber,
+      description:
+        'E.164 (`+`, a country code and up to 15 digits in all; format `e164`): a mobile number (or, where the numbering plan cannot tell, a fixed-line-or-mobile one) valid for its country, since the user receives codes by SMS. Stored in its normalised E.164 form: `+330612345678` becomes `+33612345678`.',
+      examples: [example.phoneNumber],
+    }),
+    email: Email,
+    password: NewPassword,
+    roles: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 32, examples: ['USER'] }), {
+        maxItems: 8,
+        uniqueItems: true,
+        description:
+          'Default `["USER"]`. A role outside the allow-list is refused with 403 ROLE_NOT_ALLOWED: an API client can never grant a privileged role.',
+      }),
+    ),
+    locale: Type.Optional(
+      Type.String({
+        pattern: '^[a-z]{2}(-[A-Z]{2})?$',
+        maxLength: 5,
+        description:
+          'Language of the SMS sent to the user (BCP 47, such as fr or en-GB); by default chosen from the phone number.',
+        examples: ['en'],
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ phoneNumber: example.phoneNumber, email: example.email, password: example.password, locale: 'en' }],
+  },
+);
+
+export const LoginBody = Type.Object(
+  { username: Username, password: CurrentPassword },
+  {
+    additionalProperties: false,
+    examples: [{ username: example.email, password: example.password }],
+  },
+);
+
+export const OtpBody = Type.Object(
+  {
+    sessionId: SessionId,
+    username: Username,
+    challengeType: ChallengeType,
+    code: Type.String({
+      pattern: '^[0-9]{4,10}$',
+      maxLength: 10,
+      description: 'The digits of the SMS.',
+      examples: [example.code],
+    }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      { sessionId: example.loginSessionId, username: example.email, challengeType: 'SMS_OTP', code: example.code },
+    ],
+  },
+);
+
+export const ResendOtpBody = Type.Object(
+  { sessionId: SessionId, username: Username },
+  {
+    additionalProperties: false,
+    examples: [{ sessionId: example.loginSessionId, username: example.email }],
+  },
+);
+
+export const RefreshBody = Type.Object(
+  {
+    username: Username,
+    refreshToken: Type.String({
+      minLength: 16,
+      maxLength: 256,
+      description: 'The latest refresh token of the login; each one works once.',
+      examples: [example.refreshToken],
+    }),
+  },
+  { additionalProperties: false, examples: [{ username: example.email, refreshToken: example.refreshToken }] },
+);
+
+export const ForgetPasswordQuery = Type.Object(
+  { email: { ...Email, description: 'The email of the account; the answer is the same whether or not it exists.' } },
+  { additionalProperties: false },
+);
+
+export const ChangePasswordBody = Type.Object(
+  {
+    sessionId: {
+      ...SessionId,
+      description: 'The `sessionId` of the forget-password answer.',
+      examples: [example.resetSessionId],
+    },
+    username: Username,
+    challengeType: ChallengeType,
+    password: NewPassword,
+    passwordConfirm: {
+      ...NewPassword,
+      description: 'The same password again; a different one is refused with 422 PASSWORD_MISMATCH.',
+    },
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        sessionId: example.resetSessionId,
+        username: example.email,
+        challengeType: 'SMS_OTP',
+        password: example.newPassword,
+        passwordConfirm: example.newPassword,
+      },
+    ],
+  },
+);
+
+export const SignUpData = Type.Object({
+  userId: Uuid,
+  email: Type.String({ description: 'Lower-cased and trimmed.' }),
+  phoneNumber: Type.String({ description: 'Normalised E.164.' }),
+  roles: Type.Array(Type.String()),
+  accounts: Type.Array(AccountSummary, { description: 'The main account, waiting for KYC.' }),
+  userAccountStatus: Type.Literal('PENDING_KYC'),
+  phoneVerified: Type.Boolean({ description: 'False until the first SMS code is answered.' }),
+});
+
+export const ChallengeData = Type.Object({
+  sessionId: Type.String({ description: 'Names this challenge in the next calls.' }),
+  challengeType: ChallengeType,
+  codeDeliveryDestination: Type.String({ description: 'Masked phone number, such as +33******78.' }),
+  expiresIn: Type.Integer({ description: 'Seconds until the code expires.' }),
+});
+
+export const TokensData = Type.Object({
+  userId: Uuid,
+  accessToken: Type.String({ description: 'A user token (EdDSA JWT) for the user routes.' }),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ description: 'Seconds until the access token expires.' }),
+  refreshToken: Type.String({ description: 'Works once: POST /v1/user/refresh answers a new one.' }),
+  refreshExpiresIn: Type.Integer({ description: 'Seconds until the session must log in again.' }),
+});
+
+export const PasswordChangedData = Type.Object({ userId: Uuid, passwordChanged: Type.Literal(true) });
+
+export const OtpData = Type.Union([TokensData, PasswordChangedData], {
+  description: 'Tokens for a login session; `passwordChanged` for a password-reset session.',
+});
+
+export const PasswordStagedData = Type.Object({
+  sessionId: Type.String(),
+  challengeType: ChallengeType,
+  passwordStaged: Type.Literal(true),
+});
+
+export type SignUpBody = Static<typeof SignUpBody>;
+export type LoginBody = Static<typeof LoginBody>;
+export type OtpBody = Static<typeof OtpBody>;
+export type ResendOtpBody = Static<typeof ResendOtpBody>;
+export type RefreshBody = Static<typeof RefreshBody>;
+export type ForgetPasswordQuery = Static<typeof ForgetPasswordQuery>;
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;

@@ -1,0 +1,62 @@
+/** RFC 6749 client credentials: the token request, its answer and its errors. */
+import { Type, type Static } from '@sinclair/typebox';
+import { example } from '../apiExamples.ts';
+
+export const OAuthTokenBody = Type.Object(
+  {
+    grant_type: Type.Literal('client_credentials', { description: 'The only grant: RFC 6749 §4.4.' }),
+    client_id: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        description: 'With client_secret, when the client does not authenticate with HTTP Basic.',
+        examples: [example.clientId],
+      }),
+    ),
+    client_secret: Type.Optional(Type.String({ maxLength: 256, description: 'Shown once by client registration.' })),
+    scope: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        description:
+          'Space-separated; by default every scope the client holds. A scope it does not hold is refused with 400 invalid_scope (RFC 6749 §5.2).',
+        examples: ['users:write users:read'],
+      }),
+    ),
+  },
+  {
+    // RFC 6749 §3.2: unknown parameters are ignored; a few, bounded, so that any valid body fits under the body limit.
+    additionalProperties: Type.String({ maxLength: 128 }),
+    maxProperties: 8,
+    propertyNames: { maxLength: 32 },
+    description:
+      'The client authenticates with HTTP Basic (`client_id:client_secret`, each form-urlencoded) or with the two form fields.',
+    examples: [{ grant_type: 'client_credentials', scope: 'users:write users:read' }],
+  },
+);
+
+export const OAuthTokenResponse = Type.Object(
+  {
+    access_token: Type.String({ description: 'A client token (EdDSA JWT), verified with GET /.well-known/jwks.json.' }),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ description: 'Seconds until the token expires.' }),
+    scope: Type.String({ description: 'The scopes granted, space-separated.' }),
+  },
+  {
+    description: 'A client token (RFC 6749 §5.1).',
+    examples: [
+      {
+        access_token: example.clientAccessToken,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'users:write users:read',
+      },
+    ],
+  },
+);
+
+/** RFC 6749 §5.2 error body. */
+export const OAuthErrorResponse = Type.Object({
+  error: Type.String({ description: 'invalid_request, invalid_client, invalid_scope or slow_down.' }),
+  error_description: Type.String(),
+});
+
+export type OAuthTokenBody = Static<typeof OAuthTokenBody>;

@@ -1,0 +1,153 @@
+/** Steps 2 and 3 of the account flow: the password, then the SMS code (and a new code on the same session). */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  ChallengeData,
+  Envelope,
+  LoginBody,
+  OtpBody,
+  OtpData,
+  ResendOtpBody,
+  scopes,
+  WriteHeaders,
+} from '@tessera/contracts';
+import { createSendingChannel, generateSecretToken, hashSecretToken } from '@tessera/crypto';
+import { success } from '../envelope.ts';
+import { waitForUserView } from '../readYourWrites.ts';
+import { answers } from '../routeAnswers.ts';
+import type { UniformAnswer } from '../uniformAnswerTime.ts';
+import { challengeExample, challengeLinks, clientAuth, tokensExample, type AccountFlowOptions } from './accountFlow.ts';
+import { callingClientOf, commandSender } from './identityCommands.ts';
+import { answersAreNotStored } from './noStore.ts';
+import { userTokens } from './userTokens.ts';
+
+const loginSchema = {
+  tags: ['user'],
+  operationId: 'login',
+  summary: 'Check the password and send an SMS code',
+  description:
+    'Checks the password, then sends a code by SMS on a new session. An unknown email and a wrong password get the same answer in the same time. From the 5th wrong password in a row the login locks for a growing time (429 LOGIN_TEMPORARILY_LOCKED); too many wrong codes in a row lock the account until a password reset (403 ACCOUNT_LOCKED).',
+  security: clientAuth,
+  headers: WriteHeaders,
+  body: LoginBody,
+  response: {
+    200: Envelope(ChallengeData, {
+      description: 'A code was sent by SMS: answer it with POST /v1/user/otp.',
+      example: challengeExample,
+    }),
+    ...answers('clientWrite', {
+      401: ['INVALID_CREDENTIALS'],
+      403: ['ACCOUNT_LOCKED'],
+      429: ['LOGIN_TEMPORARILY_LOCKED'],
+    }),
+  },
+};
+
+const loginLinks = { 200: challengeLinks('$request.body#/username') };
+
+const verifyOtpSchema = {
+  tags: ['user'],
+  operationId: 'verifyOtp',
+  summary: 'Answer the SMS code: tokens for a login, the new password for a reset',
+  description:
+    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified.',
+  security: clientAuth,
+  headers: WriteHeaders,
+  body: OtpBody,
+  response: {
+    200: Envelope(OtpData, {
+      description: 'Tokens (login session) or `passwordChanged` (password-reset session).',
+      example: tokensExample,
+    }),
+    ...answers('clientWrite', {
+      401: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_ALREADY_USED', 'OTP_ATTEMPTS_EXHAUSTED'],
+      403: ['ACCOUNT_LOCKED'],
+      422: ['PASSWORD_NOT_STAGED'],
+    }),
+  },
+};
+
+const verifyOtpLinks = {
+  200: {
+    refreshSession: {
+      operationId: 'refreshSession',
+      description: 'Rotate the refresh token of a login session.',
+      requestBody: { username: '$request.body#/username', refreshToken: '$response.body#/data/refreshToken' },
+    },
+  },
+};
+
+const resendOtpSchema = {
+  tags: ['user'],
+  operationId: 'resendOtp',
+  summary: 'Send a new code on the same session',
+  description:
+    "Sends a new code on a login or password-reset session, at most one every 30 seconds (429 OTP_RESEND_TOO_SOON); the session keeps its count of wrong codes. Past the phone's SMS budget no code is sent, and the answer looks the same.",
+  security: clientAuth,
+  headers: WriteHeaders,
+  body: ResendOtpBody,
+  response: {
+    200: Envelope(ChallengeData, { description: 'A new code was sent by SMS.', example: challengeExample }),
+    ...answers('clientWrite', {
+      401: ['OTP_INVALID', 'OTP_ALREADY_USED', 'OTP_ATTEMPTS_EXHAUSTED'],
+      403: ['ACCOUNT_LOCKED'],
+      429: ['OTP_RESEND_TOO_SOON'],
+    }),
+  },
+};
+
+const resendOtpLinks = { 200: { verifyOtp: challengeLinks('$request.body#/username').verifyOtp } };
+
+export const loginAndCodeRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = async (app, options) => {
+  const send = commandSender(options.identity);
+  const channel = createSendingChannel(options.commandPublicKey);
+  const preHandler = app.requireClient(scopes.usersWrite);
+  /** What the three routes share: the sensitive routes' limit, a client token, the answers that wait (uniformAnswerTime.ts). */
+  const guarded = (uniformAnswer: UniformAnswer) => ({
+    config: { ...app.sensitiveRateLimit, uniformAnswer },
+    preHandler,
+  });
+  answersAreNotStored(app);
+
+  app.post('/v1/user/login', { ...guarded('failures'), schema: loginSchema, links: loginLinks }, async (request) => {
+    const { username, password } = request.body;
+    await app.limitIdentifier(username);
+    const { data } = await send(request, 'StartLogin', {
+      email: username,
+      sealedSecrets: channel.seal({ password }),
+    });
+    return success(data);
+  });
+
+  app.post(
+    '/v1/user/otp',
+    { ...guarded('failures'), schema: verifyOtpSchema, links: verifyOtpLinks },
+    async (request, reply) => {
+      const { sessionId, username, challengeType, code } = request.body;
+      await app.limitIdentifier(username);
+      const refreshToken = generateSecretToken();
+      const { data, position } = await send(request, 'VerifyOtp', {
+        email: username,
+        sessionId,
+        challengeType,
+        sealedSecrets: channel.seal({ code }),
+        newRefreshTokenHash: hashSecretToken(refreshToken),
+      });
+      const wait = { timeoutMs: options.readYourWritesTimeoutMs, watch: options.projections, log: app.log };
+      await waitForUserView(options.users, data.userId, position, wait);
+      if (data.purpose === 'PASSWORD_RESET') return success({ userId: data.userId, passwordChanged: true as const });
+      const tokenOptions = { clientId: callingClientOf(request), accessTokenTtlSeconds: options.accessTokenTtlSeconds };
+      return success(userTokens(reply, tokenOptions, data, refreshToken));
+    },
+  );
+
+  app.post(
+    '/v1/user/otp/resend',
+    { ...guarded('always'), schema: resendOtpSchema, links: resendOtpLinks },
+    async (request) => {
+      const { sessionId, username } = request.body;
+      await app.limitIdentifier(username);
+      const { data } = await send(request, 'ResendOtp', { email: username, sessionId });
+      return success(data);
+    },
+  );
+};
