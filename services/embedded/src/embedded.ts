@@ -25,7 +25,8 @@ import {
 import { createLogger, type LoggerOptions } from '@tessera/logging';
 import { createInProcessBus } from '@tessera/messaging';
 import { createSmsSender, startNotifier } from '@tessera/notifier';
-import { createProjector, openViews } from '@tessera/projector';
+import { createBatchProjector } from '@tessera/projector';
+import { openViews } from '@tessera/read-models/views';
 import { createInMemoryRateLimitStore } from '@tessera/rate-limits';
 import { createSqliteViewStore } from '@tessera/read-models';
 import { topics, scopes, type EventMessageValue } from '@tessera/contracts';
@@ -104,7 +105,7 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
     await bus.subscribeInBatches(
       topics.identityEvents,
       'projector',
-      createProjector({
+      createBatchProjector({
         store: viewStore,
         logger: logger.child({ service: 'projector' }),
         personalData: personalData.protector,

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { streams } from '@tessera/contracts';
 import type { EventStore, RecordedEvent } from '@tessera/event-store';
 import { createLogger } from '@tessera/logging';
+import { createSqliteViewStore } from '@tessera/read-models';
 import {
   ConfigError,
   connectEventStore,
@@ -22,8 +23,7 @@ import {
   loadKeyring,
   readEnv,
 } from '@tessera/runtime';
-import { rebuildReadModels } from './application/rebuild.ts';
-import { REPLAY_CACHED_KEYS } from './application/rebuild.ts';
+import { rebuildReadModels, REPLAY_CACHED_KEYS } from './application/rebuild.ts';
 
 const usage = [
   'usage: npm run replay -- rebuild | npm run --silent replay -- export [--user <userId>]',
@@ -92,10 +92,10 @@ async function main() {
       await exportLog(eventStore, values.user);
       return;
     }
-    const views = await connectViewStore(
-      { mongoUrl, database, sqliteFile: path.join(dataDir, 'views.sqlite') },
-      logger,
-    );
+    const sqliteFile = path.join(dataDir, 'views.sqlite');
+    // SQLite's views commit in batches: the rebuild then commits once per page instead of once per write.
+    const sqliteViews = mongoUrl ? undefined : createSqliteViewStore({ path: sqliteFile });
+    const views = sqliteViews ?? (await connectViewStore({ mongoUrl, database, sqliteFile }, logger));
     // A replay meets every user once or more, far apart: a cache as large as a live process's would miss nearly every time.
     const { keyStore, protector } = await connectPersonalData(
       {
@@ -113,6 +113,7 @@ async function main() {
       views,
       logger,
       personalData: protector,
+      ...(sqliteViews ? { commitEachPage: (work) => sqliteViews.batch(work) } : {}),
       onProgress: (progress) => {
         if (Date.now() - lastPrint < 1000 && progress.position < progress.head) return;
         lastPrint = Date.now();

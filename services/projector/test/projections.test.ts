@@ -7,7 +7,8 @@ import { generateSecretKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createSqliteViewStore } from '@tessera/read-models';
-import { createProjector, openViews } from '../src/index.ts';
+import { openViews } from '@tessera/read-models/views';
+import { createBatchProjector, createProjector } from '../src/index.ts';
 
 let position = 0;
 function event(type: string, data: Record<string, unknown>, streamId = 'user-u1'): EventMessageValue {
@@ -251,7 +252,7 @@ t.test(
     for (const value of history) await oneByOne.projector.handle(message(value));
     const batched = setup(t);
     const told: number[] = [];
-    const projector = createProjector({
+    const projector = createBatchProjector({
       store: batched.store,
       logger: createLogger('test', { level: 'silent' }),
       personalData: batched.personalData,
@@ -290,7 +291,7 @@ t.test('a batch with a failed write is refused, and given again it is applied in
       });
     },
   });
-  const projector = createProjector({
+  const projector = createBatchProjector({
     store: failingOnce,
     logger: createLogger('test', { level: 'silent' }),
     personalData,

@@ -119,47 +119,6 @@ export async function viewStoreContract(t: Test, options: ViewStoreContractOptio
       t.equal(await store.getCheckpoint(other), 0, 'other projections unaffected');
     });
 
-    t.test(
-      'a store that says reads see writes at once shows a write before its promise settles, and commits it',
-      async (t) => {
-        const store = await open(t);
-        if (!store.readsSeeWritesAtOnce) {
-          t.pass(`${options.name} promises no more than that a settled write is seen`);
-          return;
-        }
-        const people = store.collection<Person>(unique('people'));
-        let settled = false;
-        const first = people.upsert('ada', { name: 'Ada' }, 1).then((written) => {
-          settled = true;
-          return written;
-        });
-        t.same(await people.get('ada'), { name: 'Ada' }, 'seen by the next read');
-        t.notOk(settled, 'before the write settled');
-        const second = people.upsert('ada', { name: 'Ada Lovelace' }, 2);
-        t.same(await Promise.all([first, second]), [true, true], 'both writes then settle as written');
-        t.same(await people.get('ada'), { name: 'Ada Lovelace' });
-      },
-    );
-
-    t.test('commitPending stores the writes made so far without waiting for the turn to end', async (t) => {
-      const store = await open(t);
-      if (!store.commitPending) {
-        t.pass(`${options.name} sends each write as it is made`);
-        return;
-      }
-      const people = store.collection<Person>(unique('people'));
-      let settled = false;
-      const written = people.upsert('grace', { name: 'Grace' }, 1).then(() => {
-        settled = true;
-      });
-      store.commitPending();
-      // A few promise hops, no timer or I/O: the commit has happened already.
-      for (let hop = 0; hop < 3; hop += 1) await Promise.resolve();
-      t.ok(settled, 'the write settled before the event loop moved on');
-      await written;
-      t.same(await people.get('grace'), { name: 'Grace' });
-    });
-
     t.test('ping answers', async (t) => {
       await t.resolves((await open(t)).ping());
     });

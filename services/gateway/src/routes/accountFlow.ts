@@ -30,7 +30,7 @@ import {
 } from '@tessera/contracts';
 import { createSendingChannel, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import type { ViewCollection } from '@tessera/read-models';
-import type { UserView } from '@tessera/projector';
+import type { UserView } from '@tessera/read-models/views';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';

@@ -21,7 +21,7 @@ import {
   type CommandReplies,
   type IdentityCommand,
 } from '@tessera/contracts';
-import type { AccountView, PortfolioView, UserView } from '@tessera/projector';
+import type { AccountView, PortfolioView, UserView } from '@tessera/read-models/views';
 import type { ViewCollection } from '@tessera/read-models';
 import type { FastifyRequest } from 'fastify';
 import { success } from '../envelope.ts';

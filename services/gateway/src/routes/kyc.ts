@@ -21,7 +21,7 @@ import {
   ReadHeaders,
   type CommandReplies,
 } from '@tessera/contracts';
-import type { KycIdentificationView } from '@tessera/projector';
+import type { KycIdentificationView } from '@tessera/read-models/views';
 import type { ViewCollection, ViewStore } from '@tessera/read-models';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
