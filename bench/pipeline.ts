@@ -1,7 +1,7 @@
 /**
  * The event pipeline behind the API, measured at its boundaries:
  * 1. projection lag in the embedded default: an event's `recordedAt` → its
- *    view writes done (the projector's `onProjected` hook), under a steady
+ *    view writes done (the embedded observer's `projected`), under a steady
  *    load of sign-ups and logins through the real HTTP API;
  * 2. `OtpIssued` → SMS handed to the provider (`recordedAt` → the sender's
  *    `send` resolved), embedded (same run, dev outbox) and over Kafka
@@ -43,7 +43,7 @@ import {
 } from '@tessera/identity';
 import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
-import { startNotifier } from '@tessera/notifier';
+import { composeNotifier } from '@tessera/notifier';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { rebuildReadModels, REPLAY_CACHED_KEYS } from '@tessera/projector';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
@@ -146,20 +146,17 @@ async function measureEmbedded(rate: number, seconds: number, log: (line: string
   const lags: number[] = [];
   const running = await startEmbedded(config, {
     printSms: null,
-    onProjected: (event: EventMessageValue) => {
-      if (!measuring || !event.streamId.startsWith('user-')) return;
-      const at = Date.parse(event.recordedAt);
-      lags.push(now() - at);
-      if (event.type === 'OtpIssued') recordedAt.set(event.eventId, at);
-    },
-    wrapSms: (sender: SmsSender): SmsSender => ({
-      ...sender,
-      async send(message) {
-        const receipt = await sender.send(message);
-        if (measuring) sentAt.set(message.reference, now());
-        return receipt;
+    observer: {
+      projected: (event: EventMessageValue) => {
+        if (!measuring || !event.streamId.startsWith('user-')) return;
+        const at = Date.parse(event.recordedAt);
+        lags.push(now() - at);
+        if (event.type === 'OtpIssued') recordedAt.set(event.eventId, at);
       },
-    }),
+      smsHandedOver: (reference: string) => {
+        if (measuring) sentAt.set(reference, now());
+      },
+    },
   });
   try {
     const tokenResponse = await fetch(`${running.url}/oauth/token`, {
@@ -273,16 +270,11 @@ async function measureSmsOverKafka(
   };
   const consumers = [
     await serveIdentityCommands(bus, service, silent, commandKeyPair),
-    ...(await startNotifier({
-      bus,
-      ledgerStore: viewStore,
-      sms,
-      keyPair: notifierKeyPair,
-      personalData,
-      logger: silent,
-      clock: () => new Date(),
-      brand: 'Tessera',
-    })),
+    ...(await composeNotifier(
+      { bus, ledgerStore: viewStore, sms, personalData },
+      { keyPair: notifierKeyPair, brand: 'Tessera', clock: () => new Date() },
+      silent,
+    )),
   ];
   const checkpoints = createFileCheckpointStore(path.join(dir, 'relay.json'));
   const relay = await startRelay({ eventStore, bus, checkpoints, logger: silent });

@@ -4,3 +4,4 @@ export * from './application/projections.ts';
 export * from './application/projectedEvent.ts';
 export { PROJECTOR_CHECKPOINT } from './application/viewWriter.ts';
 export * from './application/rebuild.ts';
+export * from './composeProjector.ts';
