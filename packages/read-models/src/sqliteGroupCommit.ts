@@ -22,54 +22,44 @@ export interface GroupCommit {
 const groups = new WeakMap<Database.Database, GroupCommit>();
 
 export function groupCommitOf(db: Database.Database): GroupCommit {
-  const known = groups.get(db);
-  if (known) return known;
-  type Waiter = { settle: (error?: unknown) => void };
-  let group: Waiter[] | undefined;
-  // A purge asked for inside a transaction, to run once it commits.
-  let purgeAfterCommit = false;
-
-  const emptyWal = (): void => {
-    purgeAfterCommit = false;
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  };
-
-  function flush(): void {
-    const waiters = group;
-    group = undefined;
-    if (!waiters) return;
-    let failure: unknown;
-    try {
-      // A failure SQLite answered by rolling back the whole transaction leaves nothing to commit: every write in it is lost.
-      if (!db.inTransaction) throw new Error('the transaction of these view writes was rolled back');
-      db.exec('COMMIT');
-    } catch (error) {
-      failure = error;
-      if (db.inTransaction) db.exec('ROLLBACK');
-    }
-    if (failure === undefined && purgeAfterCommit) emptyWal();
-    for (const waiter of waiters) waiter.settle(failure);
+  let known = groups.get(db);
+  if (!known) {
+    known = new ConnectionGroupCommit(db);
+    groups.set(db, known);
   }
+  return known;
+}
 
-  function write<T>(run: () => T): Promise<T> {
+type Waiter = { settle: (error?: unknown) => void };
+
+class ConnectionGroupCommit implements GroupCommit {
+  /** The writes of the open group, waiting for its commit; none while no group is open. */
+  #group: Waiter[] | undefined;
+  /** A purge asked for inside a transaction, to run once it commits. */
+  #purgeAfterCommit = false;
+
+  constructor(private readonly db: Database.Database) {}
+
+  write<T>(run: () => T): Promise<T> {
+    const { db } = this;
     // Inside a transaction of someone else's (a batch, a promotion): part of it, as before.
-    if (db.inTransaction && !group) {
+    if (db.inTransaction && !this.#group) {
       try {
         return Promise.resolve(run());
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    if (!group) {
+    if (!this.#group) {
       try {
         db.exec('BEGIN IMMEDIATE');
       } catch (error) {
         return Promise.reject(error);
       }
-      group = [];
-      setImmediate(flush);
+      this.#group = [];
+      setImmediate(() => this.flush());
     }
-    const waiters = group;
+    const waiters = this.#group;
     let value: T;
     try {
       value = run();
@@ -82,9 +72,28 @@ export function groupCommitOf(db: Database.Database): GroupCommit {
     });
   }
 
-  async function batch<T>(work: () => Promise<T>): Promise<T> {
+  flush(): void {
+    const { db } = this;
+    const waiters = this.#group;
+    this.#group = undefined;
+    if (!waiters) return;
+    let failure: unknown;
+    try {
+      // A failure SQLite answered by rolling back the whole transaction leaves nothing to commit: every write in it is lost.
+      if (!db.inTransaction) throw new Error('the transaction of these view writes was rolled back');
+      db.exec('COMMIT');
+    } catch (error) {
+      failure = error;
+      if (db.inTransaction) db.exec('ROLLBACK');
+    }
+    if (failure === undefined && this.#purgeAfterCommit) this.#emptyWal();
+    for (const waiter of waiters) waiter.settle(failure);
+  }
+
+  async batch<T>(work: () => Promise<T>): Promise<T> {
+    const { db } = this;
     // A batch is its own transaction: the writes grouped so far commit first.
-    flush();
+    this.flush();
     // Nested, or inside another batch on this connection: part of that one.
     if (db.inTransaction) return work();
     db.exec('BEGIN');
@@ -96,17 +105,18 @@ export function groupCommitOf(db: Database.Database): GroupCommit {
       throw error;
     }
     db.exec('COMMIT');
-    if (purgeAfterCommit) emptyWal();
+    if (this.#purgeAfterCommit) this.#emptyWal();
     return result;
   }
 
-  function purge(): void {
-    flush();
-    if (db.inTransaction) purgeAfterCommit = true;
-    else emptyWal();
+  purge(): void {
+    this.flush();
+    if (this.db.inTransaction) this.#purgeAfterCommit = true;
+    else this.#emptyWal();
   }
 
-  const groupCommit: GroupCommit = { write, flush, batch, purge };
-  groups.set(db, groupCommit);
-  return groupCommit;
+  #emptyWal(): void {
+    this.#purgeAfterCommit = false;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
 }

@@ -60,135 +60,145 @@ export interface SmsNotifierOptions {
 
 /** What every log line about one event carries. */
 type LogContext = { eventId: string; eventType: string; correlationId: string | undefined };
-/** What every dispatch record of one event starts with: `at` is when the notifier took it up. */
-type DispatchBase = Pick<SmsDispatch, 'eventId' | 'userId' | 'purpose' | 'at'>;
+
+/** One event's SMS on its way: what every step of it needs. */
+interface Dispatching {
+  event: EventMessageValue;
+  request: SmsRequest;
+  /** What every dispatch record of the event starts with: `at` is when the notifier took it up. */
+  base: Pick<SmsDispatch, 'eventId' | 'userId' | 'purpose' | 'at'>;
+  context: LogContext;
+}
 
 export function createSmsNotifier(options: SmsNotifierOptions): (message: Message) => Promise<void> {
-  const { sms, logger, clock, ledger } = options;
-  const tellDispatched = options.onDispatch ?? (() => undefined);
+  return (message) => notifyOnce(options, message);
+}
 
-  async function finish(event: EventMessageValue, dispatch: SmsDispatch, outcome: SmsOutcome) {
-    await ledger.complete(dispatch, event.position);
-    const record = async () => {
-      await options.recordOutcome(dispatch.userId, outcome);
-      await ledger.markRecorded(event.eventId, event.position);
-    };
-    if (options.recorder) options.recorder.add(event.eventId, record);
-    else await record();
+const tellDispatched = (options: SmsNotifierOptions, result: DispatchResult): void => options.onDispatch?.(result);
+
+async function notifyOnce(options: SmsNotifierOptions, message: Message): Promise<void> {
+  const { logger, clock, ledger } = options;
+  const type = message.headers[eventHeaders.type];
+  if (type !== 'OtpIssued' && type !== 'PasswordChanged') return;
+  const event = message.value as EventMessageValue;
+  const context = {
+    eventId: event.eventId,
+    eventType: event.type,
+    correlationId: message.headers[eventHeaders.correlationId],
+  };
+  const state = await ledger.state(event.eventId);
+  if (state === 'recorded') return tellDispatched(options, 'duplicate');
+  const earlier = state === 'done' ? await ledger.get(event.eventId) : undefined;
+  if (earlier) {
+    // Sent (or given up on) already; only the record of it was missing.
+    await finish(options, event, earlier, outcomeOf(earlier));
+    return tellDispatched(options, 'duplicate');
   }
+  const revealed = await options.personalData.reveal(event.type, event.data);
+  if (revealed.erased) return logger.info(context, "sms not sent: the user's personal data was erased");
+  const request = smsRequestOf({ ...event, data: revealed.data }, options);
+  if (request === undefined) return;
+  const at = clock().toISOString();
+  if (request === 'unreadable') {
+    logger.error(context, 'sms not sent: the sealed payload does not open with this notifier key');
+    await options.deadLetter({ sourceEventId: event.eventId, sourceEventType: event.type, reason: 'UNREADABLE', at });
+    return tellDispatched(options, 'failed');
+  }
+  const dispatching = {
+    event,
+    request,
+    base: { eventId: event.eventId, userId: request.userId, purpose: request.purpose, at },
+    context,
+  };
+  if (request.expiresAt && Date.parse(request.expiresAt) <= clock().getTime()) return expire(options, dispatching);
+  await send(options, dispatching, state);
+}
 
-  /** The provider refused for good, or every try failed: dead-lettered and recorded as failed. */
-  async function giveUp(
-    event: EventMessageValue,
-    request: SmsRequest,
-    base: DispatchBase,
-    context: LogContext,
-    error: unknown,
-  ) {
-    const { at } = base;
-    const failure = error instanceof SmsDeliveryError ? error : undefined;
-    const reason = failure?.kind === 'permanent' ? 'PERMANENT' : 'EXHAUSTED';
-    const provider = failure?.provider ? { provider: failure.provider } : {};
-    const httpStatus = failure?.status !== undefined ? { httpStatus: failure.status } : {};
-    logger.error(
-      { ...context, destination: maskPhoneNumber(request.to), reason, ...provider, ...httpStatus },
-      'sms not sent: dead-lettered',
-    );
-    await options.deadLetter({
+/** Writes the outcome to the ledger, then records it in the user's stream (in the background, given a recorder). */
+async function finish(
+  options: SmsNotifierOptions,
+  event: EventMessageValue,
+  dispatch: SmsDispatch,
+  outcome: SmsOutcome,
+) {
+  const { ledger } = options;
+  await ledger.complete(dispatch, event.position);
+  const record = async () => {
+    await options.recordOutcome(dispatch.userId, outcome);
+    await ledger.markRecorded(event.eventId, event.position);
+  };
+  if (options.recorder) options.recorder.add(event.eventId, record);
+  else await record();
+}
+
+/** The code expired before it could be sent: never sent, recorded as failed. */
+async function expire(options: SmsNotifierOptions, { event, request, base, context }: Dispatching) {
+  options.logger.warn(context, 'sms not sent: the code expired before it could be sent');
+  await finish(
+    options,
+    event,
+    { ...base, status: 'failed', failure: 'EXPIRED' },
+    { type: 'SmsDispatchFailed', sourceEventId: event.eventId, purpose: request.purpose, reason: 'EXPIRED' },
+  );
+  tellDispatched(options, 'expired');
+}
+
+/** Hands the SMS to the provider (or finds it there after a crash), then records it. */
+async function send(options: SmsNotifierOptions, dispatching: Dispatching, state: DispatchState) {
+  const { sms, ledger, logger } = options;
+  const { event, request, base, context } = dispatching;
+  const recovered = state === 'sending' ? await sms.findByReference?.(event.eventId) : undefined;
+  if (state === 'none') await ledger.begin(event.eventId, event.position);
+  let receipt: SmsReceipt;
+  try {
+    receipt = recovered ?? (await sms.send({ to: request.to, text: request.text, reference: event.eventId }));
+  } catch (error) {
+    return giveUp(options, dispatching, error);
+  }
+  const { provider, providerMessageId } = splitProvider(receipt);
+  await finish(
+    options,
+    event,
+    { ...base, status: 'sent', provider, providerMessageId },
+    { type: 'SmsDispatched', sourceEventId: event.eventId, purpose: request.purpose, provider, providerMessageId },
+  );
+  tellDispatched(options, recovered ? 'duplicate' : 'sent');
+  logger.info(
+    {
+      ...context,
+      destination: maskPhoneNumber(request.to),
+      provider,
+      providerMessageId,
+      recovered: Boolean(recovered),
+    },
+    recovered ? 'sms was already with the provider before a restart: not sent again' : 'sms handed to provider',
+  );
+}
+
+/** The provider refused for good, or every try failed: dead-lettered and recorded as failed. */
+async function giveUp(options: SmsNotifierOptions, { event, request, base, context }: Dispatching, error: unknown) {
+  const failure = error instanceof SmsDeliveryError ? error : undefined;
+  const reason = failure?.kind === 'permanent' ? 'PERMANENT' : 'EXHAUSTED';
+  const provider = failure?.provider ? { provider: failure.provider } : {};
+  const httpStatus = failure?.status !== undefined ? { httpStatus: failure.status } : {};
+  options.logger.error(
+    { ...context, destination: maskPhoneNumber(request.to), reason, ...provider, ...httpStatus },
+    'sms not sent: dead-lettered',
+  );
+  const source = { sourceEventId: event.eventId, sourceEventType: event.type };
+  await options.deadLetter({ ...source, reason, at: base.at, ...provider, ...httpStatus });
+  await finish(
+    options,
+    event,
+    { ...base, status: 'failed', failure: reason, ...provider },
+    {
+      type: 'SmsDispatchFailed',
       sourceEventId: event.eventId,
-      sourceEventType: event.type,
+      purpose: request.purpose,
       reason,
-      at,
       ...provider,
       ...httpStatus,
-    });
-    await finish(
-      event,
-      { ...base, status: 'failed', failure: reason, ...provider },
-      {
-        type: 'SmsDispatchFailed',
-        sourceEventId: event.eventId,
-        purpose: request.purpose,
-        reason,
-        ...provider,
-        ...httpStatus,
-      },
-    );
-    tellDispatched('failed');
-  }
-
-  /** Hands the SMS to the provider (or finds it there after a crash), then records it. */
-  async function send(
-    event: EventMessageValue,
-    request: SmsRequest,
-    base: DispatchBase,
-    context: LogContext,
-    state: DispatchState,
-  ) {
-    const recovered = state === 'sending' ? await sms.findByReference?.(event.eventId) : undefined;
-    if (state === 'none') await ledger.begin(event.eventId, event.position);
-    let receipt: SmsReceipt;
-    try {
-      receipt = recovered ?? (await sms.send({ to: request.to, text: request.text, reference: event.eventId }));
-    } catch (error) {
-      return giveUp(event, request, base, context, error);
-    }
-    const { provider, providerMessageId } = splitProvider(receipt);
-    await finish(
-      event,
-      { ...base, status: 'sent', provider, providerMessageId },
-      { type: 'SmsDispatched', sourceEventId: event.eventId, purpose: request.purpose, provider, providerMessageId },
-    );
-    tellDispatched(recovered ? 'duplicate' : 'sent');
-    logger.info(
-      {
-        ...context,
-        destination: maskPhoneNumber(request.to),
-        provider,
-        providerMessageId,
-        recovered: Boolean(recovered),
-      },
-      recovered ? 'sms was already with the provider before a restart: not sent again' : 'sms handed to provider',
-    );
-  }
-
-  return async (message) => {
-    const type = message.headers[eventHeaders.type];
-    if (type !== 'OtpIssued' && type !== 'PasswordChanged') return;
-    const event = message.value as EventMessageValue;
-    const context = {
-      eventId: event.eventId,
-      eventType: event.type,
-      correlationId: message.headers[eventHeaders.correlationId],
-    };
-    const state = await ledger.state(event.eventId);
-    if (state === 'recorded') return tellDispatched('duplicate');
-    const earlier = state === 'done' ? await ledger.get(event.eventId) : undefined;
-    if (earlier) {
-      // Sent (or given up on) already; only the record of it was missing.
-      await finish(event, earlier, outcomeOf(earlier));
-      return tellDispatched('duplicate');
-    }
-    const revealed = await options.personalData.reveal(event.type, event.data);
-    if (revealed.erased) return logger.info(context, "sms not sent: the user's personal data was erased");
-    const request = smsRequestOf({ ...event, data: revealed.data }, options);
-    if (request === undefined) return;
-    const at = clock().toISOString();
-    if (request === 'unreadable') {
-      logger.error(context, 'sms not sent: the sealed payload does not open with this notifier key');
-      await options.deadLetter({ sourceEventId: event.eventId, sourceEventType: event.type, reason: 'UNREADABLE', at });
-      return tellDispatched('failed');
-    }
-    const base = { eventId: event.eventId, userId: request.userId, purpose: request.purpose, at };
-    if (request.expiresAt && Date.parse(request.expiresAt) <= clock().getTime()) {
-      logger.warn(context, 'sms not sent: the code expired before it could be sent');
-      await finish(
-        event,
-        { ...base, status: 'failed', failure: 'EXPIRED' },
-        { type: 'SmsDispatchFailed', sourceEventId: event.eventId, purpose: request.purpose, reason: 'EXPIRED' },
-      );
-      return tellDispatched('expired');
-    }
-    await send(event, request, base, context, state);
-  };
+    },
+  );
+  tellDispatched(options, 'failed');
 }

@@ -10,6 +10,7 @@ import type {
   PortfolioView,
   UserView,
 } from '@tessera/read-models/views';
+import type { EventData } from '@tessera/contracts';
 import type { ProjectedEvent } from './projectedEvent.ts';
 
 /**
@@ -56,38 +57,44 @@ function nextUser(current: UserView | undefined, event: ProjectedEvent): UserVie
       return { ...current, kycStatus: 'APPROVED', userAccountStatus: 'ACTIVE', updatedAt: at };
     case 'KycRejected':
       return current.kycStatus === 'APPROVED' ? undefined : { ...current, kycStatus: 'REJECTED', updatedAt: at };
-    case 'AccountActivated': {
-      const accountId = event.data.accountId;
-      const accounts = current.accounts.map((account) =>
-        account.accountId === accountId ? { ...account, status: 'ACTIVE' as const } : account,
-      );
-      const main = accounts.find((account) => account.kind === 'MAIN');
-      return {
-        ...current,
-        accounts,
-        userAccountStatus: main?.status === 'ACTIVE' ? 'ACTIVE' : current.userAccountStatus,
-        updatedAt: at,
-      };
-    }
-    case 'PortfolioCreated': {
-      const portfolioId = event.data.portfolioId;
-      const portfolios = current.portfolios ?? [];
-      if (portfolios.some((portfolio) => portfolio.portfolioId === portfolioId)) return undefined;
-      const added = {
-        portfolioId,
-        accountId: event.data.accountId,
-        name: event.data.name,
-        portfolioAccountType: event.data.portfolioAccountType,
-        publicAddress: event.data.publicAddress,
-      };
-      return { ...current, portfolios: [...portfolios, added], updatedAt: at };
-    }
+    case 'AccountActivated':
+      return withAccountActive(current, event.data, at);
+    case 'PortfolioCreated':
+      return withPortfolio(current, event.data, at);
     case 'PersonalDataErased':
       // Only what is not personal stays: ids, the client, the dates that auditors ask about.
       return { ...current, email: '', phoneNumber: '', erased: true, updatedAt: at };
     default:
       return undefined;
   }
+}
+
+/** The account activated; the user is active once their main account is. */
+function withAccountActive(current: UserView, data: EventData<'AccountActivated'>, at: string): UserView {
+  const accounts = current.accounts.map((account) =>
+    account.accountId === data.accountId ? { ...account, status: 'ACTIVE' as const } : account,
+  );
+  const main = accounts.find((account) => account.kind === 'MAIN');
+  return {
+    ...current,
+    accounts,
+    userAccountStatus: main?.status === 'ACTIVE' ? 'ACTIVE' : current.userAccountStatus,
+    updatedAt: at,
+  };
+}
+
+/** The portfolio listed on the user, once (undefined when it already is). */
+function withPortfolio(current: UserView, data: EventData<'PortfolioCreated'>, at: string): UserView | undefined {
+  const portfolios = current.portfolios ?? [];
+  if (portfolios.some((portfolio) => portfolio.portfolioId === data.portfolioId)) return undefined;
+  const added = {
+    portfolioId: data.portfolioId,
+    accountId: data.accountId,
+    name: data.name,
+    portfolioAccountType: data.portfolioAccountType,
+    publicAddress: data.publicAddress,
+  };
+  return { ...current, portfolios: [...portfolios, added], updatedAt: at };
 }
 
 export function projectAccount(current: AccountView | undefined, event: ProjectedEvent): AccountView | undefined {
