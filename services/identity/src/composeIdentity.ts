@@ -37,6 +37,8 @@ export interface IdentitySettings {
 }
 
 export interface ComposedIdentity {
+  /** Handles commands in this process (what the command server runs them through). */
+  service: IdentityService;
   /** Serves `identity.commands.v1`. */
   commands: Consumer;
   /**
@@ -77,6 +79,7 @@ export async function composeIdentity(
     keyring.commandKeyPair,
   );
   return {
+    service,
     commands,
     startRelay: () =>
       startRelay({
