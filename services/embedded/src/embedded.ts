@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { scopes, type EventMessageValue } from '@tessera/contracts';
-import { composeGateway, createProjectionWatch, type ComposedGateway } from '@tessera/gateway';
+import { composeGateway, createProjectionWatch, type ComposedGateway, type ProjectionWatch } from '@tessera/gateway';
 import { composeIdentity, type Relay } from '@tessera/identity';
 import { createLogger, type Logger, type LoggerOptions } from '@tessera/logging';
 import type { Consumer } from '@tessera/messaging';
@@ -161,7 +161,7 @@ function composeEmbeddedGateway(
   { bus, views, eventStore }: EmbeddedAdapters,
   keyring: Keyring,
   config: EmbeddedConfig,
-  projections: ReturnType<typeof createProjectionWatch>,
+  projections: ProjectionWatch,
   clock: () => Date,
   logger: Logger,
 ): Promise<ComposedGateway> {
