@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { HashCeiling } from './hashCeiling.ts';
 import type { LoadFigures } from './load.ts';
-import type { PipelineFigures } from './pipeline.ts';
+import type { PipelineFigures } from './pipelineReport.ts';
 
 export interface FigureRow {
   figure: string;

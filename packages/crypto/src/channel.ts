@@ -17,6 +17,7 @@
  *
  * Wire form, base64: version (1 byte) ‖ sender public key (32) ‖ nonce (24) ‖ ciphertext ‖ tag (16).
  */
+import { LRUCache } from 'lru-cache';
 import sodium from 'sodium-native';
 import { aeadDecrypt, aeadEncrypt } from './aead.ts';
 import { parseAndWipe, toJsonBytes } from './jsonBytes.ts';
@@ -117,7 +118,7 @@ export function createSendingChannel(recipientPublicKey: Buffer): SendingChannel
  */
 export function createReceivingChannel(keyPair: BoxKeyPair, options: { maxSenders?: number } = {}): ReceivingChannel {
   const maxSenders = options.maxSenders ?? 1024;
-  const sessions = new Map<string, SessionKeys>();
+  const sessions = new LRUCache<string, SessionKeys>({ max: maxSenders });
 
   function sessionFor(senderPublicKey: Buffer): SessionKeys | undefined {
     const id = senderPublicKey.toString('base64');
@@ -145,9 +146,7 @@ export function createReceivingChannel(keyPair: BoxKeyPair, options: { maxSender
 
   function remember(senderPublicKey: Buffer, keys: SessionKeys): void {
     const id = senderPublicKey.toString('base64');
-    if (sessions.has(id)) return;
-    sessions.set(id, keys);
-    if (sessions.size > maxSenders) sessions.delete(sessions.keys().next().value!);
+    if (!sessions.has(id)) sessions.set(id, keys);
   }
 
   return {

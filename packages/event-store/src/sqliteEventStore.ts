@@ -9,13 +9,12 @@
  * writes; concurrent commands now share it. Each append still resolves only
  * once its transaction has committed.
  *
- * Known stream ends: the store remembers how far each stream it has read or
- * appended goes, so reading a stream past its end (a command catching up on a
- * stream whose state it holds) answers at once without a query. Appends made
- * through another connection (another process on the file) change SQLite's
- * data_version, which every read checks first: then nothing remembered is used.
+ * Known stream ends (knownStreamEnds.ts): the store remembers how far each
+ * stream it has read or appended goes, so reading a stream past its end
+ * answers at once without a query.
  */
 import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.ts';
+import { createKnownStreamEnds } from './knownStreamEnds.ts';
 import { appendInTransaction } from './sqliteAppend.ts';
 import { createPollingSubscription } from './pollingSubscription.ts';
 import type { PollingSubscription } from './pollingSubscription.ts';
@@ -59,26 +58,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   }
   let pending: PendingAppend[] = [];
 
-  // For each stream, a revision no event of it is past. Valid while data_version is unchanged:
-  // it changes when another connection commits, never for this connection's own commits.
-  const ends = new Map<string, number>();
-  const endsLimit = options.knownStreamEnds ?? 100_000;
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  let endsVersion = dataVersion.get();
-  const remember = (streamId: string, end: number): void => {
-    ends.delete(streamId);
-    ends.set(streamId, end);
-    // Map order is insertion order: the first key is the least recently remembered.
-    if (ends.size > endsLimit) ends.delete(ends.keys().next().value!);
-  };
-  const currentEnds = (): Map<string, number> => {
-    const version = dataVersion.get();
-    if (version !== endsVersion) {
-      ends.clear();
-      endsVersion = version;
-    }
-    return ends;
-  };
+  const ends = createKnownStreamEnds(db, options.knownStreamEnds ?? 100_000);
   // IMMEDIATE takes the write lock before reading any stream's revision, so
   // two processes cannot both pass the revision check for the same stream.
   const commitGroup = db.transaction((group: PendingAppend[]) =>
@@ -99,7 +79,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     let versionBefore: number | undefined;
     try {
       if (!db.open) throw new Error('event store is closed');
-      versionBefore = dataVersion.get();
+      versionBefore = ends.dataVersion();
       outcomes = commitGroup.immediate(group);
     } catch (error) {
       // The transaction itself failed (locked past the busy timeout, disk full): nothing of the group was stored.
@@ -108,12 +88,12 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     if (outcomes.some((outcome) => 'result' in outcome)) {
       // Another connection's commit just before this transaction, or just after it, could have appended to
       // these streams too, in an order unknown here: then nothing is remembered.
-      currentEnds();
-      if (endsVersion === versionBefore) {
-        group.forEach((append, index) => {
+      if (versionBefore !== undefined) {
+        const committed = group.flatMap((append, index) => {
           const outcome = outcomes[index]!;
-          if ('result' in outcome) remember(append.streamId, outcome.result.nextExpectedRevision);
+          return 'result' in outcome ? [{ streamId: append.streamId, end: outcome.result.nextExpectedRevision }] : [];
         });
+        ends.rememberCommitted(versionBefore, committed);
       }
       for (const subscription of subscriptions) subscription.wake();
     }
@@ -159,12 +139,12 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       assertOpen();
       const from = readOptions?.fromRevision ?? 0;
       const maxCount = readOptions?.maxCount ?? -1;
-      const end = currentEnds().get(streamId);
+      const end = ends.get(streamId);
       if (end !== undefined && from > end) return [];
       const rows = statements.readStream.all(streamId, from, maxCount);
       // Read to the end (not cut by maxCount): nothing is past the last row, or past `from` - 1 if there was none.
       if (maxCount < 0 || rows.length < maxCount)
-        remember(streamId, rows.length > 0 ? rows.at(-1)!.revision : from - 1);
+        ends.remember(streamId, rows.length > 0 ? rows.at(-1)!.revision : from - 1);
       return rows.map(toRecordedEvent);
     },
 

@@ -2,10 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestTimeoutError } from './messageBus.ts';
-import type { Consumer, Message, MessageBus, MessageHandler, RequestHandler } from './messageBus.ts';
+import type { Consumer, Message, MessageHandler, RequestHandler } from './messageBus.ts';
 import { freeze, fromJson, thaw, toJson } from './envelope.ts';
 import type { Envelope } from './envelope.ts';
 import { createReplies } from './replies.ts';
+import type { BatchHandler, BatchSubscribingBus } from './batchSubscribingBus.ts';
 
 /** Options of {@link createInProcessBus}. */
 export interface InProcessBusOptions {
@@ -17,23 +18,6 @@ export interface InProcessBusOptions {
 
 /** Header carrying the id that pairs a request with its reply. */
 const REQUEST_ID_HEADER = 'request-id';
-
-/** Handles several messages in one call: its share of one publish, in order. */
-export type BatchHandler = (messages: Message[]) => Promise<void>;
-
-/** The in-process bus, with batch delivery besides the {@link MessageBus} port. */
-export interface InProcessBus extends MessageBus {
-  /**
-   * Like `subscribe`, but each publish comes whole in one call (one per
-   * consumer, when a group has several), in order, so a handler that commits
-   * in groups can commit once for all of it. Publishes reach it one after the
-   * other, as they reach a lane of `subscribe`. A
-   * handler that throws gets the whole batch again (its work must be
-   * idempotent, as at-least-once delivery needs anyway); after the last try
-   * the batch is reported and skipped, as a single message would be.
-   */
-  subscribeInBatches(topic: string, group: string, handler: BatchHandler): Promise<Consumer>;
-}
 
 type ConsumerState = { inFlight: Set<Promise<void>> } & (
   { handler: MessageHandler; batchHandler?: never } | { batchHandler: BatchHandler; handler?: never }
@@ -58,13 +42,14 @@ interface Group {
 }
 
 /**
- * A message bus living in this process, for the embedded mode and tests.
+ * A message bus living in this process, for the embedded mode and tests; it
+ * also delivers in batches ({@link BatchSubscribingBus}).
  * Publish resolves once every subscribed group has handled the messages, which
  * lets a relay checkpoint right after it. A publish issued from inside a
  * handler does not wait for the groups already busy up its call chain: they
  * cannot get to the new message before the current one ends.
  */
-export function createInProcessBus(options: InProcessBusOptions = {}): InProcessBus {
+export function createInProcessBus(options: InProcessBusOptions = {}): BatchSubscribingBus {
   const attempts = Math.max(1, options.retry?.attempts ?? 3);
   const delayMs = options.retry?.delayMs ?? 20;
   const report = (error: unknown, topic: string, group: string): void => {

@@ -2,8 +2,8 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInProcessBus, RequestTimeoutError } from '../src/index.ts';
-import type { InProcessBus, InProcessBusOptions } from '../src/index.ts';
-import { messageBusContract } from '../src/contract/index.ts';
+import type { BatchSubscribingBus, InProcessBusOptions } from '../src/index.ts';
+import { batchSubscribingBusContract, messageBusContract } from '../src/contract/index.ts';
 import { eventually, message } from '@tessera/testing';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -12,7 +12,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-function open(t: Test, options: InProcessBusOptions = {}): { bus: InProcessBus; errors: unknown[][] } {
+function open(t: Test, options: InProcessBusOptions = {}): { bus: BatchSubscribingBus; errors: unknown[][] } {
   const errors: unknown[][] = [];
   const bus = createInProcessBus({
     retry: { attempts: 3, delayMs: 5 },
@@ -26,6 +26,12 @@ function open(t: Test, options: InProcessBusOptions = {}): { bus: InProcessBus; 
 void messageBusContract(t, {
   name: 'in-process',
   create: async () => createInProcessBus({ retry: { attempts: 3, delayMs: 5 }, onHandlerError: () => undefined }),
+});
+
+void batchSubscribingBusContract(t, {
+  name: 'in-process',
+  create: async (onHandlerError) => createInProcessBus({ retry: { attempts: 3, delayMs: 5 }, onHandlerError }),
+  attempts: 3,
 });
 
 t.test('publish resolves once every group has handled the messages', async (t) => {
@@ -214,7 +220,7 @@ t.test('close rejects waiting requests and later calls', async (t) => {
   void closing;
 });
 
-t.test('a batch group gets each publish whole, in order, and publish waits for it', async (t) => {
+t.test('publish waits for a batch group to handle each publish whole', async (t) => {
   const { bus } = open(t);
   const batches: unknown[][] = [];
   await bus.subscribeInBatches('events', 'projector', async (messages) => {
@@ -227,36 +233,4 @@ t.test('a batch group gets each publish whole, in order, and publish waits for i
   t.strictSame(batches, [[1, 2, 3]], 'the first publish handled whole before publish resolved');
   await two;
   t.strictSame(batches, [[1, 2, 3], [4]], 'publishes arrive one after the other, in order');
-});
-
-t.test('a failing batch is given again whole, then reported and skipped; the next publish still arrives', async (t) => {
-  const { bus, errors } = open(t);
-  const tries: unknown[][] = [];
-  await bus.subscribeInBatches('events', 'projector', async (messages) => {
-    tries.push(messages.map((m) => m.value));
-    if (messages.some((m) => m.value === 'poison')) throw new Error('cannot store');
-  });
-  await bus.publish('events', [message('a', 'fine'), message('b', 'poison')]);
-  t.strictSame(
-    tries,
-    [
-      ['fine', 'poison'],
-      ['fine', 'poison'],
-      ['fine', 'poison'],
-    ],
-    'three tries of the whole batch',
-  );
-  t.equal(errors.length, 1, 'reported once');
-  t.match(errors[0], [{ message: 'cannot store' }, 'events', 'projector']);
-  await bus.publish('events', [message('a', 'next')]);
-  t.strictSame(tries.at(-1), ['next']);
-});
-
-t.test('one group takes messages either one at a time or in batches, not both', async (t) => {
-  const { bus } = open(t);
-  await bus.subscribe('events', 'projector', async () => undefined);
-  await t.rejects(
-    bus.subscribeInBatches('events', 'projector', async () => undefined),
-    /already takes messages one at a time/,
-  );
 });

@@ -6,6 +6,7 @@
  */
 import { PERSONAL_DATA_PREFIX, personalDataFieldsOf } from '@tessera/contracts';
 import { AEAD_KEY_BYTES, aeadDecrypt, aeadEncrypt, deriveKey, generateSecretKey } from '@tessera/crypto';
+import { LRUCache } from 'lru-cache';
 import type { PersonalDataKeyStore } from './keyStore.ts';
 
 type Data = Record<string, unknown>;
@@ -62,12 +63,11 @@ export function createPersonalDataProtector(options: ProtectorOptions): Personal
   const ttl = options.cacheTtlMs ?? 30_000;
   const capacity = options.cacheSize ?? 10_000;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, { key: Buffer; at: number }>();
+  // The time to live is checked here rather than by the cache, against the clock given (tests move it).
+  const cache = new LRUCache<string, { key: Buffer; at: number }>({ max: capacity });
 
   const remember = (userId: string, key: Buffer) => {
-    cache.delete(userId);
     cache.set(userId, { key, at: now() });
-    if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
     return key;
   };
   const cached = (userId: string) => {

@@ -19,6 +19,3 @@ export function createDevKycProvider(options: { publicBaseUrl: string | (() => s
     },
   };
 }
-
-/** Where the dev provider's pages live on the gateway. */
-export const DEV_KYC_PATH = '/dev/kyc';

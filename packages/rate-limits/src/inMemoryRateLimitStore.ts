@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { windowOf, type RateLimitStore } from './rateLimitStore.ts';
 
 /** Options of {@link createInMemoryRateLimitStore}. */
@@ -15,17 +16,15 @@ export interface InMemoryRateLimitStoreOptions {
 export function createInMemoryRateLimitStore(options: InMemoryRateLimitStoreOptions = {}): RateLimitStore {
   const clock = options.clock ?? (() => new Date());
   const maxKeys = options.maxKeys ?? 100_000;
-  // A Map iterates in insertion order: re-inserting on each hit keeps the least recently hit first.
-  const windows = new Map<string, { start: number; count: number }>();
+  // Past maxKeys the least recently hit is forgotten first.
+  const windows = new LRUCache<string, { start: number; count: number }>({ max: maxKeys });
   return {
     async hit(key, windowMs) {
       const { start, resetInMs } = windowOf(clock().getTime(), windowMs);
       const slot = `${windowMs}:${key}`;
       const known = windows.get(slot);
       const count = known?.start === start ? known.count + 1 : 1;
-      windows.delete(slot);
       windows.set(slot, { start, count });
-      if (windows.size > maxKeys) windows.delete(windows.keys().next().value!);
       return { count, resetInMs };
     },
     ping: async () => undefined,

@@ -2,6 +2,8 @@
  * The read-model port: named collections of JSON documents written by
  * projections, each write guarded by the event position that produced it so
  * redelivered events change nothing. SQLite embedded, MongoDB distributed.
+ * What only some stores can do (commit writes in groups) is a capability of
+ * its own: batchCommittingViewStore.ts.
  */
 
 export interface ViewCollection<T extends object> {
@@ -19,20 +21,6 @@ export interface ViewCollection<T extends object> {
 }
 
 export interface ViewStore {
-  /**
-   * True when a read through this store sees a write as soon as the write was
-   * made, before its promise settles (SQLite: one connection, the statement
-   * runs at once inside the open group). A writer may then make writes that
-   * depend on each other without awaiting each, and await their commits
-   * together. Unset where a write is seen only once it settled (MongoDB).
-   */
-  readonly readsSeeWritesAtOnce?: boolean;
-  /**
-   * Commits the writes made so far now, rather than when the event-loop turn
-   * ends; their promises settle as they would have. For a writer that has made
-   * a batch of writes and waits for them. Absent where writes go out as made.
-   */
-  commitPending?(): void;
   /** Opens (creating if needed) a collection; `indexes` lists top-level fields queried by findBy. */
   collection<T extends object>(name: string, options?: { indexes?: string[] }): ViewCollection<T>;
   /** Last position a named projection has fully applied (0 when none). */
@@ -55,13 +43,6 @@ export interface ViewStore {
    * engine.
    */
   purge(): Promise<void>;
-  /**
-   * Runs `work` with its writes committed together, once it resolves (SQLite:
-   * one transaction instead of one per write); stores without it write as
-   * they go. For a writer that has the store to itself, like a rebuild: other
-   * writes through the same connection meanwhile join the batch.
-   */
-  batch?<T>(work: () => Promise<T>): Promise<T>;
   /** Answers when the store is reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

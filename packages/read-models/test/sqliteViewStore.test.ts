@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createSqliteViewStore } from '../src/index.ts';
-import { viewStoreContract } from '../src/contract/index.ts';
+import { batchCommittingViewStoreContract, viewStoreContract } from '../src/contract/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-views-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,6 +12,24 @@ let files = 0;
 const freshPath = (): string => join(dir, `views-${++files}.db`);
 
 void viewStoreContract(t, { name: 'sqlite', create: async () => createSqliteViewStore({ path: freshPath() }) });
+
+void batchCommittingViewStoreContract(t, {
+  name: 'sqlite',
+  create: async (t) => {
+    const path = freshPath();
+    const store = createSqliteViewStore({ path });
+    // Another connection to the file: it sees only what was committed.
+    const reader = new Database(path, { readonly: true });
+    t.teardown(() => reader.close());
+    const countCommitted = (collection: string, namespace?: string) =>
+      (
+        reader.prepare(`SELECT COUNT(*) AS n FROM "view_${namespace ? `${namespace}__` : ''}${collection}"`).get() as {
+          n: number;
+        }
+      ).n;
+    return { store, countCommitted };
+  },
+});
 
 t.test('documents and checkpoints survive reopening the file', async (t) => {
   const path = freshPath();
@@ -87,89 +105,4 @@ t.test('after purge, an overwritten or deleted document leaves no copy in the da
   );
   t.notOk(bytes.includes(Buffer.from('delete-me@example.com')), 'so is the deleted one');
   t.ok(bytes.includes(Buffer.from('keep-me@example.com')), 'the search finds what is still there');
-});
-
-t.test('a batch commits its writes together, and none of them when it fails', async (t) => {
-  const path = freshPath();
-  const store = createSqliteViewStore({ path });
-  t.teardown(() => store.close());
-  const users = store.namespace('staging').collection<{ n: number }>('users');
-  const reader = new Database(path, { readonly: true });
-  t.teardown(() => reader.close());
-  const visible = () => reader.prepare('SELECT COUNT(*) AS n FROM view_staging__users').get() as { n: number };
-  await store.batch!(async () => {
-    await users.upsert('u1', { n: 1 }, 1);
-    t.same(await users.get('u1'), { n: 1 }, 'the batch reads its own writes');
-    t.equal(visible().n, 0, 'another connection sees nothing before the commit');
-  });
-  t.equal(visible().n, 1);
-  await t.rejects(
-    store.batch!(async () => {
-      await users.upsert('u2', { n: 2 }, 2);
-      throw new Error('failed');
-    }),
-    /failed/,
-  );
-  t.equal(await users.get('u2'), undefined, 'a failed batch leaves nothing');
-  await store.batch!(async () => {
-    await store.purge();
-    await users.upsert('u3', { n: 3 }, 3);
-  });
-  t.same(await users.get('u3'), { n: 3 }, 'a purge inside a batch waits for its commit');
-});
-
-t.test(
-  'writes of one turn share a commit: each resolves once another connection can read it, and this one reads it at once',
-  async (t) => {
-    const path = freshPath();
-    const store = createSqliteViewStore({ path });
-    t.teardown(() => store.close());
-    const users = store.collection<{ n: number }>('users');
-    await users.upsert('warm', { n: 0 }, 1);
-    const other = new Database(path, { readonly: true });
-    t.teardown(() => other.close());
-    const count = () => (other.prepare('SELECT COUNT(*) AS n FROM view_users').get() as { n: number }).n;
-
-    const writes = Array.from({ length: 20 }, (_, index) => users.upsert(`u${index}`, { n: index }, 10));
-    const checkpoint = store.setCheckpoint('projector', 10);
-    t.strictSame(await users.get('u19'), { n: 19 }, 'this connection reads its writes before they commit');
-    t.equal(count(), 1, 'not committed yet while the turn lasts');
-    t.same(await Promise.all(writes), Array(20).fill(true));
-    await checkpoint;
-    t.equal(count(), 21, 'all committed when their promises resolve');
-    t.equal(await store.getCheckpoint('projector'), 10);
-  },
-);
-
-t.test('a failing write in a group fails alone', async (t) => {
-  const store = createSqliteViewStore({ path: freshPath() });
-  t.teardown(() => store.close());
-  const users = store.collection<{ n: number }>('users');
-  const good = users.upsert('a', { n: 1 }, 1);
-  // A document JSON cannot hold fails as it is written.
-  const cyclic: { n: number; self?: unknown } = { n: 2 };
-  cyclic.self = cyclic;
-  const bad = users.upsert('b', cyclic, 1);
-  const alsoGood = users.upsert('c', { n: 3 }, 1);
-  await t.rejects(bad);
-  t.equal(await good, true);
-  t.equal(await alsoGood, true);
-  t.strictSame(await users.get('a'), { n: 1 });
-  t.equal(await users.get('b'), undefined);
-});
-
-t.test('a batch started while writes are grouped commits them first and stays atomic', async (t) => {
-  const store = createSqliteViewStore({ path: freshPath() });
-  t.teardown(() => store.close());
-  const users = store.collection<{ n: number }>('users');
-  const before = users.upsert('before', { n: 1 }, 1);
-  await t.rejects(
-    store.batch!(async () => {
-      await users.upsert('inside', { n: 2 }, 1);
-      throw new Error('the batch fails');
-    }),
-  );
-  t.equal(await before, true);
-  t.strictSame(await users.get('before'), { n: 1 }, 'the grouped write was committed before the batch');
-  t.equal(await users.get('inside'), undefined, 'the failed batch left nothing');
 });

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiClientView } from '@tessera/projector';
+import type { ApiClientView } from '@tessera/read-models/views';
 import type { ViewCollection } from '@tessera/read-models';
 import type { IdentityClient } from '@tessera/gateway';
 import { randomUUID } from 'node:crypto';

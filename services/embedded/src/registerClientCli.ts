@@ -13,14 +13,17 @@ import { createIdentityService, loadBreachedPasswordList } from '@tessera/identi
 import { createLogger } from '@tessera/logging';
 import { connectEventStore, connectPersonalData, loadKeyring, loadOrCreateKeyring } from '@tessera/runtime';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type EmbeddedConfig } from './config.ts';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(2);
 }
 
-async function main() {
+const usage = 'usage: npm run client:register -- --name "Acme Bank" [--scopes users:write,users:read] [--id acme-bank]';
+
+/** The client asked for on the command line; undefined when only help was asked for. */
+function requestedClient(): { name: string; scopes: string[]; clientId: string } | undefined {
   const { values } = parseArgs({
     options: {
       name: { type: 'string' },
@@ -29,11 +32,9 @@ async function main() {
       help: { type: 'boolean' },
     },
   });
-  const usage =
-    'usage: npm run client:register -- --name "Acme Bank" [--scopes users:write,users:read] [--id acme-bank]';
   if (values.help) {
     process.stdout.write(`${usage}\nscopes: ${knownScopes.join(', ')}\n`);
-    return;
+    return undefined;
   }
   const name = values.name?.trim();
   if (!name || name.length > 100) fail(`a --name of 1 to 100 characters is required\n${usage}`);
@@ -46,14 +47,11 @@ async function main() {
   const clientId = values.id ?? `client-${randomUUID().slice(0, 12)}`;
   if (!/^[A-Za-z0-9._-]{3,64}$/.test(clientId))
     fail('--id must be 3 to 64 letters, digits, dots, dashes or underscores');
+  return { name, scopes, clientId };
+}
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
+/** Identity over the configured event store and key store, and how to close them. */
+async function openIdentity(config: EmbeddedConfig) {
   // Distributed deployments name their keyring and event store; the embedded default keeps both in DATA_DIR.
   const keysFile = process.env.KEYS_FILE?.trim();
   const keyring = keysFile ? loadKeyring(path.resolve(keysFile)) : loadOrCreateKeyring(config.dataDir).keyring;
@@ -87,14 +85,32 @@ async function main() {
     config: config.identity,
     clock: () => new Date(),
   });
+  const close = async () => {
+    await eventStore.close();
+    await personalData.keyStore.close();
+  };
+  return { identity, close };
+}
+
+async function main() {
+  const requested = requestedClient();
+  if (!requested) return;
+  const { name, scopes, clientId } = requested;
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const { identity, close } = await openIdentity(config);
   const secret = generateSecretToken();
   const result = await identity.handle({
     type: 'RegisterApiClient',
     metadata: { correlationId: randomUUID(), clientId: 'cli' },
     payload: { clientId, name, scopes, secretHash: hashSecretToken(secret) },
   });
-  await eventStore.close();
-  await personalData.keyStore.close();
+  await close();
   if (!result.ok) fail(`could not register the client: ${result.error}`);
   const created = (result.data as { created: boolean }).created;
   process.stdout.write(

@@ -113,3 +113,12 @@ t.test('X-Forwarded-For is believed only from the proxies listed in TRUST_PROXY'
   );
   t.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example.com' }), /TRUST_PROXY must be false/);
 });
+
+t.test('the command timeout is COMMAND_TIMEOUT_MS, 5 s by default, as in the distributed gateway', async (t) => {
+  t.equal(loadConfig({}).gateway.commandTimeoutMs, 5000);
+  t.equal(loadConfig({ COMMAND_TIMEOUT_MS: '1500' }).gateway.commandTimeoutMs, 1500);
+  t.throws(
+    () => loadConfig({ COMMAND_TIMEOUT_MS: '50' }),
+    /COMMAND_TIMEOUT_MS must be a whole number from 100 to 60000/,
+  );
+});

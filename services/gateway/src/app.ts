@@ -10,7 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError, ErrorEnvelope } from '@tessera/contracts';
 import type { Logger } from '@tessera/logging';
 import type { Metrics } from '@tessera/runtime';
-import { openViews } from '@tessera/projector';
+import { openViews } from '@tessera/read-models/views';
 import type { RateLimitStore } from '@tessera/rate-limits';
 import type { ViewStore } from '@tessera/read-models';
 import { deriveKey } from '@tessera/crypto';

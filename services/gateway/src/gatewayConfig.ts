@@ -23,6 +23,8 @@ export interface GatewayConfig {
   accessTokenTtlSeconds: number;
   clientTokenTtlSeconds: number;
   bodyLimitBytes: number;
+  /** How long a request waits for identity's reply before a 503 (COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs: number;
   /** How long a write waits for its read model before answering anyway. */
   readYourWritesTimeoutMs: number;
   trustProxy: TrustProxy;
@@ -36,6 +38,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   accessTokenTtlSeconds: 300,
   clientTokenTtlSeconds: 3600,
   bodyLimitBytes: 16 * 1024,
+  commandTimeoutMs: 5000,
   readYourWritesTimeoutMs: 2000,
   trustProxy: false,
   rateLimits: { perIp: 600, sensitivePerIp: 60, ipWindowSeconds: 60, perIdentifier: 20, identifierWindowSeconds: 900 },

@@ -19,6 +19,7 @@ export function readGatewaySettings(read: EnvReader): GatewayConfig {
       24 * 3600,
     ),
     issuer: read.text('TOKEN_ISSUER', defaultGatewayConfig.issuer),
+    commandTimeoutMs: read.integer('COMMAND_TIMEOUT_MS', defaultGatewayConfig.commandTimeoutMs, 100, 60_000),
     trustProxy: readTrustProxy(read),
     rateLimits: readRateLimits(read),
     uniformAnswerMs: read.integer('UNIFORM_ANSWER_MS', defaultGatewayConfig.uniformAnswerMs, 0, 5000),

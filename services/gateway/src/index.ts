@@ -7,3 +7,4 @@ export type { ReadinessCheck } from './routes/health.ts';
 export * from './gatewayEnv.ts';
 export { signKycCallback, KYC_CALLBACK_WINDOW_SECONDS } from './routes/kycCallback.ts';
 export { createProjectionWatch, type ProjectionWatch } from './readYourWrites.ts';
+export * from './composeGateway.ts';

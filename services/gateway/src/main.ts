@@ -3,9 +3,7 @@
  * request/reply, queries from MongoDB (or SQLite) read models.
  */
 import path from 'node:path';
-import { topics } from '@tessera/contracts';
 import { createLogger } from '@tessera/logging';
-import { deriveKey } from '@tessera/crypto';
 import {
   closeOnSignals,
   connectKafkaBus,
@@ -16,10 +14,8 @@ import {
   readCommonSettings,
   readEnv,
 } from '@tessera/runtime';
-import { buildGateway, devKycWebhookSecret, gatewayRateLimitKeyPurpose } from './app.ts';
+import { composeGateway } from './composeGateway.ts';
 import { readGatewaySettings } from './gatewayEnv.ts';
-import { createBusIdentityClient } from './identityClient.ts';
-import { identityReadiness } from './identityReadiness.ts';
 
 const read = readEnv(process.env);
 const common = readCommonSettings(read, 'gateway', 0);
@@ -27,7 +23,6 @@ const port = read.integer('PORT', 3000, 0, 65535);
 const host = read.text('HOST', '0.0.0.0');
 const mongoUrl = read.optional('MONGO_URL');
 const database = read.text('MONGO_DATABASE', 'tessera');
-const commandTimeoutMs = read.integer('COMMAND_TIMEOUT_MS', 5000, 100, 60_000);
 const config = readGatewaySettings(read);
 const plivoAuthTokens = [read.optional('PLIVO_AUTH_TOKEN'), read.optional('PLIVO_FALLBACK_AUTH_TOKEN')].filter(
   (token): token is string => Boolean(token),
@@ -52,36 +47,16 @@ const views = await connectViewStore(
 const bus = await connectKafkaBus(common, logger);
 // With MONGO_URL every gateway counts into the same windows; without it each counts alone.
 const rateLimitStore = await connectRateLimitStore({ mongoUrl, database }, logger);
-const app = await buildGateway({
-  identity: createBusIdentityClient(bus, {
-    timeoutMs: commandTimeoutMs,
-    commandPublicKey: keyring.commandKeyPair.publicKey,
-    hashingKey: keyring.hashingKey,
-    onError: (error) => logger.error({ err: error }, 'identity request failed'),
-  }),
-  views,
-  signingKeys: keyring.signingKeys,
-  commandPublicKey: keyring.commandKeyPair.publicKey,
-  config,
+const { app } = await composeGateway(
+  { bus, views, rateLimitStore, metrics, readiness: [{ name: 'kafka', check: () => bus.ping() }] },
+  {
+    config,
+    keyring,
+    ...(kycWebhookSecret ? { kycWebhookSecret } : {}),
+    ...(plivoAuthTokens.length > 0 && publicBaseUrl ? { plivo: { authTokens: plivoAuthTokens, publicBaseUrl } } : {}),
+  },
   logger,
-  metrics,
-  // Ready only while an identity instance can answer commands, not merely while Kafka answers.
-  readiness: [{ name: 'kafka', check: () => bus.ping() }, identityReadiness(bus)],
-  rateLimitStore,
-  rateLimitHashKey: deriveKey(keyring.hashingKey, gatewayRateLimitKeyPurpose),
-  // Only the dev KYC provider is built so far, so its pages are served.
-  kyc: { webhookSecret: kycWebhookSecret ?? devKycWebhookSecret(keyring.hashingKey), devPages: true },
-  ...(plivoAuthTokens.length > 0 && publicBaseUrl
-    ? {
-        plivoWebhook: {
-          authTokens: plivoAuthTokens,
-          publicBaseUrl,
-          publish: (report) =>
-            bus.publish(topics.smsDeliveryReports, [{ key: report.providerMessageId, value: report, headers: {} }]),
-        },
-      }
-    : {}),
-});
+);
 await app.listen({ port, host });
 
 closeOnSignals(logger, async () => {

@@ -7,7 +7,7 @@
 import type { CommandResult, IdentityCommand } from '@tessera/contracts';
 import { createReceivingChannel, generateBoxKeyPair, newSigningKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
-import { openViews } from '@tessera/projector';
+import { openViews } from '@tessera/read-models/views';
 import { createInMemoryRateLimitStore } from '@tessera/rate-limits';
 import { createSqliteViewStore, type ViewStore } from '@tessera/read-models';
 import type { FastifyInstance } from 'fastify';

@@ -6,3 +6,4 @@ export * from './adapters/fileBreachedPasswordList.ts';
 export * from './application/breachedPasswordList.ts';
 export * from './application/commandServer.ts';
 export * from './identityEnv.ts';
+export * from './composeIdentity.ts';

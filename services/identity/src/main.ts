@@ -4,7 +4,6 @@
  * that publishes them to `identity.events.v1`.
  */
 import path from 'node:path';
-import { createPasswordHasher } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import {
   closeOnSignals,
@@ -17,12 +16,8 @@ import {
   readEnv,
   startOpsServer,
 } from '@tessera/runtime';
-import { loadBreachedPasswordList } from './adapters/fileBreachedPasswordList.ts';
-import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createFileCheckpointStore } from './adapters/fileCheckpointStore.ts';
-import { serveIdentityCommands } from './application/commandServer.ts';
-import { createIdentityService } from './application/identityService.ts';
-import { startRelay } from './application/relay.ts';
+import { composeIdentity } from './composeIdentity.ts';
 import { readIdentitySettings } from './identityEnv.ts';
 
 const read = readEnv(process.env);
@@ -51,43 +46,14 @@ const personalData = await connectPersonalData(
   { mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey },
   logger,
 );
-const breachedPasswords = loadBreachedPasswordList();
-logger.info({ entries: breachedPasswords.size }, 'breached-password list loaded');
-const service = createIdentityService({
-  eventStore,
-  personalData: personalData.protector,
-  kycProvider: createDevKycProvider({ publicBaseUrl }),
-  wallet: createDevWalletIssuer(),
-  passwordHasher: await createPasswordHasher(passwordHashing),
-  breachedPasswords,
-  keys: {
-    hashingKey: keyring.hashingKey,
-    commandKeyPair: keyring.commandKeyPair,
-    notifierPublicKey: keyring.notifierKeyPair.publicKey,
-  },
-  config,
-  clock: () => new Date(),
-});
-const instrumented = {
-  async handle(command: Parameters<typeof service.handle>[0]) {
-    const stop = metrics.commandDuration.startTimer({ command: command.type });
-    const result = await service.handle(command);
-    stop({ outcome: result.ok ? 'ok' : result.error });
-    return result;
-  },
-};
-const commands = await serveIdentityCommands(bus, instrumented, logger, keyring.commandKeyPair);
 const checkpoints = createFileCheckpointStore(path.join(common.dataDir, 'relay-checkpoint.json'));
+const identity = await composeIdentity(
+  { eventStore, bus, personalData: personalData.protector, relayCheckpoints: checkpoints, metrics },
+  { config, passwordHashing, keyring, kycPublicBaseUrl: publicBaseUrl, clock: () => new Date() },
+  logger,
+);
 // One relay per event store is enough; extra identity instances set RELAY_ENABLED=false.
-const relay = relayEnabled
-  ? await startRelay({
-      eventStore,
-      bus,
-      checkpoints,
-      logger: logger.child({ component: 'relay' }),
-      onPublished: (position) => metrics.relayPosition.set(position),
-    })
-  : undefined;
+const relay = relayEnabled ? await identity.startRelay() : undefined;
 ops.ready([
   {
     name: 'eventStore',
@@ -104,7 +70,7 @@ logger.info(
 );
 
 closeOnSignals(logger, async () => {
-  await commands.stop();
+  await identity.commands.stop();
   await relay?.stop();
   checkpoints.flush();
   await bus.close();

@@ -13,7 +13,7 @@ import {
   startOpsServer,
 } from '@tessera/runtime';
 import { createSmsSender, readSmsSettings } from './smsSettings.ts';
-import { startNotifier } from './startNotifier.ts';
+import { composeNotifier } from './composeNotifier.ts';
 
 const read = readEnv(process.env);
 const common = readCommonSettings(read, 'notifier', 9467);
@@ -42,22 +42,18 @@ const personalData = await connectPersonalData(
   { mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: keyring.hashingKey },
   logger,
 );
-const consumers = await startNotifier({
-  bus,
-  ledgerStore,
-  // Without a provider configured, codes go to the outbox file only: stdout is a log channel here.
-  sms: createSmsSender(smsSettings, { dataDir: common.dataDir, logger, print: null }),
-  keyPair: keyring.notifierKeyPair,
-  personalData: personalData.protector,
-  logger,
-  clock: () => new Date(),
-  brand,
-  onDispatch: (outcome) => metrics.smsDispatches.inc({ outcome }),
-  onEvent: (event) => {
-    metrics.consumedPosition.set({ group: 'notifier' }, event.position);
-    metrics.consumerLag.set({ group: 'notifier' }, Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000));
+const consumers = await composeNotifier(
+  {
+    bus,
+    ledgerStore,
+    // Without a provider configured, codes go to the outbox file only: stdout is a log channel here.
+    sms: createSmsSender(smsSettings, { dataDir: common.dataDir, logger, print: null }),
+    personalData: personalData.protector,
+    metrics,
   },
-});
+  { keyPair: keyring.notifierKeyPair, brand, clock: () => new Date() },
+  logger,
+);
 ops.ready([
   { name: 'ledger', check: () => ledgerStore.ping() },
   { name: 'kafka', check: () => bus.ping() },

@@ -1,6 +1,5 @@
 /** The projector as its own process: identity events from Kafka into MongoDB (or SQLite) read models. */
 import path from 'node:path';
-import { topics, type EventMessageValue } from '@tessera/contracts';
 import { createLogger } from '@tessera/logging';
 import {
   closeOnSignals,
@@ -13,7 +12,7 @@ import {
   readEnv,
   startOpsServer,
 } from '@tessera/runtime';
-import { createProjector } from './application/projector.ts';
+import { composeProjector } from './composeProjector.ts';
 
 const read = readEnv(process.env);
 const common = readCommonSettings(read, 'projector', 9466);
@@ -39,17 +38,18 @@ const personalData = await connectPersonalData(
   { mongoUrl, database: keysDatabase, dataDir: common.dataDir, hashingKey: loadKeyring(common.keysFile).hashingKey },
   logger,
 );
-const projector = createProjector({ store: views, logger, personalData: personalData.protector });
-const consumer = await bus.subscribe(
-  topics.identityEvents,
-  'projector',
-  async (message) => {
-    await projector.handle(message);
-    const event = message.value as EventMessageValue;
-    metrics.consumedPosition.set({ group: 'projector' }, event.position);
-    metrics.consumerLag.set({ group: 'projector' }, Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000));
+const consumer = await composeProjector(
+  {
+    inBatches: false,
+    bus,
+    views,
+    personalData: personalData.protector,
+    onProjected: (event) => {
+      metrics.consumedPosition.set({ group: 'projector' }, event.position);
+      metrics.consumerLag.set({ group: 'projector' }, Math.max(0, (Date.now() - Date.parse(event.recordedAt)) / 1000));
+    },
   },
-  { from: 'beginning' },
+  logger,
 );
 ops.ready([
   { name: 'readModels', check: () => views.ping() },

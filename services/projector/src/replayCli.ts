@@ -13,7 +13,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { streams } from '@tessera/contracts';
 import type { EventStore, RecordedEvent } from '@tessera/event-store';
-import { createLogger } from '@tessera/logging';
+import { createLogger, type Logger } from '@tessera/logging';
+import { createSqliteViewStore } from '@tessera/read-models';
 import {
   ConfigError,
   connectEventStore,
@@ -22,8 +23,7 @@ import {
   loadKeyring,
   readEnv,
 } from '@tessera/runtime';
-import { rebuildReadModels } from './application/rebuild.ts';
-import { REPLAY_CACHED_KEYS } from './application/rebuild.ts';
+import { rebuildReadModels, REPLAY_CACHED_KEYS } from './application/rebuild.ts';
 
 const usage = [
   'usage: npm run replay -- rebuild | npm run --silent replay -- export [--user <userId>]',
@@ -62,6 +62,53 @@ async function exportLog(eventStore: EventStore, userId: string | undefined) {
   }
 }
 
+interface RebuildSettings {
+  dataDir: string;
+  mongoUrl: string | undefined;
+  database: string;
+  keysDatabase: string;
+  keysFile: string;
+}
+
+async function rebuild(eventStore: EventStore, settings: RebuildSettings, logger: Logger) {
+  const { dataDir, mongoUrl } = settings;
+  const sqliteFile = path.join(dataDir, 'views.sqlite');
+  // SQLite's views commit in batches: the rebuild then commits once per page instead of once per write.
+  const sqliteViews = mongoUrl ? undefined : createSqliteViewStore({ path: sqliteFile });
+  const views = sqliteViews ?? (await connectViewStore({ mongoUrl, database: settings.database, sqliteFile }, logger));
+  // A replay meets every user once or more, far apart: a cache as large as a live process's would miss nearly every time.
+  const { keyStore, protector } = await connectPersonalData(
+    {
+      mongoUrl,
+      database: settings.keysDatabase,
+      dataDir,
+      hashingKey: loadKeyring(settings.keysFile).hashingKey,
+      cachedKeys: REPLAY_CACHED_KEYS,
+    },
+    logger,
+  );
+  let lastPrint = 0;
+  const result = await rebuildReadModels({
+    eventStore,
+    views,
+    logger,
+    personalData: protector,
+    ...(sqliteViews ? { commitEachPage: (work) => sqliteViews.batch(work) } : {}),
+    onProgress: (progress) => {
+      if (Date.now() - lastPrint < 1000 && progress.position < progress.head) return;
+      lastPrint = Date.now();
+      process.stderr.write(
+        `${progress.phase}: ${progress.events} events, position ${progress.position}/${progress.head}, ${progress.eventsPerSecond} events/s\n`,
+      );
+    },
+  });
+  await views.close();
+  await keyStore.close();
+  process.stderr.write(
+    `read models rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s and swapped in\n`,
+  );
+}
+
 async function main() {
   let parsed;
   try {
@@ -92,40 +139,7 @@ async function main() {
       await exportLog(eventStore, values.user);
       return;
     }
-    const views = await connectViewStore(
-      { mongoUrl, database, sqliteFile: path.join(dataDir, 'views.sqlite') },
-      logger,
-    );
-    // A replay meets every user once or more, far apart: a cache as large as a live process's would miss nearly every time.
-    const { keyStore, protector } = await connectPersonalData(
-      {
-        mongoUrl,
-        database: keysDatabase,
-        dataDir,
-        hashingKey: loadKeyring(keysFile).hashingKey,
-        cachedKeys: REPLAY_CACHED_KEYS,
-      },
-      logger,
-    );
-    let lastPrint = 0;
-    const result = await rebuildReadModels({
-      eventStore,
-      views,
-      logger,
-      personalData: protector,
-      onProgress: (progress) => {
-        if (Date.now() - lastPrint < 1000 && progress.position < progress.head) return;
-        lastPrint = Date.now();
-        process.stderr.write(
-          `${progress.phase}: ${progress.events} events, position ${progress.position}/${progress.head}, ${progress.eventsPerSecond} events/s\n`,
-        );
-      },
-    });
-    await views.close();
-    await keyStore.close();
-    process.stderr.write(
-      `read models rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s and swapped in\n`,
-    );
+    await rebuild(eventStore, { dataDir, mongoUrl, database, keysDatabase, keysFile }, logger);
   } finally {
     await eventStore.close();
   }

@@ -7,8 +7,9 @@ import { generateSecretKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createSqliteViewStore } from '@tessera/read-models';
+import { openViews } from '@tessera/read-models/views';
 import { eventMessage, otpIssued, storedEvent } from '@tessera/testing';
-import { createProjector, openViews } from '../src/index.ts';
+import { createBatchProjector, createProjector } from '../src/index.ts';
 
 /** An event stored at the next position, on its user's stream unless another is named. */
 const event = (type: string, data: Record<string, unknown>, streamId?: string) =>
@@ -237,7 +238,7 @@ t.test(
     for (const value of history) await oneByOne.projector.handle(eventMessage(value));
     const batched = setup(t);
     const told: number[] = [];
-    const projector = createProjector({
+    const projector = createBatchProjector({
       store: batched.store,
       logger: createLogger('test', { level: 'silent' }),
       personalData: batched.personalData,
@@ -276,7 +277,7 @@ t.test('a batch with a failed write is refused, and given again it is applied in
       });
     },
   });
-  const projector = createProjector({
+  const projector = createBatchProjector({
     store: failingOnce,
     logger: createLogger('test', { level: 'silent' }),
     personalData,

@@ -11,7 +11,8 @@ import { createLogger } from '@tessera/logging';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createKeyringFile } from '@tessera/runtime';
 import { createSqliteViewStore } from '@tessera/read-models';
-import { createProjector, openViews, rebuildReadModels } from '../src/index.ts';
+import { openViews } from '@tessera/read-models/views';
+import { createProjector, rebuildReadModels } from '../src/index.ts';
 import { toEventMessage } from '@tessera/contracts';
 
 const event = (type: string, data: Record<string, unknown>) => ({
@@ -59,6 +60,7 @@ t.test(
     const result = await rebuildReadModels({
       eventStore,
       views,
+      commitEachPage: (work) => views.batch(work),
       personalData,
       logger: createLogger('test', { level: 'silent' }),
       onProgress: (p) => progress.push(p.phase),
@@ -127,7 +129,13 @@ t.test(
     const projector = createProjector({ store: live, logger, personalData });
     for (const recorded of await eventStore.readAll()) await projector.handle(toEventMessage(recorded));
     const rebuilt = createSqliteViewStore({ path: path.join(dir, 'rebuilt.sqlite') });
-    await rebuildReadModels({ eventStore, views: rebuilt, personalData, logger });
+    await rebuildReadModels({
+      eventStore,
+      views: rebuilt,
+      personalData,
+      logger,
+      commitEachPage: (work) => rebuilt.batch(work),
+    });
 
     const [a, b] = [openViews(live), openViews(rebuilt)];
     t.same(await b.users.findBy('clientId', 'c1'), await a.users.findBy('clientId', 'c1'), 'every user document');

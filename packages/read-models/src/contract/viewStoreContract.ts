@@ -33,177 +33,145 @@ export async function viewStoreContract(t: Test, options: ViewStoreContractOptio
   };
 
   await t.test(`${options.name}: ViewStore contract`, async (t) => {
-    t.test('get of a missing id is undefined', async (t) => {
-      const people = (await open(t)).collection<Person>(unique('people'));
-      t.equal(await people.get('nobody'), undefined);
-    });
+    documentCases(t, open);
+    storeCases(t, open);
+  });
+}
 
-    t.test('upsert then get round-trips nested JSON', async (t) => {
-      const people = (await open(t)).collection<Person>(unique('people'));
-      const ada: Person = {
-        name: 'Ada Lovelace ✓',
-        age: 36,
-        active: true,
-        address: { city: 'Zürich', lines: ['1 "Quoted" St', ''] },
-      };
-      t.equal(await people.upsert('p1', ada, 1), true, 'first write happens');
-      t.strictSame(await people.get('p1'), ada);
-    });
+/** Documents: reads, guarded writes, finds and deletes. */
+function documentCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
+  t.test('get of a missing id is undefined', async (t) => {
+    const people = (await open(t)).collection<Person>(unique('people'));
+    t.equal(await people.get('nobody'), undefined);
+  });
 
-    t.test('only a later position overwrites', async (t) => {
-      const people = (await open(t)).collection<Person>(unique('people'));
-      await people.upsert('p1', { name: 'at five' }, 5);
-      t.equal(await people.upsert('p1', { name: 'at three' }, 3), false, 'older position refused');
-      t.equal(await people.upsert('p1', { name: 'again at five' }, 5), false, 'same position refused');
-      t.strictSame(await people.get('p1'), { name: 'at five' });
-      t.equal(await people.upsert('p1', { name: 'at six' }, 6), true, 'newer position written');
-      t.strictSame(await people.get('p1'), { name: 'at six' });
-    });
+  t.test('upsert then get round-trips nested JSON', async (t) => {
+    const people = (await open(t)).collection<Person>(unique('people'));
+    const ada: Person = {
+      name: 'Ada Lovelace ✓',
+      age: 36,
+      active: true,
+      address: { city: 'Zürich', lines: ['1 "Quoted" St', ''] },
+    };
+    t.equal(await people.upsert('p1', ada, 1), true, 'first write happens');
+    t.strictSame(await people.get('p1'), ada);
+  });
 
-    t.test('findBy matches indexed fields by value and type, in id order', async (t) => {
-      const people = (await open(t)).collection<Person>(unique('people'), { indexes: ['email', 'age', 'active'] });
-      const docs: Record<string, Person> = {
-        c: { name: 'c', email: 'x@example.com', age: 30, active: true },
-        a: { name: 'a', email: 'x@example.com', age: 30, active: false },
-        d: { name: 'd', email: 'y@example.com', age: '30', active: 1 },
-        b: { name: 'b', email: 'x@example.com', age: 41, active: true },
-        e: { name: 'e' },
-      };
-      for (const [id, doc] of Object.entries(docs)) await people.upsert(id, doc, 1);
-      const names = async (field: string, value: string | number | boolean): Promise<string[]> =>
-        (await people.findBy(field, value)).map((person) => person.name);
-      t.strictSame(await names('email', 'x@example.com'), ['a', 'b', 'c'], 'string');
-      t.strictSame(await names('age', 30), ['a', 'c'], 'number, not the string "30"');
-      t.strictSame(await names('age', '30'), ['d'], 'string, not the number 30');
-      t.strictSame(await names('active', true), ['b', 'c'], 'true, not the number 1');
-      t.strictSame(await names('active', false), ['a'], 'false');
-      t.strictSame(await names('email', 'nobody@example.com'), [], 'no match');
-      await people.upsert('b', { name: 'b', email: 'z@example.com', age: 41, active: true }, 2);
-      t.strictSame(await names('email', 'x@example.com'), ['a', 'c'], 'follows updates');
-    });
+  t.test('only a later position overwrites', async (t) => {
+    const people = (await open(t)).collection<Person>(unique('people'));
+    await people.upsert('p1', { name: 'at five' }, 5);
+    t.equal(await people.upsert('p1', { name: 'at three' }, 3), false, 'older position refused');
+    t.equal(await people.upsert('p1', { name: 'again at five' }, 5), false, 'same position refused');
+    t.strictSame(await people.get('p1'), { name: 'at five' });
+    t.equal(await people.upsert('p1', { name: 'at six' }, 6), true, 'newer position written');
+    t.strictSame(await people.get('p1'), { name: 'at six' });
+  });
 
-    t.test('delete is guarded by position', async (t) => {
-      const people = (await open(t)).collection<Person>(unique('people'));
-      await people.upsert('p1', { name: 'one' }, 10);
-      await people.upsert('p2', { name: 'two' }, 10);
-      t.equal(await people.delete('p1', 9), false, 'older position refused');
-      t.strictSame(await people.get('p1'), { name: 'one' });
-      t.equal(await people.delete('p1', 10), true, 'same position removes');
-      t.equal(await people.delete('p2', 11), true, 'newer position removes');
-      t.equal(await people.get('p1'), undefined);
-      t.equal(await people.get('p2'), undefined);
-      t.equal(await people.delete('p1', 12), false, 'nothing left to remove');
-      t.equal(await people.upsert('p1', { name: 'back' }, 13), true, 'can be written again');
-      t.strictSame(await people.get('p1'), { name: 'back' });
-    });
+  t.test('findBy matches indexed fields by value and type, in id order', async (t) => {
+    const people = (await open(t)).collection<Person>(unique('people'), { indexes: ['email', 'age', 'active'] });
+    const docs: Record<string, Person> = {
+      c: { name: 'c', email: 'x@example.com', age: 30, active: true },
+      a: { name: 'a', email: 'x@example.com', age: 30, active: false },
+      d: { name: 'd', email: 'y@example.com', age: '30', active: 1 },
+      b: { name: 'b', email: 'x@example.com', age: 41, active: true },
+      e: { name: 'e' },
+    };
+    for (const [id, doc] of Object.entries(docs)) await people.upsert(id, doc, 1);
+    const names = async (field: string, value: string | number | boolean): Promise<string[]> =>
+      (await people.findBy(field, value)).map((person) => person.name);
+    t.strictSame(await names('email', 'x@example.com'), ['a', 'b', 'c'], 'string');
+    t.strictSame(await names('age', 30), ['a', 'c'], 'number, not the string "30"');
+    t.strictSame(await names('age', '30'), ['d'], 'string, not the number 30');
+    t.strictSame(await names('active', true), ['b', 'c'], 'true, not the number 1');
+    t.strictSame(await names('active', false), ['a'], 'false');
+    t.strictSame(await names('email', 'nobody@example.com'), [], 'no match');
+    await people.upsert('b', { name: 'b', email: 'z@example.com', age: 41, active: true }, 2);
+    t.strictSame(await names('email', 'x@example.com'), ['a', 'c'], 'follows updates');
+  });
 
-    t.test('collections are separate', async (t) => {
-      const store = await open(t);
-      const first = store.collection<Person>(unique('first'));
-      const second = store.collection<Person>(unique('second'));
-      await first.upsert('same', { name: 'first' }, 1);
-      t.equal(await second.get('same'), undefined);
-      t.equal(await second.upsert('same', { name: 'second' }, 1), true);
-      t.strictSame(await first.get('same'), { name: 'first' });
-    });
+  t.test('delete is guarded by position', async (t) => {
+    const people = (await open(t)).collection<Person>(unique('people'));
+    await people.upsert('p1', { name: 'one' }, 10);
+    await people.upsert('p2', { name: 'two' }, 10);
+    t.equal(await people.delete('p1', 9), false, 'older position refused');
+    t.strictSame(await people.get('p1'), { name: 'one' });
+    t.equal(await people.delete('p1', 10), true, 'same position removes');
+    t.equal(await people.delete('p2', 11), true, 'newer position removes');
+    t.equal(await people.get('p1'), undefined);
+    t.equal(await people.get('p2'), undefined);
+    t.equal(await people.delete('p1', 12), false, 'nothing left to remove');
+    t.equal(await people.upsert('p1', { name: 'back' }, 13), true, 'can be written again');
+    t.strictSame(await people.get('p1'), { name: 'back' });
+  });
+}
 
-    t.test('checkpoints start at 0 and keep the last position set', async (t) => {
-      const store = await open(t);
-      const projection = unique('projection');
-      const other = unique('other');
-      t.equal(await store.getCheckpoint(projection), 0);
-      for (const position of [1, 5, 42]) {
-        await store.setCheckpoint(projection, position);
-        t.equal(await store.getCheckpoint(projection), position, `advanced to ${position}`);
-      }
-      t.equal(await store.getCheckpoint(other), 0, 'other projections unaffected');
-    });
+/** The store: collections, checkpoints, namespaces and their promotion. */
+function storeCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
+  t.test('collections are separate', async (t) => {
+    const store = await open(t);
+    const first = store.collection<Person>(unique('first'));
+    const second = store.collection<Person>(unique('second'));
+    await first.upsert('same', { name: 'first' }, 1);
+    t.equal(await second.get('same'), undefined);
+    t.equal(await second.upsert('same', { name: 'second' }, 1), true);
+    t.strictSame(await first.get('same'), { name: 'first' });
+  });
 
-    t.test(
-      'a store that says reads see writes at once shows a write before its promise settles, and commits it',
-      async (t) => {
-        const store = await open(t);
-        if (!store.readsSeeWritesAtOnce) {
-          t.pass(`${options.name} promises no more than that a settled write is seen`);
-          return;
-        }
-        const people = store.collection<Person>(unique('people'));
-        let settled = false;
-        const first = people.upsert('ada', { name: 'Ada' }, 1).then((written) => {
-          settled = true;
-          return written;
-        });
-        t.same(await people.get('ada'), { name: 'Ada' }, 'seen by the next read');
-        t.notOk(settled, 'before the write settled');
-        const second = people.upsert('ada', { name: 'Ada Lovelace' }, 2);
-        t.same(await Promise.all([first, second]), [true, true], 'both writes then settle as written');
-        t.same(await people.get('ada'), { name: 'Ada Lovelace' });
-      },
+  t.test('checkpoints start at 0 and keep the last position set', async (t) => {
+    const store = await open(t);
+    const projection = unique('projection');
+    const other = unique('other');
+    t.equal(await store.getCheckpoint(projection), 0);
+    for (const position of [1, 5, 42]) {
+      await store.setCheckpoint(projection, position);
+      t.equal(await store.getCheckpoint(projection), position, `advanced to ${position}`);
+    }
+    t.equal(await store.getCheckpoint(other), 0, 'other projections unaffected');
+  });
+
+  t.test('ping answers', async (t) => {
+    await t.resolves((await open(t)).ping());
+  });
+
+  t.test('a namespace is separate until promoted, then replaces the live collections and checkpoints', async (t) => {
+    const store = await open(t);
+    const name = unique('rebuilt');
+    const checkpoint = unique('projection');
+    const live = store.collection<Person>(name, { indexes: ['email'] });
+    await live.upsert('stale', { name: 'Stale', email: 'stale@example.com' }, 9);
+    await live.upsert('kept', { name: 'Old Ada', email: 'ada@example.com' }, 9);
+    await store.setCheckpoint(checkpoint, 9);
+
+    const staging = store.namespace(unique('staging'));
+    const rebuilt = staging.collection<Person>(name, { indexes: ['email'] });
+    await rebuilt.upsert('kept', { name: 'Ada', email: 'ada@example.com' }, 3);
+    await staging.setCheckpoint(checkpoint, 3);
+    t.same(
+      await live.get('kept'),
+      { name: 'Old Ada', email: 'ada@example.com' },
+      'the live view is untouched while rebuilding',
     );
+    t.equal(await live.get('nothing'), undefined);
 
-    t.test('commitPending stores the writes made so far without waiting for the turn to end', async (t) => {
-      const store = await open(t);
-      if (!store.commitPending) {
-        t.pass(`${options.name} sends each write as it is made`);
-        return;
-      }
-      const people = store.collection<Person>(unique('people'));
-      let settled = false;
-      const written = people.upsert('grace', { name: 'Grace' }, 1).then(() => {
-        settled = true;
-      });
-      store.commitPending();
-      // A few promise hops, no timer or I/O: the commit has happened already.
-      for (let hop = 0; hop < 3; hop += 1) await Promise.resolve();
-      t.ok(settled, 'the write settled before the event loop moved on');
-      await written;
-      t.same(await people.get('grace'), { name: 'Grace' });
-    });
+    await store.promote(staging);
+    t.same(await live.get('kept'), { name: 'Ada', email: 'ada@example.com' }, 'the rebuilt document is live');
+    t.equal(await live.get('stale'), undefined, 'documents the rebuild did not produce are gone');
+    t.same(
+      await live.findBy('email', 'ada@example.com'),
+      [{ name: 'Ada', email: 'ada@example.com' }],
+      'queries use the rebuilt data',
+    );
+    t.equal(await store.getCheckpoint(checkpoint), 3, "the checkpoint is the rebuild's");
+    t.ok(
+      await live.upsert('kept', { name: 'Ada Lovelace', email: 'ada@example.com' }, 4),
+      'writes continue on the promoted collection',
+    );
+    t.same(await store.collection<Person>(name).get('kept'), { name: 'Ada Lovelace', email: 'ada@example.com' });
+  });
 
-    t.test('ping answers', async (t) => {
-      await t.resolves((await open(t)).ping());
-    });
-
-    t.test('a namespace is separate until promoted, then replaces the live collections and checkpoints', async (t) => {
-      const store = await open(t);
-      const name = unique('rebuilt');
-      const checkpoint = unique('projection');
-      const live = store.collection<Person>(name, { indexes: ['email'] });
-      await live.upsert('stale', { name: 'Stale', email: 'stale@example.com' }, 9);
-      await live.upsert('kept', { name: 'Old Ada', email: 'ada@example.com' }, 9);
-      await store.setCheckpoint(checkpoint, 9);
-
-      const staging = store.namespace(unique('staging'));
-      const rebuilt = staging.collection<Person>(name, { indexes: ['email'] });
-      await rebuilt.upsert('kept', { name: 'Ada', email: 'ada@example.com' }, 3);
-      await staging.setCheckpoint(checkpoint, 3);
-      t.same(
-        await live.get('kept'),
-        { name: 'Old Ada', email: 'ada@example.com' },
-        'the live view is untouched while rebuilding',
-      );
-      t.equal(await live.get('nothing'), undefined);
-
-      await store.promote(staging);
-      t.same(await live.get('kept'), { name: 'Ada', email: 'ada@example.com' }, 'the rebuilt document is live');
-      t.equal(await live.get('stale'), undefined, 'documents the rebuild did not produce are gone');
-      t.same(
-        await live.findBy('email', 'ada@example.com'),
-        [{ name: 'Ada', email: 'ada@example.com' }],
-        'queries use the rebuilt data',
-      );
-      t.equal(await store.getCheckpoint(checkpoint), 3, "the checkpoint is the rebuild's");
-      t.ok(
-        await live.upsert('kept', { name: 'Ada Lovelace', email: 'ada@example.com' }, 4),
-        'writes continue on the promoted collection',
-      );
-      t.same(await store.collection<Person>(name).get('kept'), { name: 'Ada Lovelace', email: 'ada@example.com' });
-    });
-
-    t.test('promote refuses a store that is not one of its namespaces', async (t) => {
-      const store = await open(t);
-      const other = await open(t);
-      await t.rejects(store.promote(other));
-    });
+  t.test('promote refuses a store that is not one of its namespaces', async (t) => {
+    const store = await open(t);
+    const other = await open(t);
+    await t.rejects(store.promote(other));
   });
 }

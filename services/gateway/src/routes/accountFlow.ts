@@ -9,7 +9,7 @@
  */
 import { example, scopes } from '@tessera/contracts';
 import type { ViewCollection } from '@tessera/read-models';
-import type { UserView } from '@tessera/projector';
+import type { UserView } from '@tessera/read-models/views';
 import type { IdentityClient } from '../identityClient.ts';
 import type { ProjectionWatch } from '../readYourWrites.ts';
 

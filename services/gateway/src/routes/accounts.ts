@@ -15,7 +15,7 @@ import {
   scopes,
   WriteHeaders,
 } from '@tessera/contracts';
-import type { AccountView, PortfolioView, UserView } from '@tessera/projector';
+import type { AccountView, PortfolioView, UserView } from '@tessera/read-models/views';
 import type { ViewCollection } from '@tessera/read-models';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';

@@ -1,7 +1,7 @@
 /** What an account manager (client token with `accounts:manage`) can do to the client's own users. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, Envelope, ErasureData, ErasureParams, example, scopes, WriteHeaders } from '@tessera/contracts';
-import type { UserView } from '@tessera/projector';
+import type { UserView } from '@tessera/read-models/views';
 import type { ViewCollection } from '@tessera/read-models';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';

@@ -3,7 +3,7 @@
  * or portfolio, and an erased user's, reads as absent.
  */
 import { ApiError } from '@tessera/contracts';
-import type { AccountView, PortfolioView, UserView } from '@tessera/projector';
+import type { AccountView, PortfolioView, UserView } from '@tessera/read-models/views';
 import type { ViewCollection } from '@tessera/read-models';
 import type { FastifyRequest } from 'fastify';
 import { callingClientOf } from './identityCommands.ts';

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Envelope, example, KycStartData, ReadHeaders } from '@tessera/contracts';
-import type { KycIdentificationView } from '@tessera/projector';
+import type { KycIdentificationView } from '@tessera/read-models/views';
 import type { ViewCollection, ViewStore } from '@tessera/read-models';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, OAuthTokenBody, OAuthTokenResponse, ReadHeaders } from '@tessera/contracts';
 import { constantTimeEqual, hashSecretToken } from '@tessera/crypto';
 import type { ViewCollection } from '@tessera/read-models';
-import type { ApiClientView } from '@tessera/projector';
+import type { ApiClientView } from '@tessera/read-models/views';
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { answers, oauthErrorAnswers } from '../routeAnswers.ts';

@@ -13,7 +13,7 @@ import {
   scopes,
   WriteHeaders,
 } from '@tessera/contracts';
-import type { PortfolioView } from '@tessera/projector';
+import type { PortfolioView } from '@tessera/read-models/views';
 import { success } from '../envelope.ts';
 import { waitForView } from '../readYourWrites.ts';
 import { answers } from '../routeAnswers.ts';

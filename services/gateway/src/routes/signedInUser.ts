@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError, Envelope, example, MeData, ReadHeaders, WriteHeaders } from '@tessera/contracts';
 import type { ViewCollection } from '@tessera/read-models';
-import type { SessionView, UserView } from '@tessera/projector';
+import type { SessionView, UserView } from '@tessera/read-models/views';
 import { success } from '../envelope.ts';
 import type { IdentityClient } from '../identityClient.ts';
 import { waitForView } from '../readYourWrites.ts';

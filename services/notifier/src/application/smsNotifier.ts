@@ -12,24 +12,17 @@
  *   background, so the next SMS does not wait for identity's answer.
  * Logs never hold the code or the full phone number.
  */
-import {
-  eventHeaders,
-  maskPhoneNumber,
-  type EventMessageValue,
-  type RecordSmsOutcome,
-  type SealedOtpDelivery,
-  type SealedPasswordChangedNotice,
-} from '@tessera/contracts';
-import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
+import { eventHeaders, maskPhoneNumber, type EventMessageValue } from '@tessera/contracts';
+import type { BoxKeyPair } from '@tessera/crypto';
 import type { Logger } from '@tessera/logging';
 import type { PersonalDataReader } from '@tessera/personal-data';
 import type { Message } from '@tessera/messaging';
 import { SmsDeliveryError, type SmsReceipt, type SmsSender } from '@tessera/sms';
-import type { DispatchLedger, SmsDispatch } from './dispatchLedger.ts';
+import type { DispatchLedger, DispatchState, SmsDispatch } from './dispatchLedger.ts';
+import type { MessageOptions } from './messages.ts';
 import type { OutcomeRecorder } from './outcomeRecorder.ts';
-import { languageFor, otpText, passwordChangedText, type MessageOptions } from './messages.ts';
-
-export type SmsOutcome = RecordSmsOutcome['payload']['outcome'];
+import { outcomeOf, splitProvider, type SmsOutcome } from './smsOutcomes.ts';
+import { smsRequestOf, type SmsRequest } from './smsRequests.ts';
 
 export interface DeadLetter {
   sourceEventId: string;
@@ -39,6 +32,9 @@ export interface DeadLetter {
   httpStatus?: number;
   at: string;
 }
+
+/** What became of an event that asks for an SMS, as metrics count it. */
+export type DispatchResult = 'sent' | 'duplicate' | 'expired' | 'failed';
 
 export interface SmsNotifierOptions {
   sms: SmsSender;
@@ -59,202 +55,150 @@ export interface SmsNotifierOptions {
    * then delivered again).
    */
   recorder?: OutcomeRecorder;
-  onDispatch?: (outcome: 'sent' | 'duplicate' | 'expired' | 'failed') => void;
+  onDispatch?: (result: DispatchResult) => void;
 }
 
-interface Request {
-  userId: string;
-  purpose: SmsDispatch['purpose'];
-  to: string;
-  text: string;
-  expiresAt?: string;
-}
+/** What every log line about one event carries. */
+type LogContext = { eventId: string; eventType: string; correlationId: string | undefined };
 
-/** `plivo:<uuid>` from the failover chain names the provider; a single provider's id has no prefix. */
-function splitProvider(receipt: SmsReceipt): { provider: string; providerMessageId: string } {
-  const colon = receipt.providerMessageId.indexOf(':');
-  return colon > 0
-    ? {
-        provider: receipt.providerMessageId.slice(0, colon),
-        providerMessageId: receipt.providerMessageId.slice(colon + 1),
-      }
-    : { provider: 'sms', providerMessageId: receipt.providerMessageId };
+/** One event's SMS on its way: what every step of it needs. */
+interface Dispatching {
+  event: EventMessageValue;
+  request: SmsRequest;
+  /** What every dispatch record of the event starts with: `at` is when the notifier took it up. */
+  base: Pick<SmsDispatch, 'eventId' | 'userId' | 'purpose' | 'at'>;
+  context: LogContext;
 }
 
 export function createSmsNotifier(options: SmsNotifierOptions): (message: Message) => Promise<void> {
-  const { sms, keyPair, logger, clock, messages, ledger } = options;
-  const count = options.onDispatch ?? (() => undefined);
-
-  function requestOf(event: EventMessageValue): Request | 'unreadable' | undefined {
-    const data = event.data as Record<string, string | undefined>;
-    const userId = data.userId ?? '';
-    if (event.type === 'OtpIssued') {
-      const sealed = openSealedJson<SealedOtpDelivery>(keyPair, data.sealedDelivery ?? '');
-      if (!sealed) return 'unreadable';
-      const minutes = Math.max(1, Math.round((Date.parse(data.expiresAt ?? '') - clock().getTime()) / 60_000));
-      const text = otpText(
-        languageFor(sealed.locale, sealed.to),
-        data.purpose ?? 'LOGIN',
-        sealed.code,
-        minutes,
-        messages,
-      );
-      return { userId, purpose: 'OTP', to: sealed.to, text, ...(data.expiresAt ? { expiresAt: data.expiresAt } : {}) };
-    }
-    if (event.type === 'PasswordChanged' && data.sealedNotice) {
-      const sealed = openSealedJson<SealedPasswordChangedNotice>(keyPair, data.sealedNotice);
-      if (!sealed) return 'unreadable';
-      return {
-        userId,
-        purpose: 'PASSWORD_CHANGED',
-        to: sealed.to,
-        text: passwordChangedText(languageFor(sealed.locale, sealed.to), messages),
-      };
-    }
-    return undefined;
-  }
-
-  async function finish(event: EventMessageValue, dispatch: SmsDispatch, outcome: SmsOutcome) {
-    await ledger.complete(dispatch, event.position);
-    const record = async () => {
-      await options.recordOutcome(dispatch.userId, outcome);
-      await ledger.markRecorded(event.eventId, event.position);
-    };
-    if (options.recorder) options.recorder.add(event.eventId, record);
-    else await record();
-  }
-
-  return async (message) => {
-    const type = message.headers[eventHeaders.type];
-    if (type !== 'OtpIssued' && type !== 'PasswordChanged') return;
-    const event = message.value as EventMessageValue;
-    const context = {
-      eventId: event.eventId,
-      eventType: event.type,
-      correlationId: message.headers[eventHeaders.correlationId],
-    };
-    const state = await ledger.state(event.eventId);
-    if (state === 'recorded') {
-      count('duplicate');
-      return;
-    }
-    const earlier = state === 'done' ? await ledger.get(event.eventId) : undefined;
-    if (earlier) {
-      // Sent (or given up on) already; only the record of it was missing.
-      await finish(event, earlier, outcomeOf(earlier));
-      count('duplicate');
-      return;
-    }
-    const revealed = await options.personalData.reveal(event.type, event.data);
-    if (revealed.erased) {
-      logger.info(context, "sms not sent: the user's personal data was erased");
-      return;
-    }
-    const request = requestOf({ ...event, data: revealed.data });
-    if (request === undefined) return;
-    const at = clock().toISOString();
-    if (request === 'unreadable') {
-      logger.error(context, 'sms not sent: the sealed payload does not open with this notifier key');
-      await options.deadLetter({ sourceEventId: event.eventId, sourceEventType: event.type, reason: 'UNREADABLE', at });
-      count('failed');
-      return;
-    }
-    const base = { eventId: event.eventId, userId: request.userId, purpose: request.purpose, at };
-    if (request.expiresAt && Date.parse(request.expiresAt) <= clock().getTime()) {
-      logger.warn(context, 'sms not sent: the code expired before it could be sent');
-      await finish(
-        event,
-        { ...base, status: 'failed', failure: 'EXPIRED' },
-        { type: 'SmsDispatchFailed', sourceEventId: event.eventId, purpose: request.purpose, reason: 'EXPIRED' },
-      );
-      count('expired');
-      return;
-    }
-    const destination = maskPhoneNumber(request.to);
-    const recovered = state === 'sending' ? await sms.findByReference?.(event.eventId) : undefined;
-    if (state === 'none') await ledger.begin(event.eventId, event.position);
-    let receipt: SmsReceipt;
-    try {
-      receipt = recovered ?? (await sms.send({ to: request.to, text: request.text, reference: event.eventId }));
-    } catch (error) {
-      const failure = error instanceof SmsDeliveryError ? error : undefined;
-      const reason = failure?.kind === 'permanent' ? 'PERMANENT' : 'EXHAUSTED';
-      logger.error(
-        { ...context, destination, reason, provider: failure?.provider, httpStatus: failure?.status },
-        'sms not sent: dead-lettered',
-      );
-      await options.deadLetter({
-        sourceEventId: event.eventId,
-        sourceEventType: event.type,
-        reason,
-        at,
-        ...(failure?.provider ? { provider: failure.provider } : {}),
-        ...(failure?.status !== undefined ? { httpStatus: failure.status } : {}),
-      });
-      await finish(
-        event,
-        { ...base, status: 'failed', failure: reason, ...(failure?.provider ? { provider: failure.provider } : {}) },
-        {
-          type: 'SmsDispatchFailed',
-          sourceEventId: event.eventId,
-          purpose: request.purpose,
-          reason,
-          ...(failure?.provider ? { provider: failure.provider } : {}),
-          ...(failure?.status !== undefined ? { httpStatus: failure.status } : {}),
-        },
-      );
-      count('failed');
-      return;
-    }
-    const { provider, providerMessageId } = splitProvider(receipt);
-    await finish(
-      event,
-      { ...base, status: 'sent', provider, providerMessageId },
-      {
-        type: 'SmsDispatched',
-        sourceEventId: event.eventId,
-        purpose: request.purpose,
-        provider,
-        providerMessageId,
-      },
-    );
-    count(recovered ? 'duplicate' : 'sent');
-    logger.info(
-      { ...context, destination, provider, providerMessageId, recovered: Boolean(recovered) },
-      recovered ? 'sms was already with the provider before a restart: not sent again' : 'sms handed to provider',
-    );
-  };
+  return (message) => notifyOnce(options, message);
 }
 
-function outcomeOf(dispatch: SmsDispatch): SmsOutcome {
-  if (dispatch.status === 'sent') {
-    return {
-      type: 'SmsDispatched',
-      sourceEventId: dispatch.eventId,
-      purpose: dispatch.purpose,
-      provider: dispatch.provider ?? 'sms',
-      providerMessageId: dispatch.providerMessageId ?? '',
-    };
-  }
-  return {
-    type: 'SmsDispatchFailed',
-    sourceEventId: dispatch.eventId,
-    purpose: dispatch.purpose,
-    reason: dispatch.failure ?? 'EXHAUSTED',
-    ...(dispatch.provider ? { provider: dispatch.provider } : {}),
+const tellDispatched = (options: SmsNotifierOptions, result: DispatchResult): void => options.onDispatch?.(result);
+
+async function notifyOnce(options: SmsNotifierOptions, message: Message): Promise<void> {
+  const { logger, clock, ledger } = options;
+  const type = message.headers[eventHeaders.type];
+  if (type !== 'OtpIssued' && type !== 'PasswordChanged') return;
+  const event = message.value as EventMessageValue;
+  const context = {
+    eventId: event.eventId,
+    eventType: event.type,
+    correlationId: message.headers[eventHeaders.correlationId],
   };
+  const state = await ledger.state(event.eventId);
+  if (state === 'recorded') return tellDispatched(options, 'duplicate');
+  const earlier = state === 'done' ? await ledger.get(event.eventId) : undefined;
+  if (earlier) {
+    // Sent (or given up on) already; only the record of it was missing.
+    await finish(options, event, earlier, outcomeOf(earlier));
+    return tellDispatched(options, 'duplicate');
+  }
+  const revealed = await options.personalData.reveal(event.type, event.data);
+  if (revealed.erased) return logger.info(context, "sms not sent: the user's personal data was erased");
+  const request = smsRequestOf({ ...event, data: revealed.data }, options);
+  if (request === undefined) return;
+  const at = clock().toISOString();
+  if (request === 'unreadable') {
+    logger.error(context, 'sms not sent: the sealed payload does not open with this notifier key');
+    await options.deadLetter({ sourceEventId: event.eventId, sourceEventType: event.type, reason: 'UNREADABLE', at });
+    return tellDispatched(options, 'failed');
+  }
+  const dispatching = {
+    event,
+    request,
+    base: { eventId: event.eventId, userId: request.userId, purpose: request.purpose, at },
+    context,
+  };
+  if (request.expiresAt && Date.parse(request.expiresAt) <= clock().getTime()) return expire(options, dispatching);
+  await send(options, dispatching, state);
 }
 
-/** Hands every dispatch whose outcome a stopped notifier left unrecorded to `recorder`. */
-export async function recoverUnrecordedOutcomes(
-  options: Pick<SmsNotifierOptions, 'ledger' | 'recordOutcome'> & { recorder: OutcomeRecorder },
-): Promise<number> {
-  const pending = await options.ledger.unrecorded();
-  for (const { dispatch, position } of pending) {
-    options.recorder.add(dispatch.eventId, async () => {
-      await options.recordOutcome(dispatch.userId, outcomeOf(dispatch));
-      await options.ledger.markRecorded(dispatch.eventId, position);
-    });
+/** Writes the outcome to the ledger, then records it in the user's stream (in the background, given a recorder). */
+async function finish(
+  options: SmsNotifierOptions,
+  event: EventMessageValue,
+  dispatch: SmsDispatch,
+  outcome: SmsOutcome,
+) {
+  const { ledger } = options;
+  await ledger.complete(dispatch, event.position);
+  const record = async () => {
+    await options.recordOutcome(dispatch.userId, outcome);
+    await ledger.markRecorded(event.eventId, event.position);
+  };
+  if (options.recorder) options.recorder.add(event.eventId, record);
+  else await record();
+}
+
+/** The code expired before it could be sent: never sent, recorded as failed. */
+async function expire(options: SmsNotifierOptions, { event, request, base, context }: Dispatching) {
+  options.logger.warn(context, 'sms not sent: the code expired before it could be sent');
+  await finish(
+    options,
+    event,
+    { ...base, status: 'failed', failure: 'EXPIRED' },
+    { type: 'SmsDispatchFailed', sourceEventId: event.eventId, purpose: request.purpose, reason: 'EXPIRED' },
+  );
+  tellDispatched(options, 'expired');
+}
+
+/** Hands the SMS to the provider (or finds it there after a crash), then records it. */
+async function send(options: SmsNotifierOptions, dispatching: Dispatching, state: DispatchState) {
+  const { sms, ledger, logger } = options;
+  const { event, request, base, context } = dispatching;
+  const recovered = state === 'sending' ? await sms.findByReference?.(event.eventId) : undefined;
+  if (state === 'none') await ledger.begin(event.eventId, event.position);
+  let receipt: SmsReceipt;
+  try {
+    receipt = recovered ?? (await sms.send({ to: request.to, text: request.text, reference: event.eventId }));
+  } catch (error) {
+    return giveUp(options, dispatching, error);
   }
-  return pending.length;
+  const { provider, providerMessageId } = splitProvider(receipt);
+  await finish(
+    options,
+    event,
+    { ...base, status: 'sent', provider, providerMessageId },
+    { type: 'SmsDispatched', sourceEventId: event.eventId, purpose: request.purpose, provider, providerMessageId },
+  );
+  tellDispatched(options, recovered ? 'duplicate' : 'sent');
+  logger.info(
+    {
+      ...context,
+      destination: maskPhoneNumber(request.to),
+      provider,
+      providerMessageId,
+      recovered: Boolean(recovered),
+    },
+    recovered ? 'sms was already with the provider before a restart: not sent again' : 'sms handed to provider',
+  );
+}
+
+/** The provider refused for good, or every try failed: dead-lettered and recorded as failed. */
+async function giveUp(options: SmsNotifierOptions, { event, request, base, context }: Dispatching, error: unknown) {
+  const failure = error instanceof SmsDeliveryError ? error : undefined;
+  const reason = failure?.kind === 'permanent' ? 'PERMANENT' : 'EXHAUSTED';
+  const provider = failure?.provider ? { provider: failure.provider } : {};
+  const httpStatus = failure?.status !== undefined ? { httpStatus: failure.status } : {};
+  options.logger.error(
+    { ...context, destination: maskPhoneNumber(request.to), reason, ...provider, ...httpStatus },
+    'sms not sent: dead-lettered',
+  );
+  const source = { sourceEventId: event.eventId, sourceEventType: event.type };
+  await options.deadLetter({ ...source, reason, at: base.at, ...provider, ...httpStatus });
+  await finish(
+    options,
+    event,
+    { ...base, status: 'failed', failure: reason, ...provider },
+    {
+      type: 'SmsDispatchFailed',
+      sourceEventId: event.eventId,
+      purpose: request.purpose,
+      reason,
+      ...provider,
+      ...httpStatus,
+    },
+  );
+  tellDispatched(options, 'failed');
 }

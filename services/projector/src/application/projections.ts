@@ -3,36 +3,39 @@
  * document (undefined: no change). The projector stores the result guarded by
  * the event's position, so a redelivered event is a no-op.
  */
-import type { EventMessageValue } from '@tessera/contracts';
-import type { AccountView, ApiClientView, KycIdentificationView, PortfolioView, UserView } from './views.ts';
-
-type Data = Record<string, unknown>;
-const str = (data: Data, key: string) => String(data[key] ?? '');
+import type {
+  AccountView,
+  ApiClientView,
+  KycIdentificationView,
+  PortfolioView,
+  UserView,
+} from '@tessera/read-models/views';
+import type { EventData } from '@tessera/contracts';
+import type { ProjectedEvent } from './projectedEvent.ts';
 
 /**
  * Every event of a user moves the view's version, even one that changes no
  * field, so a caller waiting for "my write is visible" always sees it arrive.
  */
-export function projectUser(current: UserView | undefined, event: EventMessageValue): UserView | undefined {
+export function projectUser(current: UserView | undefined, event: ProjectedEvent): UserView | undefined {
   const next = nextUser(current, event) ?? current;
   return next && { ...next, version: event.position };
 }
 
-function nextUser(current: UserView | undefined, event: EventMessageValue): UserView | undefined {
-  const { data } = event;
+function nextUser(current: UserView | undefined, event: ProjectedEvent): UserView | undefined {
   const at = event.recordedAt;
   if (event.type === 'UserRegistered') {
     return {
-      userId: str(data, 'userId'),
-      email: str(data, 'email'),
-      phoneNumber: str(data, 'phoneNumber'),
+      userId: event.data.userId,
+      email: event.data.email,
+      phoneNumber: event.data.phoneNumber,
       phoneVerified: false,
-      roles: (data.roles as string[]) ?? [],
+      roles: event.data.roles,
       userAccountStatus: 'PENDING_KYC',
       kycStatus: 'NOT_STARTED',
       accounts: [],
       portfolios: [],
-      clientId: str(data, 'clientId'),
+      clientId: event.data.clientId,
       createdAt: at,
       updatedAt: at,
       version: event.position,
@@ -41,9 +44,9 @@ function nextUser(current: UserView | undefined, event: EventMessageValue): User
   if (!current) return undefined;
   switch (event.type) {
     case 'AccountOpened': {
-      const accountId = str(data, 'accountId');
+      const accountId = event.data.accountId;
       if (current.accounts.some((account) => account.accountId === accountId)) return undefined;
-      const account = { accountId, kind: data.kind as AccountView['kind'], status: 'PENDING_KYC' as const };
+      const account = { accountId, kind: event.data.kind, status: 'PENDING_KYC' as const };
       return { ...current, accounts: [...current.accounts, account], updatedAt: at };
     }
     case 'PhoneNumberVerified':
@@ -54,32 +57,10 @@ function nextUser(current: UserView | undefined, event: EventMessageValue): User
       return { ...current, kycStatus: 'APPROVED', userAccountStatus: 'ACTIVE', updatedAt: at };
     case 'KycRejected':
       return current.kycStatus === 'APPROVED' ? undefined : { ...current, kycStatus: 'REJECTED', updatedAt: at };
-    case 'AccountActivated': {
-      const accountId = str(data, 'accountId');
-      const accounts = current.accounts.map((account) =>
-        account.accountId === accountId ? { ...account, status: 'ACTIVE' as const } : account,
-      );
-      const main = accounts.find((account) => account.kind === 'MAIN');
-      return {
-        ...current,
-        accounts,
-        userAccountStatus: main?.status === 'ACTIVE' ? 'ACTIVE' : current.userAccountStatus,
-        updatedAt: at,
-      };
-    }
-    case 'PortfolioCreated': {
-      const portfolioId = str(data, 'portfolioId');
-      const portfolios = current.portfolios ?? [];
-      if (portfolios.some((portfolio) => portfolio.portfolioId === portfolioId)) return undefined;
-      const added = {
-        portfolioId,
-        accountId: str(data, 'accountId'),
-        name: str(data, 'name'),
-        portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'],
-        publicAddress: str(data, 'publicAddress'),
-      };
-      return { ...current, portfolios: [...portfolios, added], updatedAt: at };
-    }
+    case 'AccountActivated':
+      return withAccountActive(current, event.data, at);
+    case 'PortfolioCreated':
+      return withPortfolio(current, event.data, at);
     case 'PersonalDataErased':
       // Only what is not personal stays: ids, the client, the dates that auditors ask about.
       return { ...current, email: '', phoneNumber: '', erased: true, updatedAt: at };
@@ -88,14 +69,41 @@ function nextUser(current: UserView | undefined, event: EventMessageValue): User
   }
 }
 
-export function projectAccount(current: AccountView | undefined, event: EventMessageValue): AccountView | undefined {
-  const { data } = event;
+/** The account activated; the user is active once their main account is. */
+function withAccountActive(current: UserView, data: EventData<'AccountActivated'>, at: string): UserView {
+  const accounts = current.accounts.map((account) =>
+    account.accountId === data.accountId ? { ...account, status: 'ACTIVE' as const } : account,
+  );
+  const main = accounts.find((account) => account.kind === 'MAIN');
+  return {
+    ...current,
+    accounts,
+    userAccountStatus: main?.status === 'ACTIVE' ? 'ACTIVE' : current.userAccountStatus,
+    updatedAt: at,
+  };
+}
+
+/** The portfolio listed on the user, once (undefined when it already is). */
+function withPortfolio(current: UserView, data: EventData<'PortfolioCreated'>, at: string): UserView | undefined {
+  const portfolios = current.portfolios ?? [];
+  if (portfolios.some((portfolio) => portfolio.portfolioId === data.portfolioId)) return undefined;
+  const added = {
+    portfolioId: data.portfolioId,
+    accountId: data.accountId,
+    name: data.name,
+    portfolioAccountType: data.portfolioAccountType,
+    publicAddress: data.publicAddress,
+  };
+  return { ...current, portfolios: [...portfolios, added], updatedAt: at };
+}
+
+export function projectAccount(current: AccountView | undefined, event: ProjectedEvent): AccountView | undefined {
   if (event.type === 'AccountOpened') {
     if (current) return undefined;
     return {
-      accountId: str(data, 'accountId'),
-      userId: str(data, 'userId'),
-      kind: data.kind as AccountView['kind'],
+      accountId: event.data.accountId,
+      userId: event.data.userId,
+      kind: event.data.kind,
       status: 'PENDING_KYC',
       openedAt: event.recordedAt,
       portfolios: [],
@@ -108,11 +116,11 @@ export function projectAccount(current: AccountView | undefined, event: EventMes
       ...current,
       status: 'ACTIVE',
       activatedAt: event.recordedAt,
-      activationReason: data.reason as AccountView['activationReason'] & string,
+      activationReason: event.data.reason,
     };
   }
   if (event.type === 'PortfolioCreated') {
-    const portfolioId = str(data, 'portfolioId');
+    const portfolioId = event.data.portfolioId;
     const portfolios = current.portfolios ?? [];
     if (portfolios.some((portfolio) => portfolio.portfolioId === portfolioId)) return undefined;
     return {
@@ -121,8 +129,8 @@ export function projectAccount(current: AccountView | undefined, event: EventMes
         ...portfolios,
         {
           portfolioId,
-          name: str(data, 'name'),
-          portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'],
+          name: event.data.name,
+          portfolioAccountType: event.data.portfolioAccountType,
         },
       ],
     };
@@ -130,36 +138,31 @@ export function projectAccount(current: AccountView | undefined, event: EventMes
   return undefined;
 }
 
-export function projectPortfolio(
-  current: PortfolioView | undefined,
-  event: EventMessageValue,
-): PortfolioView | undefined {
+export function projectPortfolio(current: PortfolioView | undefined, event: ProjectedEvent): PortfolioView | undefined {
   if (event.type !== 'PortfolioCreated' || current) return undefined;
-  const { data } = event;
   return {
-    portfolioId: str(data, 'portfolioId'),
-    accountId: str(data, 'accountId'),
-    userId: str(data, 'userId'),
-    name: str(data, 'name'),
-    portfolioAccountType: data.portfolioAccountType as PortfolioView['portfolioAccountType'],
-    publicAddress: str(data, 'publicAddress'),
+    portfolioId: event.data.portfolioId,
+    accountId: event.data.accountId,
+    userId: event.data.userId,
+    name: event.data.name,
+    portfolioAccountType: event.data.portfolioAccountType,
+    publicAddress: event.data.publicAddress,
     creationTs: event.recordedAt,
   };
 }
 
 export function projectKycIdentification(
   current: KycIdentificationView | undefined,
-  event: EventMessageValue,
+  event: ProjectedEvent,
 ): KycIdentificationView | undefined {
-  const { data } = event;
   if (event.type === 'KycStarted') {
     return current
       ? undefined
       : {
-          identificationId: str(data, 'identificationId'),
-          userId: str(data, 'userId'),
+          identificationId: event.data.identificationId,
+          userId: event.data.userId,
           status: 'PENDING',
-          attempt: Number(data.attempt ?? 0),
+          attempt: event.data.attempt,
         };
   }
   if (!current) return undefined;
@@ -168,20 +171,16 @@ export function projectKycIdentification(
   return undefined;
 }
 
-export function projectApiClient(
-  current: ApiClientView | undefined,
-  event: EventMessageValue,
-): ApiClientView | undefined {
-  const { data } = event;
+export function projectApiClient(current: ApiClientView | undefined, event: ProjectedEvent): ApiClientView | undefined {
   if (event.type === 'ApiClientRegistered') {
     return {
-      clientId: str(data, 'clientId'),
-      name: str(data, 'name'),
-      scopes: (data.scopes as string[]) ?? [],
-      secretHash: str(data, 'secretHash'),
+      clientId: event.data.clientId,
+      name: event.data.name,
+      scopes: event.data.scopes,
+      secretHash: event.data.secretHash,
       registeredAt: event.recordedAt,
     };
   }
-  if (event.type === 'ApiClientSecretRotated' && current) return { ...current, secretHash: str(data, 'secretHash') };
+  if (event.type === 'ApiClientSecretRotated' && current) return { ...current, secretHash: event.data.secretHash };
   return undefined;
 }

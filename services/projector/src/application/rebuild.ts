@@ -28,9 +28,15 @@ const PAGE = 10_000;
  */
 export const REPLAY_CACHED_KEYS = 250_000;
 
+/** Runs one page's writes so that they commit together. */
+export type PageCommit = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** Without a batch-committing store, each write commits as it goes. */
+const writesAsTheyGo: PageCommit = (work) => work();
+
 async function applyAll(
   eventStore: EventStore,
-  store: ViewStore,
+  batch: PageCommit,
   project: (message: ReturnType<typeof toEventMessage>) => Promise<void>,
   after: number,
   until: number,
@@ -39,8 +45,6 @@ async function applyAll(
 ): Promise<{ events: number; position: number }> {
   let position = after;
   let events = 0;
-  // One commit per page rather than one per write: the rebuild has its views to itself.
-  const batch = <T>(work: () => Promise<T>) => (store.batch ? store.batch(work) : work());
   while (position < until) {
     const page = await eventStore.readAll({ after: position, maxCount: PAGE });
     if (page.length === 0) break;
@@ -58,14 +62,25 @@ async function applyAll(
   return { events, position };
 }
 
-export async function rebuildReadModels(options: {
+export interface RebuildOptions {
   eventStore: EventStore;
   views: ViewStore;
   logger: Logger;
   personalData: PersonalDataReader;
   onProgress?: (progress: RebuildProgress) => void;
-}): Promise<{ events: number; position: number; seconds: number }> {
+  /**
+   * When `views` is a batch-committing store (SQLite), its `batch`: each page
+   * of events is then one commit rather than one per write, as the rebuild
+   * has its views to itself. Without it, writes commit as they go.
+   */
+  commitEachPage?: PageCommit;
+}
+
+export async function rebuildReadModels(
+  options: RebuildOptions,
+): Promise<{ events: number; position: number; seconds: number }> {
   const { eventStore, views, logger, personalData } = options;
+  const commitEachPage = options.commitEachPage ?? writesAsTheyGo;
   const started = Date.now();
   const head = await eventStore.headPosition();
   const staging = views.namespace(`rebuild_${started}`);
@@ -82,7 +97,7 @@ export async function rebuildReadModels(options: {
     });
   const rebuilt = await applyAll(
     eventStore,
-    staging,
+    commitEachPage,
     stagingProjector.handle,
     0,
     head,
@@ -95,7 +110,7 @@ export async function rebuildReadModels(options: {
   const latest = await eventStore.headPosition();
   const caughtUp = await applyAll(
     eventStore,
-    views,
+    commitEachPage,
     liveProjector.handle,
     rebuilt.position,
     latest,

@@ -1,4 +1,8 @@
-/** The documents queries read. One per user, one per account, one per API client. */
+/**
+ * The documents the projector writes and the gateway reads: where the two
+ * services meet (ADR 24). One per user, account, portfolio, KYC
+ * identification, API client and session.
+ */
 export interface AccountView {
   accountId: string;
   userId: string;
@@ -67,7 +71,8 @@ export interface SessionView {
   revokedReason?: string;
 }
 
-export const collections = {
+/** The collection each kind of document lives in. */
+export const viewCollections = {
   sessions: 'sessions',
   users: 'users',
   accounts: 'accounts',
@@ -75,5 +80,3 @@ export const collections = {
   kycIdentifications: 'kyc_identifications',
   apiClients: 'api_clients',
 } as const;
-
-export const PROJECTOR_CHECKPOINT = 'projector';

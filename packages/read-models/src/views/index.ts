@@ -1,0 +1,2 @@
+export * from './viewDocuments.ts';
+export * from './openViews.ts';

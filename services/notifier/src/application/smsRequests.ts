@@ -1,0 +1,58 @@
+/** The SMS an event asks for: opened from its sealed payload, worded in the user's language. */
+import type { EventMessageValue, SealedOtpDelivery, SealedPasswordChangedNotice } from '@tessera/contracts';
+import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
+import type { SmsDispatch } from './dispatchLedger.ts';
+import { languageFor, otpText, passwordChangedText, type MessageOptions } from './messages.ts';
+
+export interface SmsRequest {
+  userId: string;
+  purpose: SmsDispatch['purpose'];
+  to: string;
+  text: string;
+  /** When the code it carries expires: after that it is not sent. */
+  expiresAt?: string;
+}
+
+export interface SmsRequestOptions {
+  keyPair: BoxKeyPair;
+  clock: () => Date;
+  messages: MessageOptions;
+}
+
+/**
+ * The SMS `event` (its personal fields already revealed) asks for; undefined
+ * when it asks for none, 'unreadable' when its sealed payload does not open
+ * with this notifier's key.
+ */
+export function smsRequestOf(
+  event: EventMessageValue,
+  options: SmsRequestOptions,
+): SmsRequest | 'unreadable' | undefined {
+  const { keyPair, clock, messages } = options;
+  const data = event.data as Record<string, string | undefined>;
+  const userId = data.userId ?? '';
+  if (event.type === 'OtpIssued') {
+    const sealed = openSealedJson<SealedOtpDelivery>(keyPair, data.sealedDelivery ?? '');
+    if (!sealed) return 'unreadable';
+    const minutes = Math.max(1, Math.round((Date.parse(data.expiresAt ?? '') - clock().getTime()) / 60_000));
+    const text = otpText(
+      languageFor(sealed.locale, sealed.to),
+      data.purpose ?? 'LOGIN',
+      sealed.code,
+      minutes,
+      messages,
+    );
+    return { userId, purpose: 'OTP', to: sealed.to, text, ...(data.expiresAt ? { expiresAt: data.expiresAt } : {}) };
+  }
+  if (event.type === 'PasswordChanged' && data.sealedNotice) {
+    const sealed = openSealedJson<SealedPasswordChangedNotice>(keyPair, data.sealedNotice);
+    if (!sealed) return 'unreadable';
+    return {
+      userId,
+      purpose: 'PASSWORD_CHANGED',
+      to: sealed.to,
+      text: passwordChangedText(languageFor(sealed.locale, sealed.to), messages),
+    };
+  }
+  return undefined;
+}
