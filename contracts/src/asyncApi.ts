@@ -42,103 +42,109 @@ function withPersonalData(type: string, data: TSchema): TSchema {
   return { ...data, properties } as TSchema;
 }
 
-export function identityEventsAsyncApi(): Record<string, unknown> {
-  const messages: Record<string, unknown> = {};
-  for (const { type, schemaVersion, data } of Object.values(identityEvents)) {
-    messages[type] = {
-      name: type,
-      title: type,
-      contentType: 'application/json',
-      headers: { $ref: '#/components/schemas/EventHeaders' },
-      payload: {
-        type: 'object',
-        required: [
-          'eventId',
-          'streamId',
-          'revision',
-          'position',
-          'type',
-          'schemaVersion',
-          'data',
-          'metadata',
-          'recordedAt',
-        ],
-        properties: {
-          eventId: { type: 'string', format: 'uuid', description: 'Unique per event: dedupe on it.' },
-          streamId: { type: 'string' },
-          revision: { type: 'integer', description: 'Index of the event in its stream.' },
-          position: { type: 'integer', description: 'Global position in the event log.' },
-          type: { const: type },
-          schemaVersion: { const: schemaVersion },
-          data: withPersonalData(type, data),
-          metadata: { $ref: '#/components/schemas/EventMetadata' },
-          recordedAt: { type: 'string', format: 'date-time' },
-        },
-      },
-    };
-  }
+/** One event type as a message: the envelope the relay publishes, with the type's own data. */
+function eventMessage(type: string, schemaVersion: number, data: TSchema): Record<string, unknown> {
   return {
-    asyncapi: '3.1.0',
-    info: {
-      title: 'Tessera identity events',
-      version: '1.0.0',
-      description: `Every fact identity records, published at least once, keyed by user id so one user’s events arrive in order. Consumers dedupe by event id and skip types or schema versions they do not know (docs/downstream-consumers.md).\n\n${personalDataFormat}`,
-      contact: { name: 'Tessera maintainers' },
-      license: { name: 'UNLICENSED: private, all rights reserved' },
-      tags: [{ name: 'identity', description: 'Identity, sessions, KYC and portfolios of the users of API clients.' }],
-    },
-    servers: {
-      kafka: {
-        host: '{broker}',
-        protocol: 'kafka',
-        description: 'The Kafka cluster of the distributed mode (KAFKA_BROKERS).',
-        variables: { broker: { default: 'kafka:9092', description: 'A bootstrap broker, as in docker-compose.yml.' } },
-      },
-    },
-    channels: {
-      identityEvents: {
-        address: 'identity.events.v1',
-        messages: Object.fromEntries(
-          Object.keys(messages).map((name) => [name, { $ref: `#/components/messages/${name}` }]),
-        ),
-        bindings: { kafka: { partitions: 3, bindingVersion: '0.5.0' } },
-      },
-    },
-    operations: {
-      consumeIdentityEvents: {
-        action: 'receive',
-        summary: 'Follow every identity event',
-        description: 'One consumer group per downstream service; commit after processing, dedupe by eventId.',
-        channel: { $ref: '#/channels/identityEvents' },
-        bindings: {
-          kafka: {
-            groupId: { type: 'string', description: 'One group per downstream service.' },
-            bindingVersion: '0.5.0',
-          },
-        },
-      },
-    },
-    components: {
-      messages,
-      schemas: {
-        EventHeaders: {
-          type: 'object',
-          properties: {
-            [eventHeaders.eventId]: { type: 'string' },
-            [eventHeaders.type]: { type: 'string' },
-            [eventHeaders.schemaVersion]: { type: 'string' },
-            [eventHeaders.correlationId]: { type: 'string' },
-          },
-        },
-        EventMetadata: {
-          type: 'object',
-          properties: {
-            correlationId: { type: 'string' },
-            clientId: { type: 'string' },
-            occurredAt: { type: 'string', format: 'date-time' },
-          },
-        },
+    name: type,
+    title: type,
+    contentType: 'application/json',
+    headers: { $ref: '#/components/schemas/EventHeaders' },
+    payload: {
+      type: 'object',
+      required: [
+        'eventId',
+        'streamId',
+        'revision',
+        'position',
+        'type',
+        'schemaVersion',
+        'data',
+        'metadata',
+        'recordedAt',
+      ],
+      properties: {
+        eventId: { type: 'string', format: 'uuid', description: 'Unique per event: dedupe on it.' },
+        streamId: { type: 'string' },
+        revision: { type: 'integer', description: 'Index of the event in its stream.' },
+        position: { type: 'integer', description: 'Global position in the event log.' },
+        type: { const: type },
+        schemaVersion: { const: schemaVersion },
+        data: withPersonalData(type, data),
+        metadata: { $ref: '#/components/schemas/EventMetadata' },
+        recordedAt: { type: 'string', format: 'date-time' },
       },
     },
   };
+}
+
+const info = {
+  title: 'Tessera identity events',
+  version: '1.0.0',
+  description: `Every fact identity records, published at least once, keyed by user id so one user’s events arrive in order. Consumers dedupe by event id and skip types or schema versions they do not know (docs/downstream-consumers.md).\n\n${personalDataFormat}`,
+  contact: { name: 'Tessera maintainers' },
+  license: { name: 'UNLICENSED: private, all rights reserved' },
+  tags: [{ name: 'identity', description: 'Identity, sessions, KYC and portfolios of the users of API clients.' }],
+};
+
+const servers = {
+  kafka: {
+    host: '{broker}',
+    protocol: 'kafka',
+    description: 'The Kafka cluster of the distributed mode (KAFKA_BROKERS).',
+    variables: { broker: { default: 'kafka:9092', description: 'A bootstrap broker, as in docker-compose.yml.' } },
+  },
+};
+
+const operations = {
+  consumeIdentityEvents: {
+    action: 'receive',
+    summary: 'Follow every identity event',
+    description: 'One consumer group per downstream service; commit after processing, dedupe by eventId.',
+    channel: { $ref: '#/channels/identityEvents' },
+    bindings: {
+      kafka: {
+        groupId: { type: 'string', description: 'One group per downstream service.' },
+        bindingVersion: '0.5.0',
+      },
+    },
+  },
+};
+
+const schemas = {
+  EventHeaders: {
+    type: 'object',
+    properties: {
+      [eventHeaders.eventId]: { type: 'string' },
+      [eventHeaders.type]: { type: 'string' },
+      [eventHeaders.schemaVersion]: { type: 'string' },
+      [eventHeaders.correlationId]: { type: 'string' },
+    },
+  },
+  EventMetadata: {
+    type: 'object',
+    properties: {
+      correlationId: { type: 'string' },
+      clientId: { type: 'string' },
+      occurredAt: { type: 'string', format: 'date-time' },
+    },
+  },
+};
+
+export function identityEventsAsyncApi(): Record<string, unknown> {
+  const messages = Object.fromEntries(
+    Object.values(identityEvents).map(({ type, schemaVersion, data }) => [
+      type,
+      eventMessage(type, schemaVersion, data),
+    ]),
+  );
+  const channels = {
+    identityEvents: {
+      address: 'identity.events.v1',
+      messages: Object.fromEntries(
+        Object.keys(messages).map((name) => [name, { $ref: `#/components/messages/${name}` }]),
+      ),
+      bindings: { kafka: { partitions: 3, bindingVersion: '0.5.0' } },
+    },
+  };
+  return { asyncapi: '3.1.0', info, servers, channels, operations, components: { messages, schemas } };
 }
