@@ -1,7 +1,7 @@
 /** Builders of valid events and commands, so each spec states only what matters to it. */
 import type { Test } from 'tap';
 import type { EventOf, IdentityEvent } from '@tessera/contracts';
-import { deciderSpecification } from '@tessera/testing';
+import { deciderSpecification, otpIssued as anOtpIssued } from '@tessera/testing';
 import type { LoginLockPolicy } from '../src/domain/loginLock.ts';
 import type { IssuedOtp, SmsBudget } from '../src/domain/oneTimeCodes.ts';
 import { decideUser } from '../src/domain/userDecider.ts';
@@ -37,15 +37,13 @@ export function otp(overrides: Partial<IssuedOtp> = {}): IssuedOtp {
   };
 }
 
+/** The shared `OtpIssued` builder, on this file's user and clock: issued at `now`, valid five minutes. */
 export function otpIssued(
   sessionId: string,
   purpose: 'LOGIN' | 'PASSWORD_RESET' = 'LOGIN',
   overrides: Partial<IssuedOtp> & { issuedAt?: string } = {},
 ): IdentityEvent {
-  return {
-    type: 'OtpIssued',
-    data: { userId, sessionId, purpose, ...otp(overrides), issuedAt: overrides.issuedAt ?? now },
-  };
+  return anOtpIssued({ userId, sessionId, purpose, ...otp(overrides), issuedAt: overrides.issuedAt ?? now });
 }
 
 export function wrongCode(sessionId: string, failedAttempts: number, maxAttempts = 3): IdentityEvent {
