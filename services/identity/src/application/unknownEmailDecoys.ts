@@ -129,5 +129,6 @@ export function createDecoyPhoneNumbers(hashingKey: Buffer, configured: DecoyCou
 export function decoyUserId(hashingKey: Buffer, key: string): string {
   const hash = keyedHash(hashingKey, 'decoy-user', key);
   // Version 4, variant 10xx, like randomUUID(): the id shows nothing of its origin.
-  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-${((parseInt(hash[16]!, 16) & 0x3) | 0x8).toString(16)}${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
+  const variant = ((parseInt(hash[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-${variant}${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
 }
