@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 import type { IdentityCommand } from '@tessera/contracts';
 import { createPasswordHasher, generateBoxKeyPair, generateSecretKey } from '@tessera/crypto';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
+import type { PersonalDataKeyStore } from '@tessera/personal-data';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { createSqliteEventStore } from '@tessera/event-store';
+import type { EventStore } from '@tessera/event-store';
 import {
   createIdentityService,
   defaultIdentityConfig,
@@ -24,6 +26,7 @@ import {
   serveIdentityCommands,
 } from '@tessera/identity';
 import { createBusIdentityClient } from '@tessera/gateway';
+import type { IdentityClient } from '@tessera/gateway';
 import { createLogger } from '@tessera/logging';
 import { createKafkaBus } from '@tessera/messaging';
 import { freePort, ownKafka } from '../test/support/processes.ts';
@@ -47,71 +50,12 @@ export async function measureCommandRoundTrip(rate: number, seconds: number): Pr
   const eventStore = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
   const keyStore = createSqliteKeyStore({ path: path.join(dir, 'keys.sqlite') });
   try {
-    const logger = createLogger('bench', { level: 'silent' });
-    const hashingKey = generateSecretKey();
-    const commandKeyPair = generateBoxKeyPair();
-    const service = createIdentityService({
-      eventStore,
-      personalData: createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
-      kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }),
-      wallet: createDevWalletIssuer(),
-      passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
-      breachedPasswords: loadBreachedPasswordList(),
-      keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
-      config: defaultIdentityConfig,
-      clock: () => new Date(),
-    });
-    const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}`, logLevel: 'error' });
-    const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}`, logLevel: 'error' });
-    const server = await serveIdentityCommands(serverBus, service, logger, commandKeyPair);
-    // The gateway's client: the payload sealed to identity, the reply encrypted back, as in production.
-    const client = createBusIdentityClient(clientBus, {
-      timeoutMs: 5000,
-      commandPublicKey: commandKeyPair.publicKey,
-      hashingKey,
-    });
-
-    // A cheap, realistic command: a password reset for an email with no user (two stream reads, no hashing).
-    const command = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
-      type: 'StartPasswordReset',
-      metadata: { correlationId: randomUUID(), clientId: 'bench' },
-      payload: { email: `nobody-${randomUUID()}@example.com` },
-    });
-    const send = async () => {
-      const started = process.hrtime.bigint();
-      const message = command();
-      const result = await client.send(message);
-      if (!result.ok) throw new Error(`identity answered ${result.error}`);
-      return Number(process.hrtime.bigint() - started) / 1e6;
-    };
-
-    async function run(durationSeconds: number): Promise<{ latencies: number[]; errors: number }> {
-      const latencies: number[] = [];
-      let errors = 0;
-      const pending: Promise<void>[] = [];
-      const total = Math.round(rate * durationSeconds);
-      const start = performance.now();
-      for (let index = 0; index < total; index += 1) {
-        const due = start + (index * 1000) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        pending.push(
-          send().then(
-            (ms) => void latencies.push(ms),
-            () => void (errors += 1),
-          ),
-        );
-      }
-      await Promise.all(pending);
-      return { latencies, errors };
-    }
-
-    await run(warmupSeconds);
-    const { latencies, errors } = await run(seconds);
+    const pipeline = await startCommandPipeline(brokers, eventStore, keyStore);
+    const send = () => timedRoundTrip(pipeline.client);
+    await runAtRate(send, rate, warmupSeconds);
+    const { latencies, errors } = await runAtRate(send, rate, seconds);
     latencies.sort((a, b) => a - b);
-    await server.stop();
-    await serverBus.close();
-    await clientBus.close();
+    await pipeline.stop();
     return {
       rate,
       seconds,
@@ -127,6 +71,87 @@ export async function measureCommandRoundTrip(rate: number, seconds: number): Pr
     rmSync(dir, { recursive: true, force: true });
     kafka.remove();
   }
+}
+
+/** Identity serving its commands over Kafka, and the gateway's client of them; `stop` closes both buses. */
+async function startCommandPipeline(
+  brokers: string[],
+  eventStore: EventStore,
+  keyStore: PersonalDataKeyStore,
+): Promise<{ client: IdentityClient; stop(): Promise<void> }> {
+  const logger = createLogger('bench', { level: 'silent' });
+  const hashingKey = generateSecretKey();
+  const commandKeyPair = generateBoxKeyPair();
+  const service = createIdentityService({
+    eventStore,
+    personalData: createPersonalDataProtector({ keyStore, keyEncryptionKey: deriveKeyEncryptionKey(hashingKey) }),
+    kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }),
+    wallet: createDevWalletIssuer(),
+    passwordHasher: await createPasswordHasher({ memoryBytes: 8 * 1024 * 1024, iterations: 1 }),
+    breachedPasswords: loadBreachedPasswordList(),
+    keys: { hashingKey, commandKeyPair, notifierPublicKey: generateBoxKeyPair().publicKey },
+    config: defaultIdentityConfig,
+    clock: () => new Date(),
+  });
+  const serverBus = createKafkaBus({ brokers, clientId: `bench-identity-${process.pid}`, logLevel: 'error' });
+  const clientBus = createKafkaBus({ brokers, clientId: `bench-gateway-${process.pid}`, logLevel: 'error' });
+  const server = await serveIdentityCommands(serverBus, service, logger, commandKeyPair);
+  // The gateway's client: the payload sealed to identity, the reply encrypted back, as in production.
+  const client = createBusIdentityClient(clientBus, {
+    timeoutMs: 5000,
+    commandPublicKey: commandKeyPair.publicKey,
+    hashingKey,
+  });
+  return {
+    client,
+    async stop() {
+      await server.stop();
+      await serverBus.close();
+      await clientBus.close();
+    },
+  };
+}
+
+// A cheap, realistic command: a password reset for an email with no user (two stream reads, no hashing).
+const unknownEmailPasswordReset = (): Extract<IdentityCommand, { type: 'StartPasswordReset' }> => ({
+  type: 'StartPasswordReset',
+  metadata: { correlationId: randomUUID(), clientId: 'bench' },
+  payload: { email: `nobody-${randomUUID()}@example.com` },
+});
+
+/** One command's round trip in milliseconds; rejects when identity answers with an error. */
+async function timedRoundTrip(client: IdentityClient): Promise<number> {
+  const started = process.hrtime.bigint();
+  const message = unknownEmailPasswordReset();
+  const result = await client.send(message);
+  if (!result.ok) throw new Error(`identity answered ${result.error}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** Sends `rate` requests a second on a fixed schedule for `durationSeconds`, then waits for every answer. */
+async function runAtRate(
+  send: () => Promise<number>,
+  rate: number,
+  durationSeconds: number,
+): Promise<{ latencies: number[]; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  const total = Math.round(rate * durationSeconds);
+  const start = performance.now();
+  for (let index = 0; index < total; index += 1) {
+    const due = start + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      send().then(
+        (ms) => void latencies.push(ms),
+        () => void (errors += 1),
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return { latencies, errors };
 }
 
 const percentile = (sorted: number[], p: number) =>

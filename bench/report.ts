@@ -95,6 +95,21 @@ export function loginShare(data: BenchResults): number | undefined {
 }
 
 export function renderHttpSection(data: BenchResults): string {
+  const lines = [...httpSectionHeading(data), ...httpTable(data), ''];
+  const rows = summaryRows(data);
+  if (rows.length) {
+    lines.push(renderRows(rows));
+    lines.push('');
+  }
+  if (data.notes.length) {
+    for (const note of data.notes) lines.push(`- ${note}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** The title, when and how the figures were made, and on what machine. */
+function httpSectionHeading(data: BenchResults): string[] {
   const lines: string[] = [];
   const machine = data.machine;
   lines.push('## HTTP on the embedded default (generated)');
@@ -112,6 +127,12 @@ export function renderHttpSection(data: BenchResults): string {
     );
     lines.push('');
   }
+  return lines;
+}
+
+/** One row per load measurement, in the order they ran, with its target and verdict. */
+function httpTable(data: BenchResults): string[] {
+  const lines: string[] = [];
   lines.push(
     '| measurement | connections | duration | requests | requests/s | p50 | p99 | non-2xx | socket errors | target | |',
   );
@@ -128,7 +149,11 @@ export function renderHttpSection(data: BenchResults): string {
         `| ${httpTargetText(target)} | ${verdict(httpTargetMet(figures, target))} |`,
     );
   }
-  lines.push('');
+  return lines;
+}
+
+/** The figures beside the load table: the hashing ceiling, login's share of it, and memory. */
+function summaryRows(data: BenchResults): FigureRow[] {
   const rows: FigureRow[] = [];
   const ceiling = data.hashCeiling;
   if (ceiling) {
@@ -156,15 +181,7 @@ export function renderHttpSection(data: BenchResults): string {
     rows.push({ figure: 'server RSS, peak under load', value: megabytes(data.memory.peakBytes) });
     rows.push({ figure: 'server RSS after load', value: megabytes(data.memory.afterBytes) });
   }
-  if (rows.length) {
-    lines.push(renderRows(rows));
-    lines.push('');
-  }
-  if (data.notes.length) {
-    for (const note of data.notes) lines.push(`- ${note}`);
-    lines.push('');
-  }
-  return lines.join('\n');
+  return rows;
 }
 
 export function renderRows(rows: FigureRow[]): string {

@@ -74,18 +74,7 @@ export async function startBenchServer(options: {
 }): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `tessera-bench-${options.label}-`));
   const port = await freePort();
-  const env: Record<string, string> = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    DEV_CLIENT_ID: BENCH_CLIENT.clientId,
-    DEV_CLIENT_SECRET: BENCH_CLIENT.secret,
-    ARGON2_MEMORY_KIB: '19456',
-    ARGON2_ITERATIONS: '2',
-    LOG_LEVEL: 'warn',
-    ...raisedLimits,
-    ...options.env,
-  };
+  const env = benchEnv(port, dataDir, options.env);
   // node --import tsx services/embedded/src/main.ts, as `npm start` runs it; extra node flags (a CPU profile) go first.
   const service = spawnEmbedded(env, options.nodeArgs ?? []);
   const url = `http://127.0.0.1:${port}`;
@@ -105,38 +94,60 @@ export async function startBenchServer(options: {
     env,
     process: service,
     rss: () => rssOf(pid),
-    sampleRss(intervalMs = 200) {
-      let peak = rssOf(pid);
-      const timer = setInterval(() => {
-        try {
-          peak = Math.max(peak, rssOf(pid));
-        } catch {
-          /* exited */
-        }
-      }, intervalMs);
-      return () => {
-        clearInterval(timer);
-        try {
-          peak = Math.max(peak, rssOf(pid));
-        } catch {
-          /* exited */
-        }
-        return peak;
-      };
-    },
-    outbox() {
-      if (!existsSync(outboxFile)) return [];
-      return readFileSync(outboxFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as { to: string; text: string });
-    },
+    sampleRss: (intervalMs = 200) => sampleRssOf(pid, intervalMs),
+    outbox: () => readOutbox(outboxFile),
     async stop() {
       await stopService(service, 'SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return server;
+}
+
+/** The server's environment: a fixed development client, cheaper hashing, raised limits, then `extra`. */
+function benchEnv(port: number, dataDir: string, extra: Record<string, string> | undefined): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DEV_CLIENT_ID: BENCH_CLIENT.clientId,
+    DEV_CLIENT_SECRET: BENCH_CLIENT.secret,
+    ARGON2_MEMORY_KIB: '19456',
+    ARGON2_ITERATIONS: '2',
+    LOG_LEVEL: 'warn',
+    ...raisedLimits,
+    ...extra,
+  };
+}
+
+/** Samples the RSS of `pid` every `intervalMs`; the returned function stops and gives the peak. */
+function sampleRssOf(pid: number, intervalMs: number): () => number {
+  let peak = rssOf(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssOf(pid));
+    } catch {
+      /* exited */
+    }
+  }, intervalMs);
+  return () => {
+    clearInterval(timer);
+    try {
+      peak = Math.max(peak, rssOf(pid));
+    } catch {
+      /* exited */
+    }
+    return peak;
+  };
+}
+
+/** The development SMS outbox, one JSON line per message; no file before the first one. */
+function readOutbox(outboxFile: string): Array<{ to: string; text: string }> {
+  if (!existsSync(outboxFile)) return [];
+  return readFileSync(outboxFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { to: string; text: string });
 }
 
 /** The development client's access token (client credentials). */

@@ -67,32 +67,9 @@ function storeOver(db: Db, prefix: string, close: () => Promise<void>): ViewStor
   const checkpoints = db.collection<StoredCheckpoint>(`${prefix}checkpoints`);
   const opened = new Map<string, OpenedCollection>();
 
-  const open = (key: string): OpenedCollection => {
-    const known = opened.get(key);
-    if (known !== undefined) return known;
-    const views = db.collection<StoredView>(`${prefix}view_${key}`);
-    const entry: OpenedCollection = {
-      views,
-      view: openMongoViewCollection(views, () => entry.ready),
-      indexed: new Set(),
-      ready: Promise.resolve(),
-    };
-    opened.set(key, entry);
-    return entry;
-  };
-
-  const buildIndexes = (entry: OpenedCollection, fields: string[]): void => {
-    if (fields.length === 0) return;
-    const builds = fields.map((field) => entry.views.createIndex({ [`doc.${field}`]: 1 }, { name: `by_${field}` }));
-    // collection() is synchronous, so the builds finish in the background; the
-    // collection's operations wait for them and so report a failed build.
-    entry.ready = Promise.all([entry.ready, ...builds]).then(() => undefined);
-    entry.ready.catch(() => undefined);
-  };
-
   const store: ViewStore = {
     collection<T extends object>(name: string, collectionOptions: { indexes?: string[] } = {}): ViewCollection<T> {
-      const entry = open(identifier(name, 'collection').toLowerCase());
+      const entry = openCollection(db, prefix, opened, identifier(name, 'collection').toLowerCase());
       const missing = (collectionOptions.indexes ?? [])
         .map((field) => identifier(field, 'field'))
         .filter((field) => !entry.indexed.has(field));
@@ -126,6 +103,31 @@ function storeOver(db: Db, prefix: string, close: () => Promise<void>): ViewStor
     close,
   };
   return store;
+}
+
+/** The collection `key` of the store with this prefix, opened once and remembered in `opened`. */
+function openCollection(db: Db, prefix: string, opened: Map<string, OpenedCollection>, key: string): OpenedCollection {
+  const known = opened.get(key);
+  if (known !== undefined) return known;
+  const views = db.collection<StoredView>(`${prefix}view_${key}`);
+  const entry: OpenedCollection = {
+    views,
+    view: openMongoViewCollection(views, () => entry.ready),
+    indexed: new Set(),
+    ready: Promise.resolve(),
+  };
+  opened.set(key, entry);
+  return entry;
+}
+
+/** Starts building an index for each of `fields`; `entry.ready` settles once they all exist. */
+function buildIndexes(entry: OpenedCollection, fields: string[]): void {
+  if (fields.length === 0) return;
+  const builds = fields.map((field) => entry.views.createIndex({ [`doc.${field}`]: 1 }, { name: `by_${field}` }));
+  // collection() is synchronous, so the builds finish in the background; the
+  // collection's operations wait for them and so report a failed build.
+  entry.ready = Promise.all([entry.ready, ...builds]).then(() => undefined);
+  entry.ready.catch(() => undefined);
 }
 
 /** Connection strings may carry a password, and this message ends up in logs. */

@@ -36,13 +36,14 @@ export async function batchCommittingViewStoreContract(
   };
 
   await t.test(`${options.name}: BatchCommittingViewStore contract`, async (t) => {
+    groupVisibilityCases(t, open);
     groupCommitCases(t, open);
     batchCases(t, open);
   });
 }
 
-/** Writes grouped per turn of the event loop: seen at once, committed together, failing alone. */
-function groupCommitCases(t: Test, open: (t: Test) => Promise<OpenedBatchCommittingStore>): void {
+/** Writes grouped per turn of the event loop are seen at once, and committed on their own or on demand. */
+function groupVisibilityCases(t: Test, open: (t: Test) => Promise<OpenedBatchCommittingStore>): void {
   t.test('a write is seen before its promise settles, and committed', async (t) => {
     const { store } = await open(t);
     const people = store.collection<{ name: string }>('people');
@@ -74,7 +75,10 @@ function groupCommitCases(t: Test, open: (t: Test) => Promise<OpenedBatchCommitt
     await written;
     t.same(await people.get('grace'), { name: 'Grace' });
   });
+}
 
+/** Writes grouped per turn of the event loop are committed together, and fail alone. */
+function groupCommitCases(t: Test, open: (t: Test) => Promise<OpenedBatchCommittingStore>): void {
   t.test(
     'writes of one turn share a commit: each resolves once another connection can read it, and this one reads it at once',
     async (t) => {

@@ -33,13 +33,15 @@ export async function viewStoreContract(t: Test, options: ViewStoreContractOptio
   };
 
   await t.test(`${options.name}: ViewStore contract`, async (t) => {
-    documentCases(t, open);
-    storeCases(t, open);
+    documentWriteCases(t, open);
+    documentQueryCases(t, open);
+    collectionAndCheckpointCases(t, open);
+    namespaceCases(t, open);
   });
 }
 
-/** Documents: reads, guarded writes, finds and deletes. */
-function documentCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
+/** Documents: reads and writes guarded by position. */
+function documentWriteCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
   t.test('get of a missing id is undefined', async (t) => {
     const people = (await open(t)).collection<Person>(unique('people'));
     t.equal(await people.get('nobody'), undefined);
@@ -66,7 +68,10 @@ function documentCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
     t.equal(await people.upsert('p1', { name: 'at six' }, 6), true, 'newer position written');
     t.strictSame(await people.get('p1'), { name: 'at six' });
   });
+}
 
+/** Documents: finds by indexed field, and deletes guarded by position. */
+function documentQueryCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
   t.test('findBy matches indexed fields by value and type, in id order', async (t) => {
     const people = (await open(t)).collection<Person>(unique('people'), { indexes: ['email', 'age', 'active'] });
     const docs: Record<string, Person> = {
@@ -105,8 +110,8 @@ function documentCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
   });
 }
 
-/** The store: collections, checkpoints, namespaces and their promotion. */
-function storeCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
+/** The store: separate collections, checkpoints, and a ping. */
+function collectionAndCheckpointCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
   t.test('collections are separate', async (t) => {
     const store = await open(t);
     const first = store.collection<Person>(unique('first'));
@@ -132,7 +137,10 @@ function storeCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
   t.test('ping answers', async (t) => {
     await t.resolves((await open(t)).ping());
   });
+}
 
+/** The store: namespaces and their promotion. */
+function namespaceCases(t: Test, open: (t: Test) => Promise<ViewStore>): void {
   t.test('a namespace is separate until promoted, then replaces the live collections and checkpoints', async (t) => {
     const store = await open(t);
     const name = unique('rebuilt');

@@ -34,26 +34,7 @@ export function createPageBuffer(inner: ViewStore): PageBuffer {
       const collection = inner.collection<object>(name, options);
       const entry = pending.get(name) ?? { collection, documents: new Map<string, Pending>() };
       pending.set(name, entry);
-      const { documents } = entry;
-      return {
-        async get(id) {
-          const buffered = documents.get(id);
-          return (buffered ? buffered.document : await collection.get(id)) as T | undefined;
-        },
-        async findBy(field, value) {
-          // Rare in projections; answered from the store once the page's writes are in.
-          await flush();
-          return (await collection.findBy(field, value)) as T[];
-        },
-        async upsert(id, document, position) {
-          documents.set(id, { document, position });
-          return true;
-        },
-        async delete(id, position) {
-          documents.set(id, { document: undefined, position });
-          return true;
-        },
-      };
+      return bufferedCollection<T>(collection, entry.documents, flush);
     },
     async getCheckpoint(name) {
       return checkpoints.get(name) ?? inner.getCheckpoint(name);
@@ -83,4 +64,31 @@ export function createPageBuffer(inner: ViewStore): PageBuffer {
   }
 
   return { store, flush };
+}
+
+/** `collection` as the page sees it: its own writes held in `documents` until `flush`. */
+function bufferedCollection<T extends object>(
+  collection: ViewCollection<object>,
+  documents: Map<string, Pending>,
+  flush: () => Promise<void>,
+): ViewCollection<T> {
+  return {
+    async get(id) {
+      const buffered = documents.get(id);
+      return (buffered ? buffered.document : await collection.get(id)) as T | undefined;
+    },
+    async findBy(field, value) {
+      // Rare in projections; answered from the store once the page's writes are in.
+      await flush();
+      return (await collection.findBy(field, value)) as T[];
+    },
+    async upsert(id, document, position) {
+      documents.set(id, { document, position });
+      return true;
+    },
+    async delete(id, position) {
+      documents.set(id, { document: undefined, position });
+      return true;
+    },
+  };
 }
