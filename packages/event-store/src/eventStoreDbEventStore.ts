@@ -4,7 +4,7 @@
  * from the server's transaction log. See docs/adr/0008-eventstoredb-adapter.md.
  */
 import { EventStoreDBClient } from '@eventstore/db-client';
-import type { EventStore, Subscription } from './eventStore.ts';
+import type { EventStore, RecordedEvent, SubscribeOptions, Subscription } from './eventStore.ts';
 import { appendToEventStoreDb } from './eventStoreDbAppend.ts';
 import { toRecordedEvent } from './eventStoreDbMapping.ts';
 import { readAllAfter, readHeadPosition, readStoredStream } from './eventStoreDbReads.ts';
@@ -33,12 +33,6 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
     if (closed) throw new Error('event store is closed');
   }
 
-  async function closeAll(): Promise<void> {
-    // Subscriptions use the client's channel until they stop, so it goes last.
-    await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
-    await client.dispose();
-  }
-
   return {
     async append(streamId, events, appendOptions) {
       assertOpen();
@@ -61,15 +55,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
 
     subscribeToAll(handler, subscribeOptions) {
       assertOpen();
-      const subscription = createEventStoreDbSubscription({
-        ...subscribeOptions,
-        client,
-        handler,
-        headPosition: () => readHeadPosition(client),
-        onEnd: () => subscriptions.delete(subscription),
-      });
-      subscriptions.add(subscription);
-      return subscription;
+      return subscribeTracked(client, subscriptions, handler, subscribeOptions);
     },
 
     async headPosition() {
@@ -79,8 +65,32 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
 
     close() {
       closed = true;
-      closing ??= closeAll();
+      closing ??= closeAll(client, subscriptions);
       return closing;
     },
   };
+}
+
+/** A subscription to $all that is forgotten once it ends, and stopped by close until then. */
+function subscribeTracked(
+  client: EventStoreDBClient,
+  subscriptions: Set<Subscription>,
+  handler: (event: RecordedEvent) => Promise<void>,
+  subscribeOptions: SubscribeOptions | undefined,
+): Subscription {
+  const subscription = createEventStoreDbSubscription({
+    ...subscribeOptions,
+    client,
+    handler,
+    headPosition: () => readHeadPosition(client),
+    onEnd: () => subscriptions.delete(subscription),
+  });
+  subscriptions.add(subscription);
+  return subscription;
+}
+
+async function closeAll(client: EventStoreDBClient, subscriptions: Set<Subscription>): Promise<void> {
+  // Subscriptions use the client's channel until they stop, so it goes last.
+  await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+  await client.dispose();
 }

@@ -32,79 +32,104 @@ export interface PollingSubscription extends Subscription {
  * nobody waits forever on a subscription that has stopped.
  */
 export function createPollingSubscription(options: PollingSubscriptionOptions): PollingSubscription {
-  let position = options.after ?? 0;
-  let stopping = false;
+  const loop = new PollingLoop(options);
+  return {
+    caughtUp: loop.caughtUp,
+    get position() {
+      return loop.position;
+    },
+    stop: () => loop.stop(),
+    wake: () => loop.wake(),
+  };
+}
+
+/** The reading loop of one subscription and what it has got to. */
+class PollingLoop {
+  readonly caughtUp: Promise<void>;
+  #position: number;
+  readonly #options: PollingSubscriptionOptions;
+  readonly #resolveCaughtUp: () => void;
+  readonly #rejectCaughtUp: (reason: unknown) => void;
+  readonly #finished: Promise<void>;
+  #stopping = false;
   // Set by wake() and cleared before each read, so an append signalled while
   // a handler runs is not lost until the next poll tick.
-  let signalled = false;
-  let interruptWait: (() => void) | undefined;
-  let isCaughtUp = false;
+  #signalled = false;
+  #interruptWait: (() => void) | undefined;
+  #isCaughtUp = false;
 
-  const { promise: caughtUp, resolve: resolveCaughtUp, reject: rejectCaughtUp } = createCaughtUpSignal();
+  constructor(options: PollingSubscriptionOptions) {
+    this.#options = options;
+    this.#position = options.after ?? 0;
+    const { promise, resolve, reject } = createCaughtUpSignal();
+    this.caughtUp = promise;
+    this.#resolveCaughtUp = resolve;
+    this.#rejectCaughtUp = reject;
+    this.#finished = this.#run();
+  }
 
-  function nextSignal(): Promise<void> {
-    if (signalled || stopping) return Promise.resolve();
+  /** Position of the last event handled. */
+  get position(): number {
+    return this.#position;
+  }
+
+  stop(): Promise<void> {
+    this.#stopping = true;
+    this.#interruptWait?.();
+    return this.#finished;
+  }
+
+  wake(): void {
+    this.#signalled = true;
+    this.#interruptWait?.();
+  }
+
+  #nextSignal(): Promise<void> {
+    if (this.#signalled || this.#stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(finish, options.pollIntervalMs);
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.#interruptWait = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, this.#options.pollIntervalMs);
       // A live subscription alone must not keep the process running.
       timer.unref();
-      function finish(): void {
-        clearTimeout(timer);
-        interruptWait = undefined;
-        resolve();
-      }
-      interruptWait = finish;
+      this.#interruptWait = finish;
     });
   }
 
-  async function run(): Promise<void> {
+  async #run(): Promise<void> {
+    const options = this.#options;
     // Lets subscribeToAll return before the first delivery, so handlers can
     // refer to the subscription they belong to.
     await Promise.resolve();
     try {
-      while (!stopping) {
-        signalled = false;
-        const page = options.readPage(position, pageSize);
+      while (!this.#stopping) {
+        this.#signalled = false;
+        const page = options.readPage(this.#position, pageSize);
         for (const event of page) {
-          if (stopping) return;
+          if (this.#stopping) return;
           await options.handler(event);
-          position = event.position;
+          this.#position = event.position;
         }
         const reachedHead = page.length < pageSize;
-        if (!isCaughtUp && (reachedHead || position >= options.headPosition)) {
-          isCaughtUp = true;
-          resolveCaughtUp();
+        if (!this.#isCaughtUp && (reachedHead || this.#position >= options.headPosition)) {
+          this.#isCaughtUp = true;
+          this.#resolveCaughtUp();
         }
-        if (reachedHead) await nextSignal();
+        if (reachedHead) await this.#nextSignal();
       }
     } catch (error) {
-      stopping = true;
+      this.#stopping = true;
       try {
         options.onError?.(error);
       } catch {
         // A failing error callback has nowhere further to report to.
       }
     } finally {
-      if (!isCaughtUp) rejectCaughtUp(new Error('subscription ended before catching up'));
+      if (!this.#isCaughtUp) this.#rejectCaughtUp(new Error('subscription ended before catching up'));
       options.onEnd();
     }
   }
-
-  const finished = run();
-
-  return {
-    caughtUp,
-    get position() {
-      return position;
-    },
-    stop() {
-      stopping = true;
-      interruptWait?.();
-      return finished;
-    },
-    wake() {
-      signalled = true;
-      interruptWait?.();
-    },
-  };
 }

@@ -13,8 +13,20 @@
  * stream it has read or appended goes, so reading a stream past its end
  * answers at once without a query.
  */
-import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.ts';
+import type Database from 'better-sqlite3';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './eventStore.ts';
 import { createKnownStreamEnds } from './knownStreamEnds.ts';
+import type { KnownStreamEnds } from './knownStreamEnds.ts';
 import { appendInTransaction } from './sqliteAppend.ts';
 import { createPollingSubscription } from './pollingSubscription.ts';
 import type { PollingSubscription } from './pollingSubscription.ts';
@@ -38,49 +50,144 @@ export interface SqliteEventStoreOptions {
  * its `caughtUp` rejects if it stops (or its handler fails) before catching up.
  */
 export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
-  const db = openEventsDatabase(options.path, options.busyTimeoutMs ?? 5000);
-  const statements = prepareStatements(db);
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const subscriptions = new Set<PollingSubscription>();
-  let closed = false;
-  let closing: Promise<void> | undefined;
+  const store = new SqliteEventStore(options);
+  // A plain object of functions rather than the instance: callers may pass a
+  // method on alone, or spread the store to wrap one of its methods.
+  return {
+    append: (streamId, events, appendOptions) => store.append(streamId, events, appendOptions),
+    readStream: (streamId, readOptions) => store.readStream(streamId, readOptions),
+    readAll: (readOptions) => store.readAll(readOptions),
+    subscribeToAll: (handler, subscribeOptions) => store.subscribeToAll(handler, subscribeOptions),
+    headPosition: () => store.headPosition(),
+    close: () => store.close(),
+  };
+}
 
-  // One append: run inside the group's transaction it becomes a savepoint,
-  // undone alone if it throws.
-  const appendOne = db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
-    appendInTransaction(statements, streamId, events, expected),
-  );
-  interface PendingAppend {
-    streamId: string;
-    events: EventToAppend[];
-    expected: ExpectedRevision;
-    settle: (outcome: { result: AppendResult } | { error: unknown }) => void;
+/** One append waiting for its group's transaction. */
+interface PendingAppend {
+  streamId: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
+  settle: (outcome: AppendOutcome) => void;
+}
+
+type AppendOutcome = { result: AppendResult } | { error: unknown };
+
+/** One connection to the file, its group of pending appends and its live subscriptions. */
+class SqliteEventStore {
+  readonly #db: Database.Database;
+  readonly #statements: Statements;
+  readonly #pollIntervalMs: number;
+  readonly #subscriptions = new Set<PollingSubscription>();
+  readonly #ends: KnownStreamEnds;
+  /** Runs a group of appends in one transaction, each in a savepoint of its own. */
+  readonly #commitGroup: Database.Transaction<(group: PendingAppend[]) => AppendOutcome[]>;
+  #pending: PendingAppend[] = [];
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SqliteEventStoreOptions) {
+    const db = openEventsDatabase(options.path, options.busyTimeoutMs ?? 5000);
+    const statements = prepareStatements(db);
+    this.#db = db;
+    this.#statements = statements;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 250;
+
+    // One append: run inside the group's transaction it becomes a savepoint,
+    // undone alone if it throws.
+    const appendOne = db.transaction((streamId: string, events: EventToAppend[], expected: ExpectedRevision) =>
+      appendInTransaction(statements, streamId, events, expected),
+    );
+    this.#ends = createKnownStreamEnds(db, options.knownStreamEnds ?? 100_000);
+    // IMMEDIATE takes the write lock before reading any stream's revision, so
+    // two processes cannot both pass the revision check for the same stream.
+    this.#commitGroup = db.transaction((group: PendingAppend[]) =>
+      group.map((append): AppendOutcome => {
+        try {
+          return { result: appendOne(append.streamId, append.events, append.expected) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
   }
-  let pending: PendingAppend[] = [];
 
-  const ends = createKnownStreamEnds(db, options.knownStreamEnds ?? 100_000);
-  // IMMEDIATE takes the write lock before reading any stream's revision, so
-  // two processes cannot both pass the revision check for the same stream.
-  const commitGroup = db.transaction((group: PendingAppend[]) =>
-    group.map((append) => {
-      try {
-        return { result: appendOne(append.streamId, append.events, append.expected) };
-      } catch (error) {
-        return { error };
-      }
-    }),
-  );
+  append(
+    streamId: string,
+    events: EventToAppend[],
+    appendOptions?: { expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult> {
+    try {
+      this.#assertOpen();
+      if (events.length === 0) throw new Error('cannot append an empty batch');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      if (this.#pending.length === 0) setImmediate(() => this.#flushAppends());
+      this.#pending.push({
+        streamId,
+        events,
+        expected: appendOptions?.expectedRevision ?? 'any',
+        settle: (outcome) => ('result' in outcome ? resolve(outcome.result) : reject(outcome.error)),
+      });
+    });
+  }
 
-  function flushAppends(): void {
-    const group = pending;
-    pending = [];
+  async readStream(streamId: string, readOptions?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    this.#assertOpen();
+    const from = readOptions?.fromRevision ?? 0;
+    const maxCount = readOptions?.maxCount ?? -1;
+    const end = this.#ends.get(streamId);
+    if (end !== undefined && from > end) return [];
+    const rows = this.#statements.readStream.all(streamId, from, maxCount);
+    // Read to the end (not cut by maxCount): nothing is past the last row, or past `from` - 1 if there was none.
+    if (maxCount < 0 || rows.length < maxCount)
+      this.#ends.remember(streamId, rows.length > 0 ? rows.at(-1)!.revision : from - 1);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(readOptions?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.#assertOpen();
+    return this.#readAllSync(readOptions?.after ?? 0, readOptions?.maxCount ?? -1);
+  }
+
+  subscribeToAll(handler: (event: RecordedEvent) => Promise<void>, subscribeOptions?: SubscribeOptions): Subscription {
+    this.#assertOpen();
+    const subscription = createPollingSubscription({
+      ...subscribeOptions,
+      handler,
+      readPage: (after, limit) => this.#readAllSync(after, limit),
+      headPosition: headPositionSync(this.#statements),
+      pollIntervalMs: this.#pollIntervalMs,
+      onEnd: () => this.#subscriptions.delete(subscription),
+    });
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    this.#assertOpen();
+    return headPositionSync(this.#statements);
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= this.#closeAll();
+    return this.#closing;
+  }
+
+  /** Writes the appends asked for so far in one transaction, then settles each. */
+  #flushAppends(): void {
+    const group = this.#pending;
+    this.#pending = [];
     if (group.length === 0) return;
-    let outcomes: Array<{ result: AppendResult } | { error: unknown }>;
+    let outcomes: AppendOutcome[];
     let versionBefore: number | undefined;
     try {
-      if (!db.open) throw new Error('event store is closed');
-      versionBefore = ends.dataVersion();
-      outcomes = commitGroup.immediate(group);
+      if (!this.#db.open) throw new Error('event store is closed');
+      versionBefore = this.#ends.dataVersion();
+      outcomes = this.#commitGroup.immediate(group);
     } catch (error) {
       // The transaction itself failed (locked past the busy timeout, disk full): nothing of the group was stored.
       outcomes = group.map(() => ({ error }));
@@ -93,91 +200,28 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
           const outcome = outcomes[index]!;
           return 'result' in outcome ? [{ streamId: append.streamId, end: outcome.result.nextExpectedRevision }] : [];
         });
-        ends.rememberCommitted(versionBefore, committed);
+        this.#ends.rememberCommitted(versionBefore, committed);
       }
-      for (const subscription of subscriptions) subscription.wake();
+      for (const subscription of this.#subscriptions) subscription.wake();
     }
     group.forEach((append, index) => append.settle(outcomes[index]!));
   }
 
-  function assertOpen(): void {
-    if (closed) throw new Error('event store is closed');
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('event store is closed');
   }
 
-  async function closeAll(): Promise<void> {
+  async #closeAll(): Promise<void> {
     // Appends already asked for are written before the connection closes.
-    flushAppends();
+    this.#flushAppends();
     // Subscriptions read from the connection until they stop, so it closes last.
-    await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
-    db.close();
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
+    this.#db.close();
   }
 
-  function readAllSync(after: number, limit: number): RecordedEvent[] {
-    return statements.readAll.all(after, limit).map(toRecordedEvent);
+  #readAllSync(after: number, limit: number): RecordedEvent[] {
+    return this.#statements.readAll.all(after, limit).map(toRecordedEvent);
   }
-
-  return {
-    append(streamId, events, appendOptions) {
-      try {
-        assertOpen();
-        if (events.length === 0) throw new Error('cannot append an empty batch');
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return new Promise<AppendResult>((resolve, reject) => {
-        if (pending.length === 0) setImmediate(flushAppends);
-        pending.push({
-          streamId,
-          events,
-          expected: appendOptions?.expectedRevision ?? 'any',
-          settle: (outcome) => ('result' in outcome ? resolve(outcome.result) : reject(outcome.error)),
-        });
-      });
-    },
-
-    async readStream(streamId, readOptions) {
-      assertOpen();
-      const from = readOptions?.fromRevision ?? 0;
-      const maxCount = readOptions?.maxCount ?? -1;
-      const end = ends.get(streamId);
-      if (end !== undefined && from > end) return [];
-      const rows = statements.readStream.all(streamId, from, maxCount);
-      // Read to the end (not cut by maxCount): nothing is past the last row, or past `from` - 1 if there was none.
-      if (maxCount < 0 || rows.length < maxCount)
-        ends.remember(streamId, rows.length > 0 ? rows.at(-1)!.revision : from - 1);
-      return rows.map(toRecordedEvent);
-    },
-
-    async readAll(readOptions) {
-      assertOpen();
-      return readAllSync(readOptions?.after ?? 0, readOptions?.maxCount ?? -1);
-    },
-
-    subscribeToAll(handler, subscribeOptions) {
-      assertOpen();
-      const subscription = createPollingSubscription({
-        ...subscribeOptions,
-        handler,
-        readPage: readAllSync,
-        headPosition: headPositionSync(statements),
-        pollIntervalMs,
-        onEnd: () => subscriptions.delete(subscription),
-      });
-      subscriptions.add(subscription);
-      return subscription;
-    },
-
-    async headPosition() {
-      assertOpen();
-      return headPositionSync(statements);
-    },
-
-    close() {
-      closed = true;
-      closing ??= closeAll();
-      return closing;
-    },
-  };
 }
 
 function headPositionSync(statements: Statements): number {

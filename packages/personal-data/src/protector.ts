@@ -59,90 +59,114 @@ export function isEncryptedField(value: unknown): value is string {
 }
 
 export function createPersonalDataProtector(options: ProtectorOptions): PersonalDataProtector {
-  const { keyStore, keyEncryptionKey } = options;
-  const ttl = options.cacheTtlMs ?? 30_000;
-  const capacity = options.cacheSize ?? 10_000;
-  const now = options.now ?? Date.now;
-  // The time to live is checked here rather than by the cache, against the clock given (tests move it).
-  const cache = new LRUCache<string, { key: Buffer; at: number }>({ max: capacity });
-
-  const remember = (userId: string, key: Buffer) => {
-    cache.set(userId, { key, at: now() });
-    return key;
+  const keys = new UserKeys(options);
+  return {
+    protect: (type, data) => protectFields(keys, type, data),
+    reveal: (type, data) => revealFields(keys, type, data),
+    async erase(userId, erasedAt) {
+      keys.forget(userId);
+      await options.keyStore.erase(userId, erasedAt);
+    },
+    forget(userId) {
+      keys.forget(userId);
+    },
   };
-  const cached = (userId: string) => {
-    const entry = cache.get(userId);
+}
+
+async function protectFields(keys: UserKeys, type: string, data: Data): Promise<Data> {
+  const fields = personalDataFieldsOf(type).filter(
+    (field) => typeof data[field] === 'string' && !isEncryptedField(data[field]),
+  );
+  if (fields.length === 0) return data;
+  const userId = String(data.userId ?? '');
+  if (!userId) throw new Error(`${type} has personal data but no userId`);
+  const key = await keys.forWriting(userId);
+  const protectedData = { ...data };
+  for (const field of fields) {
+    const box = aeadEncrypt(key, Buffer.from(data[field] as string, 'utf8'), fieldContext(userId, field));
+    protectedData[field] = PERSONAL_DATA_PREFIX + box.toString('base64url');
+  }
+  return protectedData;
+}
+
+async function revealFields(keys: UserKeys, type: string, data: Data): Promise<{ data: Data; erased: boolean }> {
+  const fields = personalDataFieldsOf(type).filter((field) => isEncryptedField(data[field]));
+  if (fields.length === 0) return { data, erased: false };
+  const userId = String(data.userId ?? '');
+  const key = await keys.forReading(userId);
+  const revealed = { ...data };
+  for (const field of fields) {
+    const box = Buffer.from((data[field] as string).slice(PERSONAL_DATA_PREFIX.length), 'base64url');
+    const plain = key && aeadDecrypt(key, box, fieldContext(userId, field));
+    if (key && !plain) throw new Error(`${type}.${field} does not open with the user's key`);
+    revealed[field] = plain ? plain.toString('utf8') : '';
+  }
+  return { data: revealed, erased: !key };
+}
+
+/** Users' keys as the key store holds them, unwrapped and kept a while for reuse. */
+class UserKeys {
+  readonly #keyStore: PersonalDataKeyStore;
+  readonly #keyEncryptionKey: Buffer;
+  readonly #ttl: number;
+  readonly #now: () => number;
+  // The time to live is checked here rather than by the cache, against the clock given (tests move it).
+  readonly #cache: LRUCache<string, { key: Buffer; at: number }>;
+
+  constructor(options: ProtectorOptions) {
+    this.#keyStore = options.keyStore;
+    this.#keyEncryptionKey = options.keyEncryptionKey;
+    this.#ttl = options.cacheTtlMs ?? 30_000;
+    this.#now = options.now ?? Date.now;
+    this.#cache = new LRUCache({ max: options.cacheSize ?? 10_000 });
+  }
+
+  /** The user's key, made and stored on first use. */
+  async forWriting(userId: string): Promise<Buffer> {
+    const hit = this.#cached(userId);
+    if (hit) return hit;
+    const existing = await this.#keyStore.get(userId);
+    const stored =
+      existing ??
+      (await this.#keyStore.putIfAbsent(
+        userId,
+        aeadEncrypt(this.#keyEncryptionKey, generateSecretKey(AEAD_KEY_BYTES), wrapContext(userId)).toString('base64'),
+      ));
+    if (stored.status === 'erased') throw new PersonalDataErasedError(userId);
+    return this.#remember(userId, this.#unwrap(userId, stored.wrappedKey));
+  }
+
+  /** The user's key, or undefined when they have none (never had one, or were erased). */
+  async forReading(userId: string): Promise<Buffer | undefined> {
+    const hit = this.#cached(userId);
+    if (hit) return hit;
+    const stored = await this.#keyStore.get(userId);
+    if (stored?.status !== 'active') return undefined;
+    return this.#remember(userId, this.#unwrap(userId, stored.wrappedKey));
+  }
+
+  forget(userId: string): void {
+    this.#cache.delete(userId);
+  }
+
+  #remember(userId: string, key: Buffer): Buffer {
+    this.#cache.set(userId, { key, at: this.#now() });
+    return key;
+  }
+
+  #cached(userId: string): Buffer | undefined {
+    const entry = this.#cache.get(userId);
     if (!entry) return undefined;
-    if (now() - entry.at > ttl) {
-      cache.delete(userId);
+    if (this.#now() - entry.at > this.#ttl) {
+      this.#cache.delete(userId);
       return undefined;
     }
     return entry.key;
-  };
-  const unwrap = (userId: string, wrappedKey: string) => {
-    const key = aeadDecrypt(keyEncryptionKey, Buffer.from(wrappedKey, 'base64'), wrapContext(userId));
+  }
+
+  #unwrap(userId: string, wrappedKey: string): Buffer {
+    const key = aeadDecrypt(this.#keyEncryptionKey, Buffer.from(wrappedKey, 'base64'), wrapContext(userId));
     if (!key || key.length !== AEAD_KEY_BYTES) throw new Error('a stored user key does not open with this keyring');
     return key;
-  };
-
-  async function keyForWriting(userId: string): Promise<Buffer> {
-    const hit = cached(userId);
-    if (hit) return hit;
-    const existing = await keyStore.get(userId);
-    const stored =
-      existing ??
-      (await keyStore.putIfAbsent(
-        userId,
-        aeadEncrypt(keyEncryptionKey, generateSecretKey(AEAD_KEY_BYTES), wrapContext(userId)).toString('base64'),
-      ));
-    if (stored.status === 'erased') throw new PersonalDataErasedError(userId);
-    return remember(userId, unwrap(userId, stored.wrappedKey));
   }
-
-  async function keyForReading(userId: string): Promise<Buffer | undefined> {
-    const hit = cached(userId);
-    if (hit) return hit;
-    const stored = await keyStore.get(userId);
-    if (stored?.status !== 'active') return undefined;
-    return remember(userId, unwrap(userId, stored.wrappedKey));
-  }
-
-  return {
-    async protect(type, data) {
-      const fields = personalDataFieldsOf(type).filter(
-        (field) => typeof data[field] === 'string' && !isEncryptedField(data[field]),
-      );
-      if (fields.length === 0) return data;
-      const userId = String(data.userId ?? '');
-      if (!userId) throw new Error(`${type} has personal data but no userId`);
-      const key = await keyForWriting(userId);
-      const protectedData = { ...data };
-      for (const field of fields) {
-        const box = aeadEncrypt(key, Buffer.from(data[field] as string, 'utf8'), fieldContext(userId, field));
-        protectedData[field] = PERSONAL_DATA_PREFIX + box.toString('base64url');
-      }
-      return protectedData;
-    },
-    async reveal(type, data) {
-      const fields = personalDataFieldsOf(type).filter((field) => isEncryptedField(data[field]));
-      if (fields.length === 0) return { data, erased: false };
-      const userId = String(data.userId ?? '');
-      const key = await keyForReading(userId);
-      const revealed = { ...data };
-      for (const field of fields) {
-        const box = Buffer.from((data[field] as string).slice(PERSONAL_DATA_PREFIX.length), 'base64url');
-        const plain = key && aeadDecrypt(key, box, fieldContext(userId, field));
-        if (key && !plain) throw new Error(`${type}.${field} does not open with the user's key`);
-        revealed[field] = plain ? plain.toString('utf8') : '';
-      }
-      return { data: revealed, erased: !key };
-    },
-    async erase(userId, erasedAt) {
-      cache.delete(userId);
-      await keyStore.erase(userId, erasedAt);
-    },
-    forget(userId) {
-      cache.delete(userId);
-    },
-  };
 }

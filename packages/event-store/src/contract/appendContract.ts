@@ -10,6 +10,15 @@ import type { CreateStore } from './contractHelpers.ts';
 
 /** Registers the append tests on `t`. */
 export function appendContract(t: Test, create: CreateStore): void {
+  noStreamCases(t, create);
+  expectedRevisionCases(t, create);
+  retryCases(t, create);
+  concurrencyCases(t, create);
+  roundTripCases(t, create);
+}
+
+/** Expecting no stream: the first writer starts the stream, a second is refused. */
+function noStreamCases(t: Test, create: CreateStore): void {
   t.test('appending to a new stream expecting no stream starts it at revision 0', async (t) => {
     const store = await openStore(t, create);
     const streamId = newStreamId();
@@ -34,7 +43,10 @@ export function appendContract(t: Test, create: CreateStore): void {
     t.match(error, { streamId, expected: 'no-stream', actual: 1 });
     t.equal((await store.readStream(streamId)).length, 2, 'nothing was written');
   });
+}
 
+/** Expecting a revision: the exact one, a stale one, one of a missing stream, or any. */
+function expectedRevisionCases(t: Test, create: CreateStore): void {
   t.test('an append expecting the exact last revision succeeds', async (t) => {
     const store = await openStore(t, create);
     const streamId = newStreamId();
@@ -71,7 +83,10 @@ export function appendContract(t: Test, create: CreateStore): void {
     const extended = await store.append(streamId, newEvents(2), { expectedRevision: 'any' });
     t.equal(extended.nextExpectedRevision, 2);
   });
+}
 
+/** Idempotent retries: a batch appended again returns its first outcome and stores nothing. */
+function retryCases(t: Test, create: CreateStore): void {
   t.test('appending the same batch twice stores one copy and returns the same result', async (t) => {
     const store = await openStore(t, create);
     const streamId = newStreamId();
@@ -92,7 +107,10 @@ export function appendContract(t: Test, create: CreateStore): void {
     t.same(await store.append(streamId, batch, { expectedRevision: 'any' }), first);
     t.equal((await store.readStream(streamId)).length, 4, 'the retry wrote nothing');
   });
+}
 
+/** Concurrent writers racing for one stream. */
+function concurrencyCases(t: Test, create: CreateStore): void {
   t.test('of 20 concurrent writers expecting no stream exactly one succeeds', async (t) => {
     const store = await openStore(t, create);
     const streamId = newStreamId();
@@ -110,7 +128,10 @@ export function appendContract(t: Test, create: CreateStore): void {
     const winner = batches[winners[0] ?? -1] ?? [];
     t.same(idsOf(await store.readStream(streamId)), idsOf(winner), 'only the winning batch is stored');
   });
+}
 
+/** What is appended reads back exactly. */
+function roundTripCases(t: Test, create: CreateStore): void {
   t.test('data and metadata round-trip exactly', async (t) => {
     const store = await openStore(t, create);
     const streamId = newStreamId();

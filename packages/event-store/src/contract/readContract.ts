@@ -7,6 +7,12 @@ import type { CreateStore } from './contractHelpers.ts';
 
 /** Registers the read tests on `t`. */
 export function readContract(t: Test, create: CreateStore): void {
+  streamCases(t, create);
+  globalOrderCases(t, create);
+}
+
+/** One stream: in revision order, from a revision, at most maxCount, empty when unknown. */
+function streamCases(t: Test, create: CreateStore): void {
   t.test('a stream reads back in order with revisions from 0', async (t) => {
     const store = await openStore(t, create);
     const streamId = newStreamId();
@@ -51,7 +57,10 @@ export function readContract(t: Test, create: CreateStore): void {
     const store = await openStore(t, create);
     t.same(await store.readStream(newStreamId('unknown')), []);
   });
+}
 
+/** Every stream: in global order after a position, at most maxCount, and the head. */
+function globalOrderCases(t: Test, create: CreateStore): void {
   t.test('reading all after a position returns later events of every stream in global order', async (t) => {
     const store = await openStore(t, create);
     const head = await store.headPosition();

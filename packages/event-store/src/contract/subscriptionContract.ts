@@ -21,6 +21,13 @@ const quietPeriodMs = 400;
 
 /** Registers the subscription tests on `t`. */
 export function subscriptionContract(t: Test, create: CreateStore): void {
+  deliveryCases(t, create);
+  stopCases(t, create);
+  handlerCases(t, create);
+}
+
+/** What is delivered: history, then live events, each once, in order, after the start position. */
+function deliveryCases(t: Test, create: CreateStore): void {
   t.test('a subscription delivers stored events, catches up, then delivers live ones in order once', async (t) => {
     const store = await openStore(t, create);
     const [a, b] = [newStreamId('a'), newStreamId('b')];
@@ -59,7 +66,10 @@ export function subscriptionContract(t: Test, create: CreateStore): void {
       'nothing at or before the position',
     );
   });
+}
 
+/** Stopping: nothing delivered afterwards, and not before the event in hand is handled. */
+function stopCases(t: Test, create: CreateStore): void {
   t.test('a stopped subscription delivers nothing more', async (t) => {
     const store = await openStore(t, create);
     const streamId = newStreamId();
@@ -92,7 +102,10 @@ export function subscriptionContract(t: Test, create: CreateStore): void {
     await subscription.stop();
     t.ok(finished, 'stop resolved only after the handler finished');
   });
+}
 
+/** Handlers: one at a time, and a failure reported once and ending the subscription. */
+function handlerCases(t: Test, create: CreateStore): void {
   t.test('a subscription handles one event at a time', async (t) => {
     const store = await openStore(t, create);
     const streamId = newStreamId();

@@ -9,15 +9,24 @@ export interface KeyStoreContractOptions {
   create: () => Promise<PersonalDataKeyStore>;
 }
 
+/** Opens a store that is closed when the test ends. */
+type OpenStore = (t: Test) => Promise<PersonalDataKeyStore>;
+
 /** Behaviour every PersonalDataKeyStore adapter must show; run it from the adapter's test file. */
 export async function keyStoreContract(t: Test, options: KeyStoreContractOptions): Promise<void> {
-  const open = async (t: Test) => {
+  const open: OpenStore = async (t) => {
     const store = await options.create();
     t.teardown(() => store.close());
     return store;
   };
 
-  t.test(`${options.name}: a user has one key: the first stored wins`, async (t) => {
+  keyCases(t, open, options.name);
+  erasureCases(t, open, options.name);
+}
+
+/** One key per user: the first stored wins, however many write at once. */
+function keyCases(t: Test, open: OpenStore, name: string): void {
+  t.test(`${name}: a user has one key: the first stored wins`, async (t) => {
     const store = await open(t);
     const userId = randomUUID();
     t.equal(await store.get(userId), undefined, 'no key before one is stored');
@@ -30,7 +39,7 @@ export async function keyStoreContract(t: Test, options: KeyStoreContractOptions
     t.same(await store.get(userId), { status: 'active', wrappedKey: 'first' });
   });
 
-  t.test(`${options.name}: concurrent first writers all end up with the same key`, async (t) => {
+  t.test(`${name}: concurrent first writers all end up with the same key`, async (t) => {
     const store = await open(t);
     const userId = randomUUID();
     const results = await Promise.all(
@@ -38,8 +47,11 @@ export async function keyStoreContract(t: Test, options: KeyStoreContractOptions
     );
     t.equal(new Set(results.map((result) => JSON.stringify(result))).size, 1);
   });
+}
 
-  t.test(`${options.name}: erasure leaves a tombstone that no later key replaces`, async (t) => {
+/** Erasure: a tombstone no later key replaces, and only for the user erased. */
+function erasureCases(t: Test, open: OpenStore, name: string): void {
+  t.test(`${name}: erasure leaves a tombstone that no later key replaces`, async (t) => {
     const store = await open(t);
     const userId = randomUUID();
     await store.putIfAbsent(userId, 'secret-key-material');
@@ -58,14 +70,14 @@ export async function keyStoreContract(t: Test, options: KeyStoreContractOptions
     );
   });
 
-  t.test(`${options.name}: erasing a user who never had a key still records the tombstone`, async (t) => {
+  t.test(`${name}: erasing a user who never had a key still records the tombstone`, async (t) => {
     const store = await open(t);
     const userId = randomUUID();
     await store.erase(userId, '2026-01-02T03:04:05.000Z');
     t.equal((await store.putIfAbsent(userId, 'late'))?.status, 'erased');
   });
 
-  t.test(`${options.name}: users do not see each other's keys`, async (t) => {
+  t.test(`${name}: users do not see each other's keys`, async (t) => {
     const store = await open(t);
     const [alice, bob] = [randomUUID(), randomUUID()];
     await store.putIfAbsent(alice, 'alice-key');
