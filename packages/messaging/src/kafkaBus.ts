@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
-import tls from 'node:tls';
-import { Kafka, Partitioners, type ISocketFactory } from 'kafkajs';
+import { createKafkaClient } from './kafkaClient.ts';
+import type { KafkaClient } from './kafkaClient.ts';
 import { encode } from './kafkaCodec.ts';
 import { createKafkaGroups, groupHasMembersOn } from './kafkaGroups.ts';
-import { consoleKafkaLogger, kafkaLogCreator, kafkaLogLevel } from './kafkaLog.ts';
+import type { KafkaGroups, KafkaGroupsOptions } from './kafkaGroups.ts';
+import { consoleKafkaLogger } from './kafkaLog.ts';
 import type { KafkaBusLogger, KafkaLogLevel } from './kafkaLog.ts';
 import { createKafkaRequests } from './kafkaRequests.ts';
+import type { KafkaRequests } from './kafkaRequests.ts';
 import { createKafkaTopics } from './kafkaTopics.ts';
-import type { TopicSettings } from './kafkaTopics.ts';
-import type { Message, MessageBus } from './messageBus.ts';
+import type { KafkaTopics, TopicSettings } from './kafkaTopics.ts';
+import type { Consumer, Message, MessageBus, MessageHandler, RequestHandler, SubscribeOptions } from './messageBus.ts';
 
 /** Options of {@link createKafkaBus}. */
 export interface KafkaBusOptions {
@@ -44,21 +45,6 @@ export interface KafkaBusOptions {
 const REPLY_RETENTION_MS = String(60 * 60 * 1000);
 
 /**
- * kafkajs's own sockets, with Nagle's algorithm off. kafkajs leaves it on, so
- * a small request written while an earlier one is unacknowledged waits for
- * that acknowledgement, which the broker may delay: milliseconds added to
- * every command's round trip. Brokers set TCP_NODELAY on their side.
- */
-const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  const socket = ssl
-    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
-    : net.connect({ host, port }, onConnect);
-  socket.setNoDelay(true);
-  socket.setKeepAlive(true, 60_000);
-  return socket;
-};
-
-/**
  * A message bus on Apache Kafka. Messages of one key go to one partition and
  * keep their order; each group commits a message's offset only once its
  * handler is done with it, so delivery is at-least-once. Requests carry the
@@ -66,148 +52,164 @@ const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) =>
  * on close.
  */
 export function createKafkaBus(options: KafkaBusOptions): MessageBus {
-  const logger = options.logger ?? consoleKafkaLogger;
-  const kafka = new Kafka({
-    clientId: options.clientId,
-    brokers: options.brokers,
-    logLevel: kafkaLogLevel(options.logLevel ?? 'warn'),
-    logCreator: kafkaLogCreator(logger, options.logLevel ?? 'warn'),
-    // Short, bounded backoff: after a broker restart every client is back within seconds, not kafkajs's 30 s.
-    retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 8 },
-    socketFactory: noDelaySocketFactory,
-  });
-  // Idempotence needs acks from all in-sync replicas and one request in flight per broker.
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  // Requests and replies are short-lived and matched by id, so they need neither idempotence nor one request in
-  // flight: a second producer keeps them from queueing behind each other (and behind the relay's events).
-  // Few retries: a reply topic that vanished with its requester must not hold the partition for seconds.
-  const requestProducer = kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 2 },
-  });
-  const admin = kafka.admin();
-  const defaults: TopicSettings = {
-    partitions: options.partitions ?? 3,
-    replicationFactor: options.replicationFactor ?? 1,
+  const bus = new KafkaBus(options);
+  return {
+    publish: (topic, messages) => bus.publish(topic, messages),
+    subscribe: (topic, group, handler, subscribeOptions) => bus.subscribe(topic, group, handler, subscribeOptions),
+    serve: (topic, group, handler) => bus.serve(topic, group, handler),
+    request: (topic, message, requestOptions) => bus.request(topic, message, requestOptions),
+    hasLiveConsumers: (topic, group) => bus.hasLiveConsumers(topic, group),
+    ping: () => bus.ping(),
+    close: () => bus.close(),
   };
-  const topics = createKafkaTopics(admin, defaults);
-  const replyTopic = `${options.clientId.replace(/[^a-zA-Z0-9._-]/g, '-')}.replies.${randomUUID()}`;
-  const replySettings: TopicSettings = { ...defaults, partitions: 1, config: { 'retention.ms': REPLY_RETENTION_MS } };
-  let connected: Promise<void> | undefined;
-  let closed = false;
+}
 
-  const report = (error: unknown, topic: string, group: string): void => {
-    try {
-      (options.onHandlerError ?? defaultReport)(error, topic, group);
-    } catch {
-      // A broken reporter must not stall the partition.
-    }
-  };
+/** The bus behind {@link createKafkaBus}: its client, topics, group consumers and requests, open or closed. */
+class KafkaBus {
+  readonly #options: KafkaBusOptions;
+  readonly #logger: KafkaBusLogger;
+  readonly #client: KafkaClient;
+  readonly #defaults: TopicSettings;
+  readonly #topics: KafkaTopics;
+  readonly #replyTopic: string;
+  readonly #replySettings: TopicSettings;
+  readonly #groups: KafkaGroups;
+  readonly #requests: KafkaRequests;
+  #connected: Promise<void> | undefined;
+  #closed = false;
 
-  const assertOpen = (): void => {
-    if (closed) throw new Error('message bus is closed');
-  };
-
-  const connect = (): Promise<void> => {
-    connected ??= Promise.all([producer.connect(), requestProducer.connect(), admin.connect()]).then(
-      () => undefined,
-      (error: unknown) => {
-        connected = undefined;
-        throw error;
+  constructor(options: KafkaBusOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? consoleKafkaLogger;
+    this.#client = createKafkaClient({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logger: this.#logger,
+      logLevel: options.logLevel ?? 'warn',
+    });
+    this.#defaults = { partitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 };
+    this.#topics = createKafkaTopics(this.#client.admin, this.#defaults);
+    this.#replyTopic = `${options.clientId.replace(/[^a-zA-Z0-9._-]/g, '-')}.replies.${randomUUID()}`;
+    this.#replySettings = { ...this.#defaults, partitions: 1, config: { 'retention.ms': REPLY_RETENTION_MS } };
+    this.#groups = createKafkaGroups(this.#groupsOptions());
+    const { requestProducer } = this.#client;
+    this.#requests = createKafkaRequests({
+      replyTopic: this.#replyTopic,
+      publish: async (topic, messages) => {
+        this.#assertOpen();
+        await this.#send(topic, messages, true, requestProducer);
       },
-    );
-    return connected;
-  };
+      reply: (topic, messages) => this.#send(topic, messages, false, requestProducer),
+      subscribe: this.#groups.subscribe,
+      report: (error, topic, group) => this.#report(error, topic, group),
+    });
+  }
 
-  const send = async (topic: string, messages: Message[], create: boolean, via = producer): Promise<void> => {
-    // Encoded first: a value that is not JSON fails the publish before any I/O.
-    const records = messages.map(encode);
-    await connect();
-    if (create) await topics.ensure(topic);
-    if (records.length > 0) await via.send({ topic, messages: records, acks: -1 });
-  };
+  async publish(topic: string, messages: Message[]): Promise<void> {
+    this.#assertOpen();
+    await this.#send(topic, messages, true);
+  }
 
-  const publish = async (topic: string, messages: Message[]): Promise<void> => {
-    assertOpen();
-    await send(topic, messages, true);
-  };
+  subscribe(topic: string, group: string, handler: MessageHandler, options?: SubscribeOptions): Promise<Consumer> {
+    return this.#groups.subscribe(topic, group, handler, options?.from !== 'beginning');
+  }
 
-  const groups = createKafkaGroups({
-    kafka,
-    admin,
-    ensureTopic: async (topic) => {
-      await connect();
-      await topics.ensure(topic, topic === replyTopic ? replySettings : defaults);
-    },
-    tuning: {
-      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 25,
-      minBytes: 1,
-      // Members notice a rebalance on their next heartbeat, so joins wait about this long.
-      heartbeatInterval: 300,
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 30_000,
-    },
-    retry: { attempts: options.retry?.attempts ?? 3, delayMs: options.retry?.delayMs ?? 20 },
-    report,
-    warn: (message, extra) => logger('warn', message, extra),
-    joinTimeoutMs: options.joinTimeoutMs ?? 30_000,
-    ...(options.rejoinDelayMs ? { rejoinDelayMs: options.rejoinDelayMs } : {}),
-  });
+  serve(topic: string, group: string, handler: RequestHandler): Promise<Consumer> {
+    return this.#requests.serve(topic, group, handler);
+  }
 
-  const requests = createKafkaRequests({
-    replyTopic,
-    publish: async (topic, messages) => {
-      assertOpen();
-      await send(topic, messages, true, requestProducer);
-    },
-    reply: (topic, messages) => send(topic, messages, false, requestProducer),
-    subscribe: groups.subscribe,
-    report,
-  });
+  async request(topic: string, message: Message, options: { timeoutMs: number }): Promise<unknown> {
+    this.#assertOpen();
+    return this.#requests.request(topic, message, options);
+  }
 
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    requests.rejectAll(new Error('message bus is closed'));
-    await groups.stopAll();
-    if (requests.listening) {
+  async hasLiveConsumers(topic: string, group: string): Promise<boolean> {
+    this.#assertOpen();
+    await this.#connect();
+    return groupHasMembersOn(this.#client.admin, group, topic);
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+    await this.#connect();
+    await this.#client.admin.describeCluster();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#requests.rejectAll(new Error('message bus is closed'));
+    await this.#groups.stopAll();
+    const { producer, requestProducer, admin } = this.#client;
+    if (this.#requests.listening) {
       // Reply topics and their groups are per bus instance: left behind, they would pile up on the brokers.
-      await Promise.all([topics.remove(replyTopic), admin.deleteGroups([replyTopic])]).catch((error: unknown) =>
-        logger('warn', `could not delete reply topic ${replyTopic}`, { error }),
+      const replyTopic = this.#replyTopic;
+      await Promise.all([this.#topics.remove(replyTopic), admin.deleteGroups([replyTopic])]).catch((error: unknown) =>
+        this.#logger('warn', `could not delete reply topic ${replyTopic}`, { error }),
       );
     }
     // A connection still being made would open its sockets after the disconnects below and keep the process alive.
-    await connected?.catch(() => undefined);
+    await this.#connected?.catch(() => undefined);
     await Promise.allSettled([producer.disconnect(), requestProducer.disconnect(), admin.disconnect()]);
-  };
+  }
 
-  return {
-    publish,
-    subscribe: (topic, group, handler, subscribeOptions) =>
-      groups.subscribe(topic, group, handler, subscribeOptions?.from !== 'beginning'),
-    serve: requests.serve,
-    request: async (topic, message, requestOptions) => {
-      assertOpen();
-      return requests.request(topic, message, requestOptions);
-    },
-    hasLiveConsumers: async (topic, group) => {
-      assertOpen();
-      await connect();
-      return groupHasMembersOn(admin, group, topic);
-    },
-    ping: async () => {
-      assertOpen();
-      await connect();
-      await admin.describeCluster();
-    },
-    close,
-  };
+  /** Settings of the group consumers: latency, liveness, retries and how long a join may take. */
+  #groupsOptions(): KafkaGroupsOptions {
+    const options = this.#options;
+    return {
+      kafka: this.#client.kafka,
+      admin: this.#client.admin,
+      ensureTopic: async (topic) => {
+        await this.#connect();
+        await this.#topics.ensure(topic, topic === this.#replyTopic ? this.#replySettings : this.#defaults);
+      },
+      tuning: {
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 25,
+        minBytes: 1,
+        // Members notice a rebalance on their next heartbeat, so joins wait about this long.
+        heartbeatInterval: 300,
+        sessionTimeout: 10_000,
+        rebalanceTimeout: 30_000,
+      },
+      retry: { attempts: options.retry?.attempts ?? 3, delayMs: options.retry?.delayMs ?? 20 },
+      report: (error, topic, group) => this.#report(error, topic, group),
+      warn: (message, extra) => this.#logger('warn', message, extra),
+      joinTimeoutMs: options.joinTimeoutMs ?? 30_000,
+      ...(options.rejoinDelayMs ? { rejoinDelayMs: options.rejoinDelayMs } : {}),
+    };
+  }
+
+  #connect(): Promise<void> {
+    const { producer, requestProducer, admin } = this.#client;
+    this.#connected ??= Promise.all([producer.connect(), requestProducer.connect(), admin.connect()]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#connected = undefined;
+        throw error;
+      },
+    );
+    return this.#connected;
+  }
+
+  async #send(topic: string, messages: Message[], create: boolean, via = this.#client.producer): Promise<void> {
+    // Encoded first: a value that is not JSON fails the publish before any I/O.
+    const records = messages.map(encode);
+    await this.#connect();
+    if (create) await this.#topics.ensure(topic);
+    if (records.length > 0) await via.send({ topic, messages: records, acks: -1 });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('message bus is closed');
+  }
+
+  #report(error: unknown, topic: string, group: string): void {
+    try {
+      (this.#options.onHandlerError ?? defaultReport)(error, topic, group);
+    } catch {
+      // A broken reporter must not stall the partition.
+    }
+  }
 }
 
 function defaultReport(error: unknown, topic: string, group: string): void {

@@ -1,6 +1,13 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Consumer as KafkaConsumer, ConsumerConfig, EachMessagePayload, Kafka } from 'kafkajs';
+import type {
+  Admin,
+  Consumer as KafkaConsumer,
+  ConsumerConfig,
+  ConsumerRunConfig,
+  EachMessagePayload,
+  Kafka,
+} from 'kafkajs';
 import { decode } from './kafkaCodec.ts';
 import type { Consumer, MessageHandler } from './messageBus.ts';
 
@@ -55,16 +62,7 @@ export async function startGroupConsumer(options: GroupConsumerOptions): Promise
     return Promise.resolve();
   };
 
-  const runConfig = {
-    // kafkajs commits an offset only after eachMessage returned, and with a threshold of 1 right then;
-    // eachMessage returns once the handler succeeded or was given up on, so a failure is never committed.
-    // (consumer.commitOffsets() would retry with a stale generation, stalling the partition in a rebalance.)
-    autoCommit: true,
-    ...(options.commitEachMessage === false ? { autoCommitInterval: 100 } : { autoCommitThreshold: 1 }),
-    // Partitions are independent (order is per key, and a key lives on one partition): handle them side by side.
-    partitionsConsumedConcurrently: 16,
-    eachMessage: (payload: EachMessagePayload) => handling.run(identity, () => handle(options, payload)),
-  };
+  const runConfig = runConfiguration(options, identity);
   // Applies only to partitions without a committed offset: rather replay than lose. The reply topic
   // is read whole this way; other groups have their start committed below before their first fetch.
   const subscribeAndRun = async () => {
@@ -76,20 +74,7 @@ export async function startGroupConsumer(options: GroupConsumerOptions): Promise
   // retries (say, "Failed to find group coordinator" during a restart) would leave this group dead for good.
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart || stopped) return;
-    void (async () => {
-      for (let delay = 500; stopped === undefined; delay = Math.min(5000, delay * 2)) {
-        await sleep(delay);
-        if (stopped) return;
-        try {
-          await subscribeAndRun();
-          // A stop that came while this restart was connecting must not leave it connected.
-          if (stopped) await consumer.disconnect().catch(() => undefined);
-          return;
-        } catch {
-          await consumer.disconnect().catch(() => undefined);
-        }
-      }
-    })();
+    void restartUntilStopped(consumer, subscribeAndRun, () => stopped !== undefined);
   });
 
   try {
@@ -102,6 +87,40 @@ export async function startGroupConsumer(options: GroupConsumerOptions): Promise
     throw error;
   }
   return { stop };
+}
+
+/** How the consumer runs: offsets committed once a message is done with, partitions handled side by side. */
+function runConfiguration(options: GroupConsumerOptions, identity: object): ConsumerRunConfig {
+  return {
+    // kafkajs commits an offset only after eachMessage returned, and with a threshold of 1 right then;
+    // eachMessage returns once the handler succeeded or was given up on, so a failure is never committed.
+    // (consumer.commitOffsets() would retry with a stale generation, stalling the partition in a rebalance.)
+    autoCommit: true,
+    ...(options.commitEachMessage === false ? { autoCommitInterval: 100 } : { autoCommitThreshold: 1 }),
+    // Partitions are independent (order is per key, and a key lives on one partition): handle them side by side.
+    partitionsConsumedConcurrently: 16,
+    eachMessage: (payload: EachMessagePayload) => options.handling.run(identity, () => handle(options, payload)),
+  };
+}
+
+/** Tries to run a crashed consumer again, pausing longer each time, until it runs or is stopped. */
+async function restartUntilStopped(
+  consumer: KafkaConsumer,
+  subscribeAndRun: () => Promise<void>,
+  isStopped: () => boolean,
+): Promise<void> {
+  for (let delay = 500; !isStopped(); delay = Math.min(5000, delay * 2)) {
+    await sleep(delay);
+    if (isStopped()) return;
+    try {
+      await subscribeAndRun();
+      // A stop that came while this restart was connecting must not leave it connected.
+      if (isStopped()) await consumer.disconnect().catch(() => undefined);
+      return;
+    } catch {
+      await consumer.disconnect().catch(() => undefined);
+    }
+  }
 }
 
 async function handle(options: GroupConsumerOptions, { topic, message, heartbeat }: EachMessagePayload): Promise<void> {

@@ -41,90 +41,96 @@ export interface KafkaGroupsOptions extends Pick<
  * broker, or beside a busy one, waits for it instead of exiting.
  */
 export function createKafkaGroups(options: KafkaGroupsOptions): KafkaGroups {
-  const handling = new AsyncLocalStorage<object>();
-  const consumers = new Set<Consumer>();
-  const joins = new Map<string, Promise<unknown>>();
-  let closed = false;
-  // Ends the pauses between join attempts when the bus closes, so no timer outlives it.
-  const closing = new AbortController();
-
-  const assertOpen = (): void => {
-    if (closed) throw new Error('message bus is closed');
+  const groups = new GroupConsumers(options);
+  return {
+    subscribe: (topic, group, handler, startAtLogEnd, commitEachMessage) =>
+      groups.subscribe(topic, group, handler, startAtLogEnd, commitEachMessage),
+    stopAll: () => groups.stopAll(),
   };
+}
 
-  const [firstDelay, mostDelay] = options.rejoinDelayMs ?? [500, 5000];
-  const startWhenJoined = async (
+/** What a consumer joins with: `startAtLogEnd` and `commitEachMessage` as in {@link GroupConsumerOptions}. */
+type JoinRequest = Pick<GroupConsumerOptions, 'topic' | 'group' | 'handler' | 'startAtLogEnd' | 'commitEachMessage'>;
+
+/** The consumers behind {@link createKafkaGroups}, and the joins still under way, one at a time per group. */
+class GroupConsumers {
+  readonly #options: KafkaGroupsOptions;
+  readonly #handling = new AsyncLocalStorage<object>();
+  readonly #consumers = new Set<Consumer>();
+  readonly #joins = new Map<string, Promise<unknown>>();
+  #closed = false;
+  // Ends the pauses between join attempts when the bus closes, so no timer outlives it.
+  readonly #closing = new AbortController();
+  readonly #rejoinDelayMs: [first: number, most: number];
+
+  constructor(options: KafkaGroupsOptions) {
+    this.#options = options;
+    this.#rejoinDelayMs = options.rejoinDelayMs ?? [500, 5000];
+  }
+
+  subscribe(
     topic: string,
     group: string,
     handler: MessageHandler,
     startAtLogEnd: boolean,
-    commitEachMessage: boolean,
-  ): Promise<Consumer> => {
+    commitEachMessage = true,
+  ): Promise<Consumer> {
+    const key = `${topic}\u0000${group}`;
+    const joined = (this.#joins.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.#join({ topic, group, handler, startAtLogEnd, commitEachMessage }));
+    this.#joins.set(key, joined);
+    const forget = (): void => {
+      if (this.#joins.get(key) === joined) this.#joins.delete(key);
+    };
+    joined.then(forget, forget);
+    return joined;
+  }
+
+  async stopAll(): Promise<void> {
+    this.#closed = true;
+    this.#closing.abort();
+    await Promise.allSettled([...this.#consumers].map((consumer) => consumer.stop()));
+  }
+
+  async #join(request: JoinRequest): Promise<Consumer> {
+    const started = await this.#startWhenJoined(request);
+    const consumer: Consumer = {
+      stop: () => {
+        this.#consumers.delete(consumer);
+        return started.stop();
+      },
+    };
+    this.#consumers.add(consumer);
+    // stopAll() ran while this consumer was joining: it was not there to be stopped.
+    if (this.#closed) await consumer.stop();
+    this.#assertOpen();
+    return consumer;
+  }
+
+  async #startWhenJoined(request: JoinRequest): Promise<Consumer> {
+    const { topic, group } = request;
+    const [firstDelay, mostDelay] = this.#rejoinDelayMs;
     for (let attempt = 1, delay = firstDelay; ; attempt += 1, delay = Math.min(mostDelay, delay * 2)) {
-      assertOpen();
+      this.#assertOpen();
       try {
-        await options.ensureTopic(topic);
-        return await startGroupConsumer({
-          ...options,
-          topic,
-          group,
-          handler,
-          startAtLogEnd,
-          commitEachMessage,
-          handling,
-        });
+        await this.#options.ensureTopic(topic);
+        return await startGroupConsumer({ ...this.#options, ...request, handling: this.#handling });
       } catch (error) {
-        assertOpen();
-        options.warn(`consumer of group ${group} on ${topic} could not join; trying again`, {
+        this.#assertOpen();
+        this.#options.warn(`consumer of group ${group} on ${topic} could not join; trying again`, {
           attempt,
           retryInMs: delay,
           error: error instanceof Error ? error.message : String(error),
         });
       }
-      await sleep(delay, undefined, { signal: closing.signal }).catch(() => undefined);
+      await sleep(delay, undefined, { signal: this.#closing.signal }).catch(() => undefined);
     }
-  };
+  }
 
-  const join = async (
-    topic: string,
-    group: string,
-    handler: MessageHandler,
-    startAtLogEnd: boolean,
-    commitEachMessage: boolean,
-  ): Promise<Consumer> => {
-    const started = await startWhenJoined(topic, group, handler, startAtLogEnd, commitEachMessage);
-    const consumer: Consumer = {
-      stop: () => {
-        consumers.delete(consumer);
-        return started.stop();
-      },
-    };
-    consumers.add(consumer);
-    // stopAll() ran while this consumer was joining: it was not there to be stopped.
-    if (closed) await consumer.stop();
-    assertOpen();
-    return consumer;
-  };
-
-  return {
-    subscribe(topic, group, handler, startAtLogEnd, commitEachMessage = true) {
-      const key = `${topic}\u0000${group}`;
-      const joined = (joins.get(key) ?? Promise.resolve())
-        .catch(() => undefined)
-        .then(() => join(topic, group, handler, startAtLogEnd, commitEachMessage));
-      joins.set(key, joined);
-      const forget = (): void => {
-        if (joins.get(key) === joined) joins.delete(key);
-      };
-      joined.then(forget, forget);
-      return joined;
-    },
-    async stopAll() {
-      closed = true;
-      closing.abort();
-      await Promise.allSettled([...consumers].map((consumer) => consumer.stop()));
-    },
-  };
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('message bus is closed');
+  }
 }
 
 /**

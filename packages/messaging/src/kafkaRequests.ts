@@ -3,6 +3,7 @@ import { fromJson, toJson } from './envelope.ts';
 import { RequestTimeoutError } from './messageBus.ts';
 import type { Consumer, Message, MessageHandler, RequestHandler } from './messageBus.ts';
 import { createReplies } from './replies.ts';
+import type { Replies } from './replies.ts';
 
 /** Header carrying the id that pairs a request with its reply. */
 export const REQUEST_ID_HEADER = 'request-id';
@@ -49,13 +50,7 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
   const replies = createReplies();
   let listening: Promise<unknown> | undefined;
 
-  const onReply = async (message: Message): Promise<void> => {
-    const id = message.headers[REQUEST_ID_HEADER];
-    if (id === undefined) return;
-    const body = message.value as ReplyBody | null;
-    if (body?.ok === true) replies.resolve(id, toJson(body.value));
-    else replies.reject(id, new Error('request handler failed'));
-  };
+  const onReply = async (message: Message): Promise<void> => settle(replies, message);
 
   // Replies are only read by a consumer that has joined; the topic is new and
   // read from its start, so a reply cannot slip past it even while it joins.
@@ -86,41 +81,7 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
   };
 
   const serve = (topic: string, group: string, handler: RequestHandler): Promise<Consumer> =>
-    options.subscribe(
-      topic,
-      group,
-      async (request) => {
-        const id = request.headers[REQUEST_ID_HEADER];
-        const replyTo = request.headers[REPLY_TO_HEADER];
-        // A plain publish on a request topic has nobody waiting for an answer.
-        if (id === undefined || replyTo === undefined) return;
-        // Nobody waits past the deadline: the caller was told the request failed, so it must not happen now
-        // (after a broker outage, a backlog of such requests would otherwise run, and block the live ones).
-        const deadline = Number(request.headers[DEADLINE_HEADER]);
-        if (Number.isFinite(deadline) && Date.now() > deadline) {
-          options.expired?.(topic, group);
-          return;
-        }
-        let body: ReplyBody;
-        try {
-          const value = await handler(request);
-          toJson(value); // a result that is not JSON fails here, as a handler failure
-          body = { ok: true, value };
-        } catch (error) {
-          // Not retried, as the requester is waiting; it learns that the request failed, never why.
-          options.report(error, topic, group);
-          body = { ok: false };
-        }
-        try {
-          await options.reply(replyTo, [{ key: id, value: body, headers: { [REQUEST_ID_HEADER]: id } }]);
-        } catch (error) {
-          // Mostly a requester gone with its reply topic: running the handler again would not bring it back.
-          options.report(error, topic, group);
-        }
-      },
-      true,
-      false,
-    );
+    options.subscribe(topic, group, (request) => answer(options, topic, group, handler, request), true, false);
 
   return {
     request,
@@ -130,4 +91,50 @@ export function createKafkaRequests(options: KafkaRequestsOptions): KafkaRequest
       return listening !== undefined;
     },
   };
+}
+
+/** Settles the waiting request a reply names; a reply without an id is no answer to anything. */
+function settle(replies: Replies, message: Message): void {
+  const id = message.headers[REQUEST_ID_HEADER];
+  if (id === undefined) return;
+  const body = message.value as ReplyBody | null;
+  if (body?.ok === true) replies.resolve(id, toJson(body.value));
+  else replies.reject(id, new Error('request handler failed'));
+}
+
+/** Runs `handler` for a request served on `topic` by `group`, and sends its reply to the requester's reply topic. */
+async function answer(
+  options: KafkaRequestsOptions,
+  topic: string,
+  group: string,
+  handler: RequestHandler,
+  request: Message,
+): Promise<void> {
+  const id = request.headers[REQUEST_ID_HEADER];
+  const replyTo = request.headers[REPLY_TO_HEADER];
+  // A plain publish on a request topic has nobody waiting for an answer.
+  if (id === undefined || replyTo === undefined) return;
+  // Nobody waits past the deadline: the caller was told the request failed, so it must not happen now
+  // (after a broker outage, a backlog of such requests would otherwise run, and block the live ones).
+  const deadline = Number(request.headers[DEADLINE_HEADER]);
+  if (Number.isFinite(deadline) && Date.now() > deadline) {
+    options.expired?.(topic, group);
+    return;
+  }
+  let body: ReplyBody;
+  try {
+    const value = await handler(request);
+    toJson(value); // a result that is not JSON fails here, as a handler failure
+    body = { ok: true, value };
+  } catch (error) {
+    // Not retried, as the requester is waiting; it learns that the request failed, never why.
+    options.report(error, topic, group);
+    body = { ok: false };
+  }
+  try {
+    await options.reply(replyTo, [{ key: id, value: body, headers: { [REQUEST_ID_HEADER]: id } }]);
+  } catch (error) {
+    // Mostly a requester gone with its reply topic: running the handler again would not bring it back.
+    options.report(error, topic, group);
+  }
 }
