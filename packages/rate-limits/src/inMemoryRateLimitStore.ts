@@ -22,10 +22,11 @@ export function createInMemoryRateLimitStore(options: InMemoryRateLimitStoreOpti
     async hit(key, windowMs) {
       const { start, resetInMs } = windowOf(clock().getTime(), windowMs);
       const slot = `${windowMs}:${key}`;
+      // get() already makes the slot the most recently hit: a hit in the same window only counts.
       const known = windows.get(slot);
-      const count = known?.start === start ? known.count + 1 : 1;
-      windows.set(slot, { start, count });
-      return { count, resetInMs };
+      if (known?.start === start) return { count: ++known.count, resetInMs };
+      windows.set(slot, { start, count: 1 });
+      return { count: 1, resetInMs };
     },
     ping: async () => undefined,
     close: async () => {
