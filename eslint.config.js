@@ -16,6 +16,20 @@ export default tseslint.config(
     },
   },
   {
+    // Sizes a reader takes in at once (docs/architecture.md). Tests and generated files are exempt.
+    files: [
+      'services/*/src/**/*.ts',
+      'packages/*/src/**/*.ts',
+      'contracts/src/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+    ],
+    rules: {
+      'max-lines': ['error', { max: 260 }],
+      'max-lines-per-function': ['error', { max: 65 }],
+    },
+  },
+  {
     files: ['services/*/src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
