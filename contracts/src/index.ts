@@ -3,7 +3,7 @@ export * from './events/index.ts';
 export * from './streams.ts';
 export * from './identifiers.ts';
 export * from './sealedPayloads.ts';
-export * from './commands.ts';
+export * from './commands/index.ts';
 export * from './api/index.ts';
 export * from './apiExamples.ts';
 export * from './scopes.ts';
