@@ -10,3 +10,4 @@ export * from './scopes.ts';
 export * from './masking.ts';
 export * from './eventMessage.ts';
 export * from './asyncApi.ts';
+export * from './stepUp.ts';

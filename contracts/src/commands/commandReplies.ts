@@ -1,5 +1,6 @@
 /** What identity answers to each command. */
 import type { ErrorName } from '../errors.ts';
+import type { StepUpActionName } from '../stepUp.ts';
 
 /** What identity answers to every command. */
 export type CommandResult<D = unknown> =
@@ -19,7 +20,8 @@ export interface CommandReplies {
         roles: string[];
         refreshExpiresAt: string;
       }
-    | { purpose: 'PASSWORD_RESET'; userId: string; passwordChanged: true };
+    | { purpose: 'PASSWORD_RESET'; userId: string; passwordChanged: true }
+    | StepUpVerified;
   ResendOtp: ChallengeReply;
   RefreshSession: { userId: string; sessionId: string; familyId: string; roles: string[]; refreshExpiresAt: string };
   StartPasswordReset: ChallengeReply;
@@ -46,6 +48,29 @@ export interface CommandReplies {
     publicAddress: string;
     creationTs: string;
   };
+  StartStepUp: ChallengeReply;
+  ConsumeStepUp: { userId: string; stepUpId: string; tokenId: string; consumed: true };
+}
+
+/** A step-up's right code: what the gateway signs into the step-up token. No session starts. */
+export interface StepUpVerified {
+  purpose: 'STEP_UP';
+  /** `sub` */
+  userId: string;
+  stepUpId: string;
+  action: StepUpActionName;
+  /** The `txn` claim: base64url SHA-256 of the canonical transaction. */
+  transactionHash?: string;
+  /** `client_id`: the client that asked, the only one that may consume the token. */
+  clientId: string;
+  /** The login the step-up was asked from. */
+  familyId: string;
+  /** `jti` */
+  tokenId: string;
+  /** `auth_time` */
+  authTime: string;
+  /** `exp` */
+  expiresAt: string;
 }
 
 export interface ChallengeReply {

@@ -21,13 +21,15 @@ import {
 } from './credentialCommands.ts';
 import { ErasePersonalData, RegisterUser } from './registrationCommands.ts';
 import { Logout, RefreshSession } from './sessionCommands.ts';
+import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
 
 export * from './accountCommands.ts';
 export * from './apiClientCommands.ts';
 export * from './credentialCommands.ts';
 export * from './registrationCommands.ts';
 export * from './sessionCommands.ts';
-export type { ChallengeReply, CommandReplies, CommandResult } from './commandReplies.ts';
+export * from './stepUpCommands.ts';
+export type { ChallengeReply, CommandReplies, CommandResult, StepUpVerified } from './commandReplies.ts';
 
 export const IdentityCommand = Type.Union([
   RegisterUser,
@@ -46,6 +48,8 @@ export const IdentityCommand = Type.Union([
   RecordKycVerdict,
   ActivateAccount,
   CreatePortfolio,
+  StartStepUp,
+  ConsumeStepUp,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];

@@ -79,6 +79,8 @@ export function verifyCommand(sessionId: string, presentedCodeHash = 'hash-of-ri
     now: at,
     accountLockThreshold: 10,
     clientId,
+    stepUpTokenId: 'token-new',
+    stepUpExpiresAt: secondsAfter(300, at),
   };
 }
 

@@ -125,6 +125,8 @@ class VerifyOtp implements UserModelCommand {
         now: model.at(),
         accountLockThreshold: model.rules.lockThreshold,
         clientId: 'client-1',
+        stepUpTokenId: 'step-up-token',
+        stepUpExpiresAt: model.at(300),
       },
       model.verify(sessionId, presentedCodeHash),
     );

@@ -1,0 +1,60 @@
+/**
+ * The step-up part of a user's state: the latest step-ups, each with the
+ * action and transaction it confirms, the login it was asked from, and its
+ * token once the code was right. Pure: no I/O, no clock.
+ */
+import type { IdentityEvent, StepUpActionName } from '@tessera/contracts';
+import type { UserState } from './userState.ts';
+
+export interface StepUp {
+  stepUpId: string;
+  action: StepUpActionName;
+  transactionHash?: string;
+  /** The canonical transaction, for a resent code's SMS; personal data, as the phone number is. */
+  transaction?: string;
+  /** The login it was asked from: ending it revokes the step-up. */
+  familyId: string;
+  /** The API client that asked: the only one that may consume the token. */
+  clientId: string;
+  /** Set by the right code: the token's id and when it expires. */
+  tokenId?: string;
+  expiresAt?: string;
+  consumed: boolean;
+  /** The password changed since it was asked: its token no longer stands for the user. */
+  revoked: boolean;
+}
+
+/** Far more than a user confirms within a token's few minutes; older step-ups are forgotten. */
+export const REMEMBERED_STEP_UPS = 20;
+
+export function evolveStepUps(state: UserState, event: IdentityEvent): UserState {
+  switch (event.type) {
+    case 'StepUpRequested': {
+      const { userId: _userId, ...requested } = event.data;
+      const stepUp: StepUp = { ...requested, consumed: false, revoked: false };
+      return { ...state, stepUps: [...state.stepUps, stepUp].slice(-REMEMBERED_STEP_UPS) };
+    }
+    case 'StepUpCompleted':
+      return updateStepUp(state, event.data.stepUpId, {
+        tokenId: event.data.tokenId,
+        expiresAt: event.data.expiresAt,
+      });
+    case 'StepUpConsumed':
+      return updateStepUp(state, event.data.stepUpId, { consumed: true });
+    case 'PasswordChanged':
+      return { ...state, stepUps: state.stepUps.map((stepUp) => ({ ...stepUp, revoked: true })) };
+    default:
+      return state;
+  }
+}
+
+export function stepUpOf(state: UserState, stepUpId: string): StepUp | undefined {
+  return state.stepUps.find((stepUp) => stepUp.stepUpId === stepUpId);
+}
+
+function updateStepUp(state: UserState, stepUpId: string, change: Partial<StepUp>): UserState {
+  return {
+    ...state,
+    stepUps: state.stepUps.map((stepUp) => (stepUp.stepUpId === stepUpId ? { ...stepUp, ...change } : stepUp)),
+  };
+}
