@@ -1,6 +1,7 @@
 /** The canonical transaction: one transaction, one hash, whoever computes it; any change, another hash. */
 import t from 'tap';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
   canonicalStepUpTransaction,
@@ -99,4 +100,15 @@ t.test('the SMS shows the destination by its last four characters', async (t) =>
   t.equal(stepUpDestinationHint('FR7630006000011234567890189f3a'), '…9f3a');
   t.equal(stepUpDestinationHint('ab'), '…ab');
   t.equal(stepUpDestinationHint('wallet 🦊🦊🦊🦊'), '…🦊🦊🦊🦊', 'characters, not UTF-16 units');
+});
+
+t.test('the hash a downstream service computes from the documented recipe is the same', async (t) => {
+  const guide = readFileSync(new URL('../../docs/downstream-consumers.md', import.meta.url), 'utf8');
+  const recipe = /## Step-up tokens[\s\S]*?```js\n([\s\S]*?)```/.exec(guide)?.[1] ?? '';
+  const body = recipe.replace(/^import .*$/m, '');
+  const documented = new Function('createHash', `${body}\nreturn txn;`)(createHash) as (
+    transaction: StepUpTransaction,
+  ) => string;
+  fc.assert(fc.property(transaction, (one) => documented(one) === stepUpTransactionHash(one)));
+  t.equal(documented({ destination: 'Cafe\u0301' }), stepUpTransactionHash({ destination: 'Café' }));
 });

@@ -132,7 +132,7 @@ t.test('asking for a step-up', async (t) => {
       .when(startStepUp(false))
       .thenRejects('INVALID_CREDENTIALS', [failed(1)]);
   });
-  t.test('a login that ended asks for nothing, and its password is not counted', async (t) => {
+  t.test('a login that ended, or another client asking from it, asks for nothing and counts no password', async (t) => {
     user(t)
       .given([...loggedIn, loggedOut])
       .when(startStepUp(false))
@@ -145,6 +145,10 @@ t.test('asking for a step-up', async (t) => {
       .given(loggedIn)
       .when(startStepUp(true, { now: secondsAfter(86400) }))
       .thenRejects('UNAUTHENTICATED');
+    user(t)
+      .given(loggedIn)
+      .when({ ...startStepUp(false), clientId: 'client-2' })
+      .thenRejects('UNAUTHENTICATED', [], "another client's step-up on this login");
   });
   t.test('the SMS budget holds the code back and the answer looks the same', async (t) => {
     const smsBudget = { perWindow: 1, windowSeconds: 900, perDay: 10 };

@@ -31,7 +31,7 @@ export function evolveCredentials(state: UserState, event: IdentityEvent): UserS
       return { ...state, loginLockedUntil: event.data.lockedUntil };
     case 'OtpIssued': {
       const { sessionId, purpose, codeHash, issuedAt, expiresAt, maxAttempts } = event.data;
-      // Only a new login or step-up follows the right password; a resend or a reset code proves none, so they keep the count.
+      // Only a new login or step-up follows the right password; a resend or a reset code proves none: the count stays.
       const base = followsRightPassword(state, event.data) ? withoutLoginFailures(state) : state;
       return {
         ...withChallenge(base, sessionId, { purpose, codeHash, issuedAt, expiresAt, maxAttempts }),

@@ -49,8 +49,10 @@ export const stepUpRules: UserCommandRules<StepUpCommand> = {
 };
 
 function startStepUp(command: Command<'StartStepUp'>, state: UserState): Decision {
-  // A login that ended proves nothing: refused first, so nothing about the password is counted or told.
+  // A login that ended, or another client's, proves nothing: refused first, counting and telling nothing.
   if (!familyLive(state, command.familyId, command.now)) return reject('UNAUTHENTICATED');
+  const loginClient = familyOf(state, command.familyId)?.clientId;
+  if (loginClient !== undefined && loginClient !== command.clientId) return reject('UNAUTHENTICATED');
   const refused = passwordRefusal(state, command.passwordMatches, command.loginLock, command.now);
   if (refused) return refused;
   const { userId } = state;

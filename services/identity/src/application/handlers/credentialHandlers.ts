@@ -33,7 +33,7 @@ const startLogin: CommandHandler<'StartLogin'> = async (command, context) => {
   return replyTo(outcome, () => challengeReply(config, sessionId, outcome.state.phoneNumber));
 };
 
-/** A login's right code answers the new session; a reset's, that the password changed; a step-up's, its token's claims. */
+/** A login's right code answers the new session; a reset's, that the password changed; a step-up's, its claims. */
 const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
   const { payload } = command;
   const code = context.openSecret(payload.sealedSecrets, 'code');

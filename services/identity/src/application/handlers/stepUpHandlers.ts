@@ -19,7 +19,7 @@ import type { CommandContext } from '../commandContext.ts';
 import { issueOtp, stepUpSmsDetails } from '../otpFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 
-/** The password is opened and checked as at login: while login is locked no real hash is checked, yet one is computed. */
+/** The password is opened and checked as at login: while login is locked no real hash is checked, yet one is made. */
 const startStepUp: CommandHandler<'StartStepUp'> = async (command, context) => {
   const { payload } = command;
   const password = context.openSecret(payload.sealedSecrets, 'password');
