@@ -10,7 +10,7 @@ import { accept, reject, type Decision } from './decision.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
 import { challengeClosed, issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
 import { liveFamilyIds } from './sessionsState.ts';
-import { stepUpCodeRefusal } from './stepUpDecider.ts';
+import { stepUpCodeRefusal } from './stepUpState.ts';
 import type { UserCommandRules } from './userDecider.ts';
 import type { UserState } from './userState.ts';
 

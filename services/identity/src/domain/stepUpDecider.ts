@@ -5,13 +5,13 @@
  * under the same attempt cap, SMS budget and account lock); a payment service
  * then consumes the token once, for that action and transaction only.
  */
-import type { ErrorName, StepUpActionName } from '@tessera/contracts';
+import type { StepUpActionName } from '@tessera/contracts';
 import { passwordRefusal } from './credentialsDecider.ts';
 import { accept, reject, type Decision } from './decision.ts';
 import type { LoginLockPolicy } from './loginLock.ts';
 import { issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
 import { familyOf } from './sessionsState.ts';
-import { stepUpOf } from './stepUpState.ts';
+import { familyLive, stepUpOf } from './stepUpState.ts';
 import type { UserCommandRules } from './userDecider.ts';
 import type { UserState } from './userState.ts';
 
@@ -64,15 +64,6 @@ function startStepUp(command: Command<'StartStepUp'>, state: UserState): Decisio
   );
 }
 
-/** Why a step-up's code can no longer be taken or resent, checked before the code itself; undefined when it can. */
-export function stepUpCodeRefusal(state: UserState, stepUpId: string, now: string): ErrorName | undefined {
-  const stepUp = stepUpOf(state, stepUpId);
-  // Forgotten: twenty newer step-ups were asked since, within a code's lifetime.
-  if (!stepUp) return 'OTP_EXPIRED';
-  if (stepUp.revoked || !familyLive(state, stepUp.familyId, now)) return 'STEP_UP_SESSION_ENDED';
-  return undefined;
-}
-
 /** Each refusal writes nothing: a token presented wrongly stays usable by its rightful holder until it expires. */
 function consumeStepUp(command: Command<'ConsumeStepUp'>, state: UserState): Decision {
   const stepUp = stepUpOf(state, command.stepUpId);
@@ -89,10 +80,4 @@ function consumeStepUp(command: Command<'ConsumeStepUp'>, state: UserState): Dec
   const { userId } = state;
   const { stepUpId, tokenId, clientId } = command;
   return accept({ type: 'StepUpConsumed', data: { userId, stepUpId, tokenId, clientId } });
-}
-
-/** The login has not been logged out, revoked (reuse, password change) or outlived. */
-function familyLive(state: UserState, familyId: string, now: string): boolean {
-  const family = familyOf(state, familyId);
-  return family !== undefined && !family.revoked && now < family.expiresAt;
 }

@@ -3,7 +3,8 @@
  * action and transaction it confirms, the login it was asked from, and its
  * token once the code was right. Pure: no I/O, no clock.
  */
-import type { IdentityEvent, StepUpActionName } from '@tessera/contracts';
+import type { ErrorName, IdentityEvent, StepUpActionName } from '@tessera/contracts';
+import { familyOf } from './sessionsState.ts';
 import type { UserState } from './userState.ts';
 
 export interface StepUp {
@@ -50,6 +51,21 @@ export function evolveStepUps(state: UserState, event: IdentityEvent): UserState
 
 export function stepUpOf(state: UserState, stepUpId: string): StepUp | undefined {
   return state.stepUps.find((stepUp) => stepUp.stepUpId === stepUpId);
+}
+
+/** Why a step-up's code can no longer be taken or resent, checked before the code itself; undefined when it can. */
+export function stepUpCodeRefusal(state: UserState, stepUpId: string, now: string): ErrorName | undefined {
+  const stepUp = stepUpOf(state, stepUpId);
+  // Forgotten: twenty newer step-ups were asked since, within a code's lifetime.
+  if (!stepUp) return 'OTP_EXPIRED';
+  if (stepUp.revoked || !familyLive(state, stepUp.familyId, now)) return 'STEP_UP_SESSION_ENDED';
+  return undefined;
+}
+
+/** The login has not been logged out, revoked (reuse, password change) or outlived. */
+export function familyLive(state: UserState, familyId: string, now: string): boolean {
+  const family = familyOf(state, familyId);
+  return family !== undefined && !family.revoked && now < family.expiresAt;
 }
 
 function updateStepUp(state: UserState, stepUpId: string, change: Partial<StepUp>): UserState {
