@@ -85,7 +85,7 @@ export const personalDataFields = {
   PasswordChangeStaged: ['passwordHash'],
   OtpIssued: ['sealedDelivery', 'destinationHint'],
   PasswordChanged: ['sealedNotice'],
-  StepUpRequested: ['transaction'],
+  StepUpRequested: ['transactionHash', 'transaction'],
 } as const satisfies Partial<Record<keyof typeof identityEvents, readonly string[]>>;
 
 export function personalDataFieldsOf(type: string): readonly string[] {

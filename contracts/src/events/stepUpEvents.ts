@@ -16,7 +16,10 @@ export const stepUpEvents = {
       /** The id of the code's challenge (its `sessionId`), named again when the code is verified. */
       stepUpId: Id,
       action: StepUpAction,
-      /** base64url SHA-256 of the canonical transaction (contracts/src/stepUp.ts): the token's `txn`. */
+      /**
+       * base64url SHA-256 of the canonical transaction (contracts/src/stepUp.ts): the token's `txn`. Personal data
+       * too: an unkeyed hash of a guessable payment would confirm a guess ("150 EUR to this IBAN?") to a log reader.
+       */
       transactionHash: Type.Optional(Type.String()),
       /** The canonical transaction JSON: personal data, encrypted with the user's key. */
       transaction: Type.Optional(Type.String()),

@@ -105,6 +105,7 @@ t.test('a withdrawal confirmed by password and code, and its token used once', a
   t.same(sms.stepUp, { action: 'WITHDRAW', amount: '150', currency: 'EUR', destinationHint: '…9f3a' });
   const requested = (await stored(userId)).find((event) => event.type === 'StepUpRequested')!;
   t.match(requested.data.transaction, /^pd1\./, 'the transaction is encrypted in the log');
+  t.match(requested.data.transactionHash, /^pd1\./, 'and so is its hash, which would confirm a guess');
   t.notMatch(JSON.stringify(requested.data), /150|9f3a/, 'neither amount nor destination in clear');
 
   const verified = await handle('VerifyOtp', {
