@@ -112,6 +112,34 @@ export const errorCatalogue = {
 
   REFRESH_TOKEN_INVALID: { errorCode: 3200, status: 401, message: 'The refresh token is not valid; log in again.' },
 
+  STEP_UP_SESSION_ENDED: {
+    errorCode: 3400,
+    status: 401,
+    message: 'The login this confirmation was asked from has ended; log in again.',
+  },
+  STEP_UP_TOKEN_INVALID: {
+    errorCode: 3401,
+    status: 403,
+    message: 'The step-up token is not valid for this client.',
+  },
+  STEP_UP_TOKEN_ALREADY_USED: { errorCode: 3402, status: 409, message: 'The step-up token has already been used.' },
+  STEP_UP_TOKEN_EXPIRED: { errorCode: 3403, status: 403, message: 'The step-up token has expired.' },
+  STEP_UP_TOKEN_REVOKED: {
+    errorCode: 3404,
+    status: 403,
+    message: 'The step-up token was revoked: its login ended, the password changed or the account is locked.',
+  },
+  STEP_UP_ACTION_MISMATCH: {
+    errorCode: 3405,
+    status: 422,
+    message: 'The step-up token was issued for another action.',
+  },
+  STEP_UP_TRANSACTION_MISMATCH: {
+    errorCode: 3406,
+    status: 422,
+    message: 'The step-up token was issued for another transaction.',
+  },
+
   USER_NOT_FOUND: { errorCode: 4000, status: 404, message: 'No such user.' },
   ACCOUNT_NOT_FOUND: { errorCode: 4001, status: 404, message: 'No such account.' },
   PORTFOLIO_NOT_FOUND: { errorCode: 4002, status: 404, message: 'No such portfolio.' },

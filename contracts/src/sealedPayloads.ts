@@ -11,6 +11,18 @@ export interface SealedOtpDelivery {
   to: string;
   /** The user's language, if chosen at sign-up. */
   locale?: string;
+  /** On a step-up's code: what the code confirms, stated in the SMS (dynamic linking). */
+  stepUp?: SealedStepUpDetails;
+}
+
+/** What a step-up's SMS states: the action, the amount and currency, and a recognisable end of the destination. */
+export interface SealedStepUpDetails {
+  action: string;
+  /** Normalised, as hashed: the amount the token is bound to. */
+  amount?: string;
+  currency?: string;
+  /** `…` and the destination's last four characters. */
+  destinationHint?: string;
 }
 
 /** Inside a `PasswordChanged` event's `sealedNotice`: where to tell the user that the password changed. */

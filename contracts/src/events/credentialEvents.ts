@@ -24,7 +24,8 @@ export const credentialEvents = {
   ),
   OtpIssued: event(
     'OtpIssued',
-    1,
+    /** Version 2: `purpose` may be STEP_UP. */
+    2,
     Type.Object({
       userId: Id,
       sessionId: Id,
@@ -42,7 +43,8 @@ export const credentialEvents = {
   ),
   OtpSendingSuppressed: event(
     'OtpSendingSuppressed',
-    2,
+    /** Version 3: `purpose` may be STEP_UP. */
+    3,
     Type.Object({
       userId: Id,
       sessionId: Id,
@@ -69,7 +71,8 @@ export const credentialEvents = {
       attemptsLeft: Type.Integer({ minimum: 0 }),
     }),
   ),
-  OtpVerified: event('OtpVerified', 1, Type.Object({ userId: Id, sessionId: Id, purpose: OtpPurpose })),
+  /** Version 2: `purpose` may be STEP_UP. */
+  OtpVerified: event('OtpVerified', 2, Type.Object({ userId: Id, sessionId: Id, purpose: OtpPurpose })),
   PhoneNumberVerified: event('PhoneNumberVerified', 1, Type.Object({ userId: Id })),
   UserLockedOut: event(
     'UserLockedOut',

@@ -3,7 +3,9 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const Instant = Type.String({ format: 'date-time' });
-export const OtpPurpose = Type.Union([Type.Literal('LOGIN'), Type.Literal('PASSWORD_RESET')]);
+/** What a code is for; `STEP_UP` since OtpIssued v2, OtpSendingSuppressed v3 and OtpVerified v2. */
+export const OtpPurpose = Type.Union([Type.Literal('LOGIN'), Type.Literal('PASSWORD_RESET'), Type.Literal('STEP_UP')]);
+export type OtpPurposeName = Static<typeof OtpPurpose>;
 export const SmsPurpose = Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]);
 
 export const EventMetadata = Type.Object({

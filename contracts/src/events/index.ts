@@ -13,8 +13,9 @@ import { registrationEvents } from './registrationEvents.ts';
 import { reservationEvents } from './reservationEvents.ts';
 import { sessionEvents } from './sessionEvents.ts';
 import { smsEvents } from './smsEvents.ts';
+import { stepUpEvents } from './stepUpEvents.ts';
 
-export { EventMetadata } from './eventSchema.ts';
+export { EventMetadata, type OtpPurposeName } from './eventSchema.ts';
 
 type EveryFeaturesEvents = typeof registrationEvents &
   typeof credentialEvents &
@@ -22,7 +23,8 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof accountEvents &
   typeof smsEvents &
   typeof reservationEvents &
-  typeof apiClientEvents;
+  typeof apiClientEvents &
+  typeof stepUpEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -62,6 +64,9 @@ export const identityEvents = {
   PhoneNumberReservationReleased: reservationEvents.PhoneNumberReservationReleased,
   ApiClientRegistered: apiClientEvents.ApiClientRegistered,
   ApiClientSecretRotated: apiClientEvents.ApiClientSecretRotated,
+  StepUpRequested: stepUpEvents.StepUpRequested,
+  StepUpCompleted: stepUpEvents.StepUpCompleted,
+  StepUpConsumed: stepUpEvents.StepUpConsumed,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;
@@ -80,6 +85,7 @@ export const personalDataFields = {
   PasswordChangeStaged: ['passwordHash'],
   OtpIssued: ['sealedDelivery', 'destinationHint'],
   PasswordChanged: ['sealedNotice'],
+  StepUpRequested: ['transactionHash', 'transaction'],
 } as const satisfies Partial<Record<keyof typeof identityEvents, readonly string[]>>;
 
 export function personalDataFieldsOf(type: string): readonly string[] {

@@ -82,6 +82,12 @@ export function readIdentitySettings(read: EnvReader): {
         60,
         365 * 24 * 3600,
       ),
+      stepUpTokenTtlSeconds: read.integer(
+        'STEP_UP_TOKEN_TTL_SECONDS',
+        defaultIdentityConfig.stepUpTokenTtlSeconds,
+        30,
+        300,
+      ),
       allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
       decoyPhoneCountries: readDecoyCountries(read),
     },

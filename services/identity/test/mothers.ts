@@ -1,6 +1,6 @@
 /** Builders of valid events and commands, so each spec states only what matters to it. */
 import type { Test } from 'tap';
-import type { EventOf, IdentityEvent } from '@tessera/contracts';
+import type { EventOf, IdentityEvent, OtpPurposeName } from '@tessera/contracts';
 import { deciderSpecification, otpIssued as anOtpIssued } from '@tessera/testing';
 import type { LoginLockPolicy } from '../src/domain/loginLock.ts';
 import type { IssuedOtp, SmsBudget } from '../src/domain/oneTimeCodes.ts';
@@ -40,7 +40,7 @@ export function otp(overrides: Partial<IssuedOtp> = {}): IssuedOtp {
 /** The shared `OtpIssued` builder, on this file's user and clock: issued at `now`, valid five minutes. */
 export function otpIssued(
   sessionId: string,
-  purpose: 'LOGIN' | 'PASSWORD_RESET' = 'LOGIN',
+  purpose: OtpPurposeName = 'LOGIN',
   overrides: Partial<IssuedOtp> & { issuedAt?: string } = {},
 ): IdentityEvent {
   return anOtpIssued({ userId, sessionId, purpose, ...otp(overrides), issuedAt: overrides.issuedAt ?? now });
@@ -79,6 +79,8 @@ export function verifyCommand(sessionId: string, presentedCodeHash = 'hash-of-ri
     now: at,
     accountLockThreshold: 10,
     clientId,
+    stepUpTokenId: 'token-new',
+    stepUpExpiresAt: secondsAfter(300, at),
   };
 }
 

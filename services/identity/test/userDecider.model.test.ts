@@ -1,6 +1,6 @@
 /**
- * The one-time-code rules hold for any sequence of logins, codes, resends,
- * waits and password resets, not only for the sequences written by hand in
+ * The one-time-code rules hold for any sequence of logins, step-ups, codes,
+ * resends, waits and password resets, not only for the sequences written by hand in
  * credentialsDecider.test.ts: fast-check generates the sequences, a model says what
  * each command should answer, and each rule is checked over the history.
  */
@@ -138,7 +138,8 @@ t.test('neither a resend nor a new reset code resets a wrong-code or wrong-passw
       ) {
         fail(step, index, 'the wrong codes of the challenge changed');
       }
-      if (command.type === 'StartLogin') {
+      // A step-up asks the same password: its wrong ones count in the same row.
+      if (command.type === 'StartLogin' || command.type === 'StartStepUp') {
         const failed = eventsOf(step, 'LoginFailed')[0];
         if (failed) {
           wrongPasswordsInRow += 1;
@@ -169,15 +170,26 @@ t.test('at the lock threshold the account locks, and stays locked to logins unti
         if (eventsOf(step, 'SessionStarted').length > 0) fail(step, index, 'a locked account started a session');
         if (
           [...eventsOf(step, 'OtpIssued'), ...eventsOf(step, 'OtpSendingSuppressed')].some(
-            (event) => event.data.purpose === 'LOGIN',
+            (event) => event.data.purpose !== 'PASSWORD_RESET',
           )
         ) {
-          fail(step, index, 'a locked account was issued a login code');
+          fail(step, index, 'a locked account was issued a login or step-up code');
         }
+        if (eventsOf(step, 'StepUpCompleted').length > 0) fail(step, index, 'a locked account completed a step-up');
         if (command.type === 'StartLogin' && command.passwordMatches && decision.rejection?.error !== 'ACCOUNT_LOCKED')
           fail(step, index, 'the right password got past the lock');
       } else if (command.type === 'StartLogin' && command.passwordMatches && decision.rejection) {
         fail(step, index, `an unlocked account refused the right password with ${decision.rejection.error}`);
+      }
+      // A step-up from a login that ended is refused before the password; from a live one it meets the same lock.
+      if (
+        command.type === 'StartStepUp' &&
+        command.passwordMatches &&
+        decision.rejection?.error !== 'UNAUTHENTICATED'
+      ) {
+        const expected = locked ? 'ACCOUNT_LOCKED' : undefined;
+        if (decision.rejection?.error !== expected)
+          fail(step, index, `the right password on a step-up answered ${decision.rejection?.error ?? 'success'}`);
       }
       for (const event of decision.events) {
         if (event.type === 'OtpVerificationFailed') wrongCodesInRow += 1;

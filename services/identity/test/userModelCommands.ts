@@ -82,6 +82,42 @@ class StartLogin implements UserModelCommand {
   }
 }
 
+/** A step-up asked from the newest live login (or a dead one when none lives), under the same password rules. */
+class StartStepUp implements UserModelCommand {
+  constructor(readonly passwordMatches: boolean) {}
+  check = () => true;
+  run(model: UserModel, real: Real) {
+    const stepUpId = model.nextId('step-up');
+    const code = model.nextId('code');
+    const familyId = model.familyToStepUpFrom();
+    const command: UserCommand = {
+      type: 'StartStepUp',
+      passwordMatches: this.passwordMatches,
+      stepUpId,
+      action: 'WITHDRAW',
+      transactionHash: 'txn',
+      familyId,
+      clientId: 'client-1',
+      otp: model.otp(code),
+      now: model.at(),
+      ...budgetOf(model),
+      loginLock: { threshold: 1_000_000, baseSeconds: 60, maxSeconds: 3600 },
+    };
+    const failed = apply(real, command, model.startStepUp(this.passwordMatches, stepUpId, code, familyId)).events[0];
+    if (
+      real.againstModel &&
+      failed?.type === 'LoginFailed' &&
+      failed.data.consecutiveFailures !== model.wrongPasswordsInRow
+    )
+      throw new Error(
+        `a step-up's LoginFailed counts ${failed.data.consecutiveFailures}, the model ${model.wrongPasswordsInRow}`,
+      );
+  }
+  toString() {
+    return `StartStepUp(${this.passwordMatches ? 'right' : 'wrong'} password)`;
+  }
+}
+
 class StartPasswordReset implements UserModelCommand {
   check = () => true;
   run(model: UserModel, real: Real) {
@@ -113,20 +149,23 @@ class VerifyOtp implements UserModelCommand {
   run(model: UserModel, real: Real) {
     const sessionId = model.pick(this.session);
     const presentedCodeHash = model.codeFor(sessionId, this.code);
+    const familyId = model.nextId('family');
     apply(
       real,
       {
         type: 'VerifyOtp',
         sessionId,
         presentedCodeHash,
-        familyId: model.nextId('family'),
+        familyId,
         newRefreshTokenHash: model.nextId('refresh'),
         refreshExpiresAt: model.at(86400),
         now: model.at(),
         accountLockThreshold: model.rules.lockThreshold,
         clientId: 'client-1',
+        stepUpTokenId: 'step-up-token',
+        stepUpExpiresAt: model.at(300),
       },
-      model.verify(sessionId, presentedCodeHash),
+      model.verify(sessionId, presentedCodeHash, familyId),
     );
   }
   toString() {
@@ -219,10 +258,11 @@ const sessionPick: fc.Arbitrary<SessionPick> = fc.oneof(
 );
 const codePick = fc.constantFrom<CodePick>('right', 'wrong', 'wrong', 'earlier');
 
-/** Sequences weighted towards what the rules are about: logins, codes (mostly wrong ones) and resends. */
+/** Sequences weighted towards what the rules are about: logins, step-ups, codes (mostly wrong ones) and resends. */
 export const commandsArbitrary = fc.commands<UserModel, Real>(
   [
     fc.constantFrom(true, true, false).map((passwordMatches) => new StartLogin(passwordMatches)),
+    fc.constantFrom(true, true, false).map((passwordMatches) => new StartStepUp(passwordMatches)),
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),

@@ -1,7 +1,8 @@
 /**
  * A model of the one-time-code rules, for model-based tests of the user
- * decider: a few counters and a map of challenges, enough to say what each
- * command should answer (docs/security.md, ADR 11).
+ * decider: a few counters, a map of challenges, the logins and the step-ups
+ * asked from them, enough to say what each command should answer
+ * (docs/security.md, ADR 11, ADR 26).
  */
 import type { ErrorName } from '@tessera/contracts';
 import type { IssuedOtp, SmsBudget } from '../src/domain/oneTimeCodes.ts';
@@ -22,7 +23,7 @@ export interface Expected {
 }
 
 interface ChallengeModel {
-  purpose: 'LOGIN' | 'PASSWORD_RESET';
+  purpose: 'LOGIN' | 'PASSWORD_RESET' | 'STEP_UP';
   code: string;
   earlierCodes: string[];
   issuedAt: number;
@@ -59,6 +60,10 @@ export class UserModel {
   locked = false;
   phoneVerified = false;
   liveLogins = 0;
+  /** Logins by family id: a step-up is asked from a live one. */
+  readonly families = new Map<string, { expiresAt: number; revoked: boolean }>();
+  /** The step-ups the user's state remembers, oldest first, with the login each was asked from. */
+  private stepUps: { stepUpId: string; familyId: string }[] = [];
   private issuedAt: number[] = [];
   private ids = 0;
 
@@ -138,7 +143,7 @@ export class UserModel {
     return undefined;
   }
 
-  startLogin(passwordMatches: boolean, sessionId: string, code: string): Expected {
+  startLogin(passwordMatches: boolean, sessionId: string, code: string, issue = true): Expected {
     if (!passwordMatches) {
       this.wrongPasswordsInRow += 1;
       return { error: 'INVALID_CREDENTIALS', events: ['LoginFailed'] };
@@ -146,7 +151,34 @@ export class UserModel {
     if (this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     this.wrongPasswordsInRow = 0;
     this.sessions.push(sessionId);
-    return { events: [this.issue(sessionId, 'LOGIN', code)] };
+    return { events: issue ? [this.issue(sessionId, 'LOGIN', code)] : [] };
+  }
+
+  /** The newest login still alive, else the newest one (to be refused), else none at all. */
+  familyToStepUpFrom(): string {
+    const ids = [...this.families.keys()].reverse();
+    return ids.find((id) => this.familyLive(id)) ?? ids[0] ?? 'no-login';
+  }
+
+  private familyLive(familyId: string): boolean {
+    const family = this.families.get(familyId);
+    return family !== undefined && !family.revoked && this.clock < family.expiresAt;
+  }
+
+  /** The password as at login (the same count of wrong ones), from a live login only. */
+  startStepUp(passwordMatches: boolean, stepUpId: string, code: string, familyId: string): Expected {
+    if (!this.familyLive(familyId)) return { error: 'UNAUTHENTICATED', events: [] };
+    const refused = this.startLogin(passwordMatches, stepUpId, code, false);
+    if (refused.error) return refused;
+    this.stepUps = [...this.stepUps, { stepUpId, familyId }].slice(-20);
+    return { events: ['StepUpRequested', this.issue(stepUpId, 'STEP_UP', code)] };
+  }
+
+  /** Why a step-up's code is refused before it is compared. */
+  private stepUpRefusal(sessionId: string): ErrorName | undefined {
+    const stepUp = this.stepUps.find((remembered) => remembered.stepUpId === sessionId);
+    if (!stepUp) return 'OTP_EXPIRED';
+    return this.familyLive(stepUp.familyId) ? undefined : 'STEP_UP_SESSION_ENDED';
   }
 
   startPasswordReset(sessionId: string, code: string): Expected {
@@ -154,14 +186,16 @@ export class UserModel {
     return { events: ['PasswordResetStarted', this.issue(sessionId, 'PASSWORD_RESET', code)] };
   }
 
-  verify(sessionId: string, presented: string): Expected {
+  verify(sessionId: string, presented: string, familyId: string): Expected {
     const challenge = this.challenges.get(sessionId);
     if (!challenge) return { error: 'OTP_INVALID', events: [] };
     const closed = this.closed(challenge);
     if (closed) return { error: closed, events: [] };
-    if (challenge.purpose === 'LOGIN' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
+    if (challenge.purpose !== 'PASSWORD_RESET' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     if (challenge.purpose === 'PASSWORD_RESET' && !challenge.staged)
       return { error: 'PASSWORD_NOT_STAGED', events: [] };
+    const stepUpRefused = challenge.purpose === 'STEP_UP' && this.stepUpRefusal(sessionId);
+    if (stepUpRefused) return { error: stepUpRefused, events: [] };
     if (challenge.code === HELD_BACK || presented !== challenge.code) {
       challenge.failedAttempts += 1;
       this.wrongCodesInRow += 1;
@@ -178,8 +212,11 @@ export class UserModel {
     this.phoneVerified = true;
     if (challenge.purpose === 'LOGIN') {
       this.liveLogins += 1;
+      this.families.set(familyId, { expiresAt: this.clock + 86400, revoked: false });
       return { events: [...events, 'SessionStarted'] };
     }
+    if (challenge.purpose === 'STEP_UP') return { events: [...events, 'StepUpCompleted'] };
+    for (const family of this.families.values()) family.revoked = true;
     this.locked = false;
     // A committed reset replaces the password being guessed: its wrong-password count goes with it.
     this.wrongPasswordsInRow = 0;
@@ -193,8 +230,10 @@ export class UserModel {
     if (!challenge) return { error: 'OTP_INVALID', events: [] };
     if (challenge.used) return { error: 'OTP_ALREADY_USED', events: [] };
     if (challenge.failedAttempts >= this.rules.maxAttempts) return { error: 'OTP_ATTEMPTS_EXHAUSTED', events: [] };
-    // A locked account gets no login code by any path until a password reset.
-    if (challenge.purpose === 'LOGIN' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
+    // A locked account gets no login or step-up code by any path until a password reset.
+    if (challenge.purpose !== 'PASSWORD_RESET' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
+    const stepUpRefused = challenge.purpose === 'STEP_UP' && this.stepUpRefusal(sessionId);
+    if (stepUpRefused) return { error: stepUpRefused, events: [] };
     if (this.clock - challenge.issuedAt < this.rules.cooldownSeconds)
       return { error: 'OTP_RESEND_TOO_SOON', events: [] };
     return { events: [this.issue(sessionId, challenge.purpose, code)] };

@@ -1,6 +1,7 @@
 /** Builders for notifier tests: identity events as they arrive on the bus, and a notifier wired to fakes. */
 import { Writable } from 'node:stream';
 import { generateBoxKeyPair, generateSecretKey, sealJson, type BoxKeyPair } from '@tessera/crypto';
+import type { OtpPurposeName, SealedStepUpDetails } from '@tessera/contracts';
 import {
   createPersonalDataProtector,
   createSqliteKeyStore,
@@ -23,7 +24,8 @@ export function otpIssuedMessage(
     eventId?: string;
     expiresAt?: string;
     sealed?: string;
-    purpose?: 'LOGIN' | 'PASSWORD_RESET';
+    purpose?: OtpPurposeName;
+    stepUp?: SealedStepUpDetails;
     to?: string;
     locale?: string;
     code?: string;
@@ -33,6 +35,7 @@ export function otpIssuedMessage(
     code: overrides.code ?? '4821',
     to: overrides.to ?? '+33612345678',
     ...(overrides.locale ? { locale: overrides.locale } : {}),
+    ...(overrides.stepUp ? { stepUp: overrides.stepUp } : {}),
   };
   const event = otpIssued({
     userId: 'u1',

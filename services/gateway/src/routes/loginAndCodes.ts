@@ -1,6 +1,7 @@
 /** Steps 2 and 3 of the account flow: the password, then the SMS code (and a new code on the same session). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
+  ApiError,
   ChallengeData,
   Envelope,
   LoginBody,
@@ -135,6 +136,8 @@ export const loginAndCodeRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> =
       const wait = { timeoutMs: options.readYourWritesTimeoutMs, watch: options.projections, log: app.log };
       await waitForUserView(options.users, data.userId, position, wait);
       if (data.purpose === 'PASSWORD_RESET') return success({ userId: data.userId, passwordChanged: true as const });
+      // No route starts a step-up yet; until its token is signed here, its code answers no login tokens.
+      if (data.purpose === 'STEP_UP') throw new ApiError('CHALLENGE_TYPE_MISMATCH');
       const tokenOptions = { clientId: callingClientOf(request), accessTokenTtlSeconds: options.accessTokenTtlSeconds };
       return success(userTokens(reply, tokenOptions, data, refreshToken));
     },

@@ -134,6 +134,29 @@ t.test('POST /v1/user/otp', async (t) => {
     t.same(answer.json().data, { userId: 'u1', passwordChanged: true });
   });
 
+  t.test('on a step-up session: no login tokens', async (t) => {
+    const expiresAt = new Date(Date.now() + 300_000).toISOString();
+    gateway.answer(() => ({
+      ok: true,
+      data: {
+        purpose: 'STEP_UP',
+        userId: 'u1',
+        stepUpId: 's1',
+        action: 'WITHDRAW',
+        transactionHash: 'txn',
+        clientId: 'acme',
+        familyId: 'f1',
+        tokenId: 't1',
+        authTime: new Date().toISOString(),
+        expiresAt,
+      },
+    }));
+    const answer = await gateway.app.inject(verify());
+    t.equal(answer.statusCode, 422);
+    t.match(answer.json(), { success: false, errorCode: 3105 });
+    t.notMatch(answer.body, /accessToken|refreshToken/);
+  });
+
   t.test('identity’s refusals are answered with their catalogued status and envelope', async (t) => {
     await assertRefusalsMapped(t, gateway, verify(), [
       'OTP_INVALID',

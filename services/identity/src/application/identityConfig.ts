@@ -20,6 +20,8 @@ export interface IdentityConfig {
   smsBudget: { perWindow: number; windowSeconds: number; perDay: number };
   /** Absolute lifetime of a login's refresh-token family. */
   refreshTokenTtlSeconds: number;
+  /** How long a step-up token may be consumed after its code was verified (at most 5 minutes). */
+  stepUpTokenTtlSeconds: number;
   allowedSignUpRoles: readonly string[];
   /** A reservation whose user never appeared is reclaimable after this long (a crash mid sign-up). */
   reservationStaleAfterSeconds: number;
@@ -42,6 +44,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   loginLock: { threshold: 5, baseSeconds: 60, maxSeconds: 3600 },
   smsBudget: { perWindow: 3, windowSeconds: 15 * 60, perDay: 10 },
   refreshTokenTtlSeconds: 30 * 24 * 3600,
+  stepUpTokenTtlSeconds: 300,
   allowedSignUpRoles: ['USER'],
   reservationStaleAfterSeconds: 60,
   cachedStreams: 10_000,

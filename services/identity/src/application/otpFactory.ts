@@ -1,4 +1,12 @@
-import { maskPhoneNumber, type SealedOtpDelivery, type SealedPasswordChangedNotice } from '@tessera/contracts';
+import {
+  maskPhoneNumber,
+  normaliseAmount,
+  stepUpDestinationHint,
+  type SealedOtpDelivery,
+  type SealedPasswordChangedNotice,
+  type SealedStepUpDetails,
+  type StepUpTransaction,
+} from '@tessera/contracts';
 import { generateOtpCode, keyedHash, sealJson } from '@tessera/crypto';
 import type { IssuedOtp } from '../domain/oneTimeCodes.ts';
 import type { IdentityConfig, IdentityKeys } from './identityConfig.ts';
@@ -12,7 +20,10 @@ export function otpCodeHash(keys: IdentityKeys, sessionId: string, code: string)
   return keyedHash(keys.hashingKey, 'otp', sessionId, code);
 }
 
-/** Draws a code, keeps only its keyed hash, and seals the code and destination for the notifier. */
+/**
+ * Draws a code, keeps only its keyed hash, and seals the code and destination
+ * for the notifier, with what a step-up's code confirms.
+ */
 export function issueOtp(
   keys: IdentityKeys,
   config: IdentityConfig,
@@ -20,14 +31,31 @@ export function issueOtp(
   phoneNumber: string,
   now: Date,
   locale?: string,
+  stepUp?: SealedStepUpDetails,
 ): IssuedOtp {
   const code = generateOtpCode(config.otpLength);
-  const delivery: SealedOtpDelivery = locale ? { code, to: phoneNumber, locale } : { code, to: phoneNumber };
+  const delivery: SealedOtpDelivery = {
+    code,
+    to: phoneNumber,
+    ...(locale ? { locale } : {}),
+    ...(stepUp ? { stepUp } : {}),
+  };
   return {
     codeHash: otpCodeHash(keys, sessionId, code),
     sealedDelivery: sealJson(keys.notifierPublicKey, delivery),
     destinationHint: maskPhoneNumber(phoneNumber),
     expiresAt: new Date(now.getTime() + config.otpTtlSeconds * 1000).toISOString(),
     maxAttempts: config.otpMaxAttempts,
+  };
+}
+
+/** What a step-up's SMS states: the action, the amount as hashed, the currency, the end of the destination. */
+export function stepUpSmsDetails(action: string, transaction: StepUpTransaction | undefined): SealedStepUpDetails {
+  const { amount, currency, destination } = transaction ?? {};
+  return {
+    action,
+    ...(amount !== undefined ? { amount: normaliseAmount(amount) } : {}),
+    ...(currency !== undefined ? { currency } : {}),
+    ...(destination !== undefined ? { destinationHint: stepUpDestinationHint(destination) } : {}),
   };
 }

@@ -27,8 +27,15 @@ import { decoyUserId, type DecoyPhoneNumbers } from './unknownEmailDecoys.ts';
 export type UserCommandFor = (state: UserState, isRealUser: boolean) => UserCommand | Promise<UserCommand>;
 
 export interface UserStreams {
-  /** Decides on the user named by id (the gateway checked the caller may act on them), or on a new user's stream. */
-  decideOnUser(command: IdentityCommand, userId: string, userCommand: UserCommand): Promise<CommandOutcome<UserState>>;
+  /**
+   * Decides on the user named by id (the gateway checked the caller may act on them), or on a new user's stream;
+   * `isRealUser` is whether the stream holds a user.
+   */
+  decideOnUser(
+    command: IdentityCommand,
+    userId: string,
+    userCommand: UserCommand | UserCommandFor,
+  ): Promise<CommandOutcome<UserState>>;
   /**
    * Decides on the calling client's user holding `email`, or on its phantom.
    * The lookup reads two reservation streams for a phantom (the client's, then
@@ -83,7 +90,11 @@ export function createUserStreams(options: UserStreamOptions): UserStreams {
 
   return {
     decideOnUser(command, userId, userCommand) {
-      return decideOnStream(command, userId, (state) => decideUser(userCommand, state));
+      if (typeof userCommand !== 'function')
+        return decideOnStream(command, userId, (state) => decideUser(userCommand, state));
+      return decideOnStream(command, userId, async (state) =>
+        decideUser(await userCommand(state, state.registered), state),
+      );
     },
     async decideOnEmail(command, email, userCommand) {
       const { clientId } = command.metadata;

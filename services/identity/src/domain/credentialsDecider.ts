@@ -1,8 +1,8 @@
 /**
  * Credentials and codes: login with a password then an SMS code, resending a
  * code, a password reset (a code, a staged password, the code commits it),
- * the locks that wrong passwords and wrong codes bring, and what became of
- * each SMS.
+ * a step-up's code, the locks that wrong passwords and wrong codes bring, and
+ * what became of each SMS.
  */
 import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
 import { challengeOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge } from './credentialsState.ts';
@@ -10,6 +10,7 @@ import { accept, reject, type Decision } from './decision.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
 import { challengeClosed, issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
 import { liveFamilyIds } from './sessionsState.ts';
+import { stepUpCodeRefusal } from './stepUpState.ts';
 import type { UserCommandRules } from './userDecider.ts';
 import type { UserState } from './userState.ts';
 
@@ -34,6 +35,8 @@ export type CredentialCommand =
       /** The API client the login is made through: the session is bound to it. */ clientId: string;
       /** Sealed `{to, locale}` for the "password changed" SMS. */ passwordChangedNotice?: string;
       /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number;
+      /** The step-up token's id (`jti`), used only if a STEP_UP challenge's code is right. */ stepUpTokenId: string;
+      /** When that token expires. */ stepUpExpiresAt: string;
     }
   | {
       type: 'ResendOtp';
@@ -60,13 +63,28 @@ export const credentialRules: UserCommandRules<CredentialCommand> = {
 };
 
 function startLogin(command: Command<'StartLogin'>, state: UserState): Decision {
+  const refused = passwordRefusal(state, command.passwordMatches, command.loginLock, command.now);
+  if (refused) return refused;
+  return accept(issueWithinBudget(state, command.sessionId, 'LOGIN', command.otp, command.now, command.smsBudget));
+}
+
+/**
+ * Why a password is refused, wherever it is asked (login, step-up): the login
+ * lock, then the password itself (a wrong one counts towards the lock), then
+ * the account lock. Undefined when the password opens the way.
+ */
+export function passwordRefusal(
+  state: UserState,
+  passwordMatches: boolean,
+  loginLock: LoginLockPolicy,
+  now: string,
+): Decision | undefined {
   // Refused before the password: an attempt during the lock is not counted, and the right password is refused too.
-  const waitSeconds = loginLockSecondsLeft(loginFailuresOf(state), command.now);
+  const waitSeconds = loginLockSecondsLeft(loginFailuresOf(state), now);
   if (waitSeconds > 0) return reject('LOGIN_TEMPORARILY_LOCKED', [], waitSeconds);
-  if (!command.passwordMatches) {
+  if (!passwordMatches) {
     const { userId } = state;
-    const failures = afterWrongPassword(loginFailuresOf(state), command.loginLock, command.now);
-    const { consecutiveFailures, lockedUntil } = failures;
+    const { consecutiveFailures, lockedUntil } = afterWrongPassword(loginFailuresOf(state), loginLock, now);
     const failed: IdentityEvent[] = [{ type: 'LoginFailed', data: { userId, consecutiveFailures } }];
     if (lockedUntil !== undefined)
       failed.push({ type: 'LoginTemporarilyLocked', data: { userId, consecutiveFailures, lockedUntil } });
@@ -74,7 +92,7 @@ function startLogin(command: Command<'StartLogin'>, state: UserState): Decision 
   }
   // Only after the right password, so a lock tells nothing to someone who does not know it.
   if (state.lockedOut) return reject('ACCOUNT_LOCKED');
-  return accept(issueWithinBudget(state, command.sessionId, 'LOGIN', command.otp, command.now, command.smsBudget));
+  return undefined;
 }
 
 function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
@@ -82,8 +100,10 @@ function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
   if (!challenge) return reject('OTP_INVALID');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
-  if (challenge.purpose === 'LOGIN' && state.lockedOut) return reject('ACCOUNT_LOCKED');
+  if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
+  const stepUpRefused = challenge.purpose === 'STEP_UP' && stepUpCodeRefusal(state, command.sessionId, command.now);
+  if (stepUpRefused) return reject(stepUpRefused);
   // Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe.
   // A held-back code has no hash at all, and nothing presented may match it.
   if (challenge.codeHash === '' || command.presentedCodeHash !== challenge.codeHash)
@@ -107,7 +127,11 @@ function wrongCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   return reject('OTP_INVALID', failed);
 }
 
-/** A login's right code starts a session; a reset's commits the staged password and ends every live session. */
+/**
+ * A login's right code starts a session; a step-up's completes it (the gateway
+ * signs its token); a reset's commits the staged password and ends every live
+ * session.
+ */
 function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state: UserState): IdentityEvent[] {
   const { userId } = state;
   const { sessionId } = command;
@@ -119,6 +143,11 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
       type: 'SessionStarted',
       data: { userId, sessionId, familyId, refreshTokenHash, expiresAt, clientId },
     });
+    return events;
+  }
+  if (challenge.purpose === 'STEP_UP') {
+    const { stepUpTokenId: tokenId, stepUpExpiresAt: expiresAt, now: authTime } = command;
+    events.push({ type: 'StepUpCompleted', data: { userId, stepUpId: sessionId, tokenId, authTime, expiresAt } });
     return events;
   }
   const notice = command.passwordChangedNotice;
@@ -135,7 +164,9 @@ function resendOtp(command: Command<'ResendOtp'>, state: UserState): Decision {
   if (challenge.used) return reject('OTP_ALREADY_USED');
   if (challenge.failedAttempts >= challenge.maxAttempts) return reject('OTP_ATTEMPTS_EXHAUSTED');
   // The lock stops login codes on every path: a code sent here could not be used, only cost an SMS and alarm the owner.
-  if (challenge.purpose === 'LOGIN' && state.lockedOut) return reject('ACCOUNT_LOCKED');
+  if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
+  const stepUpRefused = challenge.purpose === 'STEP_UP' && stepUpCodeRefusal(state, command.sessionId, command.now);
+  if (stepUpRefused) return reject(stepUpRefused);
   const elapsedSeconds = (Date.parse(command.now) - Date.parse(challenge.issuedAt)) / 1000;
   if (elapsedSeconds < command.cooldownSeconds) {
     return reject('OTP_RESEND_TOO_SOON', [], Math.ceil(command.cooldownSeconds - elapsedSeconds));

@@ -3,12 +3,12 @@
  * one-time-code challenges, the account lock after wrong codes, the phone's
  * recent codes and SMS outcomes, and a password reset. Pure: no I/O, no clock.
  */
-import type { IdentityEvent } from '@tessera/contracts';
+import type { IdentityEvent, OtpPurposeName } from '@tessera/contracts';
 import type { LoginFailures } from './loginLock.ts';
 import type { UserState } from './userState.ts';
 
 export interface OtpChallenge {
-  purpose: 'LOGIN' | 'PASSWORD_RESET';
+  purpose: OtpPurposeName;
   /** Empty when the SMS budget held the code back: no code matches, yet the session closes like any other. */
   codeHash: string;
   issuedAt: string;
@@ -31,15 +31,15 @@ export function evolveCredentials(state: UserState, event: IdentityEvent): UserS
       return { ...state, loginLockedUntil: event.data.lockedUntil };
     case 'OtpIssued': {
       const { sessionId, purpose, codeHash, issuedAt, expiresAt, maxAttempts } = event.data;
-      // Only a new login session follows the right password; a resend or a reset code proves none, so they keep the count.
-      const base = opensLogin(state, event.data) ? withoutLoginFailures(state) : state;
+      // Only a new login or step-up follows the right password; a resend or a reset code proves none: the count stays.
+      const base = followsRightPassword(state, event.data) ? withoutLoginFailures(state) : state;
       return {
         ...withChallenge(base, sessionId, { purpose, codeHash, issuedAt, expiresAt, maxAttempts }),
         otpIssuedAt: [...state.otpIssuedAt, issuedAt].slice(-MAX_REMEMBERED_SENDS),
       };
     }
     case 'OtpSendingSuppressed': {
-      const base = opensLogin(state, event.data) ? withoutLoginFailures(state) : state;
+      const base = followsRightPassword(state, event.data) ? withoutLoginFailures(state) : state;
       // Version 1 opened no challenge: its session answered "wrong code" for ever.
       const { sessionId, purpose, issuedAt, expiresAt, maxAttempts } = event.data;
       if (issuedAt === undefined || expiresAt === undefined || maxAttempts === undefined) return base;
@@ -102,12 +102,12 @@ function withoutLoginFailures(state: UserState): UserState {
 }
 
 /**
- * Whether a code (sent or held back by the SMS budget) opens a new login
- * session: only the right password does that. A resend or a password reset
- * proves no password, so it must not clear the wrong-password count.
+ * Whether a code (sent or held back by the SMS budget) opens a new login or
+ * step-up session: only the right password does that. A resend or a password
+ * reset proves no password, so it must not clear the wrong-password count.
  */
-function opensLogin(state: UserState, issued: { sessionId: string; purpose: OtpChallenge['purpose'] }): boolean {
-  return issued.purpose === 'LOGIN' && !challengeOf(state, issued.sessionId);
+function followsRightPassword(state: UserState, issued: { sessionId: string; purpose: OtpPurposeName }): boolean {
+  return issued.purpose !== 'PASSWORD_RESET' && !challengeOf(state, issued.sessionId);
 }
 
 /** A new code (or a held-back one) on a session: the wrong codes so far and a staged password stay with the session. */

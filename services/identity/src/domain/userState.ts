@@ -1,17 +1,19 @@
 /**
  * A user's state as its stream's events build it: one state, evolved by one
  * part per seam of the domain (registration, credentials, sessions,
- * accounts), each in its own file. Pure: no I/O, no clock.
+ * accounts, step-ups), each in its own file. Pure: no I/O, no clock.
  */
 import type { IdentityEvent } from '@tessera/contracts';
 import { evolveAccounts, type AccountState, type KycState } from './accountsState.ts';
 import { evolveCredentials, type OtpChallenge } from './credentialsState.ts';
 import { evolveRegistration } from './registrationState.ts';
 import { evolveSessions, type RefreshTokenFamily } from './sessionsState.ts';
+import { evolveStepUps, type StepUp } from './stepUpState.ts';
 
 export { accountOf, identificationOf, type AccountState, type KycState } from './accountsState.ts';
 export { challengeOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge } from './credentialsState.ts';
 export { familyOf, type RefreshTokenFamily } from './sessionsState.ts';
+export { stepUpOf, type StepUp } from './stepUpState.ts';
 
 export interface UserState {
   registered: boolean;
@@ -45,6 +47,8 @@ export interface UserState {
   accounts: Record<string, AccountState>;
   kyc: KycState;
   families: Record<string, RefreshTokenFamily>;
+  /** The latest step-ups, oldest first (stepUpState.ts). */
+  stepUps: StepUp[];
 }
 
 export function initialUserState(): UserState {
@@ -67,11 +71,12 @@ export function initialUserState(): UserState {
     accounts: {},
     kyc: { status: 'NOT_STARTED', attempts: 0, identifications: {} },
     families: {},
+    stepUps: [],
   };
 }
 
 /** Each part changes what its own events say and leaves every other event alone. */
-const parts = [evolveRegistration, evolveCredentials, evolveSessions, evolveAccounts];
+const parts = [evolveRegistration, evolveCredentials, evolveSessions, evolveAccounts, evolveStepUps];
 
 export function evolveUser(state: UserState, event: IdentityEvent): UserState {
   // Erasure is no one part's: nothing personal is kept, and no command finds a user here any more.

@@ -2,7 +2,11 @@
  * The SMS texts, in the user's language: the locale chosen at sign-up, else
  * the language of the phone number's country, else English. Short (one SMS
  * segment where possible), the code first so phones can offer to fill it in.
+ * A step-up's code states what it confirms (dynamic linking): the action, the
+ * amount and currency as signed, and the end of the destination.
  */
+import type { SealedStepUpDetails } from '@tessera/contracts';
+
 export type Language = 'en' | 'fr';
 
 export interface MessageOptions {
@@ -53,14 +57,46 @@ const texts = {
   },
 } as const;
 
+/** What each action reads as after "code 4821": in English, then in French. */
+const stepUpPhrases: Record<string, Record<Language, (amount: string, destination: string) => string>> = {
+  WITHDRAW: {
+    en: (amount, destination) => `to withdraw ${amount} to ${destination}`,
+    fr: (amount, destination) => `pour retirer ${amount} vers ${destination}`,
+  },
+  CONVERT: {
+    en: (amount, destination) => `to convert ${amount} to ${destination}`,
+    fr: (amount, destination) => `pour convertir ${amount} vers ${destination}`,
+  },
+  ADD_BENEFICIARY: {
+    en: (_amount, destination) => `to add the beneficiary ${destination}`,
+    fr: (_amount, destination) => `pour ajouter le bénéficiaire ${destination}`,
+  },
+};
+
+const stepUpTexts = {
+  en: (brand: string, code: string, phrase: string) => `${brand}: code ${code} ${phrase}. Never share it.`,
+  fr: (brand: string, code: string, phrase: string) => `${brand} : code ${code} ${phrase}. Ne le communiquez jamais.`,
+  /** An action this notifier does not know yet still gets a code that says it confirms something. */
+  unknownAction: { en: 'to confirm an operation', fr: 'pour confirmer une opération' },
+} as const;
+
 export function otpText(
   language: Language,
   purpose: string,
   code: string,
   expiresInMinutes: number,
   options: MessageOptions,
+  stepUp?: SealedStepUpDetails,
 ): string {
+  if (purpose === 'STEP_UP' && stepUp) return stepUpText(language, code, stepUp, options);
   return texts[language].otp(code, purpose, expiresInMinutes, options.brand);
+}
+
+function stepUpText(language: Language, code: string, stepUp: SealedStepUpDetails, options: MessageOptions): string {
+  const amount = [stepUp.amount, stepUp.currency].filter((part) => part !== undefined).join(' ');
+  const phrases = Object.hasOwn(stepUpPhrases, stepUp.action) ? stepUpPhrases[stepUp.action] : undefined;
+  const phrase = phrases?.[language](amount, stepUp.destinationHint ?? '') ?? stepUpTexts.unknownAction[language];
+  return stepUpTexts[language](options.brand, code, phrase);
 }
 
 export function passwordChangedText(language: Language, options: MessageOptions): string {

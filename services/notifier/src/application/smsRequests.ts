@@ -41,6 +41,7 @@ export function smsRequestOf(
       sealed.code,
       minutes,
       messages,
+      sealed.stepUp,
     );
     return { userId, purpose: 'OTP', to: sealed.to, text, ...(data.expiresAt ? { expiresAt: data.expiresAt } : {}) };
   }

@@ -5,6 +5,7 @@ import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
 import { challengeOf, loginFailuresOf } from '../../domain/userState.ts';
 import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from '../otpFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
+import { resentStepUpOtp, stepUpVerifiedReply } from './stepUpHandlers.ts';
 
 const startLogin: CommandHandler<'StartLogin'> = async (command, context) => {
   const password = context.openSecret(command.payload.sealedSecrets, 'password');
@@ -32,7 +33,7 @@ const startLogin: CommandHandler<'StartLogin'> = async (command, context) => {
   return replyTo(outcome, () => challengeReply(config, sessionId, outcome.state.phoneNumber));
 };
 
-/** A login's right code answers the new session; a reset's, that the password changed. */
+/** A login's right code answers the new session; a reset's, that the password changed; a step-up's, its claims. */
 const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
   const { payload } = command;
   const code = context.openSecret(payload.sealedSecrets, 'code');
@@ -42,6 +43,7 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
   const familyId = timeOrderedUuid();
   const now = clock();
   const refreshExpiresAt = new Date(now.getTime() + config.refreshTokenTtlSeconds * 1000).toISOString();
+  const stepUpExpiresAt = new Date(now.getTime() + config.stepUpTokenTtlSeconds * 1000).toISOString();
   const outcome = await context.decideOnEmail(command, payload.email, (state) => ({
     type: 'VerifyOtp',
     sessionId: payload.sessionId,
@@ -52,23 +54,21 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
     now: now.toISOString(),
     accountLockThreshold: config.otpAccountLockThreshold,
     clientId: command.metadata.clientId,
+    stepUpTokenId: randomUUID(),
+    stepUpExpiresAt,
     ...(challengeOf(state, payload.sessionId)?.purpose === 'PASSWORD_RESET'
       ? { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) }
       : {}),
   }));
   const user = outcome.state;
-  return replyTo(outcome, () =>
-    challengeOf(user, payload.sessionId)?.purpose === 'PASSWORD_RESET'
-      ? { purpose: 'PASSWORD_RESET' as const, userId: user.userId, passwordChanged: true as const }
-      : {
-          purpose: 'LOGIN' as const,
-          userId: user.userId,
-          sessionId: payload.sessionId,
-          familyId,
-          roles: user.roles,
-          refreshExpiresAt,
-        },
-  );
+  return replyTo(outcome, () => {
+    const purpose = challengeOf(user, payload.sessionId)?.purpose;
+    if (purpose === 'STEP_UP') return stepUpVerifiedReply(outcome.decision, user);
+    if (purpose === 'PASSWORD_RESET')
+      return { purpose: 'PASSWORD_RESET' as const, userId: user.userId, passwordChanged: true as const };
+    const { userId, roles } = user;
+    return { purpose: 'LOGIN' as const, userId, sessionId: payload.sessionId, familyId, roles, refreshExpiresAt };
+  });
 };
 
 const resendOtp: CommandHandler<'ResendOtp'> = async (command, context) => {
@@ -77,7 +77,9 @@ const resendOtp: CommandHandler<'ResendOtp'> = async (command, context) => {
   const outcome = await context.decideOnEmail(command, command.payload.email, (state) => ({
     type: 'ResendOtp',
     sessionId,
-    otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale),
+    otp:
+      (challengeOf(state, sessionId)?.purpose === 'STEP_UP' && resentStepUpOtp(context, state, sessionId)) ||
+      issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale),
     cooldownSeconds: config.otpResendCooldownSeconds,
     now: clock().toISOString(),
     smsBudget: config.smsBudget,

@@ -9,6 +9,7 @@ import type { CommandHandlers } from './commandHandler.ts';
 import { credentialHandlers } from './credentialHandlers.ts';
 import { registrationHandlers } from './registrationHandlers.ts';
 import { sessionHandlers } from './sessionHandlers.ts';
+import { stepUpHandlers } from './stepUpHandlers.ts';
 
 export const commandHandlers: CommandHandlers = {
   ...registrationHandlers,
@@ -16,4 +17,5 @@ export const commandHandlers: CommandHandlers = {
   ...sessionHandlers,
   ...accountHandlers,
   ...apiClientHandlers,
+  ...stepUpHandlers,
 };

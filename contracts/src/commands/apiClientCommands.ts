@@ -1,0 +1,16 @@
+/** API clients: registering one, or replacing its secret. */
+import { Type, type Static } from '@sinclair/typebox';
+import { command } from './commandSchema.ts';
+
+/** `clientId` in the payload is the client being registered (or whose secret is replaced). */
+export const RegisterApiClient = command(
+  'RegisterApiClient',
+  Type.Object({
+    clientId: Type.String(),
+    name: Type.String(),
+    scopes: Type.Array(Type.String()),
+    secretHash: Type.String(),
+  }),
+);
+
+export type RegisterApiClient = Static<typeof RegisterApiClient>;
