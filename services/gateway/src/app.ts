@@ -44,6 +44,7 @@ import { openApiOptions } from './openApi.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import { schemaFormats } from './schemaFormats.ts';
 import type { SigningKey } from './signingKeys.ts';
+import { tokenIssuer } from './tokenIssuer.ts';
 import type { ProjectionWatch } from './readYourWrites.ts';
 
 export interface GatewayOptions {
@@ -85,7 +86,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const views = openViews(options.views);
   await app.register(authPlugin, {
     signingKeys: options.signingKeys,
-    issuer: options.config.issuer,
+    issuer: tokenIssuer(app as unknown as FastifyInstance, options.config.issuer),
+    ...(options.config.audience !== undefined ? { audience: options.config.audience } : {}),
     isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
   });
   await app.register(idempotencyPlugin, { store: options.views });

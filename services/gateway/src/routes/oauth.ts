@@ -134,15 +134,9 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
       if (requested.some((scope) => !client.scopes.includes(scope)))
         return oauthError(reply, 400, 'invalid_scope', 'A requested scope is not granted to this client.');
       const scope = requested.join(' ');
-      const accessToken = reply.server.jwt.sign(
-        // The plugin's own signer, exp in the claims: reply.jwtSign (with or without options) builds a new signer, parsing the PEM key, for every token.
-        {
-          token_use: 'client',
-          sub: client.clientId,
-          client_id: client.clientId,
-          scope,
-          exp: Math.floor(Date.now() / 1000) + options.clientTokenTtlSeconds,
-        },
+      const accessToken = reply.server.signAccessToken(
+        { token_use: 'client', sub: client.clientId, client_id: client.clientId, scope },
+        options.clientTokenTtlSeconds,
       );
       void reply.header('cache-control', 'no-store');
       return {
