@@ -60,3 +60,38 @@ export const OAuthErrorResponse = Type.Object({
 });
 
 export type OAuthTokenBody = Static<typeof OAuthTokenBody>;
+export type OAuthServerMetadata = Static<typeof OAuthServerMetadata>;
+
+/** RFC 8414 §2: what a downstream service needs to find the keys and endpoints of this authorization server. */
+export const OAuthServerMetadata = Type.Object(
+  {
+    issuer: Type.String({ description: 'The `iss` of every token: the public base URL.' }),
+    jwks_uri: Type.String({ description: 'The JSON Web Key Set that verifies every token.' }),
+    token_endpoint: Type.String(),
+    grant_types_supported: Type.Array(Type.String()),
+    token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+    response_types_supported: Type.Array(Type.String(), {
+      description: 'Empty: no authorization endpoint, clients get tokens from the token endpoint alone.',
+    }),
+    scopes_supported: Type.Array(Type.String()),
+    introspection_endpoint: Type.Optional(Type.String()),
+    introspection_endpoint_auth_methods_supported: Type.Optional(Type.Array(Type.String())),
+    service_documentation: Type.String(),
+  },
+  {
+    description:
+      'Authorization server metadata (RFC 8414). Access tokens are JWTs after RFC 9068: header `typ` `at+jwt`, `alg` EdDSA.',
+    examples: [
+      {
+        issuer: 'https://api.example.com',
+        jwks_uri: 'https://api.example.com/.well-known/jwks.json',
+        token_endpoint: 'https://api.example.com/oauth/token',
+        grant_types_supported: ['client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        response_types_supported: [],
+        scopes_supported: ['users:write', 'users:read', 'accounts:manage', 'user'],
+        service_documentation: 'https://api.example.com/docs',
+      },
+    ],
+  },
+);

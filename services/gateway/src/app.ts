@@ -40,6 +40,7 @@ import { kycCallbackRoutes } from './routes/kycCallback.ts';
 import { kycDevPageRoutes } from './routes/kycDevPages.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { oauthMetadataRoutes } from './routes/oauthMetadata.ts';
 import { openApiOptions } from './openApi.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import { schemaFormats } from './schemaFormats.ts';
@@ -191,6 +192,7 @@ async function registerRoutes(app: Gateway, options: GatewayOptions, views: View
     signingKeys: options.signingKeys,
     clientTokenTtlSeconds: config.clientTokenTtlSeconds,
   });
+  await app.register(oauthMetadataRoutes);
   const accountFlow: AccountFlowOptions = {
     identity: options.identity,
     users: views.users,

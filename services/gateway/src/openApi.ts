@@ -62,7 +62,7 @@ export const openApiOptions: SwaggerOptions = {
       { name: 'kyc', description: 'Identification with the KYC provider, and its verdict.' },
       { name: 'admin', description: 'Account-manager operations (scope `accounts:manage`).' },
       { name: 'webhooks', description: 'Calls made by providers, signed.' },
-      { name: 'oauth', description: 'Client credentials, and the keys that verify every token.' },
+      { name: 'oauth', description: 'Client credentials, the keys that verify every token, and where to find both.' },
       { name: 'operations', description: 'Probes for orchestrators.' },
     ],
     components: {
