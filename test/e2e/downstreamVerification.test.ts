@@ -85,3 +85,25 @@ t.test('a downstream service refuses what is not an access token of this issuer 
     'past its expiry',
   );
 });
+
+t.test('a service that asks instead learns at once that a logged-out user token is no longer active', async (t) => {
+  const metadata = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as {
+    introspection_endpoint: string;
+  };
+  const introspect = async (token: string) =>
+    (await (
+      await fetch(metadata.introspection_endpoint, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${DEV_CLIENT.clientId}:${DEV_CLIENT.secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ token }).toString(),
+      })
+    ).json()) as Record<string, unknown>;
+  const ada = await signUpAndLogIn(server, newUser());
+  t.match(await introspect(ada.accessToken), { active: true, sub: ada.userId, scope: 'user' });
+  const logout = await server.call('POST', '/v1/user/logout', { token: ada.accessToken });
+  t.equal(logout.status, 200);
+  t.same(await introspect(ada.accessToken), { active: false }, 'inactive before the token expires');
+});

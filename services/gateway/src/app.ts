@@ -40,6 +40,7 @@ import { kycCallbackRoutes } from './routes/kycCallback.ts';
 import { kycDevPageRoutes } from './routes/kycDevPages.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { oauthIntrospectionRoutes } from './routes/oauthIntrospection.ts';
 import { oauthMetadataRoutes } from './routes/oauthMetadata.ts';
 import { openApiOptions } from './openApi.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
@@ -192,6 +193,7 @@ async function registerRoutes(app: Gateway, options: GatewayOptions, views: View
     signingKeys: options.signingKeys,
     clientTokenTtlSeconds: config.clientTokenTtlSeconds,
   });
+  await app.register(oauthIntrospectionRoutes, { apiClients: views.apiClients });
   await app.register(oauthMetadataRoutes);
   const accountFlow: AccountFlowOptions = {
     identity: options.identity,

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyJwt, { type TokenOrHeader } from '@fastify/jwt';
 import { ApiError } from '@tessera/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { SigningKey } from './signingKeys.ts';
 
@@ -65,6 +65,8 @@ declare module 'fastify' {
     signAccessToken(claims: OwnClaims<ClientClaims> | OwnClaims<UserClaims>, lifetimeSeconds: number): string;
     /** The issuer tokens name (`iss`): the public base URL. */
     tokenIssuer(): string;
+    /** The claims of an access token this gateway would accept now (its login not revoked), or undefined. */
+    activeAccessToken(token: string): Promise<ClientClaims | UserClaims | undefined>;
   }
   interface FastifyRequest {
     client?: ClientClaims;
@@ -99,9 +101,26 @@ async function verified(request: FastifyRequest, options: AuthOptions): Promise<
   } catch {
     throw new ApiError('UNAUTHENTICATED');
   }
+  if (!namesThisGateway(claims, options)) throw new ApiError('UNAUTHENTICATED');
+  return claims;
+}
+
+/** Whether the token names this gateway as its issuer and audience. */
+function namesThisGateway(claims: RegisteredClaims, options: AuthOptions): boolean {
   const issuer = options.issuer();
-  if (claims.iss !== issuer || !namesAudience(claims.aud, options.audience ?? issuer))
-    throw new ApiError('UNAUTHENTICATED');
+  return claims.iss === issuer && namesAudience(claims.aud, options.audience ?? issuer);
+}
+
+/** What introspection answers (RFC 7662): the claims of a token that verifies, names this gateway and is not revoked. */
+async function activeClaims(app: FastifyInstance, options: AuthOptions, token: string) {
+  let claims: ClientClaims | UserClaims;
+  try {
+    claims = await app.jwt.verify<ClientClaims | UserClaims>(token);
+  } catch {
+    return undefined;
+  }
+  if (!namesThisGateway(claims, options)) return undefined;
+  if (claims.token_use === 'user' && (await options.isSessionRevoked?.(claims.fam))) return undefined;
   return claims;
 }
 
@@ -144,6 +163,8 @@ export const authPlugin = fp<AuthOptions>(
         });
       },
     );
+
+    app.decorate('activeAccessToken', (token: string) => activeClaims(app, options, token));
 
     app.decorate('requireClient', (scope: string) => async (request: FastifyRequest) => {
       const claims = await verified(request, options);

@@ -135,6 +135,7 @@ t.test('GET /.well-known/oauth-authorization-server', async (t) => {
       token_endpoint: 'http://localhost/oauth/token',
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint: 'http://localhost/oauth/introspect',
       response_types_supported: [],
       scopes_supported: ['users:write', 'users:read', 'accounts:manage', 'user'],
     });
