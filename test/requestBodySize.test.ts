@@ -28,6 +28,7 @@ interface Schema {
   items?: Schema;
   maxItems?: number;
   maxLength?: number;
+  pattern?: string;
 }
 
 const ASTRAL = '\u{1F600}';
@@ -38,6 +39,11 @@ function escaped(text: string): string {
     .split('')
     .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .join('')}"`;
+}
+
+/** A pattern of one character class of printable ASCII, anchored (a token's alphabet): each character is at most 6 bytes escaped. */
+function admitsOnlyAscii(pattern: string | undefined): boolean {
+  return pattern !== undefined && /^\^\[[\x21-\x5b\x5d-\x7e]+\][+*]\$$/.test(pattern);
 }
 
 /** The largest value a schema allows, already encoded; throws where the schema sets no bound. */
@@ -58,7 +64,7 @@ function largest(schema: Schema, at: string): string {
   switch (schema.type) {
     case 'string':
       if (schema.maxLength === undefined) throw new Error(`${at}: a string without maxLength`);
-      return escaped(ASTRAL.repeat(schema.maxLength));
+      return escaped((admitsOnlyAscii(schema.pattern) ? 'A' : ASTRAL).repeat(schema.maxLength));
     case 'boolean':
       return 'false';
     case 'null':
@@ -124,6 +130,11 @@ t.test('the size bound finds unbounded schemas and measures escaped characters',
     largest({ type: 'string', maxLength: 2 }, '#').length,
     2 + 2 * 12,
     'two astral characters: two quotes and 24 bytes',
+  );
+  t.equal(
+    largest({ type: 'string', maxLength: 2, pattern: '^[A-Za-z0-9._~+/=-]+$' }, '#').length,
+    2 + 2 * 6,
+    'a pattern of ASCII characters alone: 6 bytes each',
   );
   t.equal(
     largest({ type: 'object', additionalProperties: false, properties: { a: { enum: ['xy'] } } }, '#'),

@@ -9,3 +9,9 @@ export const scopes = {
 } as const;
 
 export const knownScopes: readonly string[] = Object.values(scopes);
+
+/**
+ * The scope of every user token: the signed-in user acting on their own account. Not a scope a client can hold,
+ * and a user token carries none of its client's scopes.
+ */
+export const userTokenScope = 'user';

@@ -19,6 +19,8 @@ t.test('a rotated key signs new tokens while tokens of the previous key stay val
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const config = loadConfig({
     PORT: '0',
+    // Each start picks another port: a fixed public base URL keeps the tokens' issuer across restarts, as in production.
+    TOKEN_ISSUER: 'https://tessera.test',
     DATA_DIR: dataDir,
     DEV_CLIENT_ID: DEV_CLIENT.clientId,
     DEV_CLIENT_SECRET: DEV_CLIENT.secret,

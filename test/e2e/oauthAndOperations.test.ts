@@ -41,7 +41,7 @@ t.test('a client gets a token with HTTP Basic or with form credentials', async (
     Buffer.from(String(viaBasic.body.access_token).split('.')[1] ?? '', 'base64url').toString(),
   ) as { iat: number; exp: number; iss: string };
   t.equal(claims.exp - claims.iat, 3600, 'the token itself expires when expires_in says');
-  t.equal(claims.iss, 'tessera');
+  t.equal(claims.iss, server.url, 'the issuer is the public base URL: here, the listening address');
   const viaForm = await token(
     form({
       grant_type: 'client_credentials',

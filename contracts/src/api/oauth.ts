@@ -60,3 +60,113 @@ export const OAuthErrorResponse = Type.Object({
 });
 
 export type OAuthTokenBody = Static<typeof OAuthTokenBody>;
+export type OAuthServerMetadata = Static<typeof OAuthServerMetadata>;
+export type OAuthIntrospectionBody = Static<typeof OAuthIntrospectionBody>;
+
+/** RFC 8414 §2: what a downstream service needs to find the keys and endpoints of this authorization server. */
+export const OAuthServerMetadata = Type.Object(
+  {
+    issuer: Type.String({ description: 'The `iss` of every token: the public base URL.' }),
+    jwks_uri: Type.String({ description: 'The JSON Web Key Set that verifies every token.' }),
+    token_endpoint: Type.String(),
+    grant_types_supported: Type.Array(Type.String()),
+    token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+    response_types_supported: Type.Array(Type.String(), {
+      description: 'Empty: no authorization endpoint, clients get tokens from the token endpoint alone.',
+    }),
+    scopes_supported: Type.Array(Type.String()),
+    introspection_endpoint: Type.Optional(Type.String()),
+    introspection_endpoint_auth_methods_supported: Type.Optional(Type.Array(Type.String())),
+    service_documentation: Type.String(),
+  },
+  {
+    description:
+      'Authorization server metadata (RFC 8414). Access tokens are JWTs after RFC 9068: header `typ` `at+jwt`, `alg` EdDSA.',
+    examples: [
+      {
+        issuer: 'https://api.example.com',
+        jwks_uri: 'https://api.example.com/.well-known/jwks.json',
+        token_endpoint: 'https://api.example.com/oauth/token',
+        grant_types_supported: ['client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        introspection_endpoint: 'https://api.example.com/oauth/introspect',
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        response_types_supported: [],
+        scopes_supported: ['users:write', 'users:read', 'accounts:manage', 'user'],
+        service_documentation: 'https://api.example.com/docs',
+      },
+    ],
+  },
+);
+
+/** RFC 7662 §2.1: the token to introspect, and the calling client's credentials unless it uses HTTP Basic. */
+export const OAuthIntrospectionBody = Type.Object(
+  {
+    token: Type.String({
+      minLength: 1,
+      maxLength: 1536,
+      // RFC 6750 §2.1's b64token: whatever can be presented as a Bearer token can be introspected.
+      pattern: '^[A-Za-z0-9._~+/=-]+$',
+      description: 'An access token (client or user token), as it would follow `Bearer `.',
+    }),
+    token_type_hint: Type.Optional(
+      Type.String({ maxLength: 32, description: 'Ignored: only access tokens are introspected.' }),
+    ),
+    client_id: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        description: 'With client_secret, when the client does not authenticate with HTTP Basic.',
+        examples: [example.clientId],
+      }),
+    ),
+    client_secret: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  {
+    // RFC 7662 §2.1 allows further parameters; bounded (four parameters in all), so that any valid body fits under the body limit.
+    additionalProperties: Type.String({ maxLength: 128 }),
+    maxProperties: 4,
+    propertyNames: { maxLength: 32 },
+    description: 'The client authenticates as for the token endpoint: HTTP Basic, or the two form fields.',
+    examples: [{ token: example.clientAccessToken }],
+  },
+);
+
+export const OAuthIntrospectionResponse = Type.Object(
+  {
+    active: Type.Boolean({
+      description:
+        'false, and nothing else, for a token that is expired, malformed, not an access token of this server, of a revoked login, or of another client.',
+    }),
+    token_type: Type.Optional(Type.Literal('Bearer')),
+    token_use: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('user')])),
+    scope: Type.Optional(Type.String({ description: 'Client tokens: the scopes granted; user tokens: `user`.' })),
+    client_id: Type.Optional(Type.String()),
+    sub: Type.Optional(Type.String({ description: 'The client (client tokens) or the user (user tokens).' })),
+    iss: Type.Optional(Type.String()),
+    aud: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+    jti: Type.Optional(Type.String()),
+    iat: Type.Optional(Type.Integer()),
+    exp: Type.Optional(Type.Integer()),
+    sid: Type.Optional(Type.String({ description: 'User tokens: the login session.' })),
+    roles: Type.Optional(Type.Array(Type.String(), { description: "User tokens: the user's roles." })),
+  },
+  {
+    description: 'RFC 7662 §2.2: whether the token is active now and, if so, its claims.',
+    examples: [
+      {
+        active: true,
+        token_type: 'Bearer',
+        token_use: 'client',
+        scope: 'users:write users:read',
+        client_id: example.clientId,
+        sub: example.clientId,
+        iss: 'https://api.example.com',
+        aud: 'https://api.example.com',
+        jti: '0b6f1c7e-4f5a-4d7e-9a59-2f3c8d1e6a10',
+        iat: 1796400000,
+        exp: 1796403600,
+      },
+      { active: false },
+    ],
+  },
+);

@@ -114,6 +114,26 @@ t.test('X-Forwarded-For is believed only from the proxies listed in TRUST_PROXY'
   t.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example.com' }), /TRUST_PROXY must be false/);
 });
 
+t.test('tokens name the public base URL as issuer, and TOKEN_AUDIENCE as audience', async (t) => {
+  t.same(
+    [loadConfig({}).gateway.issuer, loadConfig({}).gateway.audience],
+    [undefined, undefined],
+    'unset: the listening address, and the issuer as audience',
+  );
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'https://api.example.com/' }).gateway.issuer, 'https://api.example.com');
+  const both = loadConfig({ PUBLIC_BASE_URL: 'https://api.example.com', TOKEN_ISSUER: 'https://auth.example.com/id' });
+  t.equal(both.gateway.issuer, 'https://auth.example.com/id', 'TOKEN_ISSUER first');
+  t.equal(
+    loadConfig({ TOKEN_AUDIENCE: 'https://payments.example.com' }).gateway.audience,
+    'https://payments.example.com',
+  );
+  t.throws(() => loadConfig({ TOKEN_ISSUER: 'tessera' }), /TOKEN_ISSUER is not an absolute URL: tokens name it/);
+  t.throws(() => loadConfig({ TOKEN_ISSUER: 'ftp://example.com' }), /TOKEN_ISSUER must be an http or https URL/);
+  t.throws(() => loadConfig({ TOKEN_ISSUER: 'https://example.com/?a=1' }), /must have no query or fragment/);
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'example.com' }), /PUBLIC_BASE_URL is not an absolute URL/);
+  t.throws(() => loadConfig({ TOKEN_AUDIENCE: 'two words' }), /TOKEN_AUDIENCE must be 1 to 200 printable/);
+});
+
 t.test('the command timeout is COMMAND_TIMEOUT_MS, 5 s by default, as in the distributed gateway', async (t) => {
   t.equal(loadConfig({}).gateway.commandTimeoutMs, 5000);
   t.equal(loadConfig({ COMMAND_TIMEOUT_MS: '1500' }).gateway.commandTimeoutMs, 1500);

@@ -40,10 +40,13 @@ import { kycCallbackRoutes } from './routes/kycCallback.ts';
 import { kycDevPageRoutes } from './routes/kycDevPages.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
+import { oauthIntrospectionRoutes } from './routes/oauthIntrospection.ts';
+import { oauthMetadataRoutes } from './routes/oauthMetadata.ts';
 import { openApiOptions } from './openApi.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import { schemaFormats } from './schemaFormats.ts';
 import type { SigningKey } from './signingKeys.ts';
+import { tokenIssuer } from './tokenIssuer.ts';
 import type { ProjectionWatch } from './readYourWrites.ts';
 
 export interface GatewayOptions {
@@ -85,7 +88,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const views = openViews(options.views);
   await app.register(authPlugin, {
     signingKeys: options.signingKeys,
-    issuer: options.config.issuer,
+    issuer: tokenIssuer(app as unknown as FastifyInstance, options.config.issuer),
+    ...(options.config.audience !== undefined ? { audience: options.config.audience } : {}),
     isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
   });
   await app.register(idempotencyPlugin, { store: options.views });
@@ -189,6 +193,8 @@ async function registerRoutes(app: Gateway, options: GatewayOptions, views: View
     signingKeys: options.signingKeys,
     clientTokenTtlSeconds: config.clientTokenTtlSeconds,
   });
+  await app.register(oauthIntrospectionRoutes, { apiClients: views.apiClients });
+  await app.register(oauthMetadataRoutes);
   const accountFlow: AccountFlowOptions = {
     identity: options.identity,
     users: views.users,

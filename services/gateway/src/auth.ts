@@ -1,33 +1,54 @@
 /**
  * Access tokens: client tokens (client credentials grant) and user tokens
- * (after the SMS code), both EdDSA JWTs with a `kid`. `requireClient` and
- * `requireUser` guard routes; each refuses the other kind of token.
+ * (after the SMS code), both EdDSA JWTs with a `kid`, shaped after RFC 9068
+ * (`typ: at+jwt`, `iss`, `aud`, `jti`, `iat`, `exp`, `sub`, `client_id`,
+ * `scope`) so that a downstream service verifies them with a standard
+ * library. `requireClient` and `requireUser` guard routes; each refuses the
+ * other kind of token, and both refuse any other JWT these keys sign.
  */
+import { randomUUID } from 'node:crypto';
 import fastifyJwt, { type TokenOrHeader } from '@fastify/jwt';
 import { ApiError } from '@tessera/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { SigningKey } from './signingKeys.ts';
 
-export interface ClientClaims {
-  token_use: 'client';
-  sub: string;
-  client_id: string;
-  scope: string;
-  /** Expiry (seconds since the epoch), set when signing. */
+/** The header type of every access token (RFC 9068 §2.1); another JWT these keys sign names another type. */
+export const accessTokenType = 'at+jwt';
+
+/** What every access token says beside its own claims (RFC 9068 §2.2), set by `signAccessToken`. */
+export interface RegisteredClaims {
+  /** The issuer: the gateway's public base URL. */
+  iss?: string;
+  /** The audience: the resource the token is for (TOKEN_AUDIENCE). */
+  aud?: string | string[];
+  /** A random id, unique per token. */
+  jti?: string;
+  /** Issued at and expiry, seconds since the epoch. */
+  iat?: number;
   exp?: number;
 }
 
-export interface UserClaims {
+export interface ClientClaims extends RegisteredClaims {
+  token_use: 'client';
+  /** The client itself (RFC 9068 §2.2: the client credentials grant has no user). */
+  sub: string;
+  client_id: string;
+  scope: string;
+}
+
+export interface UserClaims extends RegisteredClaims {
   token_use: 'user';
   sub: string;
   client_id: string;
+  /** Always `user` (userTokenScope): the signed-in user acting on their own account. */
+  scope: string;
   sid: string;
   fam: string;
   roles: string[];
-  /** Expiry (seconds since the epoch), set when signing. */
-  exp?: number;
 }
+
+type OwnClaims<Claims> = Omit<Claims, keyof RegisteredClaims>;
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -40,6 +61,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     requireClient(scope: string): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     requireUser(): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** An access token with these claims, valid for `lifetimeSeconds`: the registered claims and `typ` are added here. */
+    signAccessToken(claims: OwnClaims<ClientClaims> | OwnClaims<UserClaims>, lifetimeSeconds: number): string;
+    /** The issuer tokens name (`iss`): the public base URL. */
+    tokenIssuer(): string;
+    /** The claims of an access token this gateway would accept now (its login not revoked), or undefined. */
+    activeAccessToken(token: string): Promise<ClientClaims | UserClaims | undefined>;
   }
   interface FastifyRequest {
     client?: ClientClaims;
@@ -49,17 +76,52 @@ declare module 'fastify' {
 
 export interface AuthOptions {
   signingKeys: SigningKey[];
-  issuer: string;
+  /** The issuer: a function, since a development gateway's own is its listening address (tokenIssuer.ts). */
+  issuer: () => string;
+  /** The audience every access token names and must name to be accepted here; unset: the issuer. */
+  audience?: string;
   /** Whether a login was revoked (logout, password change, token reuse): its access tokens are refused at once. */
   isSessionRevoked?: (familyId: string) => Promise<boolean>;
 }
 
-async function verified(request: FastifyRequest): Promise<ClientClaims | UserClaims> {
+/** Whether a token's `aud` (one or several) names this audience. */
+function namesAudience(aud: RegisteredClaims['aud'], audience: string): boolean {
+  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
+}
+
+/**
+ * The claims of the request's access token, or UNAUTHENTICATED. Signature, `typ` and expiry are checked by the
+ * verifier and remembered with the token; issuer and audience here, as the issuer may be known only once the
+ * gateway listens: two string comparisons per request.
+ */
+async function verified(request: FastifyRequest, options: AuthOptions): Promise<ClientClaims | UserClaims> {
+  let claims: ClientClaims | UserClaims;
   try {
-    return await request.jwtVerify<ClientClaims | UserClaims>();
+    claims = await request.jwtVerify<ClientClaims | UserClaims>();
   } catch {
     throw new ApiError('UNAUTHENTICATED');
   }
+  if (!namesThisGateway(claims, options)) throw new ApiError('UNAUTHENTICATED');
+  return claims;
+}
+
+/** Whether the token names this gateway as its issuer and audience. */
+function namesThisGateway(claims: RegisteredClaims, options: AuthOptions): boolean {
+  const issuer = options.issuer();
+  return claims.iss === issuer && namesAudience(claims.aud, options.audience ?? issuer);
+}
+
+/** What introspection answers (RFC 7662): the claims of a token that verifies, names this gateway and is not revoked. */
+async function activeClaims(app: FastifyInstance, options: AuthOptions, token: string) {
+  let claims: ClientClaims | UserClaims;
+  try {
+    claims = await app.jwt.verify<ClientClaims | UserClaims>(token);
+  } catch {
+    return undefined;
+  }
+  if (!namesThisGateway(claims, options)) return undefined;
+  if (claims.token_use === 'user' && (await options.isSessionRevoked?.(claims.fam))) return undefined;
+  return claims;
 }
 
 export const authPlugin = fp<AuthOptions>(
@@ -76,22 +138,43 @@ export const authPlugin = fp<AuthOptions>(
           return publicKeys.get(header.kid ?? '') ?? current.publicKeyPem;
         },
       },
-      sign: { algorithm: 'EdDSA', kid: current.kid, iss: options.issuer },
+      sign: { algorithm: 'EdDSA', kid: current.kid, header: { alg: 'EdDSA', typ: accessTokenType } },
       // Verified tokens are remembered until they expire: a client token is presented on every call, and an
       // Ed25519 check per request was the gateway's largest cost. Revocation is checked on every request regardless.
-      verify: { algorithms: ['EdDSA'], allowedIss: options.issuer, cache: 10_000 },
+      // Only access tokens pass: a token of another type signed with the same keys is refused by its header.
+      verify: { algorithms: ['EdDSA'], checkTyp: accessTokenType, requiredClaims: ['exp'], cache: 10_000 },
       decode: { complete: true },
     });
 
+    app.decorate('tokenIssuer', options.issuer);
+    app.decorate(
+      'signAccessToken',
+      (claims: OwnClaims<ClientClaims> | OwnClaims<UserClaims>, lifetimeSeconds: number) => {
+        const issuer = options.issuer();
+        const issuedAt = Math.floor(Date.now() / 1000);
+        // The plugin's own signer: reply.jwtSign (with or without options) builds a new signer, parsing the PEM key, for every token.
+        return app.jwt.sign({
+          ...claims,
+          iss: issuer,
+          aud: options.audience ?? issuer,
+          jti: randomUUID(),
+          iat: issuedAt,
+          exp: issuedAt + lifetimeSeconds,
+        });
+      },
+    );
+
+    app.decorate('activeAccessToken', (token: string) => activeClaims(app, options, token));
+
     app.decorate('requireClient', (scope: string) => async (request: FastifyRequest) => {
-      const claims = await verified(request);
+      const claims = await verified(request, options);
       if (claims.token_use !== 'client') throw new ApiError('WRONG_TOKEN_TYPE');
       if (!claims.scope.split(' ').includes(scope)) throw new ApiError('INSUFFICIENT_SCOPE');
       request.client = claims;
     });
 
     app.decorate('requireUser', () => async (request: FastifyRequest) => {
-      const claims = await verified(request);
+      const claims = await verified(request, options);
       if (claims.token_use !== 'user') throw new ApiError('WRONG_TOKEN_TYPE');
       if (await options.isSessionRevoked?.(claims.fam)) throw new ApiError('UNAUTHENTICATED');
       request.userClaims = claims;

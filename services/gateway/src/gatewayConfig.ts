@@ -18,8 +18,13 @@ export interface RateLimitSettings {
 export type TrustProxy = false | string[];
 
 export interface GatewayConfig {
-  /** `iss` of every token this gateway signs and accepts. */
-  issuer: string;
+  /**
+   * `iss` of every token this gateway signs and accepts: its public base URL (TOKEN_ISSUER, else PUBLIC_BASE_URL).
+   * Unset: the address it listens on, for development.
+   */
+  issuer?: string;
+  /** `aud` of every access token, which the gateway requires of the tokens it accepts (TOKEN_AUDIENCE). Unset: the issuer. */
+  audience?: string;
   accessTokenTtlSeconds: number;
   clientTokenTtlSeconds: number;
   bodyLimitBytes: number;
@@ -34,7 +39,6 @@ export interface GatewayConfig {
 }
 
 export const defaultGatewayConfig: GatewayConfig = {
-  issuer: 'tessera',
   accessTokenTtlSeconds: 300,
   clientTokenTtlSeconds: 3600,
   bodyLimitBytes: 16 * 1024,

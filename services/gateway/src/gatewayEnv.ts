@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { EnvReader } from '@tessera/runtime';
+import { issuerProblem, normalisedIssuer } from './tokenIssuer.ts';
 import { defaultGatewayConfig, type GatewayConfig, type RateLimitSettings, type TrustProxy } from './gatewayConfig.ts';
 
 /** The gateway's settings from the environment; the same variables in every mode. */
@@ -18,11 +19,29 @@ export function readGatewaySettings(read: EnvReader): GatewayConfig {
       30,
       24 * 3600,
     ),
-    issuer: read.text('TOKEN_ISSUER', defaultGatewayConfig.issuer),
+    ...readTokenNames(read),
     commandTimeoutMs: read.integer('COMMAND_TIMEOUT_MS', defaultGatewayConfig.commandTimeoutMs, 100, 60_000),
     trustProxy: readTrustProxy(read),
     rateLimits: readRateLimits(read),
     uniformAnswerMs: read.integer('UNIFORM_ANSWER_MS', defaultGatewayConfig.uniformAnswerMs, 0, 5000),
+  };
+}
+
+/** Unset, the issuer is the listening address and the audience the issuer (tokenIssuer.ts). */
+function readTokenNames(read: EnvReader): Pick<GatewayConfig, 'issuer' | 'audience'> {
+  const configured = read.optional('TOKEN_ISSUER');
+  const name = configured === undefined ? 'PUBLIC_BASE_URL' : 'TOKEN_ISSUER';
+  const value = configured ?? read.optional('PUBLIC_BASE_URL');
+  const problem = value === undefined ? undefined : issuerProblem(value);
+  if (problem) read.problem(`${name} ${problem}: tokens name it as their issuer (for example https://api.example.com)`);
+  const audience = read.optional('TOKEN_AUDIENCE');
+  if (audience !== undefined && !/^[\x21-\x7e]{1,200}$/.test(audience))
+    read.problem(
+      'TOKEN_AUDIENCE must be 1 to 200 printable ASCII characters without spaces (for example https://api.example.com)',
+    );
+  return {
+    ...(value !== undefined && !problem ? { issuer: normalisedIssuer(value) } : {}),
+    ...(audience !== undefined ? { audience } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ const description = `Identity and onboarding for fintech mobile apps: partners s
 ## Calling it
 - **Client token**: \`POST /oauth/token\` (client credentials) gives a token for the \`clientAuth\` operations.
 - **User token**: password, then the SMS code (\`POST /v1/user/login\`, then \`POST /v1/user/otp\`) give a token for the \`userAuth\` operations.
+- **Verifying tokens elsewhere**: access tokens are JWTs after RFC 9068 (header \`typ\` \`at+jwt\`); \`GET /.well-known/oauth-authorization-server\` names their issuer, the key set and \`POST /oauth/introspect\`.
 - Every \`/v1\` body is the envelope \`{success, data, errorCode, errorMessage}\`, with a real HTTP status. Each operation lists the statuses it can answer and the catalogued \`errorCode\`s behind each; the whole catalogue is in docs/errors.md.
 - **400 means the request breaks its schema**: a request that fits its operation's schema is never answered 400. Rules a schema cannot state (a breached password, a confirmation that differs, the state of a session) answer 422, 403 or 409.
 
@@ -62,7 +63,7 @@ export const openApiOptions: SwaggerOptions = {
       { name: 'kyc', description: 'Identification with the KYC provider, and its verdict.' },
       { name: 'admin', description: 'Account-manager operations (scope `accounts:manage`).' },
       { name: 'webhooks', description: 'Calls made by providers, signed.' },
-      { name: 'oauth', description: 'Client credentials, and the keys that verify every token.' },
+      { name: 'oauth', description: 'Client credentials, the keys that verify every token, and where to find both.' },
       { name: 'operations', description: 'Probes for orchestrators.' },
     ],
     components: {

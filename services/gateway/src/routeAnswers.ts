@@ -157,3 +157,22 @@ export const oauthErrorAnswers: Record<number, TSchema> = {
     retryAfter('Seconds until the limit lets the next request through.'),
   ),
 };
+
+/** /oauth/introspect answers errors the OAuth way too: no grant, no scope, the same limits as every route. */
+export const introspectionErrorAnswers: Record<number, TSchema> = {
+  400: oauthAnswer('The introspection request breaks its schema (invalid_request).', {
+    invalid_request: oauthExample('invalid_request', 'The introspection request is not valid.'),
+  }),
+  401: oauthErrorAnswers[401]!,
+  413: oauthAnswer('The body is over the 16 KiB limit.', {
+    invalid_request: oauthExample('invalid_request', 'The introspection request is not valid.'),
+  }),
+  415: oauthAnswer('The body is not application/x-www-form-urlencoded.', {
+    invalid_request: oauthExample('invalid_request', 'The introspection request is not valid.'),
+  }),
+  429: oauthAnswer(
+    'Too many requests from this IP (RFC 8628 §3.5 slow_down): try again after `Retry-After` seconds.',
+    { slow_down: oauthExample('slow_down', 'Too many introspection requests; try again later.') },
+    retryAfter('Seconds until the limit lets the next request through.'),
+  ),
+};

@@ -74,7 +74,6 @@ export async function gatewayWithFakeIdentity(
     ...(options.readiness ? { readiness: options.readiness } : {}),
   });
   await app.ready();
-  const expiresAt = () => Math.floor(Date.now() / 1000) + 300;
   return {
     app,
     sent,
@@ -85,9 +84,9 @@ export async function gatewayWithFakeIdentity(
       reply = next;
     },
     clientToken: (scope = 'users:write users:read accounts:manage', clientId = 'acme') =>
-      app.jwt.sign({ token_use: 'client', sub: clientId, client_id: clientId, scope, exp: expiresAt() }),
+      app.signAccessToken({ token_use: 'client', sub: clientId, client_id: clientId, scope }, 300),
     userToken: ({ sub = 'u1', client_id = 'acme', fam = 'f1' } = {}) =>
-      app.jwt.sign({ token_use: 'user', sub, client_id, sid: 's1', fam, roles: ['USER'], exp: expiresAt() }),
+      app.signAccessToken({ token_use: 'user', sub, client_id, scope: 'user', sid: 's1', fam, roles: ['USER'] }, 300),
     async close() {
       await app.close();
       await store.close();

@@ -77,12 +77,10 @@ async function sharedBudgetSuite(t: Test, name: string, openPair: OpenPair) {
     t.test('share one budget per identifier, whatever the IP', async (t) => {
       const [first, second] = await openPair(t);
       const gateways = [await gateway(t, first), await gateway(t, second)];
-      const token = gateways[0]!.jwt.sign({
-        token_use: 'client',
-        sub: 'partner',
-        client_id: 'partner',
-        scope: 'users:write',
-      });
+      const token = gateways[0]!.signAccessToken(
+        { token_use: 'client', sub: 'partner', client_id: 'partner', scope: 'users:write' },
+        300,
+      );
       const attempts = [];
       for (let call = 0; call < 5; call += 1) {
         const response = await gateways[call % 2]!.inject({
@@ -152,7 +150,10 @@ if (url !== undefined) {
     const store = await createMongoRateLimitStore({ url: serverUrl, database, clock: frozenClock(), collection });
     t.teardown(() => store.close());
     const app = await gateway(t, store);
-    const token = app.jwt.sign({ token_use: 'client', sub: 'partner', client_id: 'partner', scope: 'users:write' });
+    const token = app.signAccessToken(
+      { token_use: 'client', sub: 'partner', client_id: 'partner', scope: 'users:write' },
+      300,
+    );
     await app.inject({
       method: 'POST',
       url: '/v1/user/login',

@@ -3,38 +3,19 @@
  * OAuth answers use OAuth's own JSON, not the envelope.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ApiError, OAuthTokenBody, OAuthTokenResponse, ReadHeaders } from '@tessera/contracts';
-import { constantTimeEqual, hashSecretToken } from '@tessera/crypto';
+import { OAuthTokenBody, OAuthTokenResponse, ReadHeaders } from '@tessera/contracts';
 import type { ViewCollection } from '@tessera/read-models';
 import type { ApiClientView } from '@tessera/read-models/views';
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { answers, oauthErrorAnswers } from '../routeAnswers.ts';
 import { toJwks, type SigningKey } from '../signingKeys.ts';
+import { answerOAuthRequestError, authenticatedClient, oauthError } from './oauthClientAuthentication.ts';
 
 export interface OAuthRoutesOptions {
   apiClients: ViewCollection<ApiClientView>;
   signingKeys: SigningKey[];
   clientTokenTtlSeconds: number;
-}
-
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header?.startsWith('Basic ')) return undefined;
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
-  try {
-    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
-}
-
-function oauthError(reply: FastifyReply, status: number, error: string, description: string) {
-  void reply.header('cache-control', 'no-store');
-  if (status === 401) void reply.header('www-authenticate', 'Basic realm="tessera"');
-  return reply.status(status).send({ error, error_description: description });
 }
 
 const jwksSchema = {
@@ -84,31 +65,10 @@ const tokenSchema = {
 
 /** Errors of the token route answer in OAuth's format, not the envelope. */
 function answerTokenError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof ApiError && error.errorName === 'RATE_LIMITED') {
-    // slow_down: OAuth's registered error for a client that asks too often (RFC 8628 §3.5).
-    if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-    return oauthError(reply, 429, 'slow_down', 'Too many token requests; try again later.');
-  }
   // The schema allows client_credentials alone; another grant keeps RFC 6749's own error.
   if (error.validation?.[0]?.instancePath === '/grant_type')
     return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.');
-  const status = error.statusCode === 413 ? 413 : error.statusCode === 415 ? 415 : 400;
-  return oauthError(reply, status, 'invalid_request', 'The token request is not valid.');
-}
-
-/** The client whose id and secret the request presents (HTTP Basic, or the form's two fields), if the secret is its. */
-async function authenticatedClient(
-  apiClients: ViewCollection<ApiClientView>,
-  authorization: string | undefined,
-  body: OAuthTokenBody,
-): Promise<ApiClientView | undefined> {
-  const credentials =
-    basicCredentials(authorization) ??
-    (body.client_id && body.client_secret ? { id: body.client_id, secret: body.client_secret } : undefined);
-  if (!credentials) return undefined;
-  const client = await apiClients.get(credentials.id);
-  const presented = hashSecretToken(credentials.secret);
-  return client && constantTimeEqual(presented, client.secretHash) ? client : undefined;
+  return answerOAuthRequestError(error, reply, 'token');
 }
 
 export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async (app, options) => {
@@ -134,15 +94,9 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
       if (requested.some((scope) => !client.scopes.includes(scope)))
         return oauthError(reply, 400, 'invalid_scope', 'A requested scope is not granted to this client.');
       const scope = requested.join(' ');
-      const accessToken = reply.server.jwt.sign(
-        // The plugin's own signer, exp in the claims: reply.jwtSign (with or without options) builds a new signer, parsing the PEM key, for every token.
-        {
-          token_use: 'client',
-          sub: client.clientId,
-          client_id: client.clientId,
-          scope,
-          exp: Math.floor(Date.now() / 1000) + options.clientTokenTtlSeconds,
-        },
+      const accessToken = reply.server.signAccessToken(
+        { token_use: 'client', sub: client.clientId, client_id: client.clientId, scope },
+        options.clientTokenTtlSeconds,
       );
       void reply.header('cache-control', 'no-store');
       return {

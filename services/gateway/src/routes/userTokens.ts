@@ -1,3 +1,4 @@
+import { userTokenScope } from '@tessera/contracts';
 import type { FastifyReply } from 'fastify';
 
 /** A login as identity answers it, after a right code or a refresh. */
@@ -16,17 +17,17 @@ export function userTokens(
   session: IssuedSession,
   refreshToken: string,
 ) {
-  const accessToken = reply.server.jwt.sign(
-    // The plugin's own signer, exp in the claims: reply.jwtSign (with or without options) builds a new signer, parsing the PEM key, for every token.
+  const accessToken = reply.server.signAccessToken(
     {
       token_use: 'user',
       sub: session.userId,
       client_id: options.clientId,
+      scope: userTokenScope,
       sid: session.sessionId,
       fam: session.familyId,
       roles: session.roles,
-      exp: Math.floor(Date.now() / 1000) + options.accessTokenTtlSeconds,
     },
+    options.accessTokenTtlSeconds,
   );
   return {
     userId: session.userId,

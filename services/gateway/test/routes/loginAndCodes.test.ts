@@ -111,6 +111,7 @@ t.test('POST /v1/user/otp', async (t) => {
         token_use: 'user',
         sub: 'u1',
         client_id: 'acme',
+        scope: 'user',
         sid: 's1',
         fam: 'f1',
         roles: ['USER'],

@@ -114,3 +114,30 @@ t.test('GET /.well-known/jwks.json', async (t) => {
     t.notOk('d' in keys[0], 'no private part');
   });
 });
+
+t.test('GET /.well-known/oauth-authorization-server', async (t) => {
+  t.test('a query that is not UTF-8 is refused', async (t) => {
+    await assertSchemaRefusal(
+      t,
+      gateway,
+      { method: 'GET', url: '/.well-known/oauth-authorization-server?x=%FF' },
+      'INVALID_TEXT_ENCODING',
+    );
+  });
+
+  t.test('names the issuer, the keys and the token endpoint under it, without a token, cacheable', async (t) => {
+    const answer = await gateway.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
+    t.equal(answer.statusCode, 200);
+    t.equal(answer.headers['cache-control'], 'public, max-age=300');
+    t.match(answer.json(), {
+      issuer: 'http://localhost',
+      jwks_uri: 'http://localhost/.well-known/jwks.json',
+      token_endpoint: 'http://localhost/oauth/token',
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint: 'http://localhost/oauth/introspect',
+      response_types_supported: [],
+      scopes_supported: ['users:write', 'users:read', 'accounts:manage', 'user'],
+    });
+  });
+});

@@ -98,13 +98,7 @@ export async function assertClientTokenRequired(
 ) {
   const before = gateway.sent.length;
   const withToken = (token: string | undefined) => withAuthorization(request, token);
-  const expired = gateway.app.jwt.sign({
-    token_use: 'client',
-    sub: 'acme',
-    client_id: 'acme',
-    scope,
-    exp: Math.floor(Date.now() / 1000) - 10,
-  });
+  const expired = gateway.app.signAccessToken({ token_use: 'client', sub: 'acme', client_id: 'acme', scope }, -10);
   const otherScopes = ['users:write', 'users:read', 'accounts:manage'].filter((each) => each !== scope).join(' ');
   for (const [token, name, why] of [
     [undefined, 'UNAUTHENTICATED', 'no token'],
