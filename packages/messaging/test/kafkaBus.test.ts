@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import type { Test } from 'tap';
-import { eventually, freePort, message, requireServer } from '@tessera/testing';
+import { eventually, message, requireServer } from '@tessera/testing';
 import { createKafkaBus } from '../src/index.ts';
 import type { KafkaBusOptions, MessageBus } from '../src/index.ts';
 import { messageBusContract, settle } from '../src/contract/index.ts';
@@ -146,7 +147,12 @@ if (brokers !== undefined) {
 
 // Needs no broker: that none answers is the point.
 void t.test('a subscribe made while no broker answers keeps trying and says so, until the bus closes', async (t) => {
-  const port = await freePort();
+  // A port held by a server that drops every connection: one merely free when picked could be taken by
+  // another suite's server meanwhile, and the bus would then talk to it, holding a socket open.
+  const noBroker = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => noBroker.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => noBroker.close(() => resolve())));
+  const { port } = noBroker.address() as AddressInfo;
   const warnings: { message: string; extra: Record<string, unknown> }[] = [];
   const bus = createKafkaBus({
     brokers: [`127.0.0.1:${port}`],
