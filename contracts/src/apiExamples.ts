@@ -31,4 +31,9 @@ export const example = {
   openedAt: '2026-11-26T09:14:03.512Z',
   activatedAt: '2026-11-26T09:31:47.208Z',
   createdAt: '2026-11-26T09:33:12.930Z',
+  stepUpSessionId: '9a1c3e5f-7b2d-4f6a-8c0e-2d4f6b8a0c13',
+  stepUpTokenId: 'c7e9a1b3-5d6f-4a8c-9e0b-1f3a5c7e9b24',
+  withdrawal: { amount: '150.00', currency: 'EUR', destination: 'FR7630006000011234567890189' },
+  stepUpToken:
+    'eyJhbGciOiJFZERTQSIsInR5cCI6InN0ZXAtdXArand0Iiwia2lkIjoiMjAyNi0xMS0yNiJ9.eyJzdWIiOiI1YjdjMWY5ZSIsImFjdGlvbiI6IldJVEhEUkFXIn0.Vb5-Qm2Xr7Lk1Nz4Cw8Ty3Ud6Hf0Js9Ge5Da2Bp7Rn4',
 } as const;

@@ -52,6 +52,11 @@ const destinationPattern = new RegExp(
   'u',
 );
 
+/** Whether a destination is 1 to 200 printable code points once in NFC form: the API's `step-up-destination` format. */
+export function isStepUpDestination(destination: string): boolean {
+  return destinationPattern.test(destination.normalize('NFC'));
+}
+
 export function isStepUpAction(action: string): action is StepUpActionName {
   return Object.hasOwn(stepUpActions, action);
 }
@@ -68,7 +73,7 @@ export function stepUpTransactionViolation(action: string, transaction: StepUpTr
   const { amount, currency, destination } = transaction ?? {};
   if (amount !== undefined && !amountPattern.test(amount)) return 'transaction.amount is not a decimal amount';
   if (currency !== undefined && !currencyPattern.test(currency)) return 'transaction.currency is not a currency code';
-  if (destination !== undefined && !destinationPattern.test(destination.normalize('NFC')))
+  if (destination !== undefined && !isStepUpDestination(destination))
     return 'transaction.destination must be 1 to 200 printable characters';
   return undefined;
 }

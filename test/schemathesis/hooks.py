@@ -4,9 +4,10 @@ test/fuzz/schemathesis.test.ts (see docs/schemathesis.md).
 - Credentials: operations secured by `clientAuth` get a token of the client
   the harness registered (every scope), those secured by `userAuth` a user
   token from a real sign-up, login and SMS code read from the development outbox.
-- Phone numbers: the `e164` format draws valid French mobile numbers, and the
-  `nfc-password` format passwords of 8 to 128 code points in NFC form, so that
-  a case Schemathesis calls positive is one the API must accept.
+- Phone numbers: the `e164` format draws valid French mobile numbers, the
+  `nfc-password` format passwords of 8 to 128 code points in NFC form, and the
+  `step-up-destination` format printable destinations, so that a case
+  Schemathesis calls positive is one the API must accept.
 - The account flow: a positive `POST /v1/user/otp` on a session this run opened
   carries the code the server sent, so the stateful phase can reach tokens,
   refresh and password changes instead of stopping at a wrong code.
@@ -52,6 +53,15 @@ schemathesis.openapi.format(
     st.text(alphabet=st.characters(exclude_categories=("Cs",)), min_size=8, max_size=128)
     .map(lambda text: unicodedata.normalize("NFC", text))
     .filter(lambda text: 8 <= len(text) <= 128),
+)
+
+# A step-up's destination: 1 to 200 printable code points in NFC form. Drawn from
+# letters, digits and a few separators: which code points are unassigned differs
+# between Python's Unicode database and the server's, and a drawn character the
+# server calls unassigned would make a positive case negative.
+schemathesis.openapi.format(
+    "step-up-destination",
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -_./:éüß", min_size=1, max_size=200),
 )
 
 

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { example } from '../apiExamples.ts';
 import { AccountSummary } from './accounts.ts';
+import { StepUpTokenData } from './stepUp.ts';
 import { apiFormats, ChallengeType, CurrentPassword, Email, NewPassword, SessionId, Username, Uuid } from './fields.ts';
 
 export const SignUpBody = Type.Object(
@@ -152,8 +153,9 @@ export const TokensData = Type.Object({
 
 export const PasswordChangedData = Type.Object({ userId: Uuid, passwordChanged: Type.Literal(true) });
 
-export const OtpData = Type.Union([TokensData, PasswordChangedData], {
-  description: 'Tokens for a login session; `passwordChanged` for a password-reset session.',
+export const OtpData = Type.Union([TokensData, PasswordChangedData, StepUpTokenData], {
+  description:
+    'Tokens for a login session; `passwordChanged` for a password-reset session; a `stepUpToken` for a step-up session.',
 });
 
 export const PasswordStagedData = Type.Object({

@@ -18,6 +18,8 @@ export const apiFormats = {
   phoneNumber: 'e164',
   /** A new password: its Unicode NFC form is 8 to 128 code points, the length identity checks. */
   newPassword: 'nfc-password',
+  /** Where a step-up's money goes: 1 to 200 printable code points in NFC form (no control or format characters). */
+  stepUpDestination: 'step-up-destination',
 } as const;
 
 /** NIST 800-63B: length only, counted in code points of the NFC form (identity's passwordPolicy). */

@@ -135,10 +135,10 @@ export const OAuthIntrospectionResponse = Type.Object(
   {
     active: Type.Boolean({
       description:
-        'false, and nothing else, for a token that is expired, malformed, not an access token of this server, of a revoked login, or of another client.',
+        'false, and nothing else, for a token that is expired, malformed, not a token of this server, of a revoked login, a consumed step-up token, or of another client.',
     }),
     token_type: Type.Optional(Type.Literal('Bearer')),
-    token_use: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('user')])),
+    token_use: Type.Optional(Type.Union([Type.Literal('client'), Type.Literal('user'), Type.Literal('step_up')])),
     scope: Type.Optional(Type.String({ description: 'Client tokens: the scopes granted; user tokens: `user`.' })),
     client_id: Type.Optional(Type.String()),
     sub: Type.Optional(Type.String({ description: 'The client (client tokens) or the user (user tokens).' })),
@@ -147,8 +147,13 @@ export const OAuthIntrospectionResponse = Type.Object(
     jti: Type.Optional(Type.String()),
     iat: Type.Optional(Type.Integer()),
     exp: Type.Optional(Type.Integer()),
-    sid: Type.Optional(Type.String({ description: 'User tokens: the login session.' })),
+    sid: Type.Optional(Type.String({ description: 'User tokens: the login session; step-up tokens: the step-up.' })),
     roles: Type.Optional(Type.Array(Type.String(), { description: "User tokens: the user's roles." })),
+    acr: Type.Optional(Type.String({ description: 'Step-up tokens: urn:tessera:acr:sca.' })),
+    amr: Type.Optional(Type.Array(Type.String(), { description: 'Step-up tokens: ["pwd","sms"] (RFC 8176).' })),
+    auth_time: Type.Optional(Type.Integer({ description: 'Step-up tokens: when the SMS code was verified.' })),
+    action: Type.Optional(Type.String({ description: 'Step-up tokens: the action confirmed.' })),
+    txn: Type.Optional(Type.String({ description: 'Step-up tokens: base64url SHA-256 of the canonical transaction.' })),
   },
   {
     description: 'RFC 7662 §2.2: whether the token is active now and, if so, its claims.',

@@ -31,6 +31,8 @@ import { refreshRoutes } from './routes/refresh.ts';
 import { passwordResetRoutes } from './routes/passwordReset.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
+import { stepUpRoutes } from './routes/stepUp.ts';
+import { createStepUpTokens, type StepUpTokens } from './stepUpTokens.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { accountRoutes, type AccountRoutesOptions } from './routes/accounts.ts';
 import { accountActivationRoutes } from './routes/accountActivation.ts';
@@ -86,14 +88,19 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const app = createFastify(options);
   await installRequestHandling(app, options);
   const views = openViews(options.views);
+  const issuer = tokenIssuer(app as unknown as FastifyInstance, options.config.issuer);
+  const audience = options.config.audience !== undefined ? { audience: options.config.audience } : {};
+  const stepUpTokens = createStepUpTokens({ signingKeys: options.signingKeys, issuer, ...audience });
   await app.register(authPlugin, {
     signingKeys: options.signingKeys,
-    issuer: tokenIssuer(app as unknown as FastifyInstance, options.config.issuer),
-    ...(options.config.audience !== undefined ? { audience: options.config.audience } : {}),
+    issuer,
+    ...audience,
     isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
+    stepUpTokens,
+    isStepUpTokenConsumed: async (tokenId) => (await views.stepUpTokens.get(tokenId)) !== undefined,
   });
   await app.register(idempotencyPlugin, { store: options.views });
-  await registerRoutes(app, options, views);
+  await registerRoutes(app, options, views, stepUpTokens);
   return app as unknown as FastifyInstance;
 }
 
@@ -183,7 +190,12 @@ function serveMetrics(app: Gateway, metrics: Metrics): void {
 }
 
 /** Every route group, each its own plugin, in the order the OpenAPI document lists them. */
-async function registerRoutes(app: Gateway, options: GatewayOptions, views: Views): Promise<void> {
+async function registerRoutes(
+  app: Gateway,
+  options: GatewayOptions,
+  views: Views,
+  stepUpTokens: StepUpTokens,
+): Promise<void> {
   const { config } = options;
   await app.register(healthRoutes, {
     readiness: [{ name: 'readModels', check: () => options.views.ping() }, ...(options.readiness ?? [])],
@@ -202,8 +214,9 @@ async function registerRoutes(app: Gateway, options: GatewayOptions, views: View
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
     projections: options.projections,
+    stepUpTokens,
   };
-  for (const routes of [signUpRoutes, loginAndCodeRoutes, refreshRoutes, passwordResetRoutes])
+  for (const routes of [signUpRoutes, loginAndCodeRoutes, refreshRoutes, passwordResetRoutes, stepUpRoutes])
     await app.register(routes, accountFlow);
   await app.register(signedInUserRoutes, {
     users: views.users,

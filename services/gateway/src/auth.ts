@@ -12,6 +12,7 @@ import { ApiError } from '@tessera/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { SigningKey } from './signingKeys.ts';
+import type { StepUpClaims, StepUpTokens } from './stepUpTokens.ts';
 
 /** The header type of every access token (RFC 9068 §2.1); another JWT these keys sign names another type. */
 export const accessTokenType = 'at+jwt';
@@ -65,8 +66,11 @@ declare module 'fastify' {
     signAccessToken(claims: OwnClaims<ClientClaims> | OwnClaims<UserClaims>, lifetimeSeconds: number): string;
     /** The issuer tokens name (`iss`): the public base URL. */
     tokenIssuer(): string;
-    /** The claims of an access token this gateway would accept now (its login not revoked), or undefined. */
-    activeAccessToken(token: string): Promise<ClientClaims | UserClaims | undefined>;
+    /**
+     * The claims of an access token this gateway would accept now (its login not revoked), or of a step-up token
+     * still usable (not expired, not consumed, its login alive), or undefined.
+     */
+    activeToken(token: string): Promise<ClientClaims | UserClaims | StepUpClaims | undefined>;
   }
   interface FastifyRequest {
     client?: ClientClaims;
@@ -82,6 +86,10 @@ export interface AuthOptions {
   audience?: string;
   /** Whether a login was revoked (logout, password change, token reuse): its access tokens are refused at once. */
   isSessionRevoked?: (familyId: string) => Promise<boolean>;
+  /** Step-up tokens, which introspection answers for too. */
+  stepUpTokens?: StepUpTokens;
+  /** Whether a step-up token (by `jti`) was consumed: introspection answers it inactive at once. */
+  isStepUpTokenConsumed?: (tokenId: string) => Promise<boolean>;
 }
 
 /** Whether a token's `aud` (one or several) names this audience. */
@@ -117,10 +125,19 @@ async function activeClaims(app: FastifyInstance, options: AuthOptions, token: s
   try {
     claims = await app.jwt.verify<ClientClaims | UserClaims>(token);
   } catch {
-    return undefined;
+    return activeStepUpClaims(options, token);
   }
   if (!namesThisGateway(claims, options)) return undefined;
   if (claims.token_use === 'user' && (await options.isSessionRevoked?.(claims.fam))) return undefined;
+  return claims;
+}
+
+/** A step-up token is active until it expires, is consumed or its login ends. */
+async function activeStepUpClaims(options: AuthOptions, token: string): Promise<StepUpClaims | undefined> {
+  const claims = await options.stepUpTokens?.verify(token);
+  if (!claims || claims.exp <= Math.floor(Date.now() / 1000)) return undefined;
+  if (await options.isStepUpTokenConsumed?.(claims.jti)) return undefined;
+  if (await options.isSessionRevoked?.(claims.fam)) return undefined;
   return claims;
 }
 
@@ -164,7 +181,7 @@ export const authPlugin = fp<AuthOptions>(
       },
     );
 
-    app.decorate('activeAccessToken', (token: string) => activeClaims(app, options, token));
+    app.decorate('activeToken', (token: string) => activeClaims(app, options, token));
 
     app.decorate('requireClient', (scope: string) => async (request: FastifyRequest) => {
       const claims = await verified(request, options);

@@ -12,13 +12,15 @@ const description = `Identity and onboarding for fintech mobile apps: partners s
 - **Client token**: \`POST /oauth/token\` (client credentials) gives a token for the \`clientAuth\` operations.
 - **User token**: password, then the SMS code (\`POST /v1/user/login\`, then \`POST /v1/user/otp\`) give a token for the \`userAuth\` operations.
 - **Verifying tokens elsewhere**: access tokens are JWTs after RFC 9068 (header \`typ\` \`at+jwt\`); \`GET /.well-known/oauth-authorization-server\` names their issuer, the key set and \`POST /oauth/introspect\`.
+- **Strong customer authentication** for money movement: \`POST /v1/user/step-up\` (password, action, transaction), then the SMS code at \`POST /v1/user/otp\`, give a step-up token (\`typ\` \`step-up+jwt\`) bound to that one action and transaction; the payment service consumes it once at \`POST /v1/step-up/consume\`.
 - Every \`/v1\` body is the envelope \`{success, data, errorCode, errorMessage}\`, with a real HTTP status. Each operation lists the statuses it can answer and the catalogued \`errorCode\`s behind each; the whole catalogue is in docs/errors.md.
 - **400 means the request breaks its schema**: a request that fits its operation's schema is never answered 400. Rules a schema cannot state (a breached password, a confirmation that differs, the state of a session) answer 422, 403 or 409.
 
 ## Formats
-Beside JSON Schema's own, the server checks two formats:
+Beside JSON Schema's own, the server checks three formats:
 - \`${apiFormats.phoneNumber}\`: an E.164 number valid for its country (libphonenumber) and able to receive SMS: MOBILE, or FIXED_LINE_OR_MOBILE where the numbering plan cannot tell the two apart. It is stored normalised: \`+330612345678\` is \`+33612345678\`.
 - \`${apiFormats.newPassword}\`: a new password whose Unicode NFC form is ${passwordLength.min} to ${passwordLength.max} code points (\`minLength\` and \`maxLength\` count the code points as sent).
+- \`${apiFormats.stepUpDestination}\`: a step-up's destination, 1 to 200 code points in NFC form with no control, format, surrogate, private-use or unassigned character.
 
 ## Limits
 - Bodies: 16 KiB (413). Every string and array of a request schema is bounded, so any schema-valid body fits even with every character JSON-escaped.
@@ -57,6 +59,11 @@ export const openApiOptions: SwaggerOptions = {
       {
         name: 'user',
         description: 'The account flow (sign-up, login, SMS codes, refresh, password reset) and the signed-in user.',
+      },
+      {
+        name: 'step-up',
+        description:
+          'Strong customer authentication with dynamic linking: a step-up token for one action and transaction, consumed once.',
       },
       { name: 'accounts', description: 'Accounts of a user: the main one made at sign-up, and more.' },
       { name: 'portfolios', description: 'Portfolios, each with its blockchain address, on validated accounts.' },

@@ -3,7 +3,7 @@
  * (contracts' `apiFormats`), so that the OpenAPI document names the rule the
  * server checks and a breach is a plain schema failure (400).
  */
-import { apiFormats, E164_PATTERN, passwordLength } from '@tessera/contracts';
+import { apiFormats, E164_PATTERN, isStepUpDestination, passwordLength } from '@tessera/contracts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 const E164 = new RegExp(E164_PATTERN);
@@ -38,4 +38,5 @@ export function newPasswordLengthAllowed(value: string): boolean {
 export const schemaFormats = {
   [apiFormats.phoneNumber]: { type: 'string', validate: (value: string) => smsPhoneNumber(value) !== undefined },
   [apiFormats.newPassword]: { type: 'string', validate: newPasswordLengthAllowed },
+  [apiFormats.stepUpDestination]: { type: 'string', validate: isStepUpDestination },
 } as const;

@@ -6,6 +6,7 @@ import {
   type KycIdentificationView,
   type PortfolioView,
   type SessionView,
+  type StepUpTokenView,
   type UserView,
 } from './viewDocuments.ts';
 
@@ -17,6 +18,7 @@ export interface Views {
   kycIdentifications: ViewCollection<KycIdentificationView>;
   apiClients: ViewCollection<ApiClientView>;
   sessions: ViewCollection<SessionView>;
+  stepUpTokens: ViewCollection<StepUpTokenView>;
 }
 
 /** Opens (creating if needed) every view in `store`. */
@@ -28,5 +30,6 @@ export function openViews(store: ViewStore): Views {
     kycIdentifications: store.collection<KycIdentificationView>(viewCollections.kycIdentifications),
     apiClients: store.collection<ApiClientView>(viewCollections.apiClients),
     sessions: store.collection<SessionView>(viewCollections.sessions),
+    stepUpTokens: store.collection<StepUpTokenView>(viewCollections.stepUpTokens),
   };
 }

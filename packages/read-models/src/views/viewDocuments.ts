@@ -1,7 +1,7 @@
 /**
  * The documents the projector writes and the gateway reads: where the two
  * services meet (ADR 24). One per user, account, portfolio, KYC
- * identification, API client and session.
+ * identification, API client, session and consumed step-up token.
  */
 export interface AccountView {
   accountId: string;
@@ -71,9 +71,18 @@ export interface SessionView {
   revokedReason?: string;
 }
 
+/** A step-up token that was consumed (ADR 26): introspection answers it inactive from then on. */
+export interface StepUpTokenView {
+  tokenId: string;
+  userId: string;
+  stepUpId: string;
+  consumedAt: string;
+}
+
 /** The collection each kind of document lives in. */
 export const viewCollections = {
   sessions: 'sessions',
+  stepUpTokens: 'step_up_tokens',
   users: 'users',
   accounts: 'accounts',
   portfolios: 'portfolios',

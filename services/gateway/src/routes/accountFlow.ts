@@ -12,6 +12,7 @@ import type { ViewCollection } from '@tessera/read-models';
 import type { UserView } from '@tessera/read-models/views';
 import type { IdentityClient } from '../identityClient.ts';
 import type { ProjectionWatch } from '../readYourWrites.ts';
+import type { StepUpTokens } from '../stepUpTokens.ts';
 
 export interface AccountFlowOptions {
   identity: IdentityClient;
@@ -20,6 +21,8 @@ export interface AccountFlowOptions {
   accessTokenTtlSeconds: number;
   readYourWritesTimeoutMs: number;
   projections?: ProjectionWatch | undefined;
+  /** Signs the step-up token a step-up's right code answers, and verifies it when consumed. */
+  stepUpTokens: StepUpTokens;
 }
 
 export const clientAuth = [{ clientAuth: [scopes.usersWrite] }];

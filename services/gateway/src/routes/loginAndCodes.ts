@@ -1,7 +1,6 @@
 /** Steps 2 and 3 of the account flow: the password, then the SMS code (and a new code on the same session). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  ApiError,
   ChallengeData,
   Envelope,
   LoginBody,
@@ -48,19 +47,20 @@ const loginLinks = { 200: challengeLinks('$request.body#/username') };
 const verifyOtpSchema = {
   tags: ['user'],
   operationId: 'verifyOtp',
-  summary: 'Answer the SMS code: tokens for a login, the new password for a reset',
+  summary: 'Answer the SMS code: tokens for a login, the new password for a reset, a step-up token for a step-up',
   description:
-    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified.',
+    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified.',
   security: clientAuth,
   headers: WriteHeaders,
   body: OtpBody,
   response: {
     200: Envelope(OtpData, {
-      description: 'Tokens (login session) or `passwordChanged` (password-reset session).',
+      description:
+        'Tokens (login session), `passwordChanged` (password-reset session) or `stepUpToken` (step-up session).',
       example: tokensExample,
     }),
     ...answers('clientWrite', {
-      401: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_ALREADY_USED', 'OTP_ATTEMPTS_EXHAUSTED'],
+      401: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_ALREADY_USED', 'OTP_ATTEMPTS_EXHAUSTED', 'STEP_UP_SESSION_ENDED'],
       403: ['ACCOUNT_LOCKED'],
       422: ['PASSWORD_NOT_STAGED'],
     }),
@@ -136,8 +136,7 @@ export const loginAndCodeRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> =
       const wait = { timeoutMs: options.readYourWritesTimeoutMs, watch: options.projections, log: app.log };
       await waitForUserView(options.users, data.userId, position, wait);
       if (data.purpose === 'PASSWORD_RESET') return success({ userId: data.userId, passwordChanged: true as const });
-      // No route starts a step-up yet; until its token is signed here, its code answers no login tokens.
-      if (data.purpose === 'STEP_UP') throw new ApiError('CHALLENGE_TYPE_MISMATCH');
+      if (data.purpose === 'STEP_UP') return success({ userId: data.userId, ...options.stepUpTokens.sign(data) });
       const tokenOptions = { clientId: callingClientOf(request), accessTokenTtlSeconds: options.accessTokenTtlSeconds };
       return success(userTokens(reply, tokenOptions, data, refreshToken));
     },

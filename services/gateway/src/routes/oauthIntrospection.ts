@@ -9,6 +9,7 @@ import type { ViewCollection } from '@tessera/read-models';
 import type { ApiClientView } from '@tessera/read-models/views';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientClaims, UserClaims } from '../auth.ts';
+import type { StepUpClaims } from '../stepUpTokens.ts';
 import { introspectionErrorAnswers } from '../routeAnswers.ts';
 import { answerOAuthRequestError, authenticatedClient, oauthError } from './oauthClientAuthentication.ts';
 
@@ -21,7 +22,7 @@ const introspectionSchema = {
   operationId: 'introspectToken',
   summary: 'Whether an access token is active, and its claims',
   description:
-    'RFC 7662: the client authenticates as for the token endpoint (HTTP Basic or form fields) and learns whether a token is active now, with its claims. A token is inactive (`{"active": false}` and nothing else) when it is expired, malformed, not an access token of this server, of a revoked login (logout, password change, refresh-token reuse), or of another client: a client introspects only its own tokens and its own users\' tokens.',
+    'RFC 7662: the client authenticates as for the token endpoint (HTTP Basic or form fields) and learns whether a token is active now, with its claims. Access tokens and step-up tokens are answered. A token is inactive (`{"active": false}` and nothing else) when it is expired, malformed, not a token of this server, of a revoked login (logout, password change, refresh-token reuse), a step-up token already consumed, or of another client: a client introspects only its own tokens and its own users\' tokens.',
   security: [],
   consumes: ['application/x-www-form-urlencoded'],
   headers: ReadHeaders,
@@ -33,8 +34,9 @@ function answerIntrospectionError(error: FastifyError, _request: FastifyRequest,
   return answerOAuthRequestError(error, reply, 'introspection');
 }
 
-/** The answer for an active token: its claims, as RFC 7662 §2.2 names them. */
-function activeAnswer(claims: ClientClaims | UserClaims) {
+/** The answer for an active token: its claims, as RFC 7662 §2.2 names them; a step-up token says what it is. */
+function activeAnswer(claims: ClientClaims | UserClaims | StepUpClaims) {
+  if (!('token_use' in claims)) return { active: true, token_use: 'step_up' as const, ...claims };
   return { active: true, token_type: 'Bearer' as const, ...claims };
 }
 
@@ -49,7 +51,7 @@ export const oauthIntrospectionRoutes: FastifyPluginAsyncTypebox<OAuthIntrospect
       const client = await authenticatedClient(options.apiClients, request.headers.authorization, request.body);
       if (!client) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed.');
       void reply.header('cache-control', 'no-store');
-      const claims = await app.activeAccessToken(request.body.token);
+      const claims = await app.activeToken(request.body.token);
       // Another client's token is answered as any unknown token: whether it exists is not this client's business.
       return claims?.client_id === client.clientId ? activeAnswer(claims) : { active: false };
     },

@@ -135,7 +135,7 @@ t.test('POST /v1/user/otp', async (t) => {
     t.same(answer.json().data, { userId: 'u1', passwordChanged: true });
   });
 
-  t.test('on a step-up session: no login tokens', async (t) => {
+  t.test('on a step-up session: a step-up token, and no login tokens', async (t) => {
     const expiresAt = new Date(Date.now() + 300_000).toISOString();
     gateway.answer(() => ({
       ok: true,
@@ -153,9 +153,34 @@ t.test('POST /v1/user/otp', async (t) => {
       },
     }));
     const answer = await gateway.app.inject(verify());
-    t.equal(answer.statusCode, 422);
-    t.match(answer.json(), { success: false, errorCode: 3105 });
-    t.notMatch(answer.body, /accessToken|refreshToken/);
+    t.equal(answer.statusCode, 200);
+    t.equal(answer.headers['cache-control'], 'no-store');
+    const { data } = answer.json();
+    t.same(Object.keys(data).sort(), ['expiresIn', 'stepUpToken', 'userId'], 'a step-up token, no login tokens');
+    t.ok(data.expiresIn > 295 && data.expiresIn <= 300, 'it lasts until the expiry identity chose');
+    const [header, payload] = (data.stepUpToken as string)
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+    t.match(header, { alg: 'EdDSA', typ: 'step-up+jwt', kid: String }, 'typed as a step-up token');
+    t.match(payload, {
+      sub: 'u1',
+      client_id: 'acme',
+      acr: 'urn:tessera:acr:sca',
+      amr: ['pwd', 'sms'],
+      jti: 't1',
+      action: 'WITHDRAW',
+      txn: 'txn',
+      sid: 's1',
+      fam: 'f1',
+      exp: Math.floor(Date.parse(expiresAt) / 1000),
+    });
+    const asAccessToken = await gateway.app.inject({
+      method: 'GET',
+      url: '/v1/user/me',
+      headers: bearer(data.stepUpToken),
+    });
+    t.equal(asAccessToken.statusCode, 401, 'it never passes for an access token');
   });
 
   t.test('identity’s refusals are answered with their catalogued status and envelope', async (t) => {
@@ -166,6 +191,7 @@ t.test('POST /v1/user/otp', async (t) => {
       'OTP_ATTEMPTS_EXHAUSTED',
       'ACCOUNT_LOCKED',
       'PASSWORD_NOT_STAGED',
+      'STEP_UP_SESSION_ENDED',
       'DEPENDENCY_UNAVAILABLE',
     ]);
   });

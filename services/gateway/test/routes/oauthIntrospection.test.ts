@@ -110,3 +110,61 @@ t.test('inactive, and nothing else said: another client’s, expired, malformed,
     t.same(await answerOf(t, introspect(ofToken(token))), { active: false }, why);
   }
 });
+
+/** A step-up token of the partner's user, as POST /v1/user/otp answers it. */
+async function stepUpToken(tokenId: string, familyId = 'f1', clientId = 'partner'): Promise<string> {
+  gateway.answer(() => ({
+    ok: true,
+    data: {
+      purpose: 'STEP_UP',
+      userId: 'u1',
+      stepUpId: `step-up-${tokenId}`,
+      action: 'ADD_BENEFICIARY',
+      transactionHash: 'txn-hash',
+      clientId,
+      familyId,
+      tokenId,
+      authTime: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 300_000).toISOString(),
+    },
+  }));
+  const answer = await gateway.app.inject({
+    method: 'POST',
+    url: '/v1/user/otp',
+    headers: { authorization: `Bearer ${gateway.clientToken('users:write', clientId)}` },
+    payload: { sessionId: `step-up-${tokenId}`, username: 'ada@example.com', challengeType: 'SMS_OTP', code: '4821' },
+  });
+  return answer.json().data.stepUpToken;
+}
+
+t.test('a step-up token is active until consumed, with what it confirms', async (t) => {
+  const token = await stepUpToken('t-live');
+  const body = await answerOf(t, introspect(ofToken(token)));
+  t.match(body, {
+    active: true,
+    token_use: 'step_up',
+    sub: 'u1',
+    client_id: 'partner',
+    acr: 'urn:tessera:acr:sca',
+    amr: ['pwd', 'sms'],
+    auth_time: Number,
+    jti: 't-live',
+    action: 'ADD_BENEFICIARY',
+    txn: 'txn-hash',
+    exp: Number,
+  });
+  t.notOk('token_type' in body, 'not a bearer access token');
+  await gateway.views.stepUpTokens.upsert(
+    't-live',
+    { tokenId: 't-live', userId: 'u1', stepUpId: 'step-up-t-live', consumedAt: new Date().toISOString() },
+    2,
+  );
+  t.same(await answerOf(t, introspect(ofToken(token))), { active: false }, 'inactive once consumed');
+});
+
+t.test('a step-up token is inactive once its login ends, and for another client', async (t) => {
+  const ofRevokedLogin = await stepUpToken('t-revoked', 'revoked-login');
+  t.same(await answerOf(t, introspect(ofToken(ofRevokedLogin))), { active: false }, 'its login was revoked');
+  const ofAcme = await stepUpToken('t-acme', 'f1', 'acme');
+  t.same(await answerOf(t, introspect(ofToken(ofAcme))), { active: false }, 'another client’s step-up');
+});

@@ -101,6 +101,12 @@ function userWrites(views: Views, event: ProjectedEvent): EventWrites {
     case 'SessionsRevoked':
       for (const familyId of event.data.familyIds) made.push(sessionOf(familyId, event.data.userId, event.data.reason));
       break;
+    case 'StepUpConsumed': {
+      const { tokenId, userId, stepUpId } = event.data;
+      const consumed = { tokenId, userId, stepUpId, consumedAt: event.recordedAt };
+      made.push(observed(views.stepUpTokens.upsert(tokenId, consumed, event.position)));
+      break;
+    }
   }
   return { applied, made };
 }
