@@ -127,7 +127,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         .filter(Boolean)
         .map((line) => {
           const { to, text } = JSON.parse(line) as { to: string; text: string };
-          return { to, text, code: /^(\d+)/.exec(text)?.[1] ?? '' };
+          // A login or reset code comes first; a step-up code follows "code" after the brand.
+          return { to, text, code: (/^(\d+)/.exec(text) ?? /\bcode (\d+)/.exec(text))?.[1] ?? '' };
         });
     },
     countSentTo(phone) {
