@@ -393,6 +393,42 @@ if (kafkaAvailable && mongoUrl) {
         'me shows both, from MongoDB',
       );
 
+      // Strong customer authentication across the services: a withdrawal confirmed by an SMS that states it.
+      const withdrawal = { amount: '250.00', currency: 'EUR', destination: 'FR7630006000011234567890189' };
+      const smsBefore = outbox().filter((sms) => sms.to === user.phoneNumber).length;
+      const stepUp = await call(
+        'POST',
+        '/v1/user/step-up',
+        { password: newPassword, action: 'WITHDRAW', transaction: withdrawal },
+        userToken,
+      );
+      t.equal(stepUp.status, 200, 'step-up asked through Kafka');
+      const stepUpSms = await eventually(
+        'the step-up SMS',
+        async () => outbox().filter((sms) => sms.to === user.phoneNumber)[smsBefore],
+        30_000,
+        50,
+      );
+      t.match(stepUpSms.text, /(withdraw|retirer) 250 EUR (to|vers) …0189/, 'its SMS states the withdrawal');
+      const stepUpCode = /code (\d+)/.exec(stepUpSms.text)?.[1] ?? '';
+      const verified = await call('POST', '/v1/user/otp', {
+        sessionId: stepUp.body.data.sessionId,
+        username: user.email,
+        challengeType: 'SMS_OTP',
+        code: stepUpCode,
+      });
+      t.equal(verified.status, 200, 'its code answers a step-up token');
+      const stepUpToken: string = verified.body.data.stepUpToken;
+      const consumeBody = { stepUpToken, action: 'WITHDRAW', transaction: withdrawal };
+      t.equal((await call('POST', '/v1/step-up/consume', consumeBody)).status, 200, 'the payment service consumes it');
+      t.equal(
+        (await call('POST', '/v1/step-up/consume', consumeBody)).body.errorCode,
+        3402,
+        'once: STEP_UP_TOKEN_ALREADY_USED',
+      );
+      secrets.push(stepUpCode, stepUpToken);
+      personal.push(withdrawal.destination);
+
       // The canary over the shared infrastructure: no secret on any topic or in any collection, and
       // email and phone only in the users view, which /v1/user/me answers from.
       const databases = [database, `${database}_notifier`, `${database}_keys`];
