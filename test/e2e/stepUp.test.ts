@@ -207,3 +207,22 @@ t.test('neither the transaction nor the tokens are kept in clear, nor logged', a
       t.notOk(readFileSync(path.join(server.dataDir, name)).toString('latin1').includes(secret), `not in ${name}`);
   }
 });
+
+t.test(
+  'a consume retried with its Idempotency-Key gets the first answer again, and consumes nothing more',
+  async (t) => {
+    const user = newUser();
+    const login = await signUpAndLogIn(server, user, { token: partner });
+    const { stepUpToken } = await stepUp(user, login);
+    const headers = { 'idempotency-key': `consume-${login.userId}` };
+    const call = () =>
+      server.call('POST', '/v1/step-up/consume', { token: partner, headers, body: { stepUpToken, ...withdraw } });
+    const first = await call();
+    const retried = await call();
+    t.equal(first.status, 200);
+    t.equal(retried.status, 200, 'the lost answer is answered again');
+    t.equal(retried.headers.get('idempotent-replayed'), 'true');
+    t.same(retried.body, first.body);
+    t.equal((await consume(stepUpToken)).body.errorCode, 3402, 'without the key, a second use is refused');
+  },
+);
