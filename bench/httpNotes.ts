@@ -8,6 +8,15 @@ import { LOGINS_PER_USER } from './sessionPreparation.ts';
 /** The argon2id parameters of the production server. */
 export const production = { memoryKib: 19456, iterations: 2 };
 
+/** The three step-up calls' medians, added up. */
+function stepUpRoundTrip(results: BenchResults): string {
+  const calls = ['step-up', 'step-up OTP', 'step-up consume'].map((name) =>
+    results.http.find((figures) => figures.name === name),
+  );
+  if (calls.some((figures) => figures === undefined)) return 'not measured';
+  return `${calls.reduce((sum, figures) => sum + figures!.p50Ms, 0)} ms`;
+}
+
 export function httpNotes(
   results: BenchResults,
   settings: RunSettings & { profileDir: string | undefined },
@@ -27,6 +36,9 @@ export function httpNotes(
       `it only makes preparing ${sessions.sessionsNeeded} real login sessions affordable (${sessions.users} users, ${LOGINS_PER_USER} logins each, ${sessions.preparedSeconds.toFixed(0)} s). ` +
       `Every OTP request verifies a different real session with the code read from the dev SMS outbox; the measured run is bounded by the ${sessions.otpSessions} sessions (after ${sessions.warmupSessions} for warm-up), not by time. ` +
       `Refresh: ${sessions.families} token families, each refreshed by one request at a time, its token replaced from each answer. Me: GET /v1/user/me with their access tokens. That server's peak RSS: ${(sessions.peakBytes / 1e6).toFixed(1)} MB.`,
+    `Step-up, on the same server after me: ${sessions.stepUps} withdrawals asked by the live families (each family one at a time, its password checked with that server's cheap hash, which bounds the call as argon2id bounds login), ` +
+      'then each answered with the code read from the outbox (step-up OTP: a step-up token signed), then each token consumed once by the client (step-up consume); no warm-up, each run bounded by the state the previous one made. ' +
+      `The round trip a user and a payment service make is the three calls in turn: ${stepUpRoundTrip(results)} at the median, plus the time the user takes to read the SMS.`,
     `Each measurement follows a ${settings.warmupSeconds} s warm-up with the same requests (OTP: ${sessions.warmupSessions} sessions). Latency is autocannon's, over every answer; errors are non-2xx answers and socket errors or timeouts.`,
   ];
   const ceiling = results.hashCeiling;

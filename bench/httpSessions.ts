@@ -14,6 +14,7 @@ import {
   type Family,
   type Session,
 } from './sessionPreparation.ts';
+import { measureStepUp } from './httpStepUp.ts';
 import { nextUser } from './users.ts';
 
 export interface SessionFigures {
@@ -24,6 +25,8 @@ export interface SessionFigures {
   otpSessions: number;
   warmupSessions: number;
   families: number;
+  /** Step-ups asked, each answered and consumed in the next two runs. */
+  stepUps: number;
   peakBytes: number;
 }
 
@@ -122,7 +125,7 @@ interface MeasureCommon {
 }
 
 export async function measureSessionServer(
-  settings: RunSettings & { otpSessions: number },
+  settings: RunSettings & { otpSessions: number; stepUps: number },
   servers: BenchServer[],
   log: (line: string) => void,
 ): Promise<SessionFigures> {
@@ -161,9 +164,13 @@ export async function measureSessionServer(
   const refresh = await measureRefresh(common, familyList);
   // Each run's last request per connection is cut off unanswered, so its family's token is unknown and it is dropped too.
   log(`  ${refresh.live.length} of ${familyList.length} token families still live`);
-  const me = await measureMe(common, refresh.live.length ? refresh.live : familyList);
+  const live = refresh.live.length ? refresh.live : familyList;
+  const me = await measureMe(common, live);
+  // Each family's phone has had its logins' codes; the budget (raised to 100 a day) leaves room for 90 step-ups.
+  const stepUp = await measureStepUp(server, common, live, Math.min(settings.stepUps, 90 * live.length));
   return {
-    http: [otp, refresh.figures, me],
+    http: [otp, refresh.figures, me, ...stepUp.http],
+    stepUps: stepUp.stepUps,
     sessionsNeeded,
     users: users.length,
     preparedSeconds,

@@ -4,7 +4,7 @@
  * into docs/benchmarks.md between the `bench:http` markers.
  *
  * Flags: --quick (short run), --duration S, --warmup S, --connections N,
- * --login-connections N, --otp-sessions N, --hash-seconds S, --cpu-prof DIR
+ * --login-connections N, --otp-sessions N, --step-ups N, --hash-seconds S, --cpu-prof DIR
  * (CPU profiles of the server children), --no-write (print only).
  */
 import { cpus, platform, release, totalmem } from 'node:os';
@@ -29,6 +29,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string' },
     'login-connections': { type: 'string' },
     'otp-sessions': { type: 'string' },
+    'step-ups': { type: 'string' },
     'hash-seconds': { type: 'string' },
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
@@ -45,6 +46,7 @@ const connections = Number(flags.connections ?? 32);
 // As many logins in flight as hashes in the ceiling's measurement (twice libuv's pool), so both keep the pool full.
 const loginConnections = Number(flags['login-connections'] ?? 2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4));
 const otpSessions = Number(flags['otp-sessions'] ?? (quick ? 1500 : 8000));
+const stepUps = Number(flags['step-ups'] ?? (quick ? 500 : 3000));
 const hashSeconds = Number(flags['hash-seconds'] ?? (quick ? 2 : 5));
 const profileDir = flags['cpu-prof'] ? path.resolve(flags['cpu-prof']) : undefined;
 const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -82,7 +84,7 @@ try {
     `RSS idle ${(main.memory.idleBytes / 1e6).toFixed(1)} MB, peak ${(main.memory.peakBytes / 1e6).toFixed(1)} MB, after ${(main.memory.afterBytes / 1e6).toFixed(1)} MB`,
   );
   // 3. A second server with cheaper hashing for the paths that hash nothing (OTP verify, refresh, me).
-  const sessions = await measureSessionServer({ ...settings, otpSessions }, servers, log);
+  const sessions = await measureSessionServer({ ...settings, otpSessions, stepUps }, servers, log);
   results.http.push(...sessions.http);
   results.notes.push(...httpNotes(results, settings, main, sessions));
 } finally {

@@ -8,12 +8,17 @@ import { pool, type User } from './users.ts';
 
 export interface Session {
   username: string;
+  /** The user's phone and password: a step-up needs both. */
+  phoneNumber: string;
+  password: string;
   sessionId: string;
   code: string;
 }
 
 export interface Family {
   username: string;
+  phoneNumber: string;
+  password: string;
   accessToken: string;
   refreshToken: string;
 }
@@ -71,7 +76,14 @@ export async function prepareSessions(server: BenchServer, bearer: string, users
     users.forEach((user, userIndex) => {
       const code = (codes.get(user.phoneNumber) ?? [])[index];
       const sessionId = sessionIds[userIndex]![index];
-      if (code && sessionId) sessions.push({ username: user.email, sessionId, code });
+      if (code && sessionId)
+        sessions.push({
+          username: user.email,
+          phoneNumber: user.phoneNumber,
+          password: user.password,
+          sessionId,
+          code,
+        });
     });
   }
   return sessions;
@@ -89,6 +101,8 @@ export function verifyIntoFamilies(server: BenchServer, bearer: string, sessions
     if (response.status !== 200) throw new Error(`otp answered ${response.status}: ${JSON.stringify(response.body)}`);
     return {
       username: session.username,
+      phoneNumber: session.phoneNumber,
+      password: session.password,
       accessToken: response.body.data.accessToken,
       refreshToken: response.body.data.refreshToken,
     };
