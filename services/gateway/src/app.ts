@@ -42,6 +42,7 @@ import { idempotencyPlugin } from './idempotency.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { oauthIntrospectionRoutes } from './routes/oauthIntrospection.ts';
 import { oauthMetadataRoutes } from './routes/oauthMetadata.ts';
+import { oauthRevocationRoutes } from './routes/oauthRevocation.ts';
 import { openApiOptions } from './openApi.ts';
 import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import { schemaFormats } from './schemaFormats.ts';
@@ -194,10 +195,18 @@ async function registerRoutes(app: Gateway, options: GatewayOptions, views: View
     clientTokenTtlSeconds: config.clientTokenTtlSeconds,
   });
   await app.register(oauthIntrospectionRoutes, { apiClients: views.apiClients });
+  await app.register(oauthRevocationRoutes, {
+    apiClients: views.apiClients,
+    sessions: views.sessions,
+    identity: options.identity,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+    projections: options.projections,
+  });
   await app.register(oauthMetadataRoutes);
   const accountFlow: AccountFlowOptions = {
     identity: options.identity,
     users: views.users,
+    apiClients: views.apiClients,
     commandPublicKey: options.commandPublicKey,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
