@@ -4,12 +4,21 @@
  * asks for a token.
  */
 
-/** The most resources a client may be registered with, and the longest one. */
-export const resourceLimits = { perClient: 10, length: 256 } as const;
+/**
+ * The most resources a client may be registered with, the most one token request may name (the token request's
+ * largest body stays under the gateway's body limit), and the longest one.
+ */
+export const resourceLimits = { perClient: 10, perRequest: 3, length: 256 } as const;
+
+/**
+ * The characters a resource may hold: a URI's, ASCII (RFC 3986), without `#` (no fragment, RFC 8707 §2) and
+ * without the brackets of an IPv6 literal.
+ */
+export const resourcePattern = "^[A-Za-z0-9._~:/?@!$&'()*+,;=%-]+$";
 
 /** RFC 8707 §2: an absolute URI without a fragment. */
 export function isResourceUri(value: string): boolean {
-  if (value.length === 0 || value.length > resourceLimits.length || /[\s#]/.test(value)) return false;
+  if (value.length > resourceLimits.length || !new RegExp(resourcePattern).test(value)) return false;
   try {
     new URL(value);
     return true;

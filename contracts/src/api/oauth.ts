@@ -1,9 +1,9 @@
 /** RFC 6749 client credentials: the token request, its answer and its errors. */
 import { Type, type Static } from '@sinclair/typebox';
 import { example } from '../apiExamples.ts';
-import { resourceLimits } from '../resourceIndicators.ts';
+import { resourceLimits, resourcePattern } from '../resourceIndicators.ts';
 
-const Resource = Type.String({ minLength: 1, maxLength: resourceLimits.length });
+const Resource = Type.String({ minLength: 1, maxLength: resourceLimits.length, pattern: resourcePattern });
 
 export const OAuthTokenBody = Type.Object(
   {
@@ -25,9 +25,9 @@ export const OAuthTokenBody = Type.Object(
       }),
     ),
     resource: Type.Optional(
-      Type.Union([Resource, Type.Array(Resource, { minItems: 1, maxItems: resourceLimits.perClient })], {
+      Type.Union([Resource, Type.Array(Resource, { minItems: 1, maxItems: resourceLimits.perRequest })], {
         description:
-          "RFC 8707: the resource (absolute URI) the token is for, given once per resource. The token's `aud` then names these resources alone; each must be the gateway's own audience or one the client is registered with, else 400 invalid_target. Without it, the gateway's own audience.",
+          "RFC 8707: the resource (absolute URI) the token is for, given once per resource (three at most). The token's `aud` then names these resources alone; each must be the gateway's own audience or one the client is registered with, else 400 invalid_target. Without it, the gateway's own audience.",
         examples: ['https://payments.example.com'],
       }),
     ),
@@ -35,7 +35,7 @@ export const OAuthTokenBody = Type.Object(
   {
     // RFC 6749 §3.2: unknown parameters are ignored; a few, bounded, so that any valid body fits under the body limit.
     additionalProperties: Type.String({ maxLength: 128 }),
-    maxProperties: 8,
+    maxProperties: 7,
     propertyNames: { maxLength: 32 },
     description:
       'The client authenticates with HTTP Basic (`client_id:client_secret`, each form-urlencoded) or with the two form fields.',

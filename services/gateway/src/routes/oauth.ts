@@ -68,6 +68,9 @@ function answerTokenError(error: FastifyError, _request: FastifyRequest, reply: 
   // The schema allows client_credentials alone; another grant keeps RFC 6749's own error.
   if (error.validation?.[0]?.instancePath === '/grant_type')
     return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.');
+  // RFC 8707 §2: a malformed resource is invalid_target, as an unknown one is.
+  if (error.validation?.[0]?.instancePath.startsWith('/resource'))
+    return oauthError(reply, 400, 'invalid_target', 'A requested resource is not one this client may name.');
   return answerOAuthRequestError(error, reply, 'token');
 }
 

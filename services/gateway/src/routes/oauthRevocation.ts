@@ -38,7 +38,11 @@ const revocationSchema = {
   response: {
     200: Type.Object(
       {},
-      { additionalProperties: false, description: 'Revoked, or nothing to revoke: the token does not work any more.' },
+      {
+        additionalProperties: false,
+        description: 'Revoked, or nothing to revoke: the token does not work any more.',
+        examples: [{}],
+      },
     ),
     ...revocationErrorAnswers,
   },
