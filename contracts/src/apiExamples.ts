@@ -23,8 +23,8 @@ export const example = {
     'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJ1c2VyIiwic3ViIjoiNWI3YzFmOWUifQ.3q2-7wXmYk1c9ZV0bq4nU2sP8rT5vL7hJ1dF3gA6eC9',
   clientAccessToken:
     'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJjbGllbnQiLCJzdWIiOiJhY21lLWJhbmsifQ.Kp4-Zr8Xw2Lm6Nq0Bv3Cx7Ty1Us5Hg9Jf2Dk4Ea8Wc1',
-  refreshToken: 'Yt3kP9wQ2mX7vL4nB8cR1sD6fH0jG5aZ2eU9iO3uK7q',
-  rotatedRefreshToken: 'Lm8nB2vC6xZ0aS4dF7gH1jK5qW9eR3tY7uI2oP6zX4c',
+  refreshToken: '5b7c1f9e-2d4a-4c8e-9f31-6a0d2e8b7c45.Yt3kP9wQ2mX7vL4nB8cR1sD6fH0jG5aZ2eU9iO3uK7q',
+  rotatedRefreshToken: '5b7c1f9e-2d4a-4c8e-9f31-6a0d2e8b7c45.Lm8nB2vC6xZ0aS4dF7gH1jK5qW9eR3tY7uI2oP6zX4c',
   publicAddress: '7Np41oeZdDxWfDAoj8SXXHyaAMaJYmbYDoNsMLkp2mJ6',
   idempotencyKey: '6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c',
   correlationId: 'partner-req-20261126-0001',

@@ -63,3 +63,24 @@ t.test('the CLI refuses unknown scopes with a clear message', async (t) => {
   t.equal(failure?.code, 2);
   t.match(failure?.stderr, /unknown scope\(s\): root/);
 });
+
+t.test('the CLI refuses an audience that is not an absolute URI without a fragment', async (t) => {
+  const failure = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'services/embedded/src/registerClientCli.ts',
+      '--name',
+      'X',
+      '--audiences',
+      'https://payments.example,payments,https://a.example/#f',
+    ],
+    { env: { ...process.env, DATA_DIR: '/nonexistent-not-used' } },
+  ).then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
+  );
+  t.equal(failure?.code, 2);
+  t.match(failure?.stderr, /--audiences must be absolute URIs.*: payments, https:\/\/a\.example\/#f/);
+});

@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { signUpAndLogIn } from '../support/flows.ts';
+import { registerClient, signUpAndLogIn, tokenOf } from '../support/flows.ts';
 import { DEV_CLIENT, newUser, startTestServer, type TestServer } from '../support/testServer.ts';
 
 let server: TestServer;
@@ -21,8 +21,11 @@ interface Discovered {
   verify(token: string, at?: Date): Promise<JWTPayload>;
 }
 
-/** What a resource server does at start: read the metadata under the issuer it was configured with. */
-async function discover(issuer: string): Promise<Discovered> {
+/**
+ * What a resource server does at start: read the metadata under the issuer it was configured with. It checks
+ * `audience`: its own resource, the issuer unless it is one of its own (RFC 8707).
+ */
+async function discover(issuer: string, audience?: string): Promise<Discovered> {
   const metadata = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as {
     issuer: string;
     jwks_uri: string;
@@ -34,7 +37,7 @@ async function discover(issuer: string): Promise<Discovered> {
       (
         await jwtVerify(token, keys, {
           issuer: metadata.issuer,
-          audience: metadata.issuer,
+          audience: audience ?? metadata.issuer,
           typ: 'at+jwt',
           algorithms: ['EdDSA'],
           requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'scope'],
@@ -106,4 +109,40 @@ t.test('a service that asks instead learns at once that a logged-out user token 
   const logout = await server.call('POST', '/v1/user/logout', { token: ada.accessToken });
   t.equal(logout.status, 200);
   t.same(await introspect(ada.accessToken), { active: false }, 'inactive before the token expires');
+});
+
+t.test("a partner's payment service verifies tokens that name it as their audience (RFC 8707)", async (t) => {
+  const payments = 'https://payments.partner.example';
+  const partner = await registerClient(server, 'partner-with-payments', ['users:write', 'users:read'], [payments]);
+  const partnerToken = await tokenOf(server, partner);
+  const paymentService = await discover(server.url, payments);
+
+  const response = await fetch(`${server.url}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${partner.clientId}:${partner.secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', resource: payments }).toString(),
+  });
+  t.equal(response.status, 200);
+  const { access_token: forPayments } = (await response.json()) as { access_token: string };
+  t.match(await paymentService.verify(forPayments), { aud: payments, client_id: partner.clientId });
+  await t.rejects((await discover(server.url)).verify(forPayments), 'not for the gateway: it names the payments alone');
+
+  const ada = await signUpAndLogIn(server, newUser(), { token: partnerToken });
+  t.same((await paymentService.verify(ada.accessToken)).aud, [server.url, payments], 'a user token names both');
+  const me = await server.call('GET', '/v1/user/me', { token: ada.accessToken });
+  t.equal(me.status, 200, 'and the gateway still takes it');
+
+  const elsewhere = await fetch(`${server.url}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${partner.clientId}:${partner.secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', resource: 'https://elsewhere.example' }).toString(),
+  });
+  t.equal(elsewhere.status, 400);
+  t.match(await elsewhere.json(), { error: 'invalid_target' });
 });

@@ -6,11 +6,15 @@ import type { TestServer } from './testServer.ts';
 
 const run = promisify(execFile);
 
-/** Registers a client through the command line into the running server's data directory; the secret is shown once. */
+/**
+ * Registers a client through the command line into the running server's data directory; the secret is shown once.
+ * `audiences`: the resources (RFC 8707) its tokens may name beside the server.
+ */
 export async function registerClient(
   server: TestServer,
   id: string,
   scopes: string[],
+  audiences: string[] = [],
 ): Promise<{ clientId: string; secret: string }> {
   const { stdout } = await run(
     process.execPath,
@@ -24,6 +28,7 @@ export async function registerClient(
       id,
       '--scopes',
       scopes.join(','),
+      ...(audiences.length ? ['--audiences', audiences.join(',')] : []),
     ],
     {
       env: { ...process.env, DATA_DIR: server.dataDir, ARGON2_MEMORY_KIB: '8192', ARGON2_ITERATIONS: '1' },

@@ -1,6 +1,9 @@
 /** RFC 6749 client credentials: the token request, its answer and its errors. */
 import { Type, type Static } from '@sinclair/typebox';
 import { example } from '../apiExamples.ts';
+import { resourceLimits, resourcePattern } from '../resourceIndicators.ts';
+
+const Resource = Type.String({ minLength: 1, maxLength: resourceLimits.length, pattern: resourcePattern });
 
 export const OAuthTokenBody = Type.Object(
   {
@@ -21,11 +24,18 @@ export const OAuthTokenBody = Type.Object(
         examples: ['users:write users:read'],
       }),
     ),
+    resource: Type.Optional(
+      Type.Union([Resource, Type.Array(Resource, { minItems: 1, maxItems: resourceLimits.perRequest })], {
+        description:
+          "RFC 8707: the resource (absolute URI) the token is for, given once per resource (three at most). The token's `aud` then names these resources alone; each must be the gateway's own audience or one the client is registered with, else 400 invalid_target. Without it, the gateway's own audience.",
+        examples: ['https://payments.example.com'],
+      }),
+    ),
   },
   {
     // RFC 6749 §3.2: unknown parameters are ignored; a few, bounded, so that any valid body fits under the body limit.
     additionalProperties: Type.String({ maxLength: 128 }),
-    maxProperties: 8,
+    maxProperties: 7,
     propertyNames: { maxLength: 32 },
     description:
       'The client authenticates with HTTP Basic (`client_id:client_secret`, each form-urlencoded) or with the two form fields.',
@@ -55,7 +65,10 @@ export const OAuthTokenResponse = Type.Object(
 
 /** RFC 6749 §5.2 error body. */
 export const OAuthErrorResponse = Type.Object({
-  error: Type.String({ description: 'invalid_request, invalid_client, invalid_scope or slow_down.' }),
+  error: Type.String({
+    description:
+      'invalid_request, invalid_client, invalid_scope, invalid_target, unsupported_token_type, slow_down or temporarily_unavailable.',
+  }),
   error_description: Type.String(),
 });
 
@@ -77,6 +90,10 @@ export const OAuthServerMetadata = Type.Object(
     scopes_supported: Type.Array(Type.String()),
     introspection_endpoint: Type.Optional(Type.String()),
     introspection_endpoint_auth_methods_supported: Type.Optional(Type.Array(Type.String())),
+    revocation_endpoint: Type.Optional(
+      Type.String({ description: 'RFC 7009: where a client revokes a refresh token.' }),
+    ),
+    revocation_endpoint_auth_methods_supported: Type.Optional(Type.Array(Type.String())),
     service_documentation: Type.String(),
   },
   {
@@ -91,6 +108,8 @@ export const OAuthServerMetadata = Type.Object(
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         introspection_endpoint: 'https://api.example.com/oauth/introspect',
         introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        revocation_endpoint: 'https://api.example.com/oauth/revoke',
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         response_types_supported: [],
         scopes_supported: ['users:write', 'users:read', 'accounts:manage', 'user'],
         service_documentation: 'https://api.example.com/docs',
@@ -175,3 +194,40 @@ export const OAuthIntrospectionResponse = Type.Object(
     ],
   },
 );
+
+/** RFC 7009 §2.1: the refresh token to revoke, and the calling client's credentials unless it uses HTTP Basic. */
+export const OAuthRevocationBody = Type.Object(
+  {
+    token: Type.String({
+      minLength: 1,
+      maxLength: 1536,
+      pattern: '^[A-Za-z0-9._~+/=-]+$',
+      description:
+        "A refresh token the client holds. Its whole login ends: the refresh token (and any rotated from it) stops working and the login's access tokens are refused from the moment this answers. An access token is answered 400 unsupported_token_type: it cannot be revoked alone and lives out its few minutes.",
+    }),
+    token_type_hint: Type.Optional(
+      Type.String({
+        maxLength: 32,
+        description: '`refresh_token` or `access_token`; only a hint (RFC 7009 §2.1): the token says what it is.',
+      }),
+    ),
+    client_id: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        description: 'With client_secret, when the client does not authenticate with HTTP Basic.',
+        examples: [example.clientId],
+      }),
+    ),
+    client_secret: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  {
+    // RFC 7009 §2.1 allows further parameters; bounded (four parameters in all), so that any valid body fits under the body limit.
+    additionalProperties: Type.String({ maxLength: 128 }),
+    maxProperties: 4,
+    propertyNames: { maxLength: 32 },
+    description: 'The client authenticates as for the token endpoint: HTTP Basic, or the two form fields.',
+    examples: [{ token: example.refreshToken, token_type_hint: 'refresh_token' }],
+  },
+);
+
+export type OAuthRevocationBody = Static<typeof OAuthRevocationBody>;

@@ -10,6 +10,8 @@ export const RegisterApiClient = command(
     name: Type.String(),
     scopes: Type.Array(Type.String()),
     secretHash: Type.String(),
+    /** Resources (absolute URIs) the client's tokens may name as audience beside the gateway's own; set at registration. */
+    audiences: Type.Optional(Type.Array(Type.String())),
   }),
 );
 

@@ -29,6 +29,8 @@ export interface CommandReplies {
   RegisterApiClient: { clientId: string; created: boolean };
   RecordSmsOutcome: { recorded: boolean };
   Logout: { loggedOut: true };
+  /** The login this revocation ended now, if it ended one (not for an unknown, another client's or an ended login). */
+  RevokeRefreshToken: { revokedFamilyId?: string };
   ErasePersonalData: { userId: string; erasedAt: string };
   OpenAccount: { userId: string; accountId: string; kind: 'SUB'; status: 'PENDING_KYC' | 'ACTIVE' };
   StartKyc: { identificationId: string; identificationUrl: string; numberOfAttempts: number; attemptsLeft: number };

@@ -20,7 +20,7 @@ import {
   VerifyOtp,
 } from './credentialCommands.ts';
 import { ErasePersonalData, RegisterUser } from './registrationCommands.ts';
-import { Logout, RefreshSession } from './sessionCommands.ts';
+import { Logout, RefreshSession, RevokeRefreshToken } from './sessionCommands.ts';
 import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
 
 export * from './accountCommands.ts';
@@ -42,6 +42,7 @@ export const IdentityCommand = Type.Union([
   RegisterApiClient,
   RecordSmsOutcome,
   Logout,
+  RevokeRefreshToken,
   ErasePersonalData,
   OpenAccount,
   StartKyc,

@@ -46,6 +46,8 @@ export const sessionEvents = {
         Type.Literal('PASSWORD_CHANGED'),
         Type.Literal('LOGOUT'),
         Type.Literal('PERSONAL_DATA_ERASED'),
+        /** The client revoked the login's refresh token (RFC 7009). */
+        Type.Literal('TOKEN_REVOKED'),
       ]),
     }),
   ),

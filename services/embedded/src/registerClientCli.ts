@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { knownScopes, scopes as scopeNames } from '@tessera/contracts';
+import { isResourceUri, knownScopes, resourceLimits, scopes as scopeNames } from '@tessera/contracts';
 import { createPasswordHasher, generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { createIdentityService, loadBreachedPasswordList } from '@tessera/identity';
 import { createLogger } from '@tessera/logging';
@@ -20,15 +20,36 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const usage = 'usage: npm run client:register -- --name "Acme Bank" [--scopes users:write,users:read] [--id acme-bank]';
+const usage =
+  'usage: npm run client:register -- --name "Acme Bank" [--scopes users:write,users:read] [--id acme-bank] [--audiences https://payments.acme.example,…]';
+
+/** The resources the client's tokens may name (RFC 8707): absolute URIs without a fragment, a few at most. */
+function requestedAudiences(list: string | undefined): string[] {
+  const audiences = [
+    ...new Set(
+      (list ?? '')
+        .split(',')
+        .map((audience) => audience.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const invalid = audiences.filter((audience) => !isResourceUri(audience));
+  if (invalid.length > 0)
+    fail(
+      `--audiences must be absolute URIs without a fragment, at most ${resourceLimits.length} characters: ${invalid.join(', ')}`,
+    );
+  if (audiences.length > resourceLimits.perClient) fail(`at most ${resourceLimits.perClient} --audiences`);
+  return audiences;
+}
 
 /** The client asked for on the command line; undefined when only help was asked for. */
-function requestedClient(): { name: string; scopes: string[]; clientId: string } | undefined {
+function requestedClient(): { name: string; scopes: string[]; clientId: string; audiences: string[] } | undefined {
   const { values } = parseArgs({
     options: {
       name: { type: 'string' },
       scopes: { type: 'string' },
       id: { type: 'string' },
+      audiences: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -47,7 +68,7 @@ function requestedClient(): { name: string; scopes: string[]; clientId: string }
   const clientId = values.id ?? `client-${randomUUID().slice(0, 12)}`;
   if (!/^[A-Za-z0-9._-]{3,64}$/.test(clientId))
     fail('--id must be 3 to 64 letters, digits, dots, dashes or underscores');
-  return { name, scopes, clientId };
+  return { name, scopes, clientId, audiences: requestedAudiences(values.audiences) };
 }
 
 /** Identity over the configured event store and key store, and how to close them. */
@@ -95,7 +116,7 @@ async function openIdentity(config: EmbeddedConfig) {
 async function main() {
   const requested = requestedClient();
   if (!requested) return;
-  const { name, scopes, clientId } = requested;
+  const { name, scopes, clientId, audiences } = requested;
   let config;
   try {
     config = loadConfig();
@@ -108,7 +129,13 @@ async function main() {
   const result = await identity.handle({
     type: 'RegisterApiClient',
     metadata: { correlationId: randomUUID(), clientId: 'cli' },
-    payload: { clientId, name, scopes, secretHash: hashSecretToken(secret) },
+    payload: {
+      clientId,
+      name,
+      scopes,
+      secretHash: hashSecretToken(secret),
+      ...(audiences.length ? { audiences } : {}),
+    },
   });
   await close();
   if (!result.ok) fail(`could not register the client: ${result.error}`);
@@ -121,6 +148,8 @@ async function main() {
       `client_id:     ${clientId}`,
       `client_secret: ${secret}`,
       `scopes:        ${scopes.join(' ')}`,
+      ...(created && audiences.length ? [`audiences:     ${audiences.join(' ')}`] : []),
+      ...(!created && audiences.length ? ['Audiences are set at registration only: the existing ones are kept.'] : []),
       'The secret is shown only now; Tessera keeps only its hash.',
       '',
     ].join('\n'),

@@ -24,28 +24,12 @@ import type { IdentityClient } from './identityClient.ts';
 import { rateLimitsPlugin } from './rateLimits.ts';
 import { uniformAnswerTimePlugin } from './uniformAnswerTime.ts';
 import { RequestLogController } from './requestLog.ts';
-import type { AccountFlowOptions } from './routes/accountFlow.ts';
-import { signUpRoutes } from './routes/signUp.ts';
-import { loginAndCodeRoutes } from './routes/loginAndCodes.ts';
-import { refreshRoutes } from './routes/refresh.ts';
-import { passwordResetRoutes } from './routes/passwordReset.ts';
-import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
-import { signedInUserRoutes } from './routes/signedInUser.ts';
-import { stepUpRoutes } from './routes/stepUp.ts';
-import { createStepUpTokens, type StepUpTokens } from './stepUpTokens.ts';
-import { adminRoutes } from './routes/admin.ts';
-import { accountRoutes, type AccountRoutesOptions } from './routes/accounts.ts';
-import { accountActivationRoutes } from './routes/accountActivation.ts';
-import { portfolioRoutes } from './routes/portfolios.ts';
-import { kycRoutes, type KycRoutesOptions } from './routes/kyc.ts';
-import { kycCallbackRoutes } from './routes/kycCallback.ts';
-import { kycDevPageRoutes } from './routes/kycDevPages.ts';
+import type { ReadinessCheck } from './routes/health.ts';
+import { registerRoutes } from './routeGroups.ts';
+import { createStepUpTokens } from './stepUpTokens.ts';
 import { idempotencyPlugin } from './idempotency.ts';
-import { oauthRoutes } from './routes/oauth.ts';
-import { oauthIntrospectionRoutes } from './routes/oauthIntrospection.ts';
-import { oauthMetadataRoutes } from './routes/oauthMetadata.ts';
 import { openApiOptions } from './openApi.ts';
-import { plivoWebhookRoutes, type PlivoWebhookOptions } from './routes/plivoWebhook.ts';
+import type { PlivoWebhookOptions } from './routes/plivoWebhook.ts';
 import { schemaFormats } from './schemaFormats.ts';
 import type { SigningKey } from './signingKeys.ts';
 import { tokenIssuer } from './tokenIssuer.ts';
@@ -141,8 +125,7 @@ function createFastify({ config, logger }: GatewayOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 
-type Gateway = ReturnType<typeof createFastify>;
-type Views = ReturnType<typeof openViews>;
+export type Gateway = ReturnType<typeof createFastify>;
 
 /** What every request meets, routed or not: correlation id, limits, metrics, the error envelope, strict text, the docs. */
 async function installRequestHandling(app: Gateway, options: GatewayOptions): Promise<void> {
@@ -187,64 +170,4 @@ function serveMetrics(app: Gateway, metrics: Metrics): void {
   app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
-}
-
-/** Every route group, each its own plugin, in the order the OpenAPI document lists them. */
-async function registerRoutes(
-  app: Gateway,
-  options: GatewayOptions,
-  views: Views,
-  stepUpTokens: StepUpTokens,
-): Promise<void> {
-  const { config } = options;
-  await app.register(healthRoutes, {
-    readiness: [{ name: 'readModels', check: () => options.views.ping() }, ...(options.readiness ?? [])],
-  });
-  await app.register(oauthRoutes, {
-    apiClients: views.apiClients,
-    signingKeys: options.signingKeys,
-    clientTokenTtlSeconds: config.clientTokenTtlSeconds,
-  });
-  await app.register(oauthIntrospectionRoutes, { apiClients: views.apiClients });
-  await app.register(oauthMetadataRoutes);
-  const accountFlow: AccountFlowOptions = {
-    identity: options.identity,
-    users: views.users,
-    commandPublicKey: options.commandPublicKey,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
-    projections: options.projections,
-    stepUpTokens,
-  };
-  for (const routes of [signUpRoutes, loginAndCodeRoutes, refreshRoutes, passwordResetRoutes, stepUpRoutes])
-    await app.register(routes, accountFlow);
-  await app.register(signedInUserRoutes, {
-    users: views.users,
-    sessions: views.sessions,
-    identity: options.identity,
-    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
-  });
-  const accounts: AccountRoutesOptions = {
-    identity: options.identity,
-    users: views.users,
-    accounts: views.accounts,
-    portfolios: views.portfolios,
-    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
-  };
-  for (const routes of [accountRoutes, accountActivationRoutes, portfolioRoutes]) await app.register(routes, accounts);
-  const kyc: KycRoutesOptions = {
-    identity: options.identity,
-    identifications: views.kycIdentifications,
-    store: options.views,
-    webhookSecret: options.kyc.webhookSecret,
-  };
-  await app.register(kycRoutes, kyc);
-  await app.register(kycCallbackRoutes, kyc);
-  if (options.kyc.devPages) await app.register(kycDevPageRoutes, kyc);
-  await app.register(adminRoutes, {
-    users: views.users,
-    identity: options.identity,
-    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
-  });
-  if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
 }

@@ -21,7 +21,7 @@ export const accessTokenType = 'at+jwt';
 export interface RegisteredClaims {
   /** The issuer: the gateway's public base URL. */
   iss?: string;
-  /** The audience: the resource the token is for (TOKEN_AUDIENCE). */
+  /** The audience: the gateway's own (TOKEN_AUDIENCE), and for some tokens the client's resources (RFC 8707). */
   aud?: string | string[];
   /** A random id, unique per token. */
   jti?: string;
@@ -62,15 +62,28 @@ declare module 'fastify' {
   interface FastifyInstance {
     requireClient(scope: string): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     requireUser(): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-    /** An access token with these claims, valid for `lifetimeSeconds`: the registered claims and `typ` are added here. */
-    signAccessToken(claims: OwnClaims<ClientClaims> | OwnClaims<UserClaims>, lifetimeSeconds: number): string;
+    /**
+     * An access token with these claims, valid for `lifetimeSeconds`: the registered claims and `typ` are added
+     * here. Its `aud` is the gateway's own audience unless `audience` names another (RFC 8707 resources).
+     */
+    signAccessToken(
+      claims: OwnClaims<ClientClaims> | OwnClaims<UserClaims>,
+      lifetimeSeconds: number,
+      audience?: string | string[],
+    ): string;
     /** The issuer tokens name (`iss`): the public base URL. */
     tokenIssuer(): string;
+    /** The gateway's own audience: the one a token must name to be accepted here. */
+    tokenAudience(): string;
     /**
-     * The claims of an access token this gateway would accept now (its login not revoked), or of a step-up token
-     * still usable (not expired, not consumed, its login alive), or undefined.
+     * The claims of an access token this gateway issued and would accept now (its login not revoked), or of a
+     * step-up token still usable (not expired, not consumed, its login alive), or undefined. It names the gateway's
+     * own audience, or one of `otherAudiences` (the resources of the client asking).
      */
-    activeToken(token: string): Promise<ClientClaims | UserClaims | StepUpClaims | undefined>;
+    activeToken(
+      token: string,
+      otherAudiences?: readonly string[],
+    ): Promise<ClientClaims | UserClaims | StepUpClaims | undefined>;
   }
   interface FastifyRequest {
     client?: ClientClaims;
@@ -119,15 +132,24 @@ function namesThisGateway(claims: RegisteredClaims, options: AuthOptions): boole
   return claims.iss === issuer && namesAudience(claims.aud, options.audience ?? issuer);
 }
 
-/** What introspection answers (RFC 7662): the claims of a token that verifies, names this gateway and is not revoked. */
-async function activeClaims(app: FastifyInstance, options: AuthOptions, token: string) {
+/**
+ * What introspection answers (RFC 7662): the claims of a token that verifies, names this issuer and the gateway's
+ * audience or one of `otherAudiences`, and is not revoked.
+ */
+async function activeClaims(
+  app: FastifyInstance,
+  options: AuthOptions,
+  token: string,
+  otherAudiences: readonly string[],
+) {
   let claims: ClientClaims | UserClaims;
   try {
     claims = await app.jwt.verify<ClientClaims | UserClaims>(token);
   } catch {
     return activeStepUpClaims(options, token);
   }
-  if (!namesThisGateway(claims, options)) return undefined;
+  const forAnother = claims.iss === options.issuer() && otherAudiences.some((aud) => namesAudience(claims.aud, aud));
+  if (!forAnother && !namesThisGateway(claims, options)) return undefined;
   if (claims.token_use === 'user' && (await options.isSessionRevoked?.(claims.fam))) return undefined;
   return claims;
 }
@@ -164,16 +186,21 @@ export const authPlugin = fp<AuthOptions>(
     });
 
     app.decorate('tokenIssuer', options.issuer);
+    app.decorate('tokenAudience', () => options.audience ?? options.issuer());
     app.decorate(
       'signAccessToken',
-      (claims: OwnClaims<ClientClaims> | OwnClaims<UserClaims>, lifetimeSeconds: number) => {
+      (
+        claims: OwnClaims<ClientClaims> | OwnClaims<UserClaims>,
+        lifetimeSeconds: number,
+        audience?: string | string[],
+      ) => {
         const issuer = options.issuer();
         const issuedAt = Math.floor(Date.now() / 1000);
         // The plugin's own signer: reply.jwtSign (with or without options) builds a new signer, parsing the PEM key, for every token.
         return app.jwt.sign({
           ...claims,
           iss: issuer,
-          aud: options.audience ?? issuer,
+          aud: audience ?? options.audience ?? issuer,
           jti: randomUUID(),
           iat: issuedAt,
           exp: issuedAt + lifetimeSeconds,
@@ -181,7 +208,9 @@ export const authPlugin = fp<AuthOptions>(
       },
     );
 
-    app.decorate('activeToken', (token: string) => activeClaims(app, options, token));
+    app.decorate('activeToken', (token: string, otherAudiences: readonly string[] = []) =>
+      activeClaims(app, options, token, otherAudiences),
+    );
 
     app.decorate('requireClient', (scope: string) => async (request: FastifyRequest) => {
       const claims = await verified(request, options);

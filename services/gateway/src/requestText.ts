@@ -41,15 +41,23 @@ function decodeComponent(text: string): string {
   }
 }
 
-/** `application/x-www-form-urlencoded`, decoded strictly; a name given twice keeps its first value. */
-export function parseForm(text: string): Record<string, string> {
-  const fields: Record<string, string> = Object.create(null);
+/** Form fields that may be given more than once, and are then a list: RFC 8707 §2's `resource`. */
+const REPEATABLE_FIELDS = new Set(['resource']);
+
+/**
+ * `application/x-www-form-urlencoded`, decoded strictly; a name given twice keeps its first value (RFC 6749 §3.2
+ * allows a parameter once), except a repeatable one, whose values are then a list.
+ */
+export function parseForm(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = Object.create(null);
   for (const pair of text.split('&')) {
     if (pair === '') continue;
     const equals = pair.indexOf('=');
     const name = decodeComponent(equals < 0 ? pair : pair.slice(0, equals));
     const value = decodeComponent(equals < 0 ? '' : pair.slice(equals + 1));
-    if (!(name in fields)) fields[name] = value;
+    const earlier = fields[name];
+    if (earlier === undefined) fields[name] = value;
+    else if (REPEATABLE_FIELDS.has(name)) fields[name] = [...(Array.isArray(earlier) ? earlier : [earlier]), value];
   }
   return fields;
 }

@@ -129,11 +129,12 @@ function oauthAnswer(
 /** /oauth/token answers errors the OAuth way (RFC 6749 §5.2), not in the envelope. */
 export const oauthErrorAnswers: Record<number, TSchema> = {
   400: oauthAnswer(
-    'The token request breaks its schema (invalid_request; unsupported_grant_type for a grant other than client_credentials), or asks for a scope the client does not hold (invalid_scope, which RFC 6749 §5.2 answers 400 although the request fits the schema).',
+    'The token request breaks its schema (invalid_request; unsupported_grant_type for a grant other than client_credentials), asks for a scope the client does not hold (invalid_scope, which RFC 6749 §5.2 answers 400 although the request fits the schema), or names a resource the client may not (invalid_target, RFC 8707 §2).',
     {
       invalid_request: oauthExample('invalid_request', 'The token request is not valid.'),
       unsupported_grant_type: oauthExample('unsupported_grant_type', 'Only client_credentials is supported.'),
       invalid_scope: oauthExample('invalid_scope', 'A requested scope is not granted to this client.'),
+      invalid_target: oauthExample('invalid_target', 'A requested resource is not one this client may name.'),
     },
   ),
   401: oauthAnswer(
@@ -174,5 +175,41 @@ export const introspectionErrorAnswers: Record<number, TSchema> = {
     'Too many requests from this IP (RFC 8628 §3.5 slow_down): try again after `Retry-After` seconds.',
     { slow_down: oauthExample('slow_down', 'Too many introspection requests; try again later.') },
     retryAfter('Seconds until the limit lets the next request through.'),
+  ),
+};
+
+/** /oauth/revoke: the introspection's answers, an access token refused by type, and identity out of reach. */
+export const revocationErrorAnswers: Record<number, TSchema> = {
+  400: oauthAnswer(
+    'The revocation request breaks its schema (invalid_request), or presents an access token (unsupported_token_type, RFC 7009 §2.2.1).',
+    {
+      invalid_request: oauthExample('invalid_request', 'The revocation request is not valid.'),
+      unsupported_token_type: oauthExample(
+        'unsupported_token_type',
+        "Access tokens expire on their own; revoke the login's refresh token.",
+      ),
+    },
+  ),
+  401: oauthErrorAnswers[401]!,
+  413: oauthAnswer('The body is over the 16 KiB limit.', {
+    invalid_request: oauthExample('invalid_request', 'The revocation request is not valid.'),
+  }),
+  415: oauthAnswer('The body is not application/x-www-form-urlencoded.', {
+    invalid_request: oauthExample('invalid_request', 'The revocation request is not valid.'),
+  }),
+  429: oauthAnswer(
+    'Too many requests from this IP (RFC 8628 §3.5 slow_down): try again after `Retry-After` seconds.',
+    { slow_down: oauthExample('slow_down', 'Too many revocation requests; try again later.') },
+    retryAfter('Seconds until the limit lets the next request through.'),
+  ),
+  503: oauthAnswer(
+    'Identity did not answer in time (RFC 7009 §2.2.1): the token may still work; retry after `Retry-After` seconds.',
+    {
+      temporarily_unavailable: oauthExample(
+        'temporarily_unavailable',
+        'The token could not be revoked now; try again later.',
+      ),
+    },
+    retryAfter('Seconds to wait before trying again.'),
   ),
 };

@@ -41,8 +41,11 @@ export interface StepUpClaims {
 }
 
 export interface StepUpTokens {
-  /** The token for a verified step-up, and the seconds it has left. */
-  sign(verified: StepUpVerified): { stepUpToken: string; expiresIn: number };
+  /**
+   * The token for a verified step-up, and the seconds it has left. It names `audience` (the gateway's own and its
+   * client's resources, as the user's access tokens do), else the gateway's own.
+   */
+  sign(verified: StepUpVerified, audience?: string | string[]): { stepUpToken: string; expiresIn: number };
   /**
    * The claims of a token these keys signed as a step-up token for this issuer and audience, expired or not
    * (identity says whether it is still usable); undefined for anything else.
@@ -81,12 +84,12 @@ export function createStepUpTokens(options: StepUpTokenOptions): StepUpTokens {
   const audience = () => options.audience ?? options.issuer();
 
   return {
-    sign(verified) {
+    sign(verified, tokenAudience) {
       const issuedAt = Math.floor(Date.now() / 1000);
       const expiresAt = seconds(verified.expiresAt);
       const claims: StepUpClaims = {
         iss: options.issuer(),
-        aud: audience(),
+        aud: tokenAudience ?? audience(),
         sub: verified.userId,
         client_id: verified.clientId,
         acr: stepUpAuthenticationContext,

@@ -70,6 +70,19 @@ t.test('an API client is registered with its secret hash only', async (t) => {
     ]);
 });
 
+t.test('an API client registered with the resources its tokens may name keeps them', async (t) => {
+  const audiences = ['https://payments.example.com'];
+  client(t)
+    .given([])
+    .when({ clientId: 'c1', name: 'Acme', scopes: ['users:write'], secretHash: 'h1', audiences })
+    .then([
+      {
+        type: 'ApiClientRegistered',
+        data: { clientId: 'c1', name: 'Acme', scopes: ['users:write'], secretHash: 'h1', audiences },
+      },
+    ]);
+});
+
 t.test('registering a client again with a new secret rotates it, with the same secret changes nothing', async (t) => {
   const registered = {
     type: 'ApiClientRegistered' as const,

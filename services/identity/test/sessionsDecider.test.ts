@@ -1,7 +1,15 @@
-/** Sessions: refresh-token rotation, reuse, client binding, and logout. */
+/** Sessions: refresh-token rotation, reuse, client binding, logout, and revocation by the client. */
 import t from 'tap';
 import type { IdentityEvent } from '@tessera/contracts';
-import { clientId, registered, secondsAfter, sessionStarted, userId, userSpecification as user } from './mothers.ts';
+import {
+  clientId,
+  now,
+  registered,
+  secondsAfter,
+  sessionStarted,
+  userId,
+  userSpecification as user,
+} from './mothers.ts';
 
 t.test('refresh tokens', async (t) => {
   const refresh = (presentedTokenHash: string, at = secondsAfter(60)) => ({
@@ -115,4 +123,73 @@ t.test('logout revokes the session it was called with, and only that one', async
     ])
     .when({ type: 'Logout', familyId: 'f1' })
     .then([]);
+});
+
+t.test('a client revoking a refresh token (RFC 7009)', async (t) => {
+  const revoke = (presentedTokenHash: string, by = clientId) => ({
+    type: 'RevokeRefreshToken' as const,
+    presentedTokenHash,
+    clientId: by,
+  });
+  const revoked: IdentityEvent = {
+    type: 'SessionsRevoked',
+    data: { userId, familyIds: ['f1'], reason: 'TOKEN_REVOKED' },
+  };
+  const rotated: IdentityEvent = {
+    type: 'RefreshTokenRotated',
+    data: { userId, familyId: 'f1', previousTokenHash: 'first', refreshTokenHash: 'second' },
+  };
+  t.test('ends the login the current token belongs to, and only that one', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'first'), sessionStarted('f2', 'other'), rotated])
+      .when(revoke('second'))
+      .then([revoked]);
+  });
+  t.test('a token already rotated away names its login too', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'first'), rotated])
+      .when(revoke('first'))
+      .then([revoked]);
+  });
+  t.test('a revoked login cannot be refreshed any more', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'first'), revoked])
+      .when({ type: 'RefreshSession', presentedTokenHash: 'first', newRefreshTokenHash: 'n', now, clientId })
+      .thenRejects('REFRESH_TOKEN_INVALID');
+  });
+  t.test('revoking an ended login again records nothing', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'first'), revoked])
+      .when(revoke('first'))
+      .then([]);
+  });
+  t.test('a token of another client changes nothing, and is refused as an unknown one is', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'first')])
+      .when(revoke('first', 'client-2'))
+      .thenRejects('REFRESH_TOKEN_INVALID');
+    user(t)
+      .given([registered(), sessionStarted('f1', 'first')])
+      .when(revoke('forged'))
+      .thenRejects('REFRESH_TOKEN_INVALID');
+  });
+  t.test('a login from before the client binding is revoked only by the client the user belongs to', async (t) => {
+    const unbound: IdentityEvent = {
+      type: 'SessionStarted',
+      data: { userId, sessionId: 's-old', familyId: 'f1', refreshTokenHash: 'first', expiresAt: secondsAfter(86400) },
+    };
+    user(t).given([registered(), unbound]).when(revoke('first')).then([revoked]);
+    user(t).given([registered(), unbound]).when(revoke('first', 'client-2')).thenRejects('REFRESH_TOKEN_INVALID');
+  });
+  t.test('no user, no revocation; an erased user has nothing left to revoke', async (t) => {
+    user(t).given([]).when(revoke('first')).thenRejects('REFRESH_TOKEN_INVALID');
+    user(t)
+      .given([
+        registered(),
+        sessionStarted('f1', 'first'),
+        { type: 'PersonalDataErased', data: { userId, erasedAt: now } },
+      ])
+      .when(revoke('first'))
+      .then([]);
+  });
 });

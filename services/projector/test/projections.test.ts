@@ -126,6 +126,32 @@ t.test('API clients are projected with their secret hash, and a rotation replace
   });
 });
 
+t.test('a client registered with resources keeps them in its view; one registered before has none', async (t) => {
+  const { projector, views } = setup(t);
+  const audiences = ['https://payments.partner.example'];
+  await projector.handle(
+    eventMessage(
+      event(
+        'ApiClientRegistered',
+        { clientId: 'c8', name: 'Partner', scopes: ['users:write'], secretHash: 'h1', audiences },
+        'client-c8',
+      ),
+    ),
+  );
+  await projector.handle(
+    eventMessage(
+      event(
+        'ApiClientRegistered',
+        { clientId: 'c9', name: 'Old', scopes: ['users:write'], secretHash: 'h2' },
+        'client-c9',
+      ),
+    ),
+  );
+  t.same((await views.apiClients.get('c8'))?.audiences, audiences);
+  t.match(await views.apiClients.get('c9'), { clientId: 'c9' });
+  t.notOk('audiences' in ((await views.apiClients.get('c9')) ?? {}), 'none: the gateway names only itself');
+});
+
 t.test('the checkpoint records the highest position applied', async (t) => {
   const { projector, store } = setup(t);
   const value = registered();

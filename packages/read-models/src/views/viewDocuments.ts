@@ -61,6 +61,8 @@ export interface ApiClientView {
   scopes: string[];
   secretHash: string;
   registeredAt: string;
+  /** Resources (RFC 8707) its tokens may name beside the gateway's own audience; absent: none. */
+  audiences?: string[];
 }
 
 /** One login (refresh-token family): whether its access tokens must be refused before they expire. */

@@ -9,7 +9,7 @@
  */
 import { example, scopes } from '@tessera/contracts';
 import type { ViewCollection } from '@tessera/read-models';
-import type { UserView } from '@tessera/read-models/views';
+import type { ApiClientView, UserView } from '@tessera/read-models/views';
 import type { IdentityClient } from '../identityClient.ts';
 import type { ProjectionWatch } from '../readYourWrites.ts';
 import type { StepUpTokens } from '../stepUpTokens.ts';
@@ -17,6 +17,8 @@ import type { StepUpTokens } from '../stepUpTokens.ts';
 export interface AccountFlowOptions {
   identity: IdentityClient;
   users: ViewCollection<UserView>;
+  /** The API clients: a user token names the resources its client is registered with. */
+  apiClients: ViewCollection<ApiClientView>;
   commandPublicKey: Buffer;
   accessTokenTtlSeconds: number;
   readYourWritesTimeoutMs: number;

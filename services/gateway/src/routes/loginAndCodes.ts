@@ -10,15 +10,16 @@ import {
   scopes,
   WriteHeaders,
 } from '@tessera/contracts';
-import { createSendingChannel, generateSecretToken, hashSecretToken } from '@tessera/crypto';
+import { createSendingChannel } from '@tessera/crypto';
 import { success } from '../envelope.ts';
 import { waitForUserView } from '../readYourWrites.ts';
+import { newRefreshSecret } from '../refreshTokens.ts';
 import { answers } from '../routeAnswers.ts';
 import type { UniformAnswer } from '../uniformAnswerTime.ts';
 import { challengeExample, challengeLinks, clientAuth, tokensExample, type AccountFlowOptions } from './accountFlow.ts';
 import { callingClientOf, commandSender } from './identityCommands.ts';
 import { answersAreNotStored } from './noStore.ts';
-import { userTokens } from './userTokens.ts';
+import { userTokenAudience, userTokens } from './userTokens.ts';
 
 const loginSchema = {
   tags: ['user'],
@@ -125,20 +126,27 @@ export const loginAndCodeRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> =
     async (request, reply) => {
       const { sessionId, username, challengeType, code } = request.body;
       await app.limitIdentifier(username);
-      const refreshToken = generateSecretToken();
+      const refresh = newRefreshSecret();
       const { data, position } = await send(request, 'VerifyOtp', {
         email: username,
         sessionId,
         challengeType,
         sealedSecrets: channel.seal({ code }),
-        newRefreshTokenHash: hashSecretToken(refreshToken),
+        newRefreshTokenHash: refresh.hash,
       });
       const wait = { timeoutMs: options.readYourWritesTimeoutMs, watch: options.projections, log: app.log };
       await waitForUserView(options.users, data.userId, position, wait);
       if (data.purpose === 'PASSWORD_RESET') return success({ userId: data.userId, passwordChanged: true as const });
-      if (data.purpose === 'STEP_UP') return success({ userId: data.userId, ...options.stepUpTokens.sign(data) });
-      const tokenOptions = { clientId: callingClientOf(request), accessTokenTtlSeconds: options.accessTokenTtlSeconds };
-      return success(userTokens(reply, tokenOptions, data, refreshToken));
+      // Step-up tokens name the same audiences as the user's access tokens: the partner's payment service among them.
+      const audience = await userTokenAudience(request, options.apiClients);
+      if (data.purpose === 'STEP_UP')
+        return success({ userId: data.userId, ...options.stepUpTokens.sign(data, audience) });
+      const tokenOptions = {
+        clientId: callingClientOf(request),
+        accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+        audience,
+      };
+      return success(userTokens(reply, tokenOptions, data, refresh.secret));
     },
   );
 

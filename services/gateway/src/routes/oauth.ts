@@ -3,7 +3,7 @@
  * OAuth answers use OAuth's own JSON, not the envelope.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { OAuthTokenBody, OAuthTokenResponse, ReadHeaders } from '@tessera/contracts';
+import { isResourceUri, OAuthTokenBody, OAuthTokenResponse, ReadHeaders } from '@tessera/contracts';
 import type { ViewCollection } from '@tessera/read-models';
 import type { ApiClientView } from '@tessera/read-models/views';
 import { Type } from '@sinclair/typebox';
@@ -55,7 +55,7 @@ const tokenSchema = {
   operationId: 'issueClientToken',
   summary: 'Client credentials grant',
   description:
-    "RFC 6749 §4.4: a client token for the clientAuth operations. The client authenticates with HTTP Basic or with client_id and client_secret in the form. Answers and errors are OAuth's own JSON (RFC 6749 §5), not the envelope.",
+    "RFC 6749 §4.4: a client token for the clientAuth operations. The client authenticates with HTTP Basic or with client_id and client_secret in the form. With `resource` (RFC 8707), a token for the named resources alone: its `aud` names them, and it is refused by this gateway unless one of them is the gateway's own audience. Answers and errors are OAuth's own JSON (RFC 6749 §5), not the envelope.",
   security: [],
   consumes: ['application/x-www-form-urlencoded'],
   headers: ReadHeaders,
@@ -68,7 +68,21 @@ function answerTokenError(error: FastifyError, _request: FastifyRequest, reply: 
   // The schema allows client_credentials alone; another grant keeps RFC 6749's own error.
   if (error.validation?.[0]?.instancePath === '/grant_type')
     return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.');
+  // RFC 8707 §2: a malformed resource is invalid_target, as an unknown one is.
+  if (error.validation?.[0]?.instancePath.startsWith('/resource'))
+    return oauthError(reply, 400, 'invalid_target', 'A requested resource is not one this client may name.');
   return answerOAuthRequestError(error, reply, 'token');
+}
+
+/**
+ * The `aud` a token request asks for (RFC 8707): the resources named, each absolute and among those allowed (the
+ * gateway's own audience first); without any, the gateway's own. Undefined when one is not allowed: invalid_target.
+ */
+function requestedAudience(resource: string | string[] | undefined, allowed: string[]): string | string[] | undefined {
+  if (resource === undefined) return allowed[0];
+  const named = [...new Set(Array.isArray(resource) ? resource : [resource])];
+  if (!named.every((each) => isResourceUri(each) && allowed.includes(each))) return undefined;
+  return named.length === 1 ? named[0] : named;
 }
 
 export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async (app, options) => {
@@ -93,10 +107,14 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRoutesOptions> = async 
       const requested = body.scope ? body.scope.split(' ').filter(Boolean) : client.scopes;
       if (requested.some((scope) => !client.scopes.includes(scope)))
         return oauthError(reply, 400, 'invalid_scope', 'A requested scope is not granted to this client.');
+      const audience = requestedAudience(body.resource, [app.tokenAudience(), ...(client.audiences ?? [])]);
+      if (audience === undefined)
+        return oauthError(reply, 400, 'invalid_target', 'A requested resource is not one this client may name.');
       const scope = requested.join(' ');
       const accessToken = reply.server.signAccessToken(
         { token_use: 'client', sub: client.clientId, client_id: client.clientId, scope },
         options.clientTokenTtlSeconds,
+        audience,
       );
       void reply.header('cache-control', 'no-store');
       return {

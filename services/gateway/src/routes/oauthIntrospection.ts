@@ -51,7 +51,8 @@ export const oauthIntrospectionRoutes: FastifyPluginAsyncTypebox<OAuthIntrospect
       const client = await authenticatedClient(options.apiClients, request.headers.authorization, request.body);
       if (!client) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed.');
       void reply.header('cache-control', 'no-store');
-      const claims = await app.activeToken(request.body.token);
+      // A token for one of this client's own resources (RFC 8707) is this server's too.
+      const claims = await app.activeToken(request.body.token, client.audiences ?? []);
       // Another client's token is answered as any unknown token: whether it exists is not this client's business.
       return claims?.client_id === client.clientId ? activeAnswer(claims) : { active: false };
     },

@@ -12,7 +12,7 @@ const metadataSchema = {
   operationId: 'getAuthorizationServerMetadata',
   summary: 'Where to find the keys and endpoints',
   description:
-    "RFC 8414: the issuer every token names, the JWKS that verifies them, the token and introspection endpoints, each an absolute URL under the issuer. A downstream service reads it once (cache it for up to 5 minutes) and then checks a token's signature, `typ` (`at+jwt`), `iss`, `aud` and `exp` with its own library.",
+    "RFC 8414: the issuer every token names, the JWKS that verifies them, the token, introspection and revocation endpoints, each an absolute URL under the issuer. A downstream service reads it once (cache it for up to 5 minutes) and then checks a token's signature, `typ` (`at+jwt`), `iss`, `aud` and `exp` with its own library.",
   headers: ReadHeaders,
   response: { 200: OAuthServerMetadata, ...answers('open') },
 };
@@ -28,6 +28,10 @@ const metadataLinks = {
       operationId: 'introspectToken',
       description: 'Whether a token is active (`introspection_endpoint`).',
     },
+    revokeToken: {
+      operationId: 'revokeToken',
+      description: 'End a login with its refresh token (`revocation_endpoint`).',
+    },
   },
 };
 
@@ -41,6 +45,8 @@ export function serverMetadata(issuer: string): OAuthServerMetadata {
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     introspection_endpoint: `${issuer}/oauth/introspect`,
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    revocation_endpoint: `${issuer}/oauth/revoke`,
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     response_types_supported: [],
     scopes_supported: [...knownScopes, userTokenScope],
     service_documentation: `${issuer}/docs`,

@@ -1,13 +1,13 @@
 /** Step 3b of the account flow: the refresh token rotates, and a new access token comes with it. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Envelope, example, RefreshBody, scopes, TokensData, WriteHeaders } from '@tessera/contracts';
-import { generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { success } from '../envelope.ts';
+import { newRefreshSecret, presentedRefreshToken } from '../refreshTokens.ts';
 import { answers } from '../routeAnswers.ts';
 import { clientAuth, tokensExample, type AccountFlowOptions } from './accountFlow.ts';
 import { callingClientOf, commandSender } from './identityCommands.ts';
 import { answersAreNotStored } from './noStore.ts';
-import { userTokens } from './userTokens.ts';
+import { userTokenAudience, userTokens } from './userTokens.ts';
 
 const refreshSchema = {
   tags: ['user'],
@@ -46,14 +46,18 @@ export const refreshRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = asyn
     { preHandler: app.requireClient(scopes.usersWrite), schema: refreshSchema, links: refreshLinks },
     async (request, reply) => {
       const { username, refreshToken } = request.body;
-      const next = generateSecretToken();
+      const next = newRefreshSecret();
       const { data } = await send(request, 'RefreshSession', {
         email: username,
-        presentedTokenHash: hashSecretToken(refreshToken),
-        newRefreshTokenHash: hashSecretToken(next),
+        presentedTokenHash: presentedRefreshToken(refreshToken).hash,
+        newRefreshTokenHash: next.hash,
       });
-      const tokenOptions = { clientId: callingClientOf(request), accessTokenTtlSeconds: options.accessTokenTtlSeconds };
-      return success(userTokens(reply, tokenOptions, data, next));
+      const tokenOptions = {
+        clientId: callingClientOf(request),
+        accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+        audience: await userTokenAudience(request, options.apiClients),
+      };
+      return success(userTokens(reply, tokenOptions, data, next.secret));
     },
   );
 };

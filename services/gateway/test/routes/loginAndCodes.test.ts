@@ -124,7 +124,9 @@ t.test('POST /v1/user/otp', async (t) => {
       });
       if (command?.type !== 'VerifyOtp') return;
       t.same(gateway.unseal(command.payload.sealedSecrets), { code: '4821' }, 'the code, for identity alone');
-      t.equal(command.payload.newRefreshTokenHash, hashSecretToken(data.refreshToken), 'only its hash is sent');
+      const [user, secret] = data.refreshToken.split('.');
+      t.equal(user, 'u1', 'the refresh token names its user, so its client can revoke it with nothing else');
+      t.equal(command.payload.newRefreshTokenHash, hashSecretToken(secret), 'only the hash of its secret is sent');
     },
   );
 

@@ -15,6 +15,7 @@ await gateway.views.apiClients.upsert(
     scopes: ['users:write', 'users:read'],
     secretHash: hashSecretToken(secret),
     registeredAt: '2026-01-01T00:00:00.000Z',
+    audiences: ['https://payments.partner.example', 'urn:partner:ledger'],
   },
   1,
 );
@@ -92,6 +93,51 @@ t.test('POST /oauth/token', async (t) => {
       t.equal(gateway.sent.length, 0, 'identity is not asked');
     },
   );
+
+  t.test('with resource (RFC 8707): a token whose aud names the resources asked for alone', async (t) => {
+    const audienceOf = async (form: string) => {
+      const answer = await gateway.app.inject(token(`grant_type=client_credentials&${form}`));
+      t.equal(answer.statusCode, 200, form);
+      return (await gateway.app.jwt.verify<{ aud: unknown }>(answer.json().access_token)).aud;
+    };
+    const payments = encodeURIComponent('https://payments.partner.example');
+    t.equal(await audienceOf(`resource=${payments}`), 'https://payments.partner.example');
+    t.same(await audienceOf(`resource=${payments}&resource=urn%3Apartner%3Aledger`), [
+      'https://payments.partner.example',
+      'urn:partner:ledger',
+    ]);
+    t.equal(await audienceOf('resource=http%3A%2F%2Flocalhost'), 'http://localhost', "the gateway's own, always");
+    t.equal(await audienceOf(''), 'http://localhost', 'none asked: the gateway');
+  });
+
+  t.test('a token for another resource alone is refused by the gateway', async (t) => {
+    const answer = await gateway.app.inject(
+      token(`grant_type=client_credentials&resource=${encodeURIComponent('https://payments.partner.example')}`),
+    );
+    const me = await gateway.app.inject({
+      method: 'GET',
+      url: '/v1/account/a1',
+      headers: { authorization: `Bearer ${answer.json().access_token}` },
+    });
+    t.equal(me.statusCode, 401);
+  });
+
+  t.test('a resource the client is not registered with, or not an absolute URI, is 400 invalid_target', async (t) => {
+    for (const resource of ['https://elsewhere.example', 'payments', 'https://payments.partner.example#x'])
+      await oauthError(
+        t,
+        token(`grant_type=client_credentials&resource=${encodeURIComponent(resource)}`),
+        400,
+        'invalid_target',
+      );
+    const other = encodeURIComponent('https://elsewhere.example');
+    await oauthError(
+      t,
+      token(`grant_type=client_credentials&resource=http%3A%2F%2Flocalhost&resource=${other}`),
+      400,
+      'invalid_target',
+    );
+  });
 });
 
 t.test('GET /.well-known/jwks.json', async (t) => {
@@ -125,19 +171,24 @@ t.test('GET /.well-known/oauth-authorization-server', async (t) => {
     );
   });
 
-  t.test('names the issuer, the keys and the token endpoint under it, without a token, cacheable', async (t) => {
-    const answer = await gateway.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
-    t.equal(answer.statusCode, 200);
-    t.equal(answer.headers['cache-control'], 'public, max-age=300');
-    t.match(answer.json(), {
-      issuer: 'http://localhost',
-      jwks_uri: 'http://localhost/.well-known/jwks.json',
-      token_endpoint: 'http://localhost/oauth/token',
-      grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      introspection_endpoint: 'http://localhost/oauth/introspect',
-      response_types_supported: [],
-      scopes_supported: ['users:write', 'users:read', 'accounts:manage', 'user'],
-    });
-  });
+  t.test(
+    'names the issuer, the keys and the token, introspection and revocation endpoints under it, cacheable',
+    async (t) => {
+      const answer = await gateway.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
+      t.equal(answer.statusCode, 200);
+      t.equal(answer.headers['cache-control'], 'public, max-age=300');
+      t.match(answer.json(), {
+        issuer: 'http://localhost',
+        jwks_uri: 'http://localhost/.well-known/jwks.json',
+        token_endpoint: 'http://localhost/oauth/token',
+        grant_types_supported: ['client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        introspection_endpoint: 'http://localhost/oauth/introspect',
+        revocation_endpoint: 'http://localhost/oauth/revoke',
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        response_types_supported: [],
+        scopes_supported: ['users:write', 'users:read', 'accounts:manage', 'user'],
+      });
+    },
+  );
 });

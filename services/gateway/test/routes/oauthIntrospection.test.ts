@@ -15,6 +15,7 @@ await gateway.views.apiClients.upsert(
     scopes: ['users:write', 'users:read'],
     secretHash: hashSecretToken(secret),
     registeredAt: '2026-01-01T00:00:00.000Z',
+    audiences: ['https://payments.partner.example'],
   },
   1,
 );
@@ -88,6 +89,17 @@ t.test("a token of the client's own user is active, with the user's claims, by f
   t.match(body, { active: true, token_use: 'user', sub: 'u1', client_id: 'partner', scope: 'user', sid: 's1' });
   t.same(body.roles, ['USER']);
   t.notOk('fam' in body, 'the login family stays inside');
+});
+
+t.test("a token for one of the client's own resources (RFC 8707) is active, with that audience", async (t) => {
+  const own = { token_use: 'client' as const, sub: 'partner', client_id: 'partner', scope: 'users:read' };
+  const forPayments = gateway.app.signAccessToken(own, 300, 'https://payments.partner.example');
+  t.match(await answerOf(t, introspect(ofToken(forPayments))), {
+    active: true,
+    aud: 'https://payments.partner.example',
+  });
+  const forElsewhere = gateway.app.signAccessToken(own, 300, 'https://elsewhere.example');
+  t.same(await answerOf(t, introspect(ofToken(forElsewhere))), { active: false }, 'an audience it was never given');
 });
 
 t.test('inactive, and nothing else said: another client’s, expired, malformed, foreign or revoked', async (t) => {

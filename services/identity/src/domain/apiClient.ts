@@ -21,12 +21,17 @@ export interface RegisterApiClientCommand {
   name: string;
   scopes: string[];
   secretHash: string;
+  /** Resources the client's tokens may name beside the gateway's own; kept only when the client is new. */
+  audiences?: string[];
 }
 
 /** Registering an existing client with a new secret rotates it; with the same secret, nothing changes. */
 export function decideApiClient(command: RegisterApiClientCommand, state: ApiClientState): Decision {
-  const { clientId, name, scopes, secretHash } = command;
-  if (!state.registered) return accept({ type: 'ApiClientRegistered', data: { clientId, name, scopes, secretHash } });
+  const { clientId, name, scopes, secretHash, audiences } = command;
+  if (!state.registered) {
+    const data = { clientId, name, scopes, secretHash, ...(audiences?.length ? { audiences } : {}) };
+    return accept({ type: 'ApiClientRegistered', data });
+  }
   if (state.secretHash === secretHash) return accept();
   return accept({ type: 'ApiClientSecretRotated', data: { clientId, secretHash } });
 }

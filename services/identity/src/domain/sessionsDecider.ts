@@ -1,4 +1,7 @@
-/** Sessions: a refresh token is rotated on each use, a reused one ends its login, and logout ends one login. */
+/**
+ * Sessions: a refresh token is rotated on each use, a reused one ends its login, logout ends one login, and so does
+ * the client revoking one of the login's refresh tokens.
+ */
 import { accept, reject, type Decision } from './decision.ts';
 import { familyOf } from './sessionsState.ts';
 import type { UserCommandRules } from './userDecider.ts';
@@ -12,11 +15,14 @@ export type SessionCommand =
       now: string;
       /** The API client presenting the token. */ clientId: string;
     }
-  | { type: 'Logout'; familyId: string };
+  | { type: 'Logout'; familyId: string }
+  | { type: 'RevokeRefreshToken'; presentedTokenHash: string; /** The API client asking. */ clientId: string };
 
 export const sessionRules: UserCommandRules<SessionCommand> = {
   RefreshSession: { decide: refresh, withoutUser: 'REFRESH_TOKEN_INVALID' },
   Logout: { decide: logout, withoutUser: 'UNAUTHENTICATED' },
+  // An erased user's logins all ended with the erasure: nothing is left to revoke.
+  RevokeRefreshToken: { decide: revokeRefreshToken, withoutUser: 'REFRESH_TOKEN_INVALID', doneOnceErased: true },
 };
 
 function refresh(command: Extract<SessionCommand, { type: 'RefreshSession' }>, state: UserState): Decision {
@@ -57,4 +63,27 @@ function logout(command: Extract<SessionCommand, { type: 'Logout' }>, state: Use
     type: 'SessionsRevoked',
     data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' },
   });
+}
+
+/**
+ * RFC 7009: the client holding a refresh token ends the login it belongs to. A token already rotated away names its
+ * login as the current one does. A token of another client (§2.1), or none of this user's, changes nothing and is
+ * refused alike, so the caller learns nothing; revoking an ended login again records nothing.
+ */
+function revokeRefreshToken(
+  command: Extract<SessionCommand, { type: 'RevokeRefreshToken' }>,
+  state: UserState,
+): Decision {
+  const hash = command.presentedTokenHash;
+  for (const [familyId, family] of Object.entries(state.families)) {
+    if (family.currentTokenHash !== hash && !family.rotatedTokenHashes.includes(hash)) continue;
+    // A login from before logins were bound to a client was made through the client the user belongs to (ADR 18).
+    if ((family.clientId ?? state.clientId) !== command.clientId) return reject('REFRESH_TOKEN_INVALID');
+    if (family.revoked) return accept();
+    return accept({
+      type: 'SessionsRevoked',
+      data: { userId: state.userId, familyIds: [familyId], reason: 'TOKEN_REVOKED' },
+    });
+  }
+  return reject('REFRESH_TOKEN_INVALID');
 }

@@ -179,6 +179,8 @@ export function projectApiClient(current: ApiClientView | undefined, event: Proj
       scopes: event.data.scopes,
       secretHash: event.data.secretHash,
       registeredAt: event.recordedAt,
+      // Registrations before version 2 of the event name none.
+      ...(event.data.audiences?.length ? { audiences: event.data.audiences } : {}),
     };
   }
   if (event.type === 'ApiClientSecretRotated' && current) return { ...current, secretHash: event.data.secretHash };

@@ -7,13 +7,13 @@ import { replyTo, type CommandHandler, type CommandHandlers } from './commandHan
 const unregistered = (): ApiClientState => ({ registered: false });
 
 const registerApiClient: CommandHandler<'RegisterApiClient'> = async (command, context) => {
-  const { clientId, name, scopes, secretHash } = command.payload;
+  const { clientId, name, scopes, secretHash, audiences } = command.payload;
   const outcome = await decideAndAppend(
     context.store,
     streams.client(clientId),
     evolveApiClient,
     unregistered,
-    (state) => decideApiClient({ clientId, name, scopes, secretHash }, state),
+    (state) => decideApiClient({ clientId, name, scopes, secretHash, ...(audiences ? { audiences } : {}) }, state),
     context.metadataOf(command),
     context.cache,
   );

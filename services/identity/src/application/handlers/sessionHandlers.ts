@@ -1,4 +1,4 @@
-/** Refreshing a login's tokens, and logging out. */
+/** Refreshing a login's tokens, logging out, and a client revoking a refresh token. */
 import { familyOf } from '../../domain/userState.ts';
 import { replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 
@@ -28,7 +28,22 @@ const logout: CommandHandler<'Logout'> = async (command, context) => {
   return replyTo(outcome, () => ({ loggedOut: true as const }));
 };
 
-export const sessionHandlers: CommandHandlers<'RefreshSession' | 'Logout'> = {
+/** The user is the one the token names; the decider checks the token is one of theirs, of the calling client. */
+const revokeRefreshToken: CommandHandler<'RevokeRefreshToken'> = async (command, context) => {
+  const { userId, presentedTokenHash } = command.payload;
+  const outcome = await context.decideOnUser(command, userId, {
+    type: 'RevokeRefreshToken',
+    presentedTokenHash,
+    clientId: command.metadata.clientId,
+  });
+  return replyTo(outcome, () => {
+    const [revoked] = outcome.decision.events;
+    return revoked?.type === 'SessionsRevoked' ? { revokedFamilyId: revoked.data.familyIds[0]! } : {};
+  });
+};
+
+export const sessionHandlers: CommandHandlers<'RefreshSession' | 'Logout' | 'RevokeRefreshToken'> = {
   RefreshSession: refreshSession,
   Logout: logout,
+  RevokeRefreshToken: revokeRefreshToken,
 };
