@@ -31,4 +31,8 @@ export const example = {
   openedAt: '2026-11-26T09:14:03.512Z',
   activatedAt: '2026-11-26T09:31:47.208Z',
   createdAt: '2026-11-26T09:33:12.930Z',
+  /** Refresh-token families: the `sessionId` of the sessions list. */
+  loginFamilyId: '019ac3f2-5e8b-7d41-a6c9-2b4e8f1d3a70',
+  otherLoginFamilyId: '019ac3f9-0c2d-7a85-b3e1-6f9d4c2a8e15',
+  deviceId: '4f1c2a9e-5b7d-4e36-9a0b-2d8c6e1f3a57',
 } as const;

@@ -11,3 +11,4 @@ export * from './masking.ts';
 export * from './eventMessage.ts';
 export * from './asyncApi.ts';
 export * from './stepUp.ts';
+export * from './devices.ts';

@@ -14,3 +14,4 @@ export * from './accounts.ts';
 export * from './kyc.ts';
 export * from './erasure.ts';
 export * from './oauth.ts';
+export * from './userSessions.ts';

@@ -29,6 +29,9 @@ export interface CommandReplies {
   RegisterApiClient: { clientId: string; created: boolean };
   RecordSmsOutcome: { recorded: boolean };
   Logout: { loggedOut: true };
+  /** The logins ended (none when the caller named only its own login and it had ended already). */
+  RevokeSession: { revokedSessionIds: string[] };
+  RevokeOtherSessions: { revokedSessionIds: string[] };
   ErasePersonalData: { userId: string; erasedAt: string };
   OpenAccount: { userId: string; accountId: string; kind: 'SUB'; status: 'PENDING_KYC' | 'ACTIVE' };
   StartKyc: { identificationId: string; identificationUrl: string; numberOfAttempts: number; attemptsLeft: number };

@@ -1,4 +1,4 @@
-/** Refreshing a login's tokens, and logging out. */
+/** Refreshing a login's tokens, logging out, and the user ending their own logins from one of them. */
 import { Type, type Static } from '@sinclair/typebox';
 import { command } from './commandSchema.ts';
 
@@ -13,5 +13,15 @@ export const RefreshSession = command(
 /** Ends one login: its refresh tokens stop working and its access tokens are refused. */
 export const Logout = command('Logout', Type.Object({ userId: Type.String(), familyId: Type.String() }));
 
+/** The user ends one of their logins (`familyId`, the sessions list's `sessionId`); their current one included. */
+export const RevokeSession = command('RevokeSession', Type.Object({ userId: Type.String(), familyId: Type.String() }));
+/** The user ends every login but the one they call from (`familyId`). */
+export const RevokeOtherSessions = command(
+  'RevokeOtherSessions',
+  Type.Object({ userId: Type.String(), familyId: Type.String() }),
+);
+
 export type RefreshSession = Static<typeof RefreshSession>;
 export type Logout = Static<typeof Logout>;
+export type RevokeSession = Static<typeof RevokeSession>;
+export type RevokeOtherSessions = Static<typeof RevokeOtherSessions>;

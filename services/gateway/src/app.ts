@@ -31,6 +31,7 @@ import { refreshRoutes } from './routes/refresh.ts';
 import { passwordResetRoutes } from './routes/passwordReset.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
+import { userSessionRoutes } from './routes/userSessions.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { accountRoutes, type AccountRoutesOptions } from './routes/accounts.ts';
 import { accountActivationRoutes } from './routes/accountActivation.ts';
@@ -210,6 +211,12 @@ async function registerRoutes(app: Gateway, options: GatewayOptions, views: View
     sessions: views.sessions,
     identity: options.identity,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+  });
+  await app.register(userSessionRoutes, {
+    sessions: views.sessions,
+    identity: options.identity,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+    projections: options.projections,
   });
   const accounts: AccountRoutesOptions = {
     identity: options.identity,

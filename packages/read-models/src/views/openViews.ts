@@ -27,6 +27,6 @@ export function openViews(store: ViewStore): Views {
     portfolios: store.collection<PortfolioView>(viewCollections.portfolios, { indexes: ['accountId'] }),
     kycIdentifications: store.collection<KycIdentificationView>(viewCollections.kycIdentifications),
     apiClients: store.collection<ApiClientView>(viewCollections.apiClients),
-    sessions: store.collection<SessionView>(viewCollections.sessions),
+    sessions: store.collection<SessionView>(viewCollections.sessions, { indexes: ['userId'] }),
   };
 }

@@ -1,6 +1,10 @@
-/** Sessions: a refresh token is rotated on each use, a reused one ends its login, and logout ends one login. */
+/**
+ * Sessions: a refresh token is rotated on each use, a reused one ends its
+ * login, logout ends one login, and the user ends any of their logins, or all
+ * but the one they call from.
+ */
 import { accept, reject, type Decision } from './decision.ts';
-import { familyOf } from './sessionsState.ts';
+import { activeFamilyIds, familyOf } from './sessionsState.ts';
 import type { UserCommandRules } from './userDecider.ts';
 import type { UserState } from './userState.ts';
 
@@ -12,11 +16,15 @@ export type SessionCommand =
       now: string;
       /** The API client presenting the token. */ clientId: string;
     }
-  | { type: 'Logout'; familyId: string };
+  | { type: 'Logout'; familyId: string }
+  | { type: 'RevokeSession'; familyId: string; now: string }
+  | { type: 'RevokeOtherSessions'; callerFamilyId: string; now: string };
 
 export const sessionRules: UserCommandRules<SessionCommand> = {
   RefreshSession: { decide: refresh, withoutUser: 'REFRESH_TOKEN_INVALID' },
   Logout: { decide: logout, withoutUser: 'UNAUTHENTICATED' },
+  RevokeSession: { decide: revokeSession, withoutUser: 'UNAUTHENTICATED' },
+  RevokeOtherSessions: { decide: revokeOtherSessions, withoutUser: 'UNAUTHENTICATED' },
 };
 
 function refresh(command: Extract<SessionCommand, { type: 'RefreshSession' }>, state: UserState): Decision {
@@ -57,4 +65,27 @@ function logout(command: Extract<SessionCommand, { type: 'Logout' }>, state: Use
     type: 'SessionsRevoked',
     data: { userId: state.userId, familyIds: [command.familyId], reason: 'LOGOUT' },
   });
+}
+
+/**
+ * Ends one of the user's logins, named as the sessions list names it. One
+ * that is not theirs, has ended or has expired answers alike: the list never
+ * showed it, and an id of another user's login must tell nothing.
+ */
+function revokeSession(command: Extract<SessionCommand, { type: 'RevokeSession' }>, state: UserState): Decision {
+  if (!activeFamilyIds(state, command.now).includes(command.familyId)) return reject('SESSION_NOT_FOUND');
+  return accept({
+    type: 'SessionsRevoked',
+    data: { userId: state.userId, familyIds: [command.familyId], reason: 'USER_REVOKED' },
+  });
+}
+
+/** Ends every live login of the user but the caller's; with none to end, records nothing. */
+function revokeOtherSessions(
+  command: Extract<SessionCommand, { type: 'RevokeOtherSessions' }>,
+  state: UserState,
+): Decision {
+  const familyIds = activeFamilyIds(state, command.now).filter((familyId) => familyId !== command.callerFamilyId);
+  if (familyIds.length === 0) return accept();
+  return accept({ type: 'SessionsRevoked', data: { userId: state.userId, familyIds, reason: 'USER_REVOKED' } });
 }

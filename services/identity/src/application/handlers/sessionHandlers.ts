@@ -1,4 +1,5 @@
-/** Refreshing a login's tokens, and logging out. */
+/** Refreshing a login's tokens, logging out, and the user ending their own logins. */
+import type { Decision } from '../../domain/decision.ts';
 import { familyOf } from '../../domain/userState.ts';
 import { replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 
@@ -28,7 +29,28 @@ const logout: CommandHandler<'Logout'> = async (command, context) => {
   return replyTo(outcome, () => ({ loggedOut: true as const }));
 };
 
-export const sessionHandlers: CommandHandlers<'RefreshSession' | 'Logout'> = {
+const revokeSession: CommandHandler<'RevokeSession'> = async (command, context) => {
+  const { userId, familyId } = command.payload;
+  const now = context.clock().toISOString();
+  const outcome = await context.decideOnUser(command, userId, { type: 'RevokeSession', familyId, now });
+  return replyTo(outcome, () => ({ revokedSessionIds: revokedFamilies(outcome.decision) }));
+};
+
+const revokeOtherSessions: CommandHandler<'RevokeOtherSessions'> = async (command, context) => {
+  const { userId, familyId: callerFamilyId } = command.payload;
+  const now = context.clock().toISOString();
+  const outcome = await context.decideOnUser(command, userId, { type: 'RevokeOtherSessions', callerFamilyId, now });
+  return replyTo(outcome, () => ({ revokedSessionIds: revokedFamilies(outcome.decision) }));
+};
+
+/** The logins a decision ended, read from its events. */
+function revokedFamilies(decision: Decision): string[] {
+  return decision.events.flatMap((event) => (event.type === 'SessionsRevoked' ? event.data.familyIds : []));
+}
+
+export const sessionHandlers: CommandHandlers<'RefreshSession' | 'Logout' | 'RevokeSession' | 'RevokeOtherSessions'> = {
   RefreshSession: refreshSession,
   Logout: logout,
+  RevokeSession: revokeSession,
+  RevokeOtherSessions: revokeOtherSessions,
 };
