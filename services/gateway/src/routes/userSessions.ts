@@ -95,6 +95,7 @@ const revokeSchema = {
       400: ['MALFORMED_BODY'],
       404: ['SESSION_NOT_FOUND'],
       413: ['BODY_TOO_LARGE'],
+      414: ['URI_TOO_LONG'],
       415: ['UNSUPPORTED_MEDIA_TYPE'],
       503: ['DEPENDENCY_UNAVAILABLE'],
     }),

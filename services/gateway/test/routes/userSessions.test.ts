@@ -106,10 +106,21 @@ t.test('DELETE /v1/user/sessions/{sessionId}', async (t) => {
 
   t.test('a session id that breaks the schema is refused before identity', async (t) => {
     await assertSchemaRefusal(t, gateway, revoke('not%20an%20id'));
+    await assertSchemaRefusal(
+      t,
+      gateway,
+      { ...revoke('f2'), headers: { ...headers(), 'content-type': 'application/json' }, payload: '{"all":' },
+      'MALFORMED_BODY',
+    );
   });
 
   t.test('a user token of a live login is required', async (t) => {
     await assertUserTokenRequired(t, gateway, revoke('f2'));
+  });
+
+  t.test('a session id over 100 characters is a 414', async (t) => {
+    const request = revoke('f'.repeat(101));
+    assertError(t, gateway, request, await gateway.app.inject(request), 'URI_TOO_LONG');
   });
 
   t.test('sends RevokeSession for the token’s user and answers the session ended', async (t) => {
