@@ -48,10 +48,23 @@ export function deviceOf(data: {
 }
 
 /**
- * The notice of a session starting on `device`: only when the user signed in
- * before (the first login follows the sign-up, on the phone just proved), never
- * from this device, and fewer than `perDay` notices went out in the last 24 hours.
+ * Whether a session starting on `device` now is told to the user: only when
+ * the user signed in before (the first login follows the sign-up, on the phone
+ * just proved), never from this device, and fewer than `perDay` notices went
+ * out in the last 24 hours. The handler asks first, so it seals a notice only
+ * when one is due.
  */
+export function newDeviceNoticeDue(state: UserState, device: Device | undefined, perDay: number, now: string): boolean {
+  if (perDay <= 0) return false;
+  const earlier = Object.values(state.families);
+  if (earlier.length === 0) return false;
+  const key = deviceKey(device);
+  if (earlier.some((family) => deviceKey(family.device) === key)) return false;
+  const since = Date.parse(now) - DAY_MS;
+  return state.newDeviceNoticesAt.filter((at) => Date.parse(at) > since).length < perDay;
+}
+
+/** The notice of a session starting on `device`, when one is due and the handler sealed it. */
 export function newDeviceNoticed(
   state: UserState,
   familyId: string,
@@ -59,16 +72,8 @@ export function newDeviceNoticed(
   notice: NewDeviceNotice | undefined,
   now: string,
 ): IdentityEvent[] {
-  if (!notice || notice.perDay <= 0) return [];
-  const earlier = Object.values(state.families);
-  if (earlier.length === 0) return [];
-  const key = deviceKey(device);
-  if (earlier.some((family) => deviceKey(family.device) === key)) return [];
-  const since = Date.parse(now) - DAY_MS;
-  const lastDay = state.newDeviceNoticesAt.filter((at) => Date.parse(at) > since);
-  if (lastDay.length >= notice.perDay) return [];
+  if (!notice || !newDeviceNoticeDue(state, device, notice.perDay, now)) return [];
   const { userId } = state;
-  return [
-    { type: 'NewDeviceSignInNoticed', data: { userId, familyId, noticedAt: now, sealedNotice: notice.sealedNotice } },
-  ];
+  const data = { userId, familyId, noticedAt: now, sealedNotice: notice.sealedNotice };
+  return [{ type: 'NewDeviceSignInNoticed', data }];
 }

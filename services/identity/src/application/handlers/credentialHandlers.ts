@@ -1,6 +1,7 @@
 /** Login with a password then a code, resending a code, a password reset, and the notifier's SMS reports. */
 import { randomUUID } from 'node:crypto';
 import { timeOrderedUuid } from '@tessera/crypto';
+import { newDeviceNoticeDue } from '../../domain/devices.ts';
 import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
 import { challengeOf, loginFailuresOf } from '../../domain/userState.ts';
 import type { UserState } from '../../domain/userState.ts';
@@ -59,7 +60,7 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
     clientId: command.metadata.clientId,
     stepUpTokenId: randomUUID(),
     stepUpExpiresAt,
-    ...noticesOf(context, state, payload.sessionId),
+    ...noticesOf(context, state, payload.sessionId, now.toISOString()),
   }));
   const user = outcome.state;
   return replyTo(outcome, () => {
@@ -73,14 +74,16 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
 };
 
 /** The SMS a right code may send: a reset's "password changed", a login's "new sign-in" (the decider says whether). */
-function noticesOf(context: CommandContext, state: UserState, sessionId: string) {
+function noticesOf(context: CommandContext, state: UserState, sessionId: string, now: string) {
   const { keys, config } = context;
   const challenge = challengeOf(state, sessionId);
   if (challenge?.purpose === 'PASSWORD_RESET')
     return { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) };
-  if (challenge?.purpose !== 'LOGIN' || config.newDeviceNoticesPerDay === 0) return {};
+  // Sealing costs a key agreement: only for a notice the decider will find due.
+  const perDay = config.newDeviceNoticesPerDay;
+  if (challenge?.purpose !== 'LOGIN' || !newDeviceNoticeDue(state, challenge.device, perDay, now)) return {};
   const sealedNotice = sealNewSignInNotice(keys, state.phoneNumber, state.locale, challenge.device?.platform);
-  return { newDeviceNotice: { sealedNotice, perDay: config.newDeviceNoticesPerDay } };
+  return { newDeviceNotice: { sealedNotice, perDay } };
 }
 
 const resendOtp: CommandHandler<'ResendOtp'> = async (command, context) => {
