@@ -29,7 +29,7 @@ export interface CommandReplies {
   RegisterApiClient: { clientId: string; created: boolean };
   RecordSmsOutcome: { recorded: boolean };
   Logout: { loggedOut: true };
-  /** The logins ended (none when the caller named only its own login and it had ended already). */
+  /** The logins ended: the one named, or every other live one (none when there was none). */
   RevokeSession: { revokedSessionIds: string[] };
   RevokeOtherSessions: { revokedSessionIds: string[] };
   ErasePersonalData: { userId: string; erasedAt: string };
