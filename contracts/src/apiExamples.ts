@@ -36,4 +36,8 @@ export const example = {
   withdrawal: { amount: '150.00', currency: 'EUR', destination: 'FR7630006000011234567890189' },
   stepUpToken:
     'eyJhbGciOiJFZERTQSIsInR5cCI6InN0ZXAtdXArand0Iiwia2lkIjoiMjAyNi0xMS0yNiJ9.eyJzdWIiOiI1YjdjMWY5ZSIsImFjdGlvbiI6IldJVEhEUkFXIn0.Vb5-Qm2Xr7Lk1Nz4Cw8Ty3Ud6Hf0Js9Ge5Da2Bp7Rn4',
+  /** Refresh-token families: the `sessionId` of the sessions list. */
+  loginFamilyId: '019ac3f2-5e8b-7d41-a6c9-2b4e8f1d3a70',
+  otherLoginFamilyId: '019ac3f9-0c2d-7a85-b3e1-6f9d4c2a8e15',
+  deviceId: '4f1c2a9e-5b7d-4e36-9a0b-2d8c6e1f3a57',
 } as const;

@@ -143,6 +143,7 @@ export const errorCatalogue = {
   USER_NOT_FOUND: { errorCode: 4000, status: 404, message: 'No such user.' },
   ACCOUNT_NOT_FOUND: { errorCode: 4001, status: 404, message: 'No such account.' },
   PORTFOLIO_NOT_FOUND: { errorCode: 4002, status: 404, message: 'No such portfolio.' },
+  SESSION_NOT_FOUND: { errorCode: 4003, status: 404, message: 'No such session among your active sessions.' },
 
   RATE_LIMITED: { errorCode: 5000, status: 429, message: 'Too many requests; try again later.' },
 

@@ -12,3 +12,4 @@ export * from './eventMessage.ts';
 export * from './asyncApi.ts';
 export * from './stepUp.ts';
 export * from './resourceIndicators.ts';
+export * from './devices.ts';

@@ -31,3 +31,12 @@ export interface SealedPasswordChangedNotice {
   to: string;
   locale?: string;
 }
+
+/** Inside a `NewDeviceSignInNoticed` event's `sealedNotice`: where to tell the user of a sign-in from a new device. */
+export interface SealedNewSignInNotice {
+  /** E.164. */
+  to: string;
+  locale?: string;
+  /** The platform the login declared (the device's name is the caller's free text, and stays out of the SMS). */
+  platform?: string;
+}

@@ -18,19 +18,19 @@ async function expectOk(response: Promise<{ status: number; body: { data: Record
 export async function fuzzContext(server: TestServer): Promise<FuzzContext> {
   const user = newUser();
   await expectOk(server.call('POST', '/v1/user/sign-up', { body: user }), 'sign-up');
-  const challenge = async () => {
-    const before = server.countSentTo(user.phoneNumber);
+  const challenge = async (who = user) => {
+    const before = server.countSentTo(who.phoneNumber);
     const { sessionId = '' } = await expectOk(
-      server.call('POST', '/v1/user/login', { body: { username: user.email, password: user.password } }),
+      server.call('POST', '/v1/user/login', { body: { username: who.email, password: who.password } }),
       'login',
     );
-    return { sessionId, code: await server.nextCode(user.phoneNumber, before) };
+    return { sessionId, code: await server.nextCode(who.phoneNumber, before) };
   };
-  const signIn = async () => {
-    const { sessionId, code } = await challenge();
+  const signIn = async (who = user) => {
+    const { sessionId, code } = await challenge(who);
     const tokens = await expectOk(
       server.call('POST', '/v1/user/otp', {
-        body: { sessionId, username: user.email, challengeType: 'SMS_OTP', code },
+        body: { sessionId, username: who.email, challengeType: 'SMS_OTP', code },
       }),
       'code',
     );
@@ -45,10 +45,16 @@ export async function fuzzContext(server: TestServer): Promise<FuzzContext> {
     server.call('GET', `/v1/user/forget-password?email=${encodeURIComponent(user.email)}`),
     'forget-password',
   );
+  // Ending sessions ends a user's other logins: those routes get users of their own, so the logins above live on.
+  const sessions = await sessionsFixture(server, signIn);
   return {
     url: server.url,
     clientToken: await server.clientToken(),
-    userTokens: { 'GET /v1/user/me': forMe.accessToken, 'POST /v1/user/logout': forLogout.accessToken },
+    userTokens: {
+      'GET /v1/user/me': forMe.accessToken,
+      'POST /v1/user/logout': forLogout.accessToken,
+      ...sessions.userTokens,
+    },
     bodyLimitBytes: defaultGatewayConfig.bodyLimitBytes,
     hints: {
       username: [user.email, user.email.toUpperCase(), 'nobody@example.com'],
@@ -56,7 +62,7 @@ export async function fuzzContext(server: TestServer): Promise<FuzzContext> {
       password: [user.password],
       passwordConfirm: [user.password],
       phoneNumber: [user.phoneNumber],
-      sessionId: [open.sessionId, resetSession, ...PROTOTYPE_KEYS],
+      sessionId: [open.sessionId, resetSession, sessions.listedSessionId, ...PROTOTYPE_KEYS],
       refreshToken: [forRefresh.refreshToken],
       code: [open.code, '0000'],
       grant_type: ['client_credentials'],
@@ -64,6 +70,30 @@ export async function fuzzContext(server: TestServer): Promise<FuzzContext> {
       client_secret: [DEV_CLIENT.secret],
       scope: ['users:write', 'users:read accounts:manage', 'admin'],
     },
+  };
+}
+
+/** A user whose sessions are listed and ended one by one, another who ends all the others, and a session id to end. */
+async function sessionsFixture(
+  server: TestServer,
+  signIn: (who: ReturnType<typeof newUser>) => Promise<{ accessToken: string }>,
+) {
+  const [listing, endingOthers] = [newUser(), newUser()];
+  for (const who of [listing, endingOthers])
+    await expectOk(server.call('POST', '/v1/user/sign-up', { body: who }), 'sign-up');
+  const forSessions = await signIn(listing);
+  const toEnd = await signIn(listing);
+  const listed = await server.call('GET', '/v1/user/sessions', { token: toEnd.accessToken });
+  const current = (listed.body.data.sessions as Array<{ sessionId: string; current: boolean }>).find(
+    (session) => session.current,
+  );
+  return {
+    userTokens: {
+      'GET /v1/user/sessions': forSessions.accessToken,
+      'DELETE /v1/user/sessions/{sessionId}': forSessions.accessToken,
+      'POST /v1/user/sessions/revoke-others': (await signIn(endingOthers)).accessToken,
+    },
+    listedSessionId: current?.sessionId ?? '',
   };
 }
 

@@ -1,6 +1,7 @@
 /** Bodies and answers of the account flow: sign-up, login, SMS codes, refresh, password reset. */
 import { Type, type Static } from '@sinclair/typebox';
 import { example } from '../apiExamples.ts';
+import { Device } from '../devices.ts';
 import { AccountSummary } from './accounts.ts';
 import { StepUpTokenData } from './stepUp.ts';
 import { apiFormats, ChallengeType, CurrentPassword, Email, NewPassword, SessionId, Username, Uuid } from './fields.ts';
@@ -43,10 +44,26 @@ export const SignUpBody = Type.Object(
 );
 
 export const LoginBody = Type.Object(
-  { username: Username, password: CurrentPassword },
+  {
+    username: Username,
+    password: CurrentPassword,
+    device: Type.Optional(
+      Type.Composite([Device], {
+        additionalProperties: false,
+        description:
+          'The device the app runs on: the session remembers it and lists it in GET /v1/user/sessions. A session on a device the user never signed in from before is told to the user by SMS.',
+      }),
+    ),
+  },
   {
     additionalProperties: false,
-    examples: [{ username: example.email, password: example.password }],
+    examples: [
+      {
+        username: example.email,
+        password: example.password,
+        device: { id: example.deviceId, name: "Ada's iPhone", platform: 'IOS' },
+      },
+    ],
   },
 );
 

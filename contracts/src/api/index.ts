@@ -15,3 +15,4 @@ export * from './kyc.ts';
 export * from './erasure.ts';
 export * from './oauth.ts';
 export * from './stepUp.ts';
+export * from './userSessions.ts';

@@ -31,6 +31,9 @@ export interface CommandReplies {
   Logout: { loggedOut: true };
   /** The login this revocation ended now, if it ended one (not for an unknown, another client's or an ended login). */
   RevokeRefreshToken: { revokedFamilyId?: string };
+  /** The logins ended: the one named, or every other live one (none when there was none). */
+  RevokeSession: { revokedSessionIds: string[] };
+  RevokeOtherSessions: { revokedSessionIds: string[] };
   ErasePersonalData: { userId: string; erasedAt: string };
   OpenAccount: { userId: string; accountId: string; kind: 'SUB'; status: 'PENDING_KYC' | 'ACTIVE' };
   StartKyc: { identificationId: string; identificationUrl: string; numberOfAttempts: number; attemptsLeft: number };

@@ -1,9 +1,14 @@
 /** Login with a password then a code, resending a code, a password reset, and the notifier's SMS reports. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Device } from '../devices.ts';
+import { SmsPurpose } from '../events/eventSchema.ts';
 import { ChallengeType, command } from './commandSchema.ts';
 
-/** Sealed JSON `{password}` */
-export const StartLogin = command('StartLogin', Type.Object({ email: Type.String(), sealedSecrets: Type.String() }));
+/** Sealed JSON `{password}`; the device the app declares, if any, goes with the session the code starts. */
+export const StartLogin = command(
+  'StartLogin',
+  Type.Object({ email: Type.String(), sealedSecrets: Type.String(), device: Type.Optional(Device) }),
+);
 /** Sealed JSON `{code}`; the refresh token hash is used only if a LOGIN session succeeds. */
 export const VerifyOtp = command(
   'VerifyOtp',
@@ -37,14 +42,14 @@ export const RecordSmsOutcome = command(
       Type.Object({
         type: Type.Literal('SmsDispatched'),
         sourceEventId: Type.String(),
-        purpose: Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]),
+        purpose: SmsPurpose,
         provider: Type.String(),
         providerMessageId: Type.String(),
       }),
       Type.Object({
         type: Type.Literal('SmsDispatchFailed'),
         sourceEventId: Type.String(),
-        purpose: Type.Union([Type.Literal('OTP'), Type.Literal('PASSWORD_CHANGED')]),
+        purpose: SmsPurpose,
         reason: Type.Union([Type.Literal('PERMANENT'), Type.Literal('EXHAUSTED'), Type.Literal('EXPIRED')]),
         provider: Type.Optional(Type.String()),
         httpStatus: Type.Optional(Type.Integer()),

@@ -20,7 +20,7 @@ import {
   VerifyOtp,
 } from './credentialCommands.ts';
 import { ErasePersonalData, RegisterUser } from './registrationCommands.ts';
-import { Logout, RefreshSession, RevokeRefreshToken } from './sessionCommands.ts';
+import { Logout, RefreshSession, RevokeOtherSessions, RevokeRefreshToken, RevokeSession } from './sessionCommands.ts';
 import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
 
 export * from './accountCommands.ts';
@@ -51,6 +51,8 @@ export const IdentityCommand = Type.Union([
   CreatePortfolio,
   StartStepUp,
   ConsumeStepUp,
+  RevokeSession,
+  RevokeOtherSessions,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];

@@ -1,4 +1,4 @@
-/** Refreshing a login's tokens, logging out, and a client revoking a refresh token. */
+/** Refreshing a login's tokens, logging out, a client revoking a refresh token, and the user ending their own logins. */
 import { Type, type Static } from '@sinclair/typebox';
 import { command } from './commandSchema.ts';
 
@@ -21,7 +21,16 @@ export const RevokeRefreshToken = command(
   'RevokeRefreshToken',
   Type.Object({ userId: Type.String(), presentedTokenHash: Type.String() }),
 );
+/** The user ends one of their logins (`familyId`, the sessions list's `sessionId`); their current one included. */
+export const RevokeSession = command('RevokeSession', Type.Object({ userId: Type.String(), familyId: Type.String() }));
+/** The user ends every login but the one they call from (`familyId`). */
+export const RevokeOtherSessions = command(
+  'RevokeOtherSessions',
+  Type.Object({ userId: Type.String(), familyId: Type.String() }),
+);
 
 export type RefreshSession = Static<typeof RefreshSession>;
 export type Logout = Static<typeof Logout>;
 export type RevokeRefreshToken = Static<typeof RevokeRefreshToken>;
+export type RevokeSession = Static<typeof RevokeSession>;
+export type RevokeOtherSessions = Static<typeof RevokeOtherSessions>;

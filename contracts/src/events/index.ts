@@ -67,6 +67,8 @@ export const identityEvents = {
   StepUpRequested: stepUpEvents.StepUpRequested,
   StepUpCompleted: stepUpEvents.StepUpCompleted,
   StepUpConsumed: stepUpEvents.StepUpConsumed,
+  LoginDeviceDeclared: sessionEvents.LoginDeviceDeclared,
+  NewDeviceSignInNoticed: sessionEvents.NewDeviceSignInNoticed,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;
@@ -86,6 +88,9 @@ export const personalDataFields = {
   OtpIssued: ['sealedDelivery', 'destinationHint'],
   PasswordChanged: ['sealedNotice'],
   StepUpRequested: ['transactionHash', 'transaction'],
+  SessionStarted: ['deviceName', 'deviceId'],
+  LoginDeviceDeclared: ['deviceName', 'deviceId'],
+  NewDeviceSignInNoticed: ['sealedNotice'],
 } as const satisfies Partial<Record<keyof typeof identityEvents, readonly string[]>>;
 
 export function personalDataFieldsOf(type: string): readonly string[] {

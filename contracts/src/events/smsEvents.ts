@@ -5,10 +5,11 @@ import { event, Id, SmsPurpose } from './eventSchema.ts';
 export const smsEvents = {
   SmsDispatched: event(
     'SmsDispatched',
-    1,
+    /** Version 2: `purpose` may be NEW_SIGN_IN. */
+    2,
     Type.Object({
       userId: Id,
-      /** The event the SMS was about (`OtpIssued`, `PasswordChanged`). */
+      /** The event the SMS was about (`OtpIssued`, `PasswordChanged`, `NewDeviceSignInNoticed`). */
       sourceEventId: Id,
       purpose: SmsPurpose,
       provider: Type.String(),
@@ -17,7 +18,8 @@ export const smsEvents = {
   ),
   SmsDispatchFailed: event(
     'SmsDispatchFailed',
-    1,
+    /** Version 2: `purpose` may be NEW_SIGN_IN. */
+    2,
     Type.Object({
       userId: Id,
       sourceEventId: Id,

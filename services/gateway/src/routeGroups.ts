@@ -11,6 +11,7 @@ import { refreshRoutes } from './routes/refresh.ts';
 import { passwordResetRoutes } from './routes/passwordReset.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
 import { stepUpRoutes } from './routes/stepUp.ts';
+import { userSessionRoutes } from './routes/userSessions.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { accountRoutes, type AccountRoutesOptions } from './routes/accounts.ts';
 import { accountActivationRoutes } from './routes/accountActivation.ts';
@@ -61,7 +62,7 @@ async function registerOAuthRoutes(app: Gateway, options: GatewayOptions, views:
   await app.register(oauthMetadataRoutes);
 }
 
-/** The account flow, step-up and the signed-in user. */
+/** The account flow, step-up, the signed-in user and their sessions. */
 async function registerUserRoutes(
   app: Gateway,
   options: GatewayOptions,
@@ -86,6 +87,12 @@ async function registerUserRoutes(
     sessions: views.sessions,
     identity: options.identity,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+  });
+  await app.register(userSessionRoutes, {
+    sessions: views.sessions,
+    identity: options.identity,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs,
+    projections: options.projections,
   });
 }
 

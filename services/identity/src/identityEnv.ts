@@ -88,6 +88,12 @@ export function readIdentitySettings(read: EnvReader): {
         30,
         300,
       ),
+      newDeviceNoticesPerDay: read.integer(
+        'NEW_DEVICE_NOTICES_PER_DAY',
+        defaultIdentityConfig.newDeviceNoticesPerDay,
+        0,
+        20,
+      ),
       allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
       decoyPhoneCountries: readDecoyCountries(read),
     },

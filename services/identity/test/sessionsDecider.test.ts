@@ -193,3 +193,80 @@ t.test('a client revoking a refresh token (RFC 7009)', async (t) => {
       .then([]);
   });
 });
+
+t.test("the user's own sessions", async (t) => {
+  const revoke = (familyId: string, at = secondsAfter(60)) => ({ type: 'RevokeSession' as const, familyId, now: at });
+  const revokeOthers = (callerFamilyId: string, at = secondsAfter(60)) => ({
+    type: 'RevokeOtherSessions' as const,
+    callerFamilyId,
+    now: at,
+  });
+  const userRevoked = (...familyIds: string[]): IdentityEvent => ({
+    type: 'SessionsRevoked',
+    data: { userId, familyIds, reason: 'USER_REVOKED' },
+  });
+  t.test('ending one session ends that one only', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'a'), sessionStarted('f2', 'b')])
+      .when(revoke('f2'))
+      .then([userRevoked('f2')]);
+  });
+  t.test('the calling session may end itself', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'a')])
+      .when(revoke('f1'))
+      .then([userRevoked('f1')]);
+  });
+  t.test('an ended, expired or unknown session answers alike, and nothing is recorded', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'a'), userRevoked('f1')])
+      .when(revoke('f1'))
+      .thenRejects('SESSION_NOT_FOUND');
+    user(t)
+      .given([registered(), sessionStarted('f1', 'a', secondsAfter(30))])
+      .when(revoke('f1', secondsAfter(30)))
+      .thenRejects('SESSION_NOT_FOUND');
+    user(t)
+      .given([registered(), sessionStarted('f1', 'a')])
+      .when(revoke('not-mine'))
+      .thenRejects('SESSION_NOT_FOUND');
+    user(t)
+      .given([registered(), sessionStarted('f1', 'a')])
+      .when(revoke('__proto__'))
+      .thenRejects('SESSION_NOT_FOUND');
+  });
+  t.test("another user's session is not found on this user's stream", async (t) => {
+    user(t).given([]).when(revoke('f1')).thenRejects('UNAUTHENTICATED');
+  });
+  t.test('ending the others keeps the calling session and skips the ended and expired ones', async (t) => {
+    user(t)
+      .given([
+        registered(),
+        sessionStarted('f1', 'a'),
+        sessionStarted('f2', 'b'),
+        sessionStarted('f3', 'c'),
+        sessionStarted('f4', 'd', secondsAfter(30)),
+        userRevoked('f3'),
+      ])
+      .when(revokeOthers('f1'))
+      .then([userRevoked('f2')]);
+  });
+  t.test('with no other session, ending the others records nothing', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'a')])
+      .when(revokeOthers('f1'))
+      .then([]);
+  });
+  t.test('an ended session cannot be refreshed', async (t) => {
+    user(t)
+      .given([registered(), sessionStarted('f1', 'a'), userRevoked('f1')])
+      .when({
+        type: 'RefreshSession',
+        presentedTokenHash: 'a',
+        newRefreshTokenHash: 'n',
+        now: secondsAfter(60),
+        clientId,
+      })
+      .thenRejects('REFRESH_TOKEN_INVALID');
+  });
+});

@@ -222,6 +222,7 @@ function lifeOfUser(): EventMessageValue[] {
     event('SessionStarted', { userId: 'u1', familyId: 'f1' }),
     event('SessionStarted', { userId: 'u1', familyId: 'f2' }),
     event('SessionsRevoked', { userId: 'u1', familyIds: ['f1'], reason: 'LOGOUT' }),
+    event('RefreshTokenRotated', { userId: 'u1', familyId: 'f2', previousTokenHash: 'a', refreshTokenHash: 'b' }),
     event('KycStarted', { userId: 'u1', identificationId: 'k1', attempt: 1, provider: 'dev' }),
     event('KycApproved', { userId: 'u1', identificationId: 'k1' }),
     event('AccountActivated', { userId: 'u1', accountId: 'a1', reason: 'KYC_APPROVED' }),
@@ -316,3 +317,63 @@ t.test('a batch with a failed write is refused, and given again it is applied in
     'the second delivery makes the views whole',
   );
 });
+
+t.test(
+  "given a login from a device, its refreshes and its end, the sessions view holds what the user's list shows, then only the end",
+  async (t) => {
+    const { projector, views, personalData } = setup(t);
+    const started = event('SessionStarted', {
+      userId: 'u1',
+      sessionId: 's1',
+      familyId: 'f1',
+      refreshTokenHash: 'r1',
+      expiresAt: '2026-02-01T00:00:00.000Z',
+      clientId: 'c1',
+      deviceName: "Ada's iPhone",
+      devicePlatform: 'IOS',
+      deviceId: 'install-1',
+    });
+    const encrypted = { ...started, data: await personalData.protect(started.type, started.data) };
+    t.match(encrypted.data.deviceName, /^pd1\./, 'the device name arrives encrypted');
+    t.match(encrypted.data.deviceId, /^pd1\./, 'and so does its id');
+    await projector.handle(eventMessage(registered()));
+    await projector.handle(eventMessage(encrypted));
+    t.same(await views.sessions.get('f1'), {
+      familyId: 'f1',
+      userId: 'u1',
+      revoked: false,
+      clientId: 'c1',
+      device: { id: 'install-1', name: "Ada's iPhone", platform: 'IOS' },
+      createdAt: started.recordedAt,
+      lastUsedAt: started.recordedAt,
+      expiresAt: '2026-02-01T00:00:00.000Z',
+    });
+    t.same(await views.sessions.findBy('userId', 'u1'), [await views.sessions.get('f1')], 'found by its user');
+
+    const rotated = event('RefreshTokenRotated', {
+      userId: 'u1',
+      familyId: 'f1',
+      previousTokenHash: 'r1',
+      refreshTokenHash: 'r2',
+    });
+    await projector.handle(eventMessage({ ...rotated, recordedAt: '2026-01-20T08:00:00.000Z' }));
+    t.match(await views.sessions.get('f1'), { lastUsedAt: '2026-01-20T08:00:00.000Z', createdAt: started.recordedAt });
+
+    await projector.handle(
+      eventMessage(event('SessionsRevoked', { userId: 'u1', familyIds: ['f1'], reason: 'USER_REVOKED' })),
+    );
+    t.same(
+      await views.sessions.get('f1'),
+      { familyId: 'f1', userId: 'u1', revoked: true, revokedReason: 'USER_REVOKED' },
+      'an ended login keeps no device',
+    );
+    const late = event('RefreshTokenRotated', {
+      userId: 'u1',
+      familyId: 'f1',
+      previousTokenHash: 'r2',
+      refreshTokenHash: 'r3',
+    });
+    await projector.handle(eventMessage(late));
+    t.match(await views.sessions.get('f1'), { revoked: true }, 'a later rotation does not bring it back');
+  },
+);

@@ -29,7 +29,7 @@ export function openViews(store: ViewStore): Views {
     portfolios: store.collection<PortfolioView>(viewCollections.portfolios, { indexes: ['accountId'] }),
     kycIdentifications: store.collection<KycIdentificationView>(viewCollections.kycIdentifications),
     apiClients: store.collection<ApiClientView>(viewCollections.apiClients),
-    sessions: store.collection<SessionView>(viewCollections.sessions),
+    sessions: store.collection<SessionView>(viewCollections.sessions, { indexes: ['userId'] }),
     stepUpTokens: store.collection<StepUpTokenView>(viewCollections.stepUpTokens),
   };
 }

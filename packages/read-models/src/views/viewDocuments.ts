@@ -65,12 +65,25 @@ export interface ApiClientView {
   audiences?: string[];
 }
 
-/** One login (refresh-token family): whether its access tokens must be refused before they expire. */
+/**
+ * One login (refresh-token family): whether its access tokens must be refused
+ * before they expire, and, while it lives, what the user's sessions list
+ * shows of it. An ended login keeps only the first four fields.
+ */
 export interface SessionView {
   familyId: string;
   userId: string;
   revoked: boolean;
   revokedReason?: string;
+  /** The API client the login was made through. */
+  clientId?: string;
+  /** The device the login declared (its name and id decrypted, as the user view's email is). */
+  device?: { id?: string; name: string; platform: string };
+  createdAt?: string;
+  /** The last refresh; the start until the first one. */
+  lastUsedAt?: string;
+  /** When the refresh-token family expires: the login is no longer listed after that. */
+  expiresAt?: string;
 }
 
 /** A step-up token that was consumed (ADR 26): introspection answers it inactive from then on. */

@@ -26,7 +26,7 @@ const loginSchema = {
   operationId: 'login',
   summary: 'Check the password and send an SMS code',
   description:
-    'Checks the password, then sends a code by SMS on a new session. An unknown email and a wrong password get the same answer in the same time. From the 5th wrong password in a row the login locks for a growing time (429 LOGIN_TEMPORARILY_LOCKED); too many wrong codes in a row lock the account until a password reset (403 ACCOUNT_LOCKED).',
+    'Checks the password, then sends a code by SMS on a new session; the `device` given goes with the session the code starts. An unknown email and a wrong password get the same answer in the same time. From the 5th wrong password in a row the login locks for a growing time (429 LOGIN_TEMPORARILY_LOCKED); too many wrong codes in a row lock the account until a password reset (403 ACCOUNT_LOCKED).',
   security: clientAuth,
   headers: WriteHeaders,
   body: LoginBody,
@@ -111,11 +111,12 @@ export const loginAndCodeRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> =
   answersAreNotStored(app);
 
   app.post('/v1/user/login', { ...guarded('failures'), schema: loginSchema, links: loginLinks }, async (request) => {
-    const { username, password } = request.body;
+    const { username, password, device } = request.body;
     await app.limitIdentifier(username);
     const { data } = await send(request, 'StartLogin', {
       email: username,
       sealedSecrets: channel.seal({ password }),
+      ...(device ? { device } : {}),
     });
     return success(data);
   });

@@ -59,6 +59,32 @@ t.test('POST /v1/user/login', async (t) => {
     t.same(gateway.unseal(sealed), { password: 'correct horse battery' });
   });
 
+  t.test('the device the app declares goes to identity with the login', async (t) => {
+    gateway.answer(() => ({ ok: true, data: challenge }));
+    const device = { id: 'install-1', name: "Ada's iPhone", platform: 'IOS' };
+    const answer = await gateway.app.inject(login({ ...body, device }));
+    t.equal(answer.statusCode, 200);
+    t.match(lastCommand(gateway), { type: 'StartLogin', payload: { email: 'ada@example.com', device } });
+    await gateway.app.inject(login({ ...body, device: { name: 'Laptop', platform: 'WEB' } }));
+    t.match(lastCommand(gateway), { payload: { device: { name: 'Laptop', platform: 'WEB' } } }, 'the id is optional');
+  });
+
+  t.test('a device that is not a clear name and a known platform is refused before identity', async (t) => {
+    const device = { name: "Ada's iPhone", platform: 'IOS' };
+    for (const wrong of [
+      { ...device, name: '' },
+      { ...device, name: 'x'.repeat(65) },
+      { ...device, name: 'line\nbreak' },
+      { ...device, platform: 'TOASTER' },
+      { platform: 'IOS' },
+      { ...device, id: '' },
+      { ...device, id: 'has space' },
+      { ...device, id: 'i'.repeat(129) },
+      { ...device, colour: 'red' },
+    ])
+      await assertSchemaRefusal(t, gateway, login({ ...body, device: wrong }));
+  });
+
   t.test('identity’s refusals are answered with their catalogued status and envelope', async (t) => {
     await assertRefusalsMapped(t, gateway, login(), [
       'INVALID_CREDENTIALS',

@@ -40,10 +40,11 @@ interface OpenApi {
 export function declaredErrors(gateway: FakeIdentityGateway, request: Request, status: number): string[] {
   const document = (gateway.app as unknown as { swagger(): OpenApi }).swagger();
   const path = request.url.split('?')[0] ?? '';
-  // The operation's path in the document: `/v1/account/{accountId}` for `/v1/account/a1`.
-  const template = Object.keys(document.paths).find((each) =>
-    new RegExp(`^${each.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
-  );
+  // The operation's path in the document: `/v1/account/{accountId}` for `/v1/account/a1`; a static path first,
+  // as the router matches it (`/v1/user/sessions/revoke-others` before `/v1/user/sessions/{sessionId}`).
+  const template = Object.hasOwn(document.paths, path)
+    ? path
+    : Object.keys(document.paths).find((each) => new RegExp(`^${each.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
   const operation = document.paths[template ?? path]?.[request.method.toLowerCase()];
   const examples = operation?.responses[String(status)]?.content?.['application/json']?.examples ?? {};
   return Object.keys(examples);

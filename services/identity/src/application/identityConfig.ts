@@ -22,6 +22,8 @@ export interface IdentityConfig {
   refreshTokenTtlSeconds: number;
   /** How long a step-up token may be consumed after its code was verified (at most 5 minutes). */
   stepUpTokenTtlSeconds: number;
+  /** "New sign-in" SMS per user per 24 hours when a session starts on a device new to the user; 0 sends none. */
+  newDeviceNoticesPerDay: number;
   allowedSignUpRoles: readonly string[];
   /** A reservation whose user never appeared is reclaimable after this long (a crash mid sign-up). */
   reservationStaleAfterSeconds: number;
@@ -45,6 +47,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   smsBudget: { perWindow: 3, windowSeconds: 15 * 60, perDay: 10 },
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   stepUpTokenTtlSeconds: 300,
+  newDeviceNoticesPerDay: 3,
   allowedSignUpRoles: ['USER'],
   reservationStaleAfterSeconds: 60,
   cachedStreams: 10_000,

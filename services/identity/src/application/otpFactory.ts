@@ -2,6 +2,7 @@ import {
   maskPhoneNumber,
   normaliseAmount,
   stepUpDestinationHint,
+  type SealedNewSignInNotice,
   type SealedOtpDelivery,
   type SealedPasswordChangedNotice,
   type SealedStepUpDetails,
@@ -13,6 +14,21 @@ import type { IdentityConfig, IdentityKeys } from './identityConfig.ts';
 
 export function sealPasswordChangedNotice(keys: IdentityKeys, phoneNumber: string, locale: string | undefined): string {
   const notice: SealedPasswordChangedNotice = locale ? { to: phoneNumber, locale } : { to: phoneNumber };
+  return sealJson(keys.notifierPublicKey, notice);
+}
+
+/** The "new sign-in" SMS: where to, in which language, and the platform the login declared. */
+export function sealNewSignInNotice(
+  keys: IdentityKeys,
+  phoneNumber: string,
+  locale: string | undefined,
+  platform: string | undefined,
+): string {
+  const notice: SealedNewSignInNotice = {
+    to: phoneNumber,
+    ...(locale ? { locale } : {}),
+    ...(platform ? { platform } : {}),
+  };
   return sealJson(keys.notifierPublicKey, notice);
 }
 

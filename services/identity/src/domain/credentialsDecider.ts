@@ -4,9 +4,10 @@
  * a step-up's code, the locks that wrong passwords and wrong codes bring, and
  * what became of each SMS.
  */
-import type { IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
+import type { Device, IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
 import { challengeOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge } from './credentialsState.ts';
 import { accept, reject, type Decision } from './decision.ts';
+import { deviceFields, newDeviceNoticed, type NewDeviceNotice } from './devices.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
 import { challengeClosed, issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
 import { liveFamilyIds } from './sessionsState.ts';
@@ -23,6 +24,7 @@ export type CredentialCommand =
       now: string;
       smsBudget?: SmsBudget;
       loginLock: LoginLockPolicy;
+      /** The device the app declared, remembered on the challenge for the session its code starts. */ device?: Device;
     }
   | {
       type: 'VerifyOtp';
@@ -37,6 +39,8 @@ export type CredentialCommand =
       /** Consecutive wrong codes on the account that lock it. */ accountLockThreshold: number;
       /** The step-up token's id (`jti`), used only if a STEP_UP challenge's code is right. */ stepUpTokenId: string;
       /** When that token expires. */ stepUpExpiresAt: string;
+      /** On a login's code: the SMS to send if the session starts on a device new to the user. */
+      newDeviceNotice?: NewDeviceNotice;
     }
   | {
       type: 'ResendOtp';
@@ -65,7 +69,12 @@ export const credentialRules: UserCommandRules<CredentialCommand> = {
 function startLogin(command: Command<'StartLogin'>, state: UserState): Decision {
   const refused = passwordRefusal(state, command.passwordMatches, command.loginLock, command.now);
   if (refused) return refused;
-  return accept(issueWithinBudget(state, command.sessionId, 'LOGIN', command.otp, command.now, command.smsBudget));
+  const { sessionId, device } = command;
+  const issued = issueWithinBudget(state, sessionId, 'LOGIN', command.otp, command.now, command.smsBudget);
+  if (!device) return accept(issued);
+  const { id, name: deviceName, platform: devicePlatform } = device;
+  const data = { userId: state.userId, sessionId, deviceName, devicePlatform, ...(id ? { deviceId: id } : {}) };
+  return accept(issued, { type: 'LoginDeviceDeclared', data });
 }
 
 /**
@@ -139,10 +148,12 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });
   if (challenge.purpose === 'LOGIN') {
     const { familyId, newRefreshTokenHash: refreshTokenHash, refreshExpiresAt: expiresAt, clientId } = command;
+    const { device } = challenge;
     events.push({
       type: 'SessionStarted',
-      data: { userId, sessionId, familyId, refreshTokenHash, expiresAt, clientId },
+      data: { userId, sessionId, familyId, refreshTokenHash, expiresAt, clientId, ...deviceFields(device) },
     });
+    events.push(...newDeviceNoticed(state, familyId, device, command.newDeviceNotice, command.now));
     return events;
   }
   if (challenge.purpose === 'STEP_UP') {

@@ -3,7 +3,8 @@
  * one-time-code challenges, the account lock after wrong codes, the phone's
  * recent codes and SMS outcomes, and a password reset. Pure: no I/O, no clock.
  */
-import type { IdentityEvent, OtpPurposeName } from '@tessera/contracts';
+import type { Device, IdentityEvent, OtpPurposeName } from '@tessera/contracts';
+import { deviceOf } from './devices.ts';
 import type { LoginFailures } from './loginLock.ts';
 import type { UserState } from './userState.ts';
 
@@ -18,6 +19,8 @@ export interface OtpChallenge {
   failedAttempts: number;
   used: boolean;
   stagedPasswordHash?: string;
+  /** The device a login declared: the session its code starts carries it on. */
+  device?: Device;
 }
 
 /** More than any daily SMS budget a deployment would set. */
@@ -65,6 +68,10 @@ export function evolveCredentials(state: UserState, event: IdentityEvent): UserS
         smsOutcomes: [...state.smsOutcomes, smsOutcomeKey(event.type, event.data.sourceEventId, detail)],
       };
     }
+    case 'LoginDeviceDeclared': {
+      const device = deviceOf(event.data);
+      return device ? updateChallenge(state, event.data.sessionId, { device }) : state;
+    }
     case 'PasswordChangeStaged':
       return updateChallenge(state, event.data.sessionId, { stagedPasswordHash: event.data.passwordHash });
     case 'PasswordChanged': {
@@ -110,7 +117,7 @@ function followsRightPassword(state: UserState, issued: { sessionId: string; pur
   return issued.purpose !== 'PASSWORD_RESET' && !challengeOf(state, issued.sessionId);
 }
 
-/** A new code (or a held-back one) on a session: the wrong codes so far and a staged password stay with the session. */
+/** A new code (or a held-back one) on a session: the wrong codes so far, a staged password and a device stay with it. */
 function withChallenge(
   state: UserState,
   sessionId: string,
@@ -122,6 +129,7 @@ function withChallenge(
     failedAttempts: previous?.failedAttempts ?? 0,
     used: false,
     ...(previous?.stagedPasswordHash ? { stagedPasswordHash: previous.stagedPasswordHash } : {}),
+    ...(previous?.device ? { device: previous.device } : {}),
   };
   return { ...state, challenges: { ...state.challenges, [sessionId]: challenge } };
 }

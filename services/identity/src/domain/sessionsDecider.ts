@@ -1,9 +1,10 @@
 /**
  * Sessions: a refresh token is rotated on each use, a reused one ends its login, logout ends one login, and so does
- * the client revoking one of the login's refresh tokens.
+ * the client revoking one of the login's refresh tokens; the user ends any of their logins, or all but the one they
+ * call from.
  */
 import { accept, reject, type Decision } from './decision.ts';
-import { familyOf } from './sessionsState.ts';
+import { activeFamilyIds, familyOf } from './sessionsState.ts';
 import type { UserCommandRules } from './userDecider.ts';
 import type { UserState } from './userState.ts';
 
@@ -16,13 +17,17 @@ export type SessionCommand =
       /** The API client presenting the token. */ clientId: string;
     }
   | { type: 'Logout'; familyId: string }
-  | { type: 'RevokeRefreshToken'; presentedTokenHash: string; /** The API client asking. */ clientId: string };
+  | { type: 'RevokeRefreshToken'; presentedTokenHash: string; /** The API client asking. */ clientId: string }
+  | { type: 'RevokeSession'; familyId: string; now: string }
+  | { type: 'RevokeOtherSessions'; callerFamilyId: string; now: string };
 
 export const sessionRules: UserCommandRules<SessionCommand> = {
   RefreshSession: { decide: refresh, withoutUser: 'REFRESH_TOKEN_INVALID' },
   Logout: { decide: logout, withoutUser: 'UNAUTHENTICATED' },
   // An erased user's logins all ended with the erasure: nothing is left to revoke.
   RevokeRefreshToken: { decide: revokeRefreshToken, withoutUser: 'REFRESH_TOKEN_INVALID', doneOnceErased: true },
+  RevokeSession: { decide: revokeSession, withoutUser: 'UNAUTHENTICATED' },
+  RevokeOtherSessions: { decide: revokeOtherSessions, withoutUser: 'UNAUTHENTICATED' },
 };
 
 function refresh(command: Extract<SessionCommand, { type: 'RefreshSession' }>, state: UserState): Decision {
@@ -86,4 +91,27 @@ function revokeRefreshToken(
     });
   }
   return reject('REFRESH_TOKEN_INVALID');
+}
+
+/**
+ * Ends one of the user's logins, named as the sessions list names it. One
+ * that is not theirs, has ended or has expired answers alike: the list never
+ * showed it, and an id of another user's login must tell nothing.
+ */
+function revokeSession(command: Extract<SessionCommand, { type: 'RevokeSession' }>, state: UserState): Decision {
+  if (!activeFamilyIds(state, command.now).includes(command.familyId)) return reject('SESSION_NOT_FOUND');
+  return accept({
+    type: 'SessionsRevoked',
+    data: { userId: state.userId, familyIds: [command.familyId], reason: 'USER_REVOKED' },
+  });
+}
+
+/** Ends every live login of the user but the caller's; with none to end, records nothing. */
+function revokeOtherSessions(
+  command: Extract<SessionCommand, { type: 'RevokeOtherSessions' }>,
+  state: UserState,
+): Decision {
+  const familyIds = activeFamilyIds(state, command.now).filter((familyId) => familyId !== command.callerFamilyId);
+  if (familyIds.length === 0) return accept();
+  return accept({ type: 'SessionsRevoked', data: { userId: state.userId, familyIds, reason: 'USER_REVOKED' } });
 }

@@ -1,5 +1,6 @@
 /** The sessions part of a user's state: one refresh-token family per login. Pure: no I/O, no clock. */
-import type { IdentityEvent } from '@tessera/contracts';
+import type { Device, IdentityEvent } from '@tessera/contracts';
+import { deviceOf } from './devices.ts';
 import type { UserState } from './userState.ts';
 
 export interface RefreshTokenFamily {
@@ -11,12 +12,18 @@ export interface RefreshTokenFamily {
   revoked: boolean;
   /** The API client the login was made through (absent for sessions older than the binding); only it may refresh. */
   clientId?: string;
+  /** The device the login declared, if any. */
+  device?: Device;
 }
+
+/** More than any daily bound on new-device notices a deployment would set. */
+const MAX_REMEMBERED_NOTICES = 50;
 
 export function evolveSessions(state: UserState, event: IdentityEvent): UserState {
   switch (event.type) {
     case 'SessionStarted': {
       const { familyId, sessionId, refreshTokenHash, expiresAt, clientId } = event.data;
+      const device = deviceOf(event.data);
       const family: RefreshTokenFamily = {
         sessionId,
         currentTokenHash: refreshTokenHash,
@@ -24,6 +31,7 @@ export function evolveSessions(state: UserState, event: IdentityEvent): UserStat
         expiresAt,
         revoked: false,
         ...(clientId ? { clientId } : {}),
+        ...(device ? { device } : {}),
       };
       return { ...state, families: { ...state.families, [familyId]: family } };
     }
@@ -45,6 +53,11 @@ export function evolveSessions(state: UserState, event: IdentityEvent): UserStat
       }
       return { ...state, families };
     }
+    case 'NewDeviceSignInNoticed':
+      return {
+        ...state,
+        newDeviceNoticesAt: [...state.newDeviceNoticesAt, event.data.noticedAt].slice(-MAX_REMEMBERED_NOTICES),
+      };
     default:
       return state;
   }
@@ -59,5 +72,12 @@ export function familyOf(state: UserState, familyId: string): RefreshTokenFamily
 export function liveFamilyIds(state: UserState): string[] {
   return Object.entries(state.families)
     .filter(([, family]) => !family.revoked)
+    .map(([familyId]) => familyId);
+}
+
+/** The families the user still sees as sessions at `now`: neither ended nor past their lifetime. */
+export function activeFamilyIds(state: UserState, now: string): string[] {
+  return Object.entries(state.families)
+    .filter(([, family]) => !family.revoked && now < family.expiresAt)
     .map(([familyId]) => familyId);
 }

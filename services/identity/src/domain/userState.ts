@@ -47,6 +47,8 @@ export interface UserState {
   accounts: Record<string, AccountState>;
   kyc: KycState;
   families: Record<string, RefreshTokenFamily>;
+  /** When the latest new-device notices were sent (newest last; enough for their daily bound). */
+  newDeviceNoticesAt: string[];
   /** The latest step-ups, oldest first (stepUpState.ts). */
   stepUps: StepUp[];
 }
@@ -71,6 +73,7 @@ export function initialUserState(): UserState {
     accounts: {},
     kyc: { status: 'NOT_STARTED', attempts: 0, identifications: {} },
     families: {},
+    newDeviceNoticesAt: [],
     stepUps: [],
   };
 }

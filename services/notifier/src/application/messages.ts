@@ -99,6 +99,34 @@ function stepUpText(language: Language, code: string, stepUp: SealedStepUpDetail
   return stepUpTexts[language](options.brand, code, phrase);
 }
 
+/** How each platform a login may declare reads in a "new sign-in" SMS; an undeclared or unknown one says "a new device". */
+const platformNames: Record<string, Record<Language, string>> = {
+  IOS: { en: 'an iOS device', fr: 'un appareil iOS' },
+  ANDROID: { en: 'an Android device', fr: 'un appareil Android' },
+  WEB: { en: 'a web browser', fr: 'un navigateur web' },
+  MACOS: { en: 'a Mac', fr: 'un Mac' },
+  WINDOWS: { en: 'a Windows computer', fr: 'un ordinateur Windows' },
+  LINUX: { en: 'a Linux computer', fr: 'un ordinateur Linux' },
+};
+const newDevice = { en: 'a new device', fr: 'un nouvel appareil' } as const;
+
+const newSignInTexts = {
+  en: (brand: string, device: string) =>
+    `New sign-in to your ${brand} account on ${device}. If this was not you, reset your password now.`,
+  fr: (brand: string, device: string) =>
+    `Nouvelle connexion à votre compte ${brand} depuis ${device}. Si ce n'est pas vous, changez votre mot de passe sans attendre.`,
+} as const;
+
+/**
+ * A session started on a device new to the user. It names the platform only:
+ * the device's name is whatever the caller typed, and an SMS in the brand's
+ * name must not carry a stranger's words (a phone number to call, a link).
+ */
+export function newSignInText(language: Language, platform: string | undefined, options: MessageOptions): string {
+  const known = platform !== undefined && Object.hasOwn(platformNames, platform) ? platformNames[platform] : undefined;
+  return newSignInTexts[language](options.brand, known?.[language] ?? newDevice[language]);
+}
+
 export function passwordChangedText(language: Language, options: MessageOptions): string {
   return texts[language].passwordChanged(options.brand);
 }

@@ -1,6 +1,6 @@
 /**
  * Sends the SMS identity's events ask for — the code of each `OtpIssued`, the
- * notice of each `PasswordChanged` — through the SMS port (retries and
+ * notice of each `PasswordChanged` and `NewDeviceSignInNoticed` — through the SMS port (retries and
  * failover sit behind it), each once from the user's view:
  * - a dispatch ledger keyed by event id makes redelivery harmless; after a
  *   crash between the provider call and its record, the provider is asked
@@ -79,7 +79,7 @@ const tellDispatched = (options: SmsNotifierOptions, result: DispatchResult): vo
 async function notifyOnce(options: SmsNotifierOptions, message: Message): Promise<void> {
   const { logger, clock, ledger } = options;
   const type = message.headers[eventHeaders.type];
-  if (type !== 'OtpIssued' && type !== 'PasswordChanged') return;
+  if (type !== 'OtpIssued' && type !== 'PasswordChanged' && type !== 'NewDeviceSignInNoticed') return;
   const event = message.value as EventMessageValue;
   const context = {
     eventId: event.eventId,

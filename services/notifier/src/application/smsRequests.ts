@@ -1,8 +1,13 @@
 /** The SMS an event asks for: opened from its sealed payload, worded in the user's language. */
-import type { EventMessageValue, SealedOtpDelivery, SealedPasswordChangedNotice } from '@tessera/contracts';
+import type {
+  EventMessageValue,
+  SealedNewSignInNotice,
+  SealedOtpDelivery,
+  SealedPasswordChangedNotice,
+} from '@tessera/contracts';
 import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
 import type { SmsDispatch } from './dispatchLedger.ts';
-import { languageFor, otpText, passwordChangedText, type MessageOptions } from './messages.ts';
+import { languageFor, newSignInText, otpText, passwordChangedText, type MessageOptions } from './messages.ts';
 
 export interface SmsRequest {
   userId: string;
@@ -54,6 +59,12 @@ export function smsRequestOf(
       to: sealed.to,
       text: passwordChangedText(languageFor(sealed.locale, sealed.to), messages),
     };
+  }
+  if (event.type === 'NewDeviceSignInNoticed') {
+    const sealed = openSealedJson<SealedNewSignInNotice>(keyPair, data.sealedNotice ?? '');
+    if (!sealed) return 'unreadable';
+    const text = newSignInText(languageFor(sealed.locale, sealed.to), sealed.platform, messages);
+    return { userId, purpose: 'NEW_SIGN_IN', to: sealed.to, text };
   }
   return undefined;
 }

@@ -8,6 +8,7 @@ import type {
   ApiClientView,
   KycIdentificationView,
   PortfolioView,
+  SessionView,
   UserView,
 } from '@tessera/read-models/views';
 import type { EventData } from '@tessera/contracts';
@@ -185,4 +186,43 @@ export function projectApiClient(current: ApiClientView | undefined, event: Proj
   }
   if (event.type === 'ApiClientSecretRotated' && current) return { ...current, secretHash: event.data.secretHash };
   return undefined;
+}
+
+/**
+ * A login as the user's sessions list shows it. Its start and its end are
+ * written whole, without reading (an ended login keeps no device); a refresh
+ * only moves `lastUsedAt` on a login still alive.
+ */
+export function projectSession(current: SessionView | undefined, event: ProjectedEvent): SessionView | undefined {
+  if (event.type === 'SessionStarted') {
+    const {
+      familyId,
+      userId,
+      clientId,
+      expiresAt,
+      deviceName: name,
+      devicePlatform: platform,
+      deviceId: id,
+    } = event.data;
+    const device = name !== undefined && platform !== undefined ? { ...(id ? { id } : {}), name, platform } : undefined;
+    const at = event.recordedAt;
+    return {
+      familyId,
+      userId,
+      revoked: false,
+      ...(clientId ? { clientId } : {}),
+      ...(device ? { device } : {}),
+      createdAt: at,
+      lastUsedAt: at,
+      expiresAt,
+    };
+  }
+  if (event.type === 'RefreshTokenRotated')
+    return current && !current.revoked ? { ...current, lastUsedAt: event.recordedAt } : undefined;
+  return undefined;
+}
+
+/** An ended login: only what the gateway needs to refuse its tokens. */
+export function endedSession(familyId: string, userId: string, revokedReason: string): SessionView {
+  return { familyId, userId, revoked: true, revokedReason };
 }

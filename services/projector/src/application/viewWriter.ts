@@ -7,13 +7,15 @@ import type { EventMessageValue } from '@tessera/contracts';
 import type { Logger } from '@tessera/logging';
 import type { PersonalDataReader } from '@tessera/personal-data';
 import type { ViewCollection, ViewStore } from '@tessera/read-models';
-import { openViews, type Views } from '@tessera/read-models/views';
+import { openViews, type SessionView, type Views } from '@tessera/read-models/views';
 import { asProjectedEvent, userIdOf, type ProjectedEvent } from './projectedEvent.ts';
 import {
+  endedSession,
   projectAccount,
   projectApiClient,
   projectKycIdentification,
   projectPortfolio,
+  projectSession,
   projectUser,
 } from './projections.ts';
 
@@ -73,14 +75,8 @@ function writesOf(views: Views, event: ProjectedEvent): EventWrites {
 function userWrites(views: Views, event: ProjectedEvent): EventWrites {
   const applied = [apply(views.users, userIdOf(event), event, projectUser)];
   const made: Promise<unknown>[] = [];
-  const sessionOf = (familyId: string, userId: string, revokedReason?: string) =>
-    observed(
-      views.sessions.upsert(
-        familyId,
-        { familyId, userId, revoked: revokedReason !== undefined, ...(revokedReason ? { revokedReason } : {}) },
-        event.position,
-      ),
-    );
+  const sessionWrite = (familyId: string, session: SessionView | undefined) =>
+    session && made.push(observed(views.sessions.upsert(familyId, session, event.position)));
   switch (event.type) {
     case 'AccountOpened':
     case 'AccountActivated':
@@ -96,10 +92,15 @@ function userWrites(views: Views, event: ProjectedEvent): EventWrites {
       applied.push(apply(views.kycIdentifications, event.data.identificationId, event, projectKycIdentification));
       break;
     case 'SessionStarted':
-      made.push(sessionOf(event.data.familyId, event.data.userId));
+      sessionWrite(event.data.familyId, projectSession(undefined, event));
+      break;
+    case 'RefreshTokenRotated':
+      // A refresh is a hot path: one read of the login, and a write only while it lives.
+      applied.push(apply(views.sessions, event.data.familyId, event, projectSession));
       break;
     case 'SessionsRevoked':
-      for (const familyId of event.data.familyIds) made.push(sessionOf(familyId, event.data.userId, event.data.reason));
+      for (const familyId of event.data.familyIds)
+        sessionWrite(familyId, endedSession(familyId, event.data.userId, event.data.reason));
       break;
     case 'StepUpConsumed': {
       const { tokenId, userId, stepUpId } = event.data;

@@ -1,9 +1,11 @@
 /** Login with a password then a code, resending a code, a password reset, and the notifier's SMS reports. */
 import { randomUUID } from 'node:crypto';
 import { timeOrderedUuid } from '@tessera/crypto';
+import { newDeviceNoticeDue } from '../../domain/devices.ts';
 import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
-import { challengeOf, loginFailuresOf } from '../../domain/userState.ts';
-import { issueOtp, otpCodeHash, sealPasswordChangedNotice } from '../otpFactory.ts';
+import { challengeOf, loginFailuresOf, type UserState } from '../../domain/userState.ts';
+import type { CommandContext } from '../commandContext.ts';
+import { issueOtp, otpCodeHash, sealNewSignInNotice, sealPasswordChangedNotice } from '../otpFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 import { resentStepUpOtp, stepUpVerifiedReply } from './stepUpHandlers.ts';
 
@@ -28,6 +30,7 @@ const startLogin: CommandHandler<'StartLogin'> = async (command, context) => {
       now: attemptedAt,
       smsBudget: config.smsBudget,
       loginLock: config.loginLock,
+      ...(command.payload.device ? { device: command.payload.device } : {}),
     };
   });
   return replyTo(outcome, () => challengeReply(config, sessionId, outcome.state.phoneNumber));
@@ -56,9 +59,7 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
     clientId: command.metadata.clientId,
     stepUpTokenId: randomUUID(),
     stepUpExpiresAt,
-    ...(challengeOf(state, payload.sessionId)?.purpose === 'PASSWORD_RESET'
-      ? { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) }
-      : {}),
+    ...noticesOf(context, state, payload.sessionId, now.toISOString()),
   }));
   const user = outcome.state;
   return replyTo(outcome, () => {
@@ -70,6 +71,19 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
     return { purpose: 'LOGIN' as const, userId, sessionId: payload.sessionId, familyId, roles, refreshExpiresAt };
   });
 };
+
+/** The SMS a right code may send: a reset's "password changed", a login's "new sign-in" (the decider says whether). */
+function noticesOf(context: CommandContext, state: UserState, sessionId: string, now: string) {
+  const { keys, config } = context;
+  const challenge = challengeOf(state, sessionId);
+  if (challenge?.purpose === 'PASSWORD_RESET')
+    return { passwordChangedNotice: sealPasswordChangedNotice(keys, state.phoneNumber, state.locale) };
+  // Sealing costs a key agreement: only for a notice the decider will find due.
+  const perDay = config.newDeviceNoticesPerDay;
+  if (challenge?.purpose !== 'LOGIN' || !newDeviceNoticeDue(state, challenge.device, perDay, now)) return {};
+  const sealedNotice = sealNewSignInNotice(keys, state.phoneNumber, state.locale, challenge.device?.platform);
+  return { newDeviceNotice: { sealedNotice, perDay } };
+}
 
 const resendOtp: CommandHandler<'ResendOtp'> = async (command, context) => {
   const { sessionId } = command.payload;

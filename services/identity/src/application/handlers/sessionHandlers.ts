@@ -1,4 +1,5 @@
-/** Refreshing a login's tokens, logging out, and a client revoking a refresh token. */
+/** Refreshing a login's tokens, logging out, a client revoking a refresh token, and the user ending their own logins. */
+import type { Decision } from '../../domain/decision.ts';
 import { familyOf } from '../../domain/userState.ts';
 import { replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 
@@ -42,8 +43,31 @@ const revokeRefreshToken: CommandHandler<'RevokeRefreshToken'> = async (command,
   });
 };
 
-export const sessionHandlers: CommandHandlers<'RefreshSession' | 'Logout' | 'RevokeRefreshToken'> = {
+const revokeSession: CommandHandler<'RevokeSession'> = async (command, context) => {
+  const { userId, familyId } = command.payload;
+  const now = context.clock().toISOString();
+  const outcome = await context.decideOnUser(command, userId, { type: 'RevokeSession', familyId, now });
+  return replyTo(outcome, () => ({ revokedSessionIds: revokedFamilies(outcome.decision) }));
+};
+
+const revokeOtherSessions: CommandHandler<'RevokeOtherSessions'> = async (command, context) => {
+  const { userId, familyId: callerFamilyId } = command.payload;
+  const now = context.clock().toISOString();
+  const outcome = await context.decideOnUser(command, userId, { type: 'RevokeOtherSessions', callerFamilyId, now });
+  return replyTo(outcome, () => ({ revokedSessionIds: revokedFamilies(outcome.decision) }));
+};
+
+/** The logins a decision ended, read from its events. */
+function revokedFamilies(decision: Decision): string[] {
+  return decision.events.flatMap((event) => (event.type === 'SessionsRevoked' ? event.data.familyIds : []));
+}
+
+export const sessionHandlers: CommandHandlers<
+  'RefreshSession' | 'Logout' | 'RevokeRefreshToken' | 'RevokeSession' | 'RevokeOtherSessions'
+> = {
   RefreshSession: refreshSession,
   Logout: logout,
   RevokeRefreshToken: revokeRefreshToken,
+  RevokeSession: revokeSession,
+  RevokeOtherSessions: revokeOtherSessions,
 };
