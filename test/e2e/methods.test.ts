@@ -20,6 +20,10 @@ t.test('a known path with another method: 405, Allow, and the envelope', async (
     ['POST', '/v1/user/forget-password?email=ada%40example.com', 'GET, HEAD'],
     ['OPTIONS', '/v1/user/sign-up', 'POST'],
     ['GET', '/oauth/token', 'POST'],
+    // A static path is its own resource, though a parametric route of another method matches it too.
+    ['OPTIONS', '/v1/user/sessions/revoke-others', 'POST'],
+    ['DELETE', '/v1/user/sessions/revoke-others', 'POST'],
+    ['POST', '/v1/user/sessions/some-session-id', 'DELETE'],
   ] as const) {
     const answer = await server.call(method, path);
     t.equal(answer.status, 405, `${method} ${path}`);

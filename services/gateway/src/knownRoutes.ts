@@ -3,9 +3,15 @@
  * told apart from an unknown path: 405 with `Allow` (RFC 9110 §15.5.6), not
  * 404. Fastify's own router is not exposed, so every route is also entered in
  * a second router of the same library, matching as Fastify's does.
+ *
+ * A static path is a resource of its own, even where a parametric route of
+ * another method would also match it: `/v1/user/sessions/revoke-others` takes
+ * POST only, and a DELETE there is a 405, not the deletion of a session named
+ * "revoke-others".
  */
 import FindMyWay from 'find-my-way';
 import fp from 'fastify-plugin';
+import { ApiError } from '@tessera/contracts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,12 +20,18 @@ declare module 'fastify' {
   }
 }
 
+/** A route's path has parameters or a wildcard. */
+const parametric = (url: string) => url.includes(':') || url.includes('*');
+
 export const knownRoutesPlugin = fp(
   async (app) => {
     const router = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true });
     const methods = new Set<string>();
+    /** Static paths, each with the methods its own routes take. */
+    const staticPaths = new Map<string, Set<string>>();
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) {
+        if (!parametric(route.url)) staticPaths.set(route.url, (staticPaths.get(route.url) ?? new Set()).add(method));
         if (methods.has(method) && router.hasRoute(method as FindMyWay.HTTPMethod, route.url)) continue;
         methods.add(method);
         router.on(method as FindMyWay.HTTPMethod, route.url, () => undefined);
@@ -27,7 +39,18 @@ export const knownRoutesPlugin = fp(
     });
     app.decorate('allowedMethods', (url: string) => {
       const path = url.split('?')[0] ?? '/';
+      const own = staticPaths.get(path);
+      if (own) return [...own].sort();
       return [...methods].sort().filter((method) => router.find(method as FindMyWay.HTTPMethod, path) !== null);
+    });
+    // Only requests routed to a parametric route can land on a static path; the others pay one string test.
+    app.addHook('onRequest', async (request, reply) => {
+      const routeUrl = request.routeOptions.url;
+      if (routeUrl === undefined || !parametric(routeUrl)) return;
+      const own = staticPaths.get(request.url.split('?')[0] ?? '/');
+      if (!own || own.has(request.method)) return;
+      void reply.header('allow', [...own].sort().join(', '));
+      throw new ApiError('METHOD_NOT_ALLOWED');
     });
   },
   { name: 'tessera-known-routes' },
