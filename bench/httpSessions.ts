@@ -166,8 +166,8 @@ export async function measureSessionServer(
   log(`  ${refresh.live.length} of ${familyList.length} token families still live`);
   const live = refresh.live.length ? refresh.live : familyList;
   const me = await measureMe(common, live);
-  // Each family's phone has had its logins' codes; the budget (raised to 100 a day) leaves room for 90 step-ups.
-  const stepUp = await measureStepUp(server, common, live, Math.min(settings.stepUps, 90 * live.length));
+  // A user keeps its latest 20 step-ups (an older one's code is then expired): at most 15 per family, well inside.
+  const stepUp = await measureStepUp(server, common, live, Math.min(settings.stepUps, 15 * live.length));
   return {
     http: [otp, refresh.figures, me, ...stepUp.http],
     stepUps: stepUp.stepUps,

@@ -46,7 +46,7 @@ const connections = Number(flags.connections ?? 32);
 // As many logins in flight as hashes in the ceiling's measurement (twice libuv's pool), so both keep the pool full.
 const loginConnections = Number(flags['login-connections'] ?? 2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4));
 const otpSessions = Number(flags['otp-sessions'] ?? (quick ? 1500 : 8000));
-const stepUps = Number(flags['step-ups'] ?? (quick ? 500 : 3000));
+const stepUps = Number(flags['step-ups'] ?? (quick ? 500 : 1000));
 const hashSeconds = Number(flags['hash-seconds'] ?? (quick ? 2 : 5));
 const profileDir = flags['cpu-prof'] ? path.resolve(flags['cpu-prof']) : undefined;
 const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
