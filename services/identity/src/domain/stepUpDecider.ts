@@ -64,8 +64,11 @@ function startStepUp(command: Command<'StartStepUp'>, state: UserState): Decisio
   );
 }
 
-/** Each refusal writes nothing: a token presented wrongly stays usable by its rightful holder until it expires. */
-function consumeStepUp(command: Command<'ConsumeStepUp'>, state: UserState): Decision {
+/**
+ * Each refusal writes nothing: a token presented wrongly stays usable by its rightful holder until it expires.
+ * Exported for the rules that take a step-up token in place of the password: they consume it in their own decision.
+ */
+export function consumeStepUp(command: Command<'ConsumeStepUp'>, state: UserState): Decision {
   const stepUp = stepUpOf(state, command.stepUpId);
   if (!stepUp || stepUp.tokenId === undefined || stepUp.expiresAt === undefined) return reject('STEP_UP_TOKEN_INVALID');
   // RFC 6749 §6's rule for refresh tokens, here too: a token is the asking client's alone.
