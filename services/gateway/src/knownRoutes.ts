@@ -10,6 +10,7 @@
  * "revoke-others".
  */
 import FindMyWay from 'find-my-way';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '@tessera/contracts';
 
@@ -29,7 +30,16 @@ export const knownRoutesPlugin = fp(
     const methods = new Set<string>();
     /** Static paths, each with the methods its own routes take. */
     const staticPaths = new Map<string, Set<string>>();
+    /** A request a parametric route took on a static path whose own routes do not take its method: 405. */
+    const refuseOnStaticPath = async (request: FastifyRequest, reply: FastifyReply) => {
+      const own = staticPaths.get(request.url.split('?')[0] ?? '/');
+      if (!own || own.has(request.method)) return;
+      void reply.header('allow', [...own].sort().join(', '));
+      throw new ApiError('METHOD_NOT_ALLOWED');
+    };
     app.addHook('onRoute', (route) => {
+      // Only a parametric route can be reached on a static path; the others pay nothing per request.
+      if (parametric(route.url)) route.onRequest = [...[route.onRequest ?? []].flat(), refuseOnStaticPath];
       for (const method of [route.method].flat()) {
         if (!parametric(route.url)) staticPaths.set(route.url, (staticPaths.get(route.url) ?? new Set()).add(method));
         if (methods.has(method) && router.hasRoute(method as FindMyWay.HTTPMethod, route.url)) continue;
@@ -42,15 +52,6 @@ export const knownRoutesPlugin = fp(
       const own = staticPaths.get(path);
       if (own) return [...own].sort();
       return [...methods].sort().filter((method) => router.find(method as FindMyWay.HTTPMethod, path) !== null);
-    });
-    // Only requests routed to a parametric route can land on a static path; the others pay one string test.
-    app.addHook('onRequest', async (request, reply) => {
-      const routeUrl = request.routeOptions.url;
-      if (routeUrl === undefined || !parametric(routeUrl)) return;
-      const own = staticPaths.get(request.url.split('?')[0] ?? '/');
-      if (!own || own.has(request.method)) return;
-      void reply.header('allow', [...own].sort().join(', '));
-      throw new ApiError('METHOD_NOT_ALLOWED');
     });
   },
   { name: 'tessera-known-routes' },
