@@ -42,6 +42,7 @@ const changePhoneNumberSchema = {
       },
     }),
     ...answers('userWrite', {
+      400: ['INVALID_PHONE_NUMBER'],
       401: ['INVALID_CREDENTIALS'],
       403: ['ACCOUNT_LOCKED', 'STEP_UP_TOKEN_INVALID', 'STEP_UP_TOKEN_EXPIRED', 'STEP_UP_TOKEN_REVOKED'],
       409: ['PHONE_NUMBER_TAKEN', 'PHONE_NUMBER_UNCHANGED', 'STEP_UP_TOKEN_ALREADY_USED'],

@@ -46,6 +46,7 @@ const startStepUpSchema = {
       },
     }),
     ...answers('userWrite', {
+      400: ['INVALID_PHONE_NUMBER'],
       401: ['INVALID_CREDENTIALS', 'STEP_UP_SESSION_ENDED'],
       403: ['ACCOUNT_LOCKED', 'STEP_UP_COOLING_OFF'],
       429: ['LOGIN_TEMPORARILY_LOCKED'],
