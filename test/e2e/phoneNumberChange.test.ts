@@ -4,6 +4,8 @@
  * notice to the old one, the other logins ended, and the cooling-off that
  * holds withdrawals back while a SIM swap would still be fresh.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { errorCatalogue, maskPhoneNumber, type ErrorName } from '@tessera/contracts';
 import { signUpAndLogIn, type LoggedIn } from '../support/flows.ts';
@@ -132,6 +134,10 @@ t.test('a phone number changed with the password and the code sent to the new nu
     server.logs.some((line) => line.includes(newNumber) || line.includes(user.phoneNumber)),
     'no phone number in the logs',
   );
+  for (const name of readdirSync(server.dataDir).filter((file) => /^events\.sqlite(-wal)?$/.test(file))) {
+    const stored = readFileSync(path.join(server.dataDir, name)).toString('latin1');
+    t.notOk(stored.includes(newNumber), `${name} holds the new number only encrypted`);
+  }
 });
 
 async function eventuallySms(phone: string, pattern: RegExp): Promise<string> {
