@@ -140,6 +140,18 @@ export const errorCatalogue = {
     message: 'The step-up token was issued for another transaction.',
   },
 
+  PHONE_NUMBER_TAKEN: {
+    errorCode: 3500,
+    status: 409,
+    message: 'This phone number belongs to another account.',
+  },
+  PHONE_NUMBER_UNCHANGED: { errorCode: 3501, status: 409, message: 'This is already your phone number.' },
+  STEP_UP_COOLING_OFF: {
+    errorCode: 3502,
+    status: 403,
+    message: 'Your phone number changed recently: withdrawals and new beneficiaries wait until the cooling-off ends.',
+  },
+
   USER_NOT_FOUND: { errorCode: 4000, status: 404, message: 'No such user.' },
   ACCOUNT_NOT_FOUND: { errorCode: 4001, status: 404, message: 'No such account.' },
   PORTFOLIO_NOT_FOUND: { errorCode: 4002, status: 404, message: 'No such portfolio.' },

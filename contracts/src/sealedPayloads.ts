@@ -40,3 +40,12 @@ export interface SealedNewSignInNotice {
   /** The platform the login declared (the device's name is the caller's free text, and stays out of the SMS). */
   platform?: string;
 }
+
+/** Inside a `PhoneNumberChanged` event's `sealedNotice`: the number given up, told where the number moved. */
+export interface SealedPhoneNumberChangedNotice {
+  /** E.164: the old number. */
+  to: string;
+  locale?: string;
+  /** `…` and the new number's last four digits. */
+  newNumberHint: string;
+}

@@ -25,9 +25,20 @@ export const stepUpActions = {
   WITHDRAW: { fields: ['amount', 'currency', 'destination'] },
   CONVERT: { fields: ['amount', 'currency', 'destination'] },
   ADD_BENEFICIARY: { fields: ['destination'] },
-} as const satisfies Record<string, { fields: readonly TransactionField[] }>;
+  /**
+   * Changing the phone number with a step-up token in place of the password: the destination is the new number
+   * (E.164, normalised), so the SMS sent to the current phone says where the number moves. Identity consumes the
+   * token itself (POST /v1/user/phone-number); a payment service has nothing to consume it for.
+   */
+  CHANGE_PHONE_NUMBER: { fields: ['destination'], consumedByIdentity: true },
+} as const satisfies Record<string, { fields: readonly TransactionField[]; consumedByIdentity?: true }>;
 
 export type StepUpActionName = keyof typeof stepUpActions;
+
+/** Actions a payment service consumes with POST /v1/step-up/consume (the others, identity consumes itself). */
+export const paymentStepUpActions = (Object.keys(stepUpActions) as StepUpActionName[]).filter(
+  (action) => !('consumedByIdentity' in stepUpActions[action]),
+);
 
 export const StepUpAction = Type.Union(
   (Object.keys(stepUpActions) as StepUpActionName[]).map((action) => Type.Literal(action)),

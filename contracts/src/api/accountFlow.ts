@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { example } from '../apiExamples.ts';
 import { Device } from '../devices.ts';
 import { AccountSummary } from './accounts.ts';
+import { PhoneNumberChangedData } from './phoneNumber.ts';
 import { StepUpTokenData } from './stepUp.ts';
 import { apiFormats, ChallengeType, CurrentPassword, Email, NewPassword, SessionId, Username, Uuid } from './fields.ts';
 
@@ -170,9 +171,9 @@ export const TokensData = Type.Object({
 
 export const PasswordChangedData = Type.Object({ userId: Uuid, passwordChanged: Type.Literal(true) });
 
-export const OtpData = Type.Union([TokensData, PasswordChangedData, StepUpTokenData], {
+export const OtpData = Type.Union([TokensData, PasswordChangedData, StepUpTokenData, PhoneNumberChangedData], {
   description:
-    'Tokens for a login session; `passwordChanged` for a password-reset session; a `stepUpToken` for a step-up session.',
+    'Tokens for a login session; `passwordChanged` for a password-reset session; a `stepUpToken` for a step-up session; `phoneNumberChanged` for a phone number change.',
 });
 
 export const PasswordStagedData = Type.Object({

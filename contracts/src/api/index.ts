@@ -16,3 +16,4 @@ export * from './erasure.ts';
 export * from './oauth.ts';
 export * from './stepUp.ts';
 export * from './userSessions.ts';
+export * from './phoneNumber.ts';

@@ -9,6 +9,7 @@ import {
   STEP_UP_AMOUNT_PATTERN,
   STEP_UP_CURRENCY_PATTERN,
   STEP_UP_DESTINATION_MAX_LENGTH,
+  paymentStepUpActions,
   stepUpActions,
   type StepUpActionName,
 } from '../stepUp.ts';
@@ -37,11 +38,21 @@ const transactionFields = {
   }),
 };
 
+/** A phone number change's destination is the new number, checked as sign-up checks one. */
+const newPhoneNumberDestination = Type.String({
+  maxLength: 16,
+  format: apiFormats.phoneNumber,
+  description:
+    'The new phone number (format `e164`), as POST /v1/user/phone-number will name it: the token is bound to its normalised form. The SMS, sent to the current number, shows its last four digits.',
+  examples: [example.newPhoneNumber],
+});
+
 /** The transaction an action names: exactly the fields the action needs (contracts/src/stepUp.ts). */
 function transactionOf(action: StepUpActionName) {
   const fields = stepUpActions[action].fields;
   const properties: Record<string, TSchema> = {};
   for (const field of fields) properties[field] = transactionFields[field];
+  if (action === 'CHANGE_PHONE_NUMBER') properties.destination = newPhoneNumberDestination;
   return Type.Object(properties, {
     additionalProperties: false,
     description: `The transaction the code confirms: ${fields.join(', ')}.`,
@@ -73,7 +84,7 @@ const StepUpToken = Type.String({
 });
 
 export const ConsumeStepUpBody = Type.Union(
-  actionNames.map((action) =>
+  paymentStepUpActions.map((action) =>
     Type.Object(
       { stepUpToken: StepUpToken, action: Type.Literal(action), transaction: transactionOf(action) },
       { additionalProperties: false, title: `ConsumeStepUp${action}` },

@@ -21,7 +21,8 @@ export interface CommandReplies {
         refreshExpiresAt: string;
       }
     | { purpose: 'PASSWORD_RESET'; userId: string; passwordChanged: true }
-    | StepUpVerified;
+    | StepUpVerified
+    | { purpose: 'PHONE_NUMBER_CHANGE'; userId: string; phoneNumber: string };
   ResendOtp: ChallengeReply;
   RefreshSession: { userId: string; sessionId: string; familyId: string; roles: string[]; refreshExpiresAt: string };
   StartPasswordReset: ChallengeReply;
@@ -55,6 +56,7 @@ export interface CommandReplies {
   };
   StartStepUp: ChallengeReply;
   ConsumeStepUp: { userId: string; stepUpId: string; tokenId: string; consumed: true };
+  StartPhoneNumberChange: ChallengeReply;
 }
 
 /** A step-up's right code: what the gateway signs into the step-up token. No session starts. */

@@ -19,6 +19,7 @@ import {
   StartPasswordReset,
   VerifyOtp,
 } from './credentialCommands.ts';
+import { StartPhoneNumberChange } from './phoneNumberCommands.ts';
 import { ErasePersonalData, RegisterUser } from './registrationCommands.ts';
 import { Logout, RefreshSession, RevokeOtherSessions, RevokeRefreshToken, RevokeSession } from './sessionCommands.ts';
 import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
@@ -26,6 +27,7 @@ import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
 export * from './accountCommands.ts';
 export * from './apiClientCommands.ts';
 export * from './credentialCommands.ts';
+export * from './phoneNumberCommands.ts';
 export * from './registrationCommands.ts';
 export * from './sessionCommands.ts';
 export * from './stepUpCommands.ts';
@@ -53,6 +55,7 @@ export const IdentityCommand = Type.Union([
   ConsumeStepUp,
   RevokeSession,
   RevokeOtherSessions,
+  StartPhoneNumberChange,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];

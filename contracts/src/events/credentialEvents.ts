@@ -24,8 +24,8 @@ export const credentialEvents = {
   ),
   OtpIssued: event(
     'OtpIssued',
-    /** Version 2: `purpose` may be STEP_UP. */
-    2,
+    /** Version 2: `purpose` may be STEP_UP; version 3: PHONE_NUMBER_CHANGE. */
+    3,
     Type.Object({
       userId: Id,
       sessionId: Id,
@@ -43,8 +43,8 @@ export const credentialEvents = {
   ),
   OtpSendingSuppressed: event(
     'OtpSendingSuppressed',
-    /** Version 3: `purpose` may be STEP_UP. */
-    3,
+    /** Version 3: `purpose` may be STEP_UP; version 4: PHONE_NUMBER_CHANGE. */
+    4,
     Type.Object({
       userId: Id,
       sessionId: Id,
@@ -71,8 +71,8 @@ export const credentialEvents = {
       attemptsLeft: Type.Integer({ minimum: 0 }),
     }),
   ),
-  /** Version 2: `purpose` may be STEP_UP. */
-  OtpVerified: event('OtpVerified', 2, Type.Object({ userId: Id, sessionId: Id, purpose: OtpPurpose })),
+  /** Version 2: `purpose` may be STEP_UP; version 3: PHONE_NUMBER_CHANGE. */
+  OtpVerified: event('OtpVerified', 3, Type.Object({ userId: Id, sessionId: Id, purpose: OtpPurpose })),
   PhoneNumberVerified: event('PhoneNumberVerified', 1, Type.Object({ userId: Id })),
   UserLockedOut: event(
     'UserLockedOut',

@@ -10,6 +10,7 @@ import { accountEvents } from './accountEvents.ts';
 import { apiClientEvents } from './apiClientEvents.ts';
 import { credentialEvents } from './credentialEvents.ts';
 import { registrationEvents } from './registrationEvents.ts';
+import { phoneNumberEvents } from './phoneNumberEvents.ts';
 import { reservationEvents } from './reservationEvents.ts';
 import { sessionEvents } from './sessionEvents.ts';
 import { smsEvents } from './smsEvents.ts';
@@ -24,7 +25,8 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof smsEvents &
   typeof reservationEvents &
   typeof apiClientEvents &
-  typeof stepUpEvents;
+  typeof stepUpEvents &
+  typeof phoneNumberEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -69,6 +71,9 @@ export const identityEvents = {
   StepUpConsumed: stepUpEvents.StepUpConsumed,
   LoginDeviceDeclared: sessionEvents.LoginDeviceDeclared,
   NewDeviceSignInNoticed: sessionEvents.NewDeviceSignInNoticed,
+  PhoneNumberChangeRequested: phoneNumberEvents.PhoneNumberChangeRequested,
+  PhoneNumberChanged: phoneNumberEvents.PhoneNumberChanged,
+  StepUpRefused: phoneNumberEvents.StepUpRefused,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;
@@ -91,6 +96,8 @@ export const personalDataFields = {
   SessionStarted: ['deviceName', 'deviceId'],
   LoginDeviceDeclared: ['deviceName', 'deviceId'],
   NewDeviceSignInNoticed: ['sealedNotice'],
+  PhoneNumberChangeRequested: ['phoneNumber'],
+  PhoneNumberChanged: ['phoneNumber', 'sealedNotice'],
 } as const satisfies Partial<Record<keyof typeof identityEvents, readonly string[]>>;
 
 export function personalDataFieldsOf(type: string): readonly string[] {

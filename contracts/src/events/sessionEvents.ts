@@ -49,8 +49,11 @@ export const sessionEvents = {
   ),
   SessionsRevoked: event(
     'SessionsRevoked',
-    /** Version 2: `reason` may be USER_REVOKED (the user ended the login from another one) or TOKEN_REVOKED (the client revoked its refresh token, RFC 7009). */
-    2,
+    /**
+     * Version 2: `reason` may be USER_REVOKED (the user ended the login from another one) or TOKEN_REVOKED (the client
+     * revoked its refresh token, RFC 7009); version 3: PHONE_NUMBER_CHANGED (every login but the one that changed it).
+     */
+    3,
     Type.Object({
       userId: Id,
       familyIds: Type.Array(Id),
@@ -62,6 +65,7 @@ export const sessionEvents = {
         /** The client revoked the login's refresh token (RFC 7009). */
         Type.Literal('TOKEN_REVOKED'),
         Type.Literal('USER_REVOKED'),
+        Type.Literal('PHONE_NUMBER_CHANGED'),
       ]),
     }),
   ),

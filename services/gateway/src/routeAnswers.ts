@@ -58,7 +58,9 @@ export function errorAnswers(...parts: ErrorAnswers[]): Record<number, TSchema> 
         ? retryAfter('Seconds until the limit or lock lets the next try through.')
         : names.includes('IDEMPOTENCY_IN_PROGRESS')
           ? retryAfter('With 1007 only: 1, the first request with this Idempotency-Key is still running.')
-          : undefined;
+          : names.includes('STEP_UP_COOLING_OFF')
+            ? retryAfter('With STEP_UP_COOLING_OFF: seconds until the cooling-off after the phone number change ends.')
+            : undefined;
     answers[status] = Type.Unsafe({
       description: `${meanings[status]}\n\n${codes}`,
       content: {

@@ -10,6 +10,7 @@ import { loginAndCodeRoutes } from './routes/loginAndCodes.ts';
 import { refreshRoutes } from './routes/refresh.ts';
 import { passwordResetRoutes } from './routes/passwordReset.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
+import { phoneNumberRoutes } from './routes/phoneNumber.ts';
 import { stepUpRoutes } from './routes/stepUp.ts';
 import { userSessionRoutes } from './routes/userSessions.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -80,8 +81,8 @@ async function registerUserRoutes(
     projections: options.projections,
     stepUpTokens,
   };
-  for (const routes of [signUpRoutes, loginAndCodeRoutes, refreshRoutes, passwordResetRoutes, stepUpRoutes])
-    await app.register(routes, accountFlow);
+  const flows = [signUpRoutes, loginAndCodeRoutes, refreshRoutes, passwordResetRoutes, stepUpRoutes, phoneNumberRoutes];
+  for (const routes of flows) await app.register(routes, accountFlow);
   await app.register(signedInUserRoutes, {
     users: views.users,
     sessions: views.sessions,

@@ -88,6 +88,7 @@ export function readIdentitySettings(read: EnvReader): {
         30,
         300,
       ),
+      phoneChangeCoolingOffSeconds: readCoolingOff(read),
       newDeviceNoticesPerDay: read.integer(
         'NEW_DEVICE_NOTICES_PER_DAY',
         defaultIdentityConfig.newDeviceNoticesPerDay,
@@ -98,4 +99,10 @@ export function readIdentitySettings(read: EnvReader): {
       decoyPhoneCountries: readDecoyCountries(read),
     },
   };
+}
+
+/** After a phone number change: 0 (none) to 30 days, so a typo cannot hold withdrawals back for ever. */
+function readCoolingOff(read: EnvReader): number {
+  const fallback = defaultIdentityConfig.phoneChangeCoolingOffSeconds;
+  return read.integer('PHONE_CHANGE_COOLING_OFF_SECONDS', fallback, 0, 30 * 24 * 3600);
 }

@@ -1,6 +1,6 @@
 /**
- * The one-time-code rules hold for any sequence of logins, step-ups, codes,
- * resends, waits and password resets, not only for the sequences written by hand in
+ * The one-time-code rules hold for any sequence of logins, step-ups, phone
+ * number changes, codes, resends, waits and password resets, not only for the sequences written by hand in
  * credentialsDecider.test.ts: fast-check generates the sequences, a model says what
  * each command should answer, and each rule is checked over the history.
  */
@@ -138,8 +138,12 @@ t.test('neither a resend nor a new reset code resets a wrong-code or wrong-passw
       ) {
         fail(step, index, 'the wrong codes of the challenge changed');
       }
-      // A step-up asks the same password: its wrong ones count in the same row.
-      if (command.type === 'StartLogin' || command.type === 'StartStepUp') {
+      // A step-up and a phone number change ask the same password: their wrong ones count in the same row.
+      if (
+        command.type === 'StartLogin' ||
+        command.type === 'StartStepUp' ||
+        command.type === 'StartPhoneNumberChange'
+      ) {
         const failed = eventsOf(step, 'LoginFailed')[0];
         if (failed) {
           wrongPasswordsInRow += 1;
@@ -181,15 +185,18 @@ t.test('at the lock threshold the account locks, and stays locked to logins unti
       } else if (command.type === 'StartLogin' && command.passwordMatches && decision.rejection) {
         fail(step, index, `an unlocked account refused the right password with ${decision.rejection.error}`);
       }
-      // A step-up from a login that ended is refused before the password; from a live one it meets the same lock.
-      if (
-        command.type === 'StartStepUp' &&
-        command.passwordMatches &&
-        decision.rejection?.error !== 'UNAUTHENTICATED'
-      ) {
+      // A step-up or a phone number change from a login that ended is refused before the password; from a live
+      // one it meets the same lock (and a step-up, after the password, a phone number change's cooling-off).
+      const rightPassword =
+        (command.type === 'StartStepUp' && command.passwordMatches) ||
+        (command.type === 'StartPhoneNumberChange' &&
+          command.proof.type === 'PASSWORD' &&
+          command.proof.passwordMatches);
+      const refusal = decision.rejection?.error;
+      if (rightPassword && refusal !== 'UNAUTHENTICATED' && !(refusal === 'STEP_UP_COOLING_OFF' && !locked)) {
         const expected = locked ? 'ACCOUNT_LOCKED' : undefined;
-        if (decision.rejection?.error !== expected)
-          fail(step, index, `the right password on a step-up answered ${decision.rejection?.error ?? 'success'}`);
+        if (refusal !== expected)
+          fail(step, index, `the right password on ${command.type} answered ${refusal ?? 'success'}`);
       }
       for (const event of decision.events) {
         if (event.type === 'OtpVerificationFailed') wrongCodesInRow += 1;
@@ -216,3 +223,23 @@ t.test('at the lock threshold the account locks, and stays locked to logins unti
   });
   t.pass(`${RUNS} sequences`);
 });
+
+t.test(
+  'within the cooling-off after a phone number change, no withdrawal step-up is asked, and each refusal is recorded',
+  async (t) => {
+    holdsForAnySequence((steps) => {
+      let coolingOffUntil: string | undefined;
+      steps.forEach((step, index) => {
+        const { command, decision } = step;
+        if (command.type === 'StartStepUp' && coolingOffUntil !== undefined && command.now < coolingOffUntil) {
+          if (eventsOf(step, 'StepUpRequested').length > 0)
+            fail(step, index, 'a withdrawal was asked while cooling off');
+          if (decision.rejection?.error === 'STEP_UP_COOLING_OFF' && eventsOf(step, 'StepUpRefused').length !== 1)
+            fail(step, index, 'a cooling-off refusal left no record');
+        }
+        for (const changed of eventsOf(step, 'PhoneNumberChanged')) coolingOffUntil = changed.data.coolingOffUntil;
+      });
+    });
+    t.pass(`${RUNS} sequences`);
+  },
+);

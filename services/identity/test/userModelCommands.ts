@@ -9,6 +9,7 @@ import { decideUser, type SmsBudget, type UserCommand } from '../src/domain/user
 import { evolveUser, initialUserState, type UserState } from '../src/domain/userState.ts';
 import { registered } from './mothers.ts';
 import {
+  COOLING_OFF_SECONDS,
   UNKNOWN_SESSIONS,
   UserModel,
   type CodePick,
@@ -118,6 +119,37 @@ class StartStepUp implements UserModelCommand {
   }
 }
 
+/** A phone number change (to a number of its own) asked from the newest live login, with the password. */
+class StartPhoneNumberChange implements UserModelCommand {
+  constructor(readonly passwordMatches: boolean) {}
+  check = () => true;
+  run(model: UserModel, real: Real) {
+    const sessionId = model.nextId('phone-change');
+    const code = model.nextId('code');
+    const familyId = model.familyToStepUpFrom();
+    const command: UserCommand = {
+      type: 'StartPhoneNumberChange',
+      sessionId,
+      phoneNumber: `+3369${sessionId.replace(/\D/g, '').padStart(7, '0')}`,
+      familyId,
+      clientId: 'client-1',
+      proof: {
+        type: 'PASSWORD',
+        passwordMatches: this.passwordMatches,
+        loginLock: { threshold: 1_000_000, baseSeconds: 60, maxSeconds: 3600 },
+      },
+      numberTaken: false,
+      otp: model.otp(code),
+      now: model.at(),
+      ...budgetOf(model),
+    };
+    apply(real, command, model.startPhoneNumberChange(this.passwordMatches, sessionId, code, familyId));
+  }
+  toString() {
+    return `StartPhoneNumberChange(${this.passwordMatches ? 'right' : 'wrong'} password)`;
+  }
+}
+
 class StartPasswordReset implements UserModelCommand {
   check = () => true;
   run(model: UserModel, real: Real) {
@@ -164,6 +196,9 @@ class VerifyOtp implements UserModelCommand {
         clientId: 'client-1',
         stepUpTokenId: 'step-up-token',
         stepUpExpiresAt: model.at(300),
+        newNumberReserved: true,
+        phoneNumberChangedNotice: 'sealed-notice',
+        coolingOffSeconds: COOLING_OFF_SECONDS,
       },
       model.verify(sessionId, presentedCodeHash, familyId),
     );
@@ -258,11 +293,12 @@ const sessionPick: fc.Arbitrary<SessionPick> = fc.oneof(
 );
 const codePick = fc.constantFrom<CodePick>('right', 'wrong', 'wrong', 'earlier');
 
-/** Sequences weighted towards what the rules are about: logins, step-ups, codes (mostly wrong ones) and resends. */
+/** Sequences weighted towards what the rules are about: logins, step-ups, phone number changes, codes (mostly wrong ones) and resends. */
 export const commandsArbitrary = fc.commands<UserModel, Real>(
   [
     fc.constantFrom(true, true, false).map((passwordMatches) => new StartLogin(passwordMatches)),
     fc.constantFrom(true, true, false).map((passwordMatches) => new StartStepUp(passwordMatches)),
+    fc.constantFrom(true, true, false).map((passwordMatches) => new StartPhoneNumberChange(passwordMatches)),
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),

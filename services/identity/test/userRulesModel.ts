@@ -1,8 +1,8 @@
 /**
  * A model of the one-time-code rules, for model-based tests of the user
  * decider: a few counters, a map of challenges, the logins and the step-ups
- * asked from them, enough to say what each command should answer
- * (docs/security.md, ADR 11, ADR 26).
+ * asked from them, the phone number changes waiting for their code, enough
+ * to say what each command should answer (docs/security.md, ADR 11, ADR 26, ADR 30).
  */
 import type { ErrorName } from '@tessera/contracts';
 import type { IssuedOtp, SmsBudget } from '../src/domain/oneTimeCodes.ts';
@@ -23,7 +23,7 @@ export interface Expected {
 }
 
 interface ChallengeModel {
-  purpose: 'LOGIN' | 'PASSWORD_RESET' | 'STEP_UP';
+  purpose: 'LOGIN' | 'PASSWORD_RESET' | 'STEP_UP' | 'PHONE_NUMBER_CHANGE';
   code: string;
   earlierCodes: string[];
   issuedAt: number;
@@ -42,6 +42,9 @@ export const UNKNOWN_SESSIONS = [
   'hasOwnProperty',
   'valueOf',
 ];
+
+/** How long money-moving step-ups wait after a phone number change, in these runs. */
+export const COOLING_OFF_SECONDS = 600;
 
 /** The code of a session whose SMS the budget held back: none, and no presented code matches it. */
 const HELD_BACK = '';
@@ -64,6 +67,10 @@ export class UserModel {
   readonly families = new Map<string, { expiresAt: number; revoked: boolean }>();
   /** The step-ups the user's state remembers, oldest first, with the login each was asked from. */
   private stepUps: { stepUpId: string; familyId: string }[] = [];
+  /** Phone number changes waiting for their code (each to a number of its own), with the codes that number received. */
+  private phoneChanges: { sessionId: string; familyId: string; issuedAt: number[] }[] = [];
+  /** Step-ups for WITHDRAW are refused until then (seconds since the start). */
+  private coolingOffUntil = Number.NEGATIVE_INFINITY;
   private issuedAt: number[] = [];
   private ids = 0;
 
@@ -105,11 +112,11 @@ export class UserModel {
     return 'wrong-code';
   }
 
-  /** Whether the SMS budget lets one more code go now. */
-  private withinBudget(): boolean {
+  /** Whether the SMS budget lets one more code go now to the phone that received codes at `issuedAt`. */
+  private withinBudget(issuedAt: number[]): boolean {
     const budget = this.rules.smsBudget;
     if (!budget) return true;
-    const sentWithin = (seconds: number) => this.issuedAt.filter((issuedAt) => this.clock - issuedAt < seconds).length;
+    const sentWithin = (seconds: number) => issuedAt.filter((at) => this.clock - at < seconds).length;
     return sentWithin(budget.windowSeconds) < budget.perWindow && sentWithin(24 * 3600) < budget.perDay;
   }
 
@@ -119,9 +126,11 @@ export class UserModel {
    * but that otherwise lives like one whose code was sent.
    */
   private issue(sessionId: string, purpose: ChallengeModel['purpose'], sentCode: string): string {
-    const sent = this.withinBudget();
+    // A new number's code counts against that number's budget, not the current phone's.
+    const sends = purpose === 'PHONE_NUMBER_CHANGE' ? (this.phoneChange(sessionId)?.issuedAt ?? []) : this.issuedAt;
+    const sent = this.withinBudget(sends);
     const code = sent ? sentCode : HELD_BACK;
-    if (sent) this.issuedAt.push(this.clock);
+    if (sent) sends.push(this.clock);
     const previous = this.challenges.get(sessionId);
     this.challenges.set(sessionId, {
       purpose,
@@ -143,12 +152,20 @@ export class UserModel {
     return undefined;
   }
 
-  startLogin(passwordMatches: boolean, sessionId: string, code: string, issue = true): Expected {
+  /** `refusedAfterPassword`: a refusal the right password meets (a cooling-off); it clears no count. */
+  startLogin(
+    passwordMatches: boolean,
+    sessionId: string,
+    code: string,
+    issue = true,
+    refusedAfterPassword?: Expected,
+  ): Expected {
     if (!passwordMatches) {
       this.wrongPasswordsInRow += 1;
       return { error: 'INVALID_CREDENTIALS', events: ['LoginFailed'] };
     }
     if (this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
+    if (refusedAfterPassword) return refusedAfterPassword;
     this.wrongPasswordsInRow = 0;
     this.sessions.push(sessionId);
     return { events: issue ? [this.issue(sessionId, 'LOGIN', code)] : [] };
@@ -168,17 +185,50 @@ export class UserModel {
   /** The password as at login (the same count of wrong ones), from a live login only. */
   startStepUp(passwordMatches: boolean, stepUpId: string, code: string, familyId: string): Expected {
     if (!this.familyLive(familyId)) return { error: 'UNAUTHENTICATED', events: [] };
-    const refused = this.startLogin(passwordMatches, stepUpId, code, false);
+    // The step-ups of these runs are withdrawals: held back, and recorded, during a phone number change's cooling-off.
+    const coolingOff: Expected | undefined =
+      this.clock < this.coolingOffUntil ? { error: 'STEP_UP_COOLING_OFF', events: ['StepUpRefused'] } : undefined;
+    const refused = this.startLogin(passwordMatches, stepUpId, code, false, coolingOff);
     if (refused.error) return refused;
     this.stepUps = [...this.stepUps, { stepUpId, familyId }].slice(-20);
     return { events: ['StepUpRequested', this.issue(stepUpId, 'STEP_UP', code)] };
   }
 
-  /** Why a step-up's code is refused before it is compared. */
-  private stepUpRefusal(sessionId: string): ErrorName | undefined {
-    const stepUp = this.stepUps.find((remembered) => remembered.stepUpId === sessionId);
-    if (!stepUp) return 'OTP_EXPIRED';
-    return this.familyLive(stepUp.familyId) ? undefined : 'STEP_UP_SESSION_ENDED';
+  /** A new number, with the password as at login, from a live login; the code goes to the new number. */
+  startPhoneNumberChange(passwordMatches: boolean, sessionId: string, code: string, familyId: string): Expected {
+    if (!this.familyLive(familyId)) return { error: 'UNAUTHENTICATED', events: [] };
+    const refused = this.startLogin(passwordMatches, sessionId, code, false);
+    if (refused.error) return refused;
+    this.phoneChanges = [...this.phoneChanges, { sessionId, familyId, issuedAt: [] }].slice(-10);
+    return { events: ['PhoneNumberChangeRequested', this.issue(sessionId, 'PHONE_NUMBER_CHANGE', code)] };
+  }
+
+  private phoneChange(sessionId: string) {
+    return this.phoneChanges.find((change) => change.sessionId === sessionId);
+  }
+
+  /** Why a step-up's or a phone number change's code is refused before it is compared. */
+  private askedForRefusal(challenge: ChallengeModel, sessionId: string): ErrorName | undefined {
+    if (challenge.purpose !== 'STEP_UP' && challenge.purpose !== 'PHONE_NUMBER_CHANGE') return undefined;
+    const asked =
+      challenge.purpose === 'STEP_UP'
+        ? this.stepUps.find((remembered) => remembered.stepUpId === sessionId)
+        : this.phoneChange(sessionId);
+    if (!asked) return 'OTP_EXPIRED';
+    return this.familyLive(asked.familyId) ? undefined : 'STEP_UP_SESSION_ENDED';
+  }
+
+  /** The new number's right code: it becomes the phone (its budget with it), other logins end, withdrawals wait. */
+  private phoneNumberChanged(sessionId: string): Expected {
+    const change = this.phoneChange(sessionId)!;
+    const others = [...this.families.entries()].filter(([id, family]) => id !== change.familyId && !family.revoked);
+    for (const [, family] of others) family.revoked = true;
+    this.liveLogins -= others.length;
+    this.issuedAt = [...change.issuedAt];
+    this.phoneChanges = [];
+    this.phoneVerified = true;
+    this.coolingOffUntil = this.clock + COOLING_OFF_SECONDS;
+    return { events: ['OtpVerified', 'PhoneNumberChanged', ...(others.length > 0 ? ['SessionsRevoked'] : [])] };
   }
 
   startPasswordReset(sessionId: string, code: string): Expected {
@@ -194,8 +244,8 @@ export class UserModel {
     if (challenge.purpose !== 'PASSWORD_RESET' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     if (challenge.purpose === 'PASSWORD_RESET' && !challenge.staged)
       return { error: 'PASSWORD_NOT_STAGED', events: [] };
-    const stepUpRefused = challenge.purpose === 'STEP_UP' && this.stepUpRefusal(sessionId);
-    if (stepUpRefused) return { error: stepUpRefused, events: [] };
+    const askedForRefused = this.askedForRefusal(challenge, sessionId);
+    if (askedForRefused) return { error: askedForRefused, events: [] };
     if (challenge.code === HELD_BACK || presented !== challenge.code) {
       challenge.failedAttempts += 1;
       this.wrongCodesInRow += 1;
@@ -207,6 +257,7 @@ export class UserModel {
     }
     challenge.used = true;
     this.wrongCodesInRow = 0;
+    if (challenge.purpose === 'PHONE_NUMBER_CHANGE') return this.phoneNumberChanged(sessionId);
     const events = ['OtpVerified'];
     if (!this.phoneVerified) events.push('PhoneNumberVerified');
     this.phoneVerified = true;
@@ -217,6 +268,8 @@ export class UserModel {
     }
     if (challenge.purpose === 'STEP_UP') return { events: [...events, 'StepUpCompleted'] };
     for (const family of this.families.values()) family.revoked = true;
+    // A reset ends what the old password had under way.
+    this.phoneChanges = [];
     this.locked = false;
     // A committed reset replaces the password being guessed: its wrong-password count goes with it.
     this.wrongPasswordsInRow = 0;
@@ -232,8 +285,8 @@ export class UserModel {
     if (challenge.failedAttempts >= this.rules.maxAttempts) return { error: 'OTP_ATTEMPTS_EXHAUSTED', events: [] };
     // A locked account gets no login or step-up code by any path until a password reset.
     if (challenge.purpose !== 'PASSWORD_RESET' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
-    const stepUpRefused = challenge.purpose === 'STEP_UP' && this.stepUpRefusal(sessionId);
-    if (stepUpRefused) return { error: stepUpRefused, events: [] };
+    const askedForRefused = this.askedForRefusal(challenge, sessionId);
+    if (askedForRefused) return { error: askedForRefused, events: [] };
     if (this.clock - challenge.issuedAt < this.rules.cooldownSeconds)
       return { error: 'OTP_RESEND_TOO_SOON', events: [] };
     return { events: [this.issue(sessionId, challenge.purpose, code)] };

@@ -48,21 +48,23 @@ const loginLinks = { 200: challengeLinks('$request.body#/username') };
 const verifyOtpSchema = {
   tags: ['user'],
   operationId: 'verifyOtp',
-  summary: 'Answer the SMS code: tokens for a login, the new password for a reset, a step-up token for a step-up',
+  summary:
+    'Answer the SMS code: tokens for a login, the new password for a reset, a step-up token for a step-up, the new phone number for a change',
   description:
-    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified.',
+    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated; on a phone number change (POST /v1/user/phone-number), commits the new number (409 PHONE_NUMBER_TAKEN if another user took it meanwhile), tells the old number and ends every other login of the user. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified.',
   security: clientAuth,
   headers: WriteHeaders,
   body: OtpBody,
   response: {
     200: Envelope(OtpData, {
       description:
-        'Tokens (login session), `passwordChanged` (password-reset session) or `stepUpToken` (step-up session).',
+        'Tokens (login session), `passwordChanged` (password-reset session), `stepUpToken` (step-up session) or `phoneNumberChanged` (phone number change).',
       example: tokensExample,
     }),
     ...answers('clientWrite', {
       401: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_ALREADY_USED', 'OTP_ATTEMPTS_EXHAUSTED', 'STEP_UP_SESSION_ENDED'],
       403: ['ACCOUNT_LOCKED'],
+      409: ['PHONE_NUMBER_TAKEN'],
       422: ['PASSWORD_NOT_STAGED'],
     }),
   },
@@ -138,6 +140,8 @@ export const loginAndCodeRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> =
       const wait = { timeoutMs: options.readYourWritesTimeoutMs, watch: options.projections, log: app.log };
       await waitForUserView(options.users, data.userId, position, wait);
       if (data.purpose === 'PASSWORD_RESET') return success({ userId: data.userId, passwordChanged: true as const });
+      if (data.purpose === 'PHONE_NUMBER_CHANGE')
+        return success({ userId: data.userId, phoneNumberChanged: true as const, phoneNumber: data.phoneNumber });
       // Step-up tokens name the same audiences as the user's access tokens: the partner's payment service among them.
       const audience = await userTokenAudience(request, options.apiClients);
       if (data.purpose === 'STEP_UP')

@@ -14,12 +14,14 @@ import {
   StepUpBody,
   StepUpChallengeData,
   StepUpConsumedData,
+  type StepUpTransaction,
   WriteHeaders,
 } from '@tessera/contracts';
 import { createSendingChannel } from '@tessera/crypto';
 import { success } from '../envelope.ts';
 import { waitForUserView } from '../readYourWrites.ts';
 import { answers } from '../routeAnswers.ts';
+import { smsPhoneNumber } from '../schemaFormats.ts';
 import { clientAuth, type AccountFlowOptions } from './accountFlow.ts';
 import { commandSender } from './identityCommands.ts';
 import { answersAreNotStored } from './noStore.ts';
@@ -29,7 +31,7 @@ const startStepUpSchema = {
   operationId: 'startStepUp',
   summary: 'Confirm an action: the password again, then an SMS code that states the transaction',
   description:
-    "Strong customer authentication for one action (PSD2 dynamic linking): checks the password as login does (its lock and its count of wrong passwords), then sends an SMS stating the action, the amount and currency and the destination's last four characters. Answer the code with POST /v1/user/otp on the `sessionId`: it answers a `stepUpToken` for exactly this action and transaction. The user token's login must still be alive; the code's attempts, the SMS budget and the account lock are the login's.",
+    "Strong customer authentication for one action (PSD2 dynamic linking): checks the password as login does (its lock and its count of wrong passwords), then sends an SMS stating the action, the amount and currency and the destination's last four characters. Answer the code with POST /v1/user/otp on the `sessionId`: it answers a `stepUpToken` for exactly this action and transaction. The user token's login must still be alive; the code's attempts, the SMS budget and the account lock are the login's. For `PHONE_CHANGE_COOLING_OFF_SECONDS` after a phone number change (24 hours by default), WITHDRAW and ADD_BENEFICIARY are refused with 403 STEP_UP_COOLING_OFF and `Retry-After` (CONVERT is not: the money stays in the wallet).",
   security: [{ userAuth: [] }],
   headers: WriteHeaders,
   body: StepUpBody,
@@ -44,8 +46,9 @@ const startStepUpSchema = {
       },
     }),
     ...answers('userWrite', {
+      400: ['INVALID_PHONE_NUMBER'],
       401: ['INVALID_CREDENTIALS', 'STEP_UP_SESSION_ENDED'],
-      403: ['ACCOUNT_LOCKED'],
+      403: ['ACCOUNT_LOCKED', 'STEP_UP_COOLING_OFF'],
       429: ['LOGIN_TEMPORARILY_LOCKED'],
     }),
   },
@@ -83,7 +86,8 @@ export const stepUpRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = async
     { config: { ...app.sensitiveRateLimit }, preHandler: app.requireUser(), schema: startStepUpSchema },
     async (request) => {
       const claims = request.userClaims!;
-      const { password, action, transaction } = request.body;
+      const { password, action } = request.body;
+      const transaction = withNormalisedPhoneNumber(action, request.body.transaction);
       // Counted with the login attempts naming the same account: the password is guessed here as there.
       await app.limitIdentifier(claims.sub);
       const { data } = await send(request, 'StartStepUp', {
@@ -118,3 +122,9 @@ export const stepUpRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = async
     },
   );
 };
+
+/** A phone number change names its new number normalised, as POST /v1/user/phone-number will: the token binds that form. */
+function withNormalisedPhoneNumber(action: string, transaction: StepUpTransaction): StepUpTransaction {
+  if (action !== 'CHANGE_PHONE_NUMBER' || transaction.destination === undefined) return transaction;
+  return { ...transaction, destination: smsPhoneNumber(transaction.destination) ?? transaction.destination };
+}

@@ -22,6 +22,8 @@ export interface IdentityConfig {
   refreshTokenTtlSeconds: number;
   /** How long a step-up token may be consumed after its code was verified (at most 5 minutes). */
   stepUpTokenTtlSeconds: number;
+  /** After a phone number change, step-ups for WITHDRAW and ADD_BENEFICIARY are refused this long; 0 refuses none. */
+  phoneChangeCoolingOffSeconds: number;
   /** "New sign-in" SMS per user per 24 hours when a session starts on a device new to the user; 0 sends none. */
   newDeviceNoticesPerDay: number;
   allowedSignUpRoles: readonly string[];
@@ -47,6 +49,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   smsBudget: { perWindow: 3, windowSeconds: 15 * 60, perDay: 10 },
   refreshTokenTtlSeconds: 30 * 24 * 3600,
   stepUpTokenTtlSeconds: 300,
+  phoneChangeCoolingOffSeconds: 24 * 3600,
   newDeviceNoticesPerDay: 3,
   allowedSignUpRoles: ['USER'],
   reservationStaleAfterSeconds: 60,

@@ -5,6 +5,7 @@ import {
   type SealedNewSignInNotice,
   type SealedOtpDelivery,
   type SealedPasswordChangedNotice,
+  type SealedPhoneNumberChangedNotice,
   type SealedStepUpDetails,
   type StepUpTransaction,
 } from '@tessera/contracts';
@@ -14,6 +15,21 @@ import type { IdentityConfig, IdentityKeys } from './identityConfig.ts';
 
 export function sealPasswordChangedNotice(keys: IdentityKeys, phoneNumber: string, locale: string | undefined): string {
   const notice: SealedPasswordChangedNotice = locale ? { to: phoneNumber, locale } : { to: phoneNumber };
+  return sealJson(keys.notifierPublicKey, notice);
+}
+
+/** The notice to the number given up: where the number moved, shown by its last four digits. */
+export function sealPhoneNumberChangedNotice(
+  keys: IdentityKeys,
+  oldPhoneNumber: string,
+  newPhoneNumber: string,
+  locale: string | undefined,
+): string {
+  const notice: SealedPhoneNumberChangedNotice = {
+    to: oldPhoneNumber,
+    ...(locale ? { locale } : {}),
+    newNumberHint: stepUpDestinationHint(newPhoneNumber),
+  };
   return sealJson(keys.notifierPublicKey, notice);
 }
 

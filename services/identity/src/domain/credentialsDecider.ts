@@ -1,7 +1,7 @@
 /**
  * Credentials and codes: login with a password then an SMS code, resending a
  * code, a password reset (a code, a staged password, the code commits it),
- * a step-up's code, the locks that wrong passwords and wrong codes bring, and
+ * a step-up's code, a new phone number's code, the locks that wrong passwords and wrong codes bring, and
  * what became of each SMS.
  */
 import type { Device, IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
@@ -10,6 +10,8 @@ import { accept, reject, type Decision } from './decision.ts';
 import { deviceFields, newDeviceNoticed, type NewDeviceNotice } from './devices.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
 import { challengeClosed, issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
+import { phoneNumberChangeCommitted, type PhoneNumberChangeCommit } from './phoneNumberDecider.ts';
+import { codesSentTo, pendingPhoneNumberChangeOf, phoneNumberChangeCodeRefusal } from './phoneNumberState.ts';
 import { liveFamilyIds } from './sessionsState.ts';
 import { stepUpCodeRefusal } from './stepUpState.ts';
 import type { UserCommandRules } from './userDecider.ts';
@@ -26,7 +28,7 @@ export type CredentialCommand =
       loginLock: LoginLockPolicy;
       /** The device the app declared, remembered on the challenge for the session its code starts. */ device?: Device;
     }
-  | {
+  | ({
       type: 'VerifyOtp';
       sessionId: string;
       presentedCodeHash: string;
@@ -41,7 +43,7 @@ export type CredentialCommand =
       /** When that token expires. */ stepUpExpiresAt: string;
       /** On a login's code: the SMS to send if the session starts on a device new to the user. */
       newDeviceNotice?: NewDeviceNotice;
-    }
+    } & PhoneNumberChangeCommit)
   | {
       type: 'ResendOtp';
       sessionId: string;
@@ -111,13 +113,21 @@ function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
   if (closed) return reject(closed);
   if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
-  const stepUpRefused = challenge.purpose === 'STEP_UP' && stepUpCodeRefusal(state, command.sessionId, command.now);
-  if (stepUpRefused) return reject(stepUpRefused);
+  const sessionRefused = codeSessionRefusal(challenge, state, command.sessionId, command.now);
+  if (sessionRefused) return reject(sessionRefused);
   // Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe.
   // A held-back code has no hash at all, and nothing presented may match it.
   if (challenge.codeHash === '' || command.presentedCodeHash !== challenge.codeHash)
     return wrongCode(command, challenge, state);
+  if (challenge.purpose === 'PHONE_NUMBER_CHANGE') return phoneNumberChangeCommitted(command, challenge, state);
   return accept(...rightCode(command, challenge, state));
+}
+
+/** Why a step-up's or a phone number change's code can no longer be taken: what it was asked for has ended. */
+function codeSessionRefusal(challenge: OtpChallenge, state: UserState, sessionId: string, now: string) {
+  if (challenge.purpose === 'STEP_UP') return stepUpCodeRefusal(state, sessionId, now);
+  if (challenge.purpose === 'PHONE_NUMBER_CHANGE') return phoneNumberChangeCodeRefusal(state, sessionId, now);
+  return undefined;
 }
 
 /** Counted on the challenge and on the account, which locks at the threshold. */
@@ -176,15 +186,18 @@ function resendOtp(command: Command<'ResendOtp'>, state: UserState): Decision {
   if (challenge.failedAttempts >= challenge.maxAttempts) return reject('OTP_ATTEMPTS_EXHAUSTED');
   // The lock stops login codes on every path: a code sent here could not be used, only cost an SMS and alarm the owner.
   if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
-  const stepUpRefused = challenge.purpose === 'STEP_UP' && stepUpCodeRefusal(state, command.sessionId, command.now);
-  if (stepUpRefused) return reject(stepUpRefused);
+  const sessionRefused = codeSessionRefusal(challenge, state, command.sessionId, command.now);
+  if (sessionRefused) return reject(sessionRefused);
   const elapsedSeconds = (Date.parse(command.now) - Date.parse(challenge.issuedAt)) / 1000;
   if (elapsedSeconds < command.cooldownSeconds) {
     return reject('OTP_RESEND_TOO_SOON', [], Math.ceil(command.cooldownSeconds - elapsedSeconds));
   }
   // The new code keeps the session's allowance of wrong codes.
   const otp = { ...command.otp, maxAttempts: challenge.maxAttempts };
-  return accept(issueWithinBudget(state, command.sessionId, challenge.purpose, otp, command.now, command.smsBudget));
+  const budgetState = phoneNumberChangeBudget(state, command.sessionId) ?? state;
+  return accept(
+    issueWithinBudget(budgetState, command.sessionId, challenge.purpose, otp, command.now, command.smsBudget),
+  );
 }
 
 function startPasswordReset(command: Command<'StartPasswordReset'>, state: UserState): Decision {
@@ -228,4 +241,10 @@ function recordSmsOutcome({ outcome }: Command<'RecordSmsOutcome'>, state: UserS
       return accept({ type: 'SmsDeliveryReported', data });
     }
   }
+}
+
+/** A code resent to a new number counts against that number's budget, not the current phone's. */
+function phoneNumberChangeBudget(state: UserState, sessionId: string): UserState | undefined {
+  const pending = pendingPhoneNumberChangeOf(state, sessionId);
+  return pending && { ...state, otpIssuedAt: codesSentTo(state, pending.phoneNumber) };
 }

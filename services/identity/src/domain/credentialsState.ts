@@ -6,6 +6,7 @@
 import type { Device, IdentityEvent, OtpPurposeName } from '@tessera/contracts';
 import { deviceOf } from './devices.ts';
 import type { LoginFailures } from './loginLock.ts';
+import { pendingPhoneNumberChangeOf } from './phoneNumberState.ts';
 import type { UserState } from './userState.ts';
 
 export interface OtpChallenge {
@@ -36,10 +37,10 @@ export function evolveCredentials(state: UserState, event: IdentityEvent): UserS
       const { sessionId, purpose, codeHash, issuedAt, expiresAt, maxAttempts } = event.data;
       // Only a new login or step-up follows the right password; a resend or a reset code proves none: the count stays.
       const base = followsRightPassword(state, event.data) ? withoutLoginFailures(state) : state;
-      return {
-        ...withChallenge(base, sessionId, { purpose, codeHash, issuedAt, expiresAt, maxAttempts }),
-        otpIssuedAt: [...state.otpIssuedAt, issuedAt].slice(-MAX_REMEMBERED_SENDS),
-      };
+      const challenged = withChallenge(base, sessionId, { purpose, codeHash, issuedAt, expiresAt, maxAttempts });
+      // A code to a new number is that number's (phoneNumberState.ts), not the current phone's.
+      if (purpose === 'PHONE_NUMBER_CHANGE') return challenged;
+      return { ...challenged, otpIssuedAt: [...state.otpIssuedAt, issuedAt].slice(-MAX_REMEMBERED_SENDS) };
     }
     case 'OtpSendingSuppressed': {
       const base = followsRightPassword(state, event.data) ? withoutLoginFailures(state) : state;
@@ -110,11 +111,15 @@ function withoutLoginFailures(state: UserState): UserState {
 
 /**
  * Whether a code (sent or held back by the SMS budget) opens a new login or
- * step-up session: only the right password does that. A resend or a password
+ * step-up session (or a phone number change asked with the password): only the right password does that. A resend or a password
  * reset proves no password, so it must not clear the wrong-password count.
  */
 function followsRightPassword(state: UserState, issued: { sessionId: string; purpose: OtpPurposeName }): boolean {
-  return issued.purpose !== 'PASSWORD_RESET' && !challengeOf(state, issued.sessionId);
+  if (issued.purpose === 'PASSWORD_RESET' || challengeOf(state, issued.sessionId)) return false;
+  // A phone number change asked with a step-up token proves no password now: the count stays.
+  if (issued.purpose === 'PHONE_NUMBER_CHANGE')
+    return pendingPhoneNumberChangeOf(state, issued.sessionId)?.proof === 'PASSWORD';
+  return true;
 }
 
 /** A new code (or a held-back one) on a session: the wrong codes so far, a staged password and a device stay with it. */

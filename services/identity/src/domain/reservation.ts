@@ -44,6 +44,8 @@ export function decideReservation(command: ReservationCommand, state: Reservatio
       ? { type: 'EmailReservationReleased', data: { userId: command.userId } }
       : { type: 'PhoneNumberReservationReleased', data: { userId: command.userId } };
   if (command.type === 'Release') return state.holderUserId === command.userId ? accept(released) : accept();
+  // The holder claiming again (a retried phone number change) changes nothing.
+  if (state.holderUserId === command.userId) return accept();
   if (state.holderUserId === undefined || command.holderAbandoned) return accept(reserved);
   return reject('REGISTRATION_CONFLICT');
 }

@@ -10,6 +10,7 @@ import { passwordRefusal } from './credentialsDecider.ts';
 import { accept, reject, type Decision } from './decision.ts';
 import type { LoginLockPolicy } from './loginLock.ts';
 import { issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
+import { coolingOffRefusal } from './phoneNumberDecider.ts';
 import { familyOf } from './sessionsState.ts';
 import { familyLive, stepUpOf } from './stepUpState.ts';
 import type { UserCommandRules } from './userDecider.ts';
@@ -55,6 +56,8 @@ function startStepUp(command: Command<'StartStepUp'>, state: UserState): Decisio
   if (loginClient !== undefined && loginClient !== command.clientId) return reject('UNAUTHENTICATED');
   const refused = passwordRefusal(state, command.passwordMatches, command.loginLock, command.now);
   if (refused) return refused;
+  const coolingOff = coolingOffRefusal(state, command);
+  if (coolingOff) return coolingOff;
   const { userId } = state;
   const { stepUpId, action, transactionHash, transaction, familyId, clientId, otp, now, smsBudget } = command;
   const linked = { ...(transactionHash ? { transactionHash } : {}), ...(transaction ? { transaction } : {}) };

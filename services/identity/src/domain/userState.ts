@@ -1,11 +1,12 @@
 /**
  * A user's state as its stream's events build it: one state, evolved by one
  * part per seam of the domain (registration, credentials, sessions,
- * accounts, step-ups), each in its own file. Pure: no I/O, no clock.
+ * accounts, step-ups, phone number), each in its own file. Pure: no I/O, no clock.
  */
 import type { IdentityEvent } from '@tessera/contracts';
 import { evolveAccounts, type AccountState, type KycState } from './accountsState.ts';
 import { evolveCredentials, type OtpChallenge } from './credentialsState.ts';
+import { evolvePhoneNumber, type PendingPhoneNumberChange } from './phoneNumberState.ts';
 import { evolveRegistration } from './registrationState.ts';
 import { evolveSessions, type RefreshTokenFamily } from './sessionsState.ts';
 import { evolveStepUps, type StepUp } from './stepUpState.ts';
@@ -51,6 +52,10 @@ export interface UserState {
   newDeviceNoticesAt: string[];
   /** The latest step-ups, oldest first (stepUpState.ts). */
   stepUps: StepUp[];
+  /** Phone number changes waiting for the new number's code (phoneNumberState.ts). */
+  pendingPhoneNumberChanges: PendingPhoneNumberChange[];
+  /** Set by a phone number change: until then step-ups that move money out are refused. */
+  coolingOffUntil?: string;
 }
 
 export function initialUserState(): UserState {
@@ -75,11 +80,12 @@ export function initialUserState(): UserState {
     families: {},
     newDeviceNoticesAt: [],
     stepUps: [],
+    pendingPhoneNumberChanges: [],
   };
 }
 
 /** Each part changes what its own events say and leaves every other event alone. */
-const parts = [evolveRegistration, evolveCredentials, evolveSessions, evolveAccounts, evolveStepUps];
+const parts = [evolveRegistration, evolveCredentials, evolveSessions, evolveAccounts, evolveStepUps, evolvePhoneNumber];
 
 export function evolveUser(state: UserState, event: IdentityEvent): UserState {
   // Erasure is no one part's: nothing personal is kept, and no command finds a user here any more.

@@ -46,12 +46,20 @@ const texts = {
   en: {
     otp: (code: string, purpose: string, minutes: number, brand: string) =>
       `${code} is your ${brand} ${purpose === 'PASSWORD_RESET' ? 'password reset code' : 'login code'}. It expires in ${minutes} min. Never share it.`,
+    newNumber: (code: string, minutes: number, brand: string) =>
+      `${code} is your ${brand} code to make this your phone number. It expires in ${minutes} min. Never share it.`,
+    phoneNumberChanged: (brand: string, newNumberHint: string) =>
+      `Your ${brand} phone number was changed to ${newNumberHint}. If this was not you, contact support now.`,
     passwordChanged: (brand: string) =>
       `Your ${brand} password was just changed. If this was not you, contact ${brand} support now.`,
   },
   fr: {
     otp: (code: string, purpose: string, minutes: number, brand: string) =>
       `${code} est votre code ${purpose === 'PASSWORD_RESET' ? 'de réinitialisation du mot de passe' : 'de connexion'} ${brand}. Il expire dans ${minutes} min. Ne le communiquez jamais.`,
+    newNumber: (code: string, minutes: number, brand: string) =>
+      `${code} est votre code ${brand} pour faire de ce numéro le vôtre. Il expire dans ${minutes} min. Ne le communiquez jamais.`,
+    phoneNumberChanged: (brand: string, newNumberHint: string) =>
+      `Le numéro de téléphone de votre compte ${brand} a été remplacé par ${newNumberHint}. Si ce n'est pas vous, contactez le support sans attendre.`,
     passwordChanged: (brand: string) =>
       `Le mot de passe de votre compte ${brand} vient d'être modifié. Si ce n'est pas vous, contactez sans attendre le support ${brand}.`,
   },
@@ -71,6 +79,10 @@ const stepUpPhrases: Record<string, Record<Language, (amount: string, destinatio
     en: (_amount, destination) => `to add the beneficiary ${destination}`,
     fr: (_amount, destination) => `pour ajouter le bénéficiaire ${destination}`,
   },
+  CHANGE_PHONE_NUMBER: {
+    en: (_amount, destination) => `to change your phone number to ${destination}`,
+    fr: (_amount, destination) => `pour remplacer votre numéro de téléphone par ${destination}`,
+  },
 };
 
 const stepUpTexts = {
@@ -89,6 +101,7 @@ export function otpText(
   stepUp?: SealedStepUpDetails,
 ): string {
   if (purpose === 'STEP_UP' && stepUp) return stepUpText(language, code, stepUp, options);
+  if (purpose === 'PHONE_NUMBER_CHANGE') return texts[language].newNumber(code, expiresInMinutes, options.brand);
   return texts[language].otp(code, purpose, expiresInMinutes, options.brand);
 }
 
@@ -129,4 +142,9 @@ export function newSignInText(language: Language, platform: string | undefined, 
 
 export function passwordChangedText(language: Language, options: MessageOptions): string {
   return texts[language].passwordChanged(options.brand);
+}
+
+/** To the number given up: where the number moved (its last four digits), so a SIM-swap victim hears of it. */
+export function phoneNumberChangedText(language: Language, newNumberHint: string, options: MessageOptions): string {
+  return texts[language].phoneNumberChanged(options.brand, newNumberHint);
 }

@@ -4,10 +4,18 @@ import type {
   SealedNewSignInNotice,
   SealedOtpDelivery,
   SealedPasswordChangedNotice,
+  SealedPhoneNumberChangedNotice,
 } from '@tessera/contracts';
 import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
 import type { SmsDispatch } from './dispatchLedger.ts';
-import { languageFor, newSignInText, otpText, passwordChangedText, type MessageOptions } from './messages.ts';
+import {
+  languageFor,
+  newSignInText,
+  otpText,
+  passwordChangedText,
+  phoneNumberChangedText,
+  type MessageOptions,
+} from './messages.ts';
 
 export interface SmsRequest {
   userId: string;
@@ -59,6 +67,12 @@ export function smsRequestOf(
       to: sealed.to,
       text: passwordChangedText(languageFor(sealed.locale, sealed.to), messages),
     };
+  }
+  if (event.type === 'PhoneNumberChanged' && data.sealedNotice) {
+    const sealed = openSealedJson<SealedPhoneNumberChangedNotice>(keyPair, data.sealedNotice);
+    if (!sealed) return 'unreadable';
+    const text = phoneNumberChangedText(languageFor(sealed.locale, sealed.to), sealed.newNumberHint, messages);
+    return { userId, purpose: 'PHONE_NUMBER_CHANGED', to: sealed.to, text };
   }
   if (event.type === 'NewDeviceSignInNoticed') {
     const sealed = openSealedJson<SealedNewSignInNotice>(keyPair, data.sealedNotice ?? '');

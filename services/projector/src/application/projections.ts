@@ -52,6 +52,9 @@ function nextUser(current: UserView | undefined, event: ProjectedEvent): UserVie
     }
     case 'PhoneNumberVerified':
       return { ...current, phoneVerified: true, updatedAt: at };
+    case 'PhoneNumberChanged':
+      // Its code proved the new number.
+      return { ...current, phoneNumber: event.data.phoneNumber, phoneVerified: true, updatedAt: at };
     case 'KycStarted':
       return current.kycStatus === 'APPROVED' ? undefined : { ...current, kycStatus: 'PENDING', updatedAt: at };
     case 'KycApproved':

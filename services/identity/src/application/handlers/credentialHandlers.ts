@@ -3,10 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { timeOrderedUuid } from '@tessera/crypto';
 import { newDeviceNoticeDue } from '../../domain/devices.ts';
 import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
+import { pendingPhoneNumberChangeOf } from '../../domain/phoneNumberState.ts';
 import { challengeOf, loginFailuresOf, type UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
 import { issueOtp, otpCodeHash, sealNewSignInNotice, sealPasswordChangedNotice } from '../otpFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
+import { phoneNumberChangeFields, releaseOldPhoneNumber } from './phoneNumberHandlers.ts';
 import { resentStepUpOtp, stepUpVerifiedReply } from './stepUpHandlers.ts';
 
 const startLogin: CommandHandler<'StartLogin'> = async (command, context) => {
@@ -47,23 +49,29 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
   const now = clock();
   const refreshExpiresAt = new Date(now.getTime() + config.refreshTokenTtlSeconds * 1000).toISOString();
   const stepUpExpiresAt = new Date(now.getTime() + config.stepUpTokenTtlSeconds * 1000).toISOString();
-  const outcome = await context.decideOnEmail(command, payload.email, (state) => ({
-    type: 'VerifyOtp',
-    sessionId: payload.sessionId,
-    presentedCodeHash: otpCodeHash(keys, payload.sessionId, code),
-    familyId,
-    newRefreshTokenHash: payload.newRefreshTokenHash,
-    refreshExpiresAt,
-    now: now.toISOString(),
-    accountLockThreshold: config.otpAccountLockThreshold,
-    clientId: command.metadata.clientId,
-    stepUpTokenId: randomUUID(),
-    stepUpExpiresAt,
-    ...noticesOf(context, state, payload.sessionId, now.toISOString()),
-  }));
+  let before: UserState | undefined;
+  const outcome = await context.decideOnEmail(command, payload.email, async (state) => {
+    before = state;
+    return phoneNumberChangeFields(context, command, state, {
+      type: 'VerifyOtp',
+      sessionId: payload.sessionId,
+      presentedCodeHash: otpCodeHash(keys, payload.sessionId, code),
+      familyId,
+      newRefreshTokenHash: payload.newRefreshTokenHash,
+      refreshExpiresAt,
+      now: now.toISOString(),
+      accountLockThreshold: config.otpAccountLockThreshold,
+      clientId: command.metadata.clientId,
+      stepUpTokenId: randomUUID(),
+      stepUpExpiresAt,
+      ...noticesOf(context, state, payload.sessionId, now.toISOString()),
+    });
+  });
   const user = outcome.state;
+  if (!outcome.decision.rejection) await releaseOldPhoneNumber(context, command, before, user);
   return replyTo(outcome, () => {
     const purpose = challengeOf(user, payload.sessionId)?.purpose;
+    if (purpose === 'PHONE_NUMBER_CHANGE') return { purpose, userId: user.userId, phoneNumber: user.phoneNumber };
     if (purpose === 'STEP_UP') return stepUpVerifiedReply(outcome.decision, user);
     if (purpose === 'PASSWORD_RESET')
       return { purpose: 'PASSWORD_RESET' as const, userId: user.userId, passwordChanged: true as const };
@@ -93,13 +101,18 @@ const resendOtp: CommandHandler<'ResendOtp'> = async (command, context) => {
     sessionId,
     otp:
       (challengeOf(state, sessionId)?.purpose === 'STEP_UP' && resentStepUpOtp(context, state, sessionId)) ||
-      issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale),
+      issueOtp(keys, config, sessionId, codeDestination(state, sessionId), clock(), state.locale),
     cooldownSeconds: config.otpResendCooldownSeconds,
     now: clock().toISOString(),
     smsBudget: config.smsBudget,
   }));
-  return replyTo(outcome, () => challengeReply(config, sessionId, outcome.state.phoneNumber));
+  return replyTo(outcome, () => challengeReply(config, sessionId, codeDestination(outcome.state, sessionId)));
 };
+
+/** Where a session's codes go: the new number for a phone number change, else the user's phone. */
+function codeDestination(state: UserState, sessionId: string): string {
+  return pendingPhoneNumberChangeOf(state, sessionId)?.phoneNumber ?? state.phoneNumber;
+}
 
 const startPasswordReset: CommandHandler<'StartPasswordReset'> = async (command, context) => {
   const { keys, config, clock } = context;

@@ -47,7 +47,7 @@ const startStepUp: CommandHandler<'StartStepUp'> = async (command, context) => {
 };
 
 /** Every check costs one hash: a locked login, a missing user and a real check take the same time. */
-async function passwordMatches(
+export async function passwordMatches(
   { passwordHasher }: CommandContext,
   state: UserState,
   isRealUser: boolean,
