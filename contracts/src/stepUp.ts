@@ -25,6 +25,8 @@ export const stepUpActions = {
   WITHDRAW: { fields: ['amount', 'currency', 'destination'] },
   CONVERT: { fields: ['amount', 'currency', 'destination'] },
   ADD_BENEFICIARY: { fields: ['destination'] },
+  /** Generating a new set of recovery codes (POST /v1/user/recovery-codes): no transaction. */
+  MANAGE_RECOVERY_CODES: { fields: [] },
 } as const satisfies Record<string, { fields: readonly TransactionField[] }>;
 
 export type StepUpActionName = keyof typeof stepUpActions;

@@ -21,6 +21,7 @@ import {
 } from './credentialCommands.ts';
 import { ErasePersonalData, RegisterUser } from './registrationCommands.ts';
 import { Logout, RefreshSession, RevokeOtherSessions, RevokeRefreshToken, RevokeSession } from './sessionCommands.ts';
+import { GenerateRecoveryCodes } from './recoveryCodeCommands.ts';
 import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
 
 export * from './accountCommands.ts';
@@ -29,6 +30,7 @@ export * from './credentialCommands.ts';
 export * from './registrationCommands.ts';
 export * from './sessionCommands.ts';
 export * from './stepUpCommands.ts';
+export * from './recoveryCodeCommands.ts';
 export type { ChallengeReply, CommandReplies, CommandResult, StepUpVerified } from './commandReplies.ts';
 
 export const IdentityCommand = Type.Union([
@@ -53,6 +55,7 @@ export const IdentityCommand = Type.Union([
   ConsumeStepUp,
   RevokeSession,
   RevokeOtherSessions,
+  GenerateRecoveryCodes,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];

@@ -6,11 +6,15 @@ export const Instant = Type.String({ format: 'date-time' });
 /** What a code is for; `STEP_UP` since OtpIssued v2, OtpSendingSuppressed v3 and OtpVerified v2. */
 export const OtpPurpose = Type.Union([Type.Literal('LOGIN'), Type.Literal('PASSWORD_RESET'), Type.Literal('STEP_UP')]);
 export type OtpPurposeName = Static<typeof OtpPurpose>;
-/** What an SMS was for; `NEW_SIGN_IN` since SmsDispatched v2 and SmsDispatchFailed v2. */
+/**
+ * What an SMS was for; `NEW_SIGN_IN` since SmsDispatched v2 and SmsDispatchFailed v2, `RECOVERY_CODES` (codes
+ * generated, or one used) since v3.
+ */
 export const SmsPurpose = Type.Union([
   Type.Literal('OTP'),
   Type.Literal('PASSWORD_CHANGED'),
   Type.Literal('NEW_SIGN_IN'),
+  Type.Literal('RECOVERY_CODES'),
 ]);
 
 export const EventMetadata = Type.Object({

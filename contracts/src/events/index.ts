@@ -12,6 +12,7 @@ import { credentialEvents } from './credentialEvents.ts';
 import { registrationEvents } from './registrationEvents.ts';
 import { reservationEvents } from './reservationEvents.ts';
 import { sessionEvents } from './sessionEvents.ts';
+import { recoveryCodeEvents } from './recoveryCodeEvents.ts';
 import { smsEvents } from './smsEvents.ts';
 import { stepUpEvents } from './stepUpEvents.ts';
 
@@ -24,7 +25,8 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof smsEvents &
   typeof reservationEvents &
   typeof apiClientEvents &
-  typeof stepUpEvents;
+  typeof stepUpEvents &
+  typeof recoveryCodeEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -69,6 +71,8 @@ export const identityEvents = {
   StepUpConsumed: stepUpEvents.StepUpConsumed,
   LoginDeviceDeclared: sessionEvents.LoginDeviceDeclared,
   NewDeviceSignInNoticed: sessionEvents.NewDeviceSignInNoticed,
+  RecoveryCodesGenerated: recoveryCodeEvents.RecoveryCodesGenerated,
+  RecoveryCodeUsed: recoveryCodeEvents.RecoveryCodeUsed,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;
@@ -91,6 +95,8 @@ export const personalDataFields = {
   SessionStarted: ['deviceName', 'deviceId'],
   LoginDeviceDeclared: ['deviceName', 'deviceId'],
   NewDeviceSignInNoticed: ['sealedNotice'],
+  RecoveryCodesGenerated: ['sealedNotice'],
+  RecoveryCodeUsed: ['sealedNotice'],
 } as const satisfies Partial<Record<keyof typeof identityEvents, readonly string[]>>;
 
 export function personalDataFieldsOf(type: string): readonly string[] {

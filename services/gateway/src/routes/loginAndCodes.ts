@@ -50,7 +50,7 @@ const verifyOtpSchema = {
   operationId: 'verifyOtp',
   summary: 'Answer the SMS code: tokens for a login, the new password for a reset, a step-up token for a step-up',
   description:
-    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified.',
+    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified. On a login or password-reset session, `challengeType` RECOVERY_CODE with one of the recovery codes (POST /v1/user/recovery-codes) answers instead of the SMS code: each works once, the phone gets an SMS saying one was used, and a wrong one counts as a wrong SMS code, on the session and towards the account lock. A step-up session takes only its SMS code (422 CHALLENGE_TYPE_MISMATCH).',
   security: clientAuth,
   headers: WriteHeaders,
   body: OtpBody,
@@ -63,7 +63,7 @@ const verifyOtpSchema = {
     ...answers('clientWrite', {
       401: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_ALREADY_USED', 'OTP_ATTEMPTS_EXHAUSTED', 'STEP_UP_SESSION_ENDED'],
       403: ['ACCOUNT_LOCKED'],
-      422: ['PASSWORD_NOT_STAGED'],
+      422: ['PASSWORD_NOT_STAGED', 'CHALLENGE_TYPE_MISMATCH'],
     }),
   },
 };

@@ -10,6 +10,7 @@ import { accept, reject, type Decision } from './decision.ts';
 import { deviceFields, newDeviceNoticed, type NewDeviceNotice } from './devices.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
 import { challengeClosed, issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
+import { isUnusedRecoveryCode } from './recoveryCodesState.ts';
 import { liveFamilyIds } from './sessionsState.ts';
 import { stepUpCodeRefusal } from './stepUpState.ts';
 import type { UserCommandRules } from './userDecider.ts';
@@ -29,7 +30,11 @@ export type CredentialCommand =
   | {
       type: 'VerifyOtp';
       sessionId: string;
+      /** The SMS code (also when absent), or a recovery code (login and reset challenges only). */
+      challengeType?: 'SMS_OTP' | 'RECOVERY_CODE';
+      /** The keyed hash of the code presented: an SMS code's with the session, a recovery code's with the user. */
       presentedCodeHash: string;
+      /** Sealed `{to, locale}` for the "recovery code used" SMS. */ recoveryCodeUsedNotice?: string;
       familyId: string;
       newRefreshTokenHash: string;
       refreshExpiresAt: string;
@@ -107,17 +112,26 @@ export function passwordRefusal(
 function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
   const challenge = challengeOf(state, command.sessionId);
   if (!challenge) return reject('OTP_INVALID');
+  // A step-up proves possession of the phone: a recovery code, which needs none, cannot stand in for its code.
+  if (command.challengeType === 'RECOVERY_CODE' && challenge.purpose === 'STEP_UP')
+    return reject('CHALLENGE_TYPE_MISMATCH');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
   if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
   const stepUpRefused = challenge.purpose === 'STEP_UP' && stepUpCodeRefusal(state, command.sessionId, command.now);
   if (stepUpRefused) return reject(stepUpRefused);
-  // Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe.
-  // A held-back code has no hash at all, and nothing presented may match it.
-  if (challenge.codeHash === '' || command.presentedCodeHash !== challenge.codeHash)
-    return wrongCode(command, challenge, state);
+  if (!presentedCodeRight(command, challenge, state)) return wrongCode(command, challenge, state);
   return accept(...rightCode(command, challenge, state));
+}
+
+/**
+ * Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe. A held-back
+ * SMS code has no hash at all, and nothing presented may match it; a recovery code must be one still unused.
+ */
+function presentedCodeRight(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state: UserState): boolean {
+  if (command.challengeType === 'RECOVERY_CODE') return isUnusedRecoveryCode(state, command.presentedCodeHash);
+  return challenge.codeHash !== '' && command.presentedCodeHash === challenge.codeHash;
 }
 
 /** Counted on the challenge and on the account, which locks at the threshold. */
@@ -145,7 +159,9 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   const { userId } = state;
   const { sessionId } = command;
   const events: IdentityEvent[] = [{ type: 'OtpVerified', data: { userId, sessionId, purpose: challenge.purpose } }];
-  if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });
+  // A recovery code proves nothing about the phone: only an SMS code verifies it.
+  if (command.challengeType === 'RECOVERY_CODE') events.push(recoveryCodeUsed(command, state));
+  else if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });
   if (challenge.purpose === 'LOGIN') {
     const { familyId, newRefreshTokenHash: refreshTokenHash, refreshExpiresAt: expiresAt, clientId } = command;
     const { device } = challenge;
@@ -167,6 +183,13 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   if (familyIds.length > 0)
     events.push({ type: 'SessionsRevoked', data: { userId, familyIds, reason: 'PASSWORD_CHANGED' } });
   return events;
+}
+
+function recoveryCodeUsed(command: Command<'VerifyOtp'>, state: UserState): IdentityEvent {
+  const { sessionId, presentedCodeHash: codeHash, recoveryCodeUsedNotice: sealedNotice } = command;
+  const codesLeft = state.recoveryCodeHashes.filter((hash) => hash !== codeHash).length;
+  const notice = sealedNotice ? { sealedNotice } : {};
+  return { type: 'RecoveryCodeUsed', data: { userId: state.userId, sessionId, codeHash, codesLeft, ...notice } };
 }
 
 function resendOtp(command: Command<'ResendOtp'>, state: UserState): Decision {

@@ -10,6 +10,7 @@ import type { ErrorName } from '@tessera/contracts';
 import { accountRules, type AccountCommand } from './accountsDecider.ts';
 import { credentialRules, type CredentialCommand } from './credentialsDecider.ts';
 import { accept, reject, type Decision } from './decision.ts';
+import { recoveryCodeRules, type RecoveryCodesCommand } from './recoveryCodesDecider.ts';
 import { registrationRules, type RegistrationCommand } from './registrationDecider.ts';
 import { sessionRules, type SessionCommand } from './sessionsDecider.ts';
 import { stepUpRules, type StepUpCommand } from './stepUpDecider.ts';
@@ -17,7 +18,8 @@ import type { UserState } from './userState.ts';
 
 export type { IssuedOtp, SmsBudget } from './oneTimeCodes.ts';
 
-export type UserCommand = RegistrationCommand | CredentialCommand | SessionCommand | AccountCommand | StepUpCommand;
+export type UserCommand =
+  RegistrationCommand | CredentialCommand | SessionCommand | AccountCommand | StepUpCommand | RecoveryCodesCommand;
 
 /** How the user decider takes one command. */
 export interface UserCommandRule<C> {
@@ -44,6 +46,7 @@ const rules: UserCommandRules<UserCommand> = {
   ...sessionRules,
   ...accountRules,
   ...stepUpRules,
+  ...recoveryCodeRules,
 };
 
 export function decideUser(command: UserCommand, state: UserState): Decision {

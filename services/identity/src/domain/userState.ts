@@ -6,6 +6,7 @@
 import type { IdentityEvent } from '@tessera/contracts';
 import { evolveAccounts, type AccountState, type KycState } from './accountsState.ts';
 import { evolveCredentials, type OtpChallenge } from './credentialsState.ts';
+import { evolveRecoveryCodes } from './recoveryCodesState.ts';
 import { evolveRegistration } from './registrationState.ts';
 import { evolveSessions, type RefreshTokenFamily } from './sessionsState.ts';
 import { evolveStepUps, type StepUp } from './stepUpState.ts';
@@ -51,6 +52,8 @@ export interface UserState {
   newDeviceNoticesAt: string[];
   /** The latest step-ups, oldest first (stepUpState.ts). */
   stepUps: StepUp[];
+  /** Keyed hashes of the recovery codes not used yet, of the latest set only. */
+  recoveryCodeHashes: string[];
 }
 
 export function initialUserState(): UserState {
@@ -75,11 +78,19 @@ export function initialUserState(): UserState {
     families: {},
     newDeviceNoticesAt: [],
     stepUps: [],
+    recoveryCodeHashes: [],
   };
 }
 
 /** Each part changes what its own events say and leaves every other event alone. */
-const parts = [evolveRegistration, evolveCredentials, evolveSessions, evolveAccounts, evolveStepUps];
+const parts = [
+  evolveRegistration,
+  evolveCredentials,
+  evolveSessions,
+  evolveAccounts,
+  evolveStepUps,
+  evolveRecoveryCodes,
+];
 
 export function evolveUser(state: UserState, event: IdentityEvent): UserState {
   // Erasure is no one part's: nothing personal is kept, and no command finds a user here any more.

@@ -8,7 +8,7 @@ import type { ViewStore } from '@tessera/read-models';
 export interface SmsDispatch {
   eventId: string;
   userId: string;
-  purpose: 'OTP' | 'PASSWORD_CHANGED' | 'NEW_SIGN_IN';
+  purpose: 'OTP' | 'PASSWORD_CHANGED' | 'NEW_SIGN_IN' | 'RECOVERY_CODES';
   status: 'sent' | 'failed';
   provider?: string;
   /** As the provider knows it (for delivery reports). */

@@ -71,6 +71,10 @@ const stepUpPhrases: Record<string, Record<Language, (amount: string, destinatio
     en: (_amount, destination) => `to add the beneficiary ${destination}`,
     fr: (_amount, destination) => `pour ajouter le bénéficiaire ${destination}`,
   },
+  MANAGE_RECOVERY_CODES: {
+    en: () => 'to generate new recovery codes',
+    fr: () => 'pour générer de nouveaux codes de secours',
+  },
 };
 
 const stepUpTexts = {
@@ -129,4 +133,24 @@ export function newSignInText(language: Language, platform: string | undefined, 
 
 export function passwordChangedText(language: Language, options: MessageOptions): string {
   return texts[language].passwordChanged(options.brand);
+}
+
+const recoveryCodesTexts = {
+  en: {
+    GENERATED: (brand: string) =>
+      `New ${brand} recovery codes were just generated; earlier ones no longer work. If this was not you, contact ${brand} support now.`,
+    USED: (brand: string) =>
+      `A ${brand} recovery code was just used instead of an SMS code. If this was not you, reset your password and contact ${brand} support now.`,
+  },
+  fr: {
+    GENERATED: (brand: string) =>
+      `De nouveaux codes de secours ${brand} viennent d'être générés ; les précédents ne fonctionnent plus. Si ce n'est pas vous, contactez sans attendre le support ${brand}.`,
+    USED: (brand: string) =>
+      `Un code de secours ${brand} vient d'être utilisé à la place d'un code SMS. Si ce n'est pas vous, changez votre mot de passe et contactez sans attendre le support ${brand}.`,
+  },
+} as const;
+
+/** Recovery codes generated, or one used: the owner hears of it on the phone, which an attacker using one may not hold. */
+export function recoveryCodesText(language: Language, happened: 'GENERATED' | 'USED', options: MessageOptions): string {
+  return recoveryCodesTexts[language][happened](options.brand);
 }

@@ -1,6 +1,6 @@
 /**
  * Sends the SMS identity's events ask for — the code of each `OtpIssued`, the
- * notice of each `PasswordChanged` and `NewDeviceSignInNoticed` — through the SMS port (retries and
+ * notice of each `PasswordChanged`, `NewDeviceSignInNoticed`, `RecoveryCodesGenerated` and `RecoveryCodeUsed` — through the SMS port (retries and
  * failover sit behind it), each once from the user's view:
  * - a dispatch ledger keyed by event id makes redelivery harmless; after a
  *   crash between the provider call and its record, the provider is asked
@@ -70,6 +70,15 @@ interface Dispatching {
   context: LogContext;
 }
 
+/** The events that ask for an SMS. */
+const SMS_EVENT_TYPES = new Set([
+  'OtpIssued',
+  'PasswordChanged',
+  'NewDeviceSignInNoticed',
+  'RecoveryCodesGenerated',
+  'RecoveryCodeUsed',
+]);
+
 export function createSmsNotifier(options: SmsNotifierOptions): (message: Message) => Promise<void> {
   return (message) => notifyOnce(options, message);
 }
@@ -79,7 +88,7 @@ const tellDispatched = (options: SmsNotifierOptions, result: DispatchResult): vo
 async function notifyOnce(options: SmsNotifierOptions, message: Message): Promise<void> {
   const { logger, clock, ledger } = options;
   const type = message.headers[eventHeaders.type];
-  if (type !== 'OtpIssued' && type !== 'PasswordChanged' && type !== 'NewDeviceSignInNoticed') return;
+  if (type === undefined || !SMS_EVENT_TYPES.has(type)) return;
   const event = message.value as EventMessageValue;
   const context = {
     eventId: event.eventId,

@@ -4,10 +4,18 @@ import type {
   SealedNewSignInNotice,
   SealedOtpDelivery,
   SealedPasswordChangedNotice,
+  SealedRecoveryCodesNotice,
 } from '@tessera/contracts';
 import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
 import type { SmsDispatch } from './dispatchLedger.ts';
-import { languageFor, newSignInText, otpText, passwordChangedText, type MessageOptions } from './messages.ts';
+import {
+  languageFor,
+  newSignInText,
+  otpText,
+  passwordChangedText,
+  recoveryCodesText,
+  type MessageOptions,
+} from './messages.ts';
 
 export interface SmsRequest {
   userId: string;
@@ -65,6 +73,13 @@ export function smsRequestOf(
     if (!sealed) return 'unreadable';
     const text = newSignInText(languageFor(sealed.locale, sealed.to), sealed.platform, messages);
     return { userId, purpose: 'NEW_SIGN_IN', to: sealed.to, text };
+  }
+  if ((event.type === 'RecoveryCodesGenerated' || event.type === 'RecoveryCodeUsed') && data.sealedNotice) {
+    const sealed = openSealedJson<SealedRecoveryCodesNotice>(keyPair, data.sealedNotice);
+    if (!sealed) return 'unreadable';
+    const language = languageFor(sealed.locale, sealed.to);
+    const happened = event.type === 'RecoveryCodesGenerated' ? 'GENERATED' : 'USED';
+    return { userId, purpose: 'RECOVERY_CODES', to: sealed.to, text: recoveryCodesText(language, happened, messages) };
   }
   return undefined;
 }

@@ -6,6 +6,7 @@ import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
 import { challengeOf, loginFailuresOf, type UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
 import { issueOtp, otpCodeHash, sealNewSignInNotice, sealPasswordChangedNotice } from '../otpFactory.ts';
+import { recoveryCodeHash, sealRecoveryCodesNotice } from '../recoveryCodeFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 import { resentStepUpOtp, stepUpVerifiedReply } from './stepUpHandlers.ts';
 
@@ -47,10 +48,15 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
   const now = clock();
   const refreshExpiresAt = new Date(now.getTime() + config.refreshTokenTtlSeconds * 1000).toISOString();
   const stepUpExpiresAt = new Date(now.getTime() + config.stepUpTokenTtlSeconds * 1000).toISOString();
+  const { challengeType } = payload;
   const outcome = await context.decideOnEmail(command, payload.email, (state) => ({
     type: 'VerifyOtp',
     sessionId: payload.sessionId,
-    presentedCodeHash: otpCodeHash(keys, payload.sessionId, code),
+    challengeType,
+    presentedCodeHash:
+      challengeType === 'RECOVERY_CODE'
+        ? recoveryCodeHash(keys, state.userId, code)
+        : otpCodeHash(keys, payload.sessionId, code),
     familyId,
     newRefreshTokenHash: payload.newRefreshTokenHash,
     refreshExpiresAt,
@@ -60,6 +66,9 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
     stepUpTokenId: randomUUID(),
     stepUpExpiresAt,
     ...noticesOf(context, state, payload.sessionId, now.toISOString()),
+    ...(challengeType === 'RECOVERY_CODE'
+      ? { recoveryCodeUsedNotice: sealRecoveryCodesNotice(keys, state.phoneNumber, state.locale) }
+      : {}),
   }));
   const user = outcome.state;
   return replyTo(outcome, () => {
