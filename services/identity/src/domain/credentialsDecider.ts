@@ -112,11 +112,11 @@ export function passwordRefusal(
 function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
   const challenge = challengeOf(state, command.sessionId);
   if (!challenge) return reject('OTP_INVALID');
+  const closed = challengeClosed(challenge, command.now);
+  if (closed) return reject(closed);
   // A step-up proves possession of the phone: a recovery code, which needs none, cannot stand in for its code.
   if (command.challengeType === 'RECOVERY_CODE' && challenge.purpose === 'STEP_UP')
     return reject('CHALLENGE_TYPE_MISMATCH');
-  const closed = challengeClosed(challenge, command.now);
-  if (closed) return reject(closed);
   if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
   const stepUpRefused = challenge.purpose === 'STEP_UP' && stepUpCodeRefusal(state, command.sessionId, command.now);

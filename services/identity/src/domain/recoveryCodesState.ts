@@ -4,9 +4,14 @@ import type { UserState } from './userState.ts';
 
 export function evolveRecoveryCodes(state: UserState, event: IdentityEvent): UserState {
   switch (event.type) {
-    case 'RecoveryCodesGenerated':
+    case 'RecoveryCodesGenerated': {
       // A new set replaces the old one whole: its codes stop working.
-      return { ...state, recoveryCodeHashes: [...event.data.codeHashes] };
+      const replaced = { ...state, recoveryCodeHashes: [...event.data.codeHashes] };
+      // The right password clears the count of wrong ones, as a login's does.
+      if (event.data.authorisedBy !== 'PASSWORD') return replaced;
+      const { loginLockedUntil: _cleared, ...rest } = replaced;
+      return { ...rest, consecutiveLoginFailures: 0 };
+    }
     case 'RecoveryCodeUsed':
       return { ...state, recoveryCodeHashes: state.recoveryCodeHashes.filter((hash) => hash !== event.data.codeHash) };
     default:
