@@ -21,7 +21,7 @@ import {
 } from './credentialCommands.ts';
 import { ErasePersonalData, RegisterUser } from './registrationCommands.ts';
 import { Logout, RefreshSession, RevokeOtherSessions, RevokeRefreshToken, RevokeSession } from './sessionCommands.ts';
-import { GenerateRecoveryCodes } from './recoveryCodeCommands.ts';
+import { GenerateRecoveryCodes } from './recoveryCodesCommands.ts';
 import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
 
 export * from './accountCommands.ts';
@@ -30,7 +30,7 @@ export * from './credentialCommands.ts';
 export * from './registrationCommands.ts';
 export * from './sessionCommands.ts';
 export * from './stepUpCommands.ts';
-export * from './recoveryCodeCommands.ts';
+export * from './recoveryCodesCommands.ts';
 export type { ChallengeReply, CommandReplies, CommandResult, StepUpVerified } from './commandReplies.ts';
 
 export const IdentityCommand = Type.Union([

@@ -12,7 +12,7 @@ import { credentialEvents } from './credentialEvents.ts';
 import { registrationEvents } from './registrationEvents.ts';
 import { reservationEvents } from './reservationEvents.ts';
 import { sessionEvents } from './sessionEvents.ts';
-import { recoveryCodeEvents } from './recoveryCodeEvents.ts';
+import { recoveryCodesEvents } from './recoveryCodesEvents.ts';
 import { smsEvents } from './smsEvents.ts';
 import { stepUpEvents } from './stepUpEvents.ts';
 
@@ -26,7 +26,7 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof reservationEvents &
   typeof apiClientEvents &
   typeof stepUpEvents &
-  typeof recoveryCodeEvents;
+  typeof recoveryCodesEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -71,8 +71,8 @@ export const identityEvents = {
   StepUpConsumed: stepUpEvents.StepUpConsumed,
   LoginDeviceDeclared: sessionEvents.LoginDeviceDeclared,
   NewDeviceSignInNoticed: sessionEvents.NewDeviceSignInNoticed,
-  RecoveryCodesGenerated: recoveryCodeEvents.RecoveryCodesGenerated,
-  RecoveryCodeUsed: recoveryCodeEvents.RecoveryCodeUsed,
+  RecoveryCodesGenerated: recoveryCodesEvents.RecoveryCodesGenerated,
+  RecoveryCodeUsed: recoveryCodesEvents.RecoveryCodeUsed,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;

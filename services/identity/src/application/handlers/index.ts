@@ -7,7 +7,7 @@ import { accountHandlers } from './accountHandlers.ts';
 import { apiClientHandlers } from './apiClientHandlers.ts';
 import type { CommandHandlers } from './commandHandler.ts';
 import { credentialHandlers } from './credentialHandlers.ts';
-import { recoveryCodeHandlers } from './recoveryCodeHandlers.ts';
+import { recoveryCodesHandlers } from './recoveryCodesHandlers.ts';
 import { registrationHandlers } from './registrationHandlers.ts';
 import { sessionHandlers } from './sessionHandlers.ts';
 import { stepUpHandlers } from './stepUpHandlers.ts';
@@ -19,5 +19,5 @@ export const commandHandlers: CommandHandlers = {
   ...accountHandlers,
   ...apiClientHandlers,
   ...stepUpHandlers,
-  ...recoveryCodeHandlers,
+  ...recoveryCodesHandlers,
 };

@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { event, Id, Instant } from './eventSchema.ts';
 
-export const recoveryCodeEvents = {
+export const recoveryCodesEvents = {
   RecoveryCodesGenerated: event(
     'RecoveryCodesGenerated',
     1,

@@ -56,6 +56,6 @@ function noticeOf({ keys }: CommandContext, state: UserState, isRealUser: boolea
   return { sealedNotice: sealRecoveryCodesNotice(keys, state.phoneNumber, state.locale) };
 }
 
-export const recoveryCodeHandlers: CommandHandlers<'GenerateRecoveryCodes'> = {
+export const recoveryCodesHandlers: CommandHandlers<'GenerateRecoveryCodes'> = {
   GenerateRecoveryCodes: generateRecoveryCodes,
 };
