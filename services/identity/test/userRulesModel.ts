@@ -216,7 +216,8 @@ export class UserModel {
     const closed = this.closed(challenge);
     if (closed) return { error: closed, events: [] };
     // A step-up proves possession of the phone: only its SMS code answers it.
-    if (withRecoveryCode && challenge.purpose === 'STEP_UP') return { error: 'CHALLENGE_TYPE_MISMATCH', events: [] };
+    if (withRecoveryCode && challenge.purpose !== 'LOGIN' && challenge.purpose !== 'PASSWORD_RESET')
+      return { error: 'CHALLENGE_TYPE_MISMATCH', events: [] };
     if (challenge.purpose !== 'PASSWORD_RESET' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     if (challenge.purpose === 'PASSWORD_RESET' && !challenge.staged)
       return { error: 'PASSWORD_NOT_STAGED', events: [] };

@@ -4,7 +4,7 @@
  * a step-up's code, the locks that wrong passwords and wrong codes bring, and
  * what became of each SMS.
  */
-import type { Device, IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
+import type { Device, IdentityEvent, OtpPurposeName, RecordSmsOutcome } from '@tessera/contracts';
 import { challengeOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge } from './credentialsState.ts';
 import { accept, reject, type Decision } from './decision.ts';
 import { deviceFields, newDeviceNoticed, type NewDeviceNotice } from './devices.ts';
@@ -61,6 +61,9 @@ export type CredentialCommand =
 
 type Command<K extends CredentialCommand['type']> = Extract<CredentialCommand, { type: K }>;
 
+/** The challenges a recovery code may answer instead of the SMS code. */
+const RECOVERABLE_PURPOSES: readonly OtpPurposeName[] = ['LOGIN', 'PASSWORD_RESET'];
+
 export const credentialRules: UserCommandRules<CredentialCommand> = {
   StartLogin: { decide: startLogin, withoutUser: 'INVALID_CREDENTIALS' },
   VerifyOtp: { decide: verifyOtp, withoutUser: 'INVALID_CREDENTIALS' },
@@ -114,8 +117,9 @@ function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
   if (!challenge) return reject('OTP_INVALID');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
-  // A step-up proves possession of the phone: a recovery code, which needs none, cannot stand in for its code.
-  if (command.challengeType === 'RECOVERY_CODE' && challenge.purpose === 'STEP_UP')
+  // Only a login's or a reset's code: a step-up (and any later purpose) proves possession of the phone, which a
+  // recovery code, needing none, cannot stand in for.
+  if (command.challengeType === 'RECOVERY_CODE' && !RECOVERABLE_PURPOSES.includes(challenge.purpose))
     return reject('CHALLENGE_TYPE_MISMATCH');
   if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
