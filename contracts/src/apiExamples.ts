@@ -22,6 +22,7 @@ export const example = {
   password: 'correct horse battery',
   newPassword: 'a brand new passphrase',
   code: '4821',
+  recoveryCode: 'k7m2q-x9fh4',
   accessToken:
     'eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTEtMjYifQ.eyJ0b2tlbl91c2UiOiJ1c2VyIiwic3ViIjoiNWI3YzFmOWUifQ.3q2-7wXmYk1c9ZV0bq4nU2sP8rT5vL7hJ1dF3gA6eC9',
   clientAccessToken:

@@ -11,5 +11,6 @@ export * from './masking.ts';
 export * from './eventMessage.ts';
 export * from './asyncApi.ts';
 export * from './stepUp.ts';
+export * from './recoveryCodes.ts';
 export * from './resourceIndicators.ts';
 export * from './devices.ts';

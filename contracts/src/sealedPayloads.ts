@@ -25,6 +25,13 @@ export interface SealedStepUpDetails {
   destinationHint?: string;
 }
 
+/** Inside a `RecoveryCodesGenerated` or `RecoveryCodeUsed` event's `sealedNotice`: where to tell the user. */
+export interface SealedRecoveryCodesNotice {
+  /** E.164. */
+  to: string;
+  locale?: string;
+}
+
 /** Inside a `PasswordChanged` event's `sealedNotice`: where to tell the user that the password changed. */
 export interface SealedPasswordChangedNotice {
   /** E.164. */

@@ -31,6 +31,8 @@ export const stepUpActions = {
    * token itself (POST /v1/user/phone-number); a payment service has nothing to consume it for.
    */
   CHANGE_PHONE_NUMBER: { fields: ['destination'], consumedByIdentity: true },
+  /** Generating a new set of recovery codes (POST /v1/user/recovery-codes): no transaction. Identity consumes it. */
+  MANAGE_RECOVERY_CODES: { fields: [], consumedByIdentity: true },
 } as const satisfies Record<string, { fields: readonly TransactionField[]; consumedByIdentity?: true }>;
 
 export type StepUpActionName = keyof typeof stepUpActions;

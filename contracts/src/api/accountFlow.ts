@@ -4,6 +4,7 @@ import { example } from '../apiExamples.ts';
 import { Device } from '../devices.ts';
 import { AccountSummary } from './accounts.ts';
 import { PhoneNumberChangedData } from './phoneNumber.ts';
+import { RecoveryCode } from './recoveryCodes.ts';
 import { StepUpTokenData } from './stepUp.ts';
 import { apiFormats, ChallengeType, CurrentPassword, Email, NewPassword, SessionId, Username, Uuid } from './fields.ts';
 
@@ -68,22 +69,44 @@ export const LoginBody = Type.Object(
   },
 );
 
-export const OtpBody = Type.Object(
+const smsOtpAnswer = {
+  challengeType: Type.Literal('SMS_OTP', { description: 'The code of the SMS.' }),
+  code: Type.String({
+    pattern: '^[0-9]{4,10}$',
+    maxLength: 10,
+    description: 'The digits of the SMS.',
+    examples: [example.code],
+  }),
+};
+
+const recoveryCodeAnswer = {
+  challengeType: Type.Literal('RECOVERY_CODE', {
+    description: 'One of the recovery codes instead of the SMS code: on a login or password-reset session only.',
+  }),
+  code: RecoveryCode,
+};
+
+/** One body shape per way of answering, so the schema states exactly which codes are taken (ADR 20). */
+export const OtpBody = Type.Union(
+  [
+    Type.Object(
+      { sessionId: SessionId, username: Username, ...smsOtpAnswer },
+      { additionalProperties: false, title: 'OtpSmsCode' },
+    ),
+    Type.Object(
+      { sessionId: SessionId, username: Username, ...recoveryCodeAnswer },
+      { additionalProperties: false, title: 'OtpRecoveryCode' },
+    ),
+  ],
   {
-    sessionId: SessionId,
-    username: Username,
-    challengeType: ChallengeType,
-    code: Type.String({
-      pattern: '^[0-9]{4,10}$',
-      maxLength: 10,
-      description: 'The digits of the SMS.',
-      examples: [example.code],
-    }),
-  },
-  {
-    additionalProperties: false,
     examples: [
       { sessionId: example.loginSessionId, username: example.email, challengeType: 'SMS_OTP', code: example.code },
+      {
+        sessionId: example.loginSessionId,
+        username: example.email,
+        challengeType: 'RECOVERY_CODE',
+        code: example.recoveryCode,
+      },
     ],
   },
 );

@@ -15,5 +15,6 @@ export * from './kyc.ts';
 export * from './erasure.ts';
 export * from './oauth.ts';
 export * from './stepUp.ts';
+export * from './recoveryCodes.ts';
 export * from './userSessions.ts';
 export * from './phoneNumber.ts';

@@ -16,6 +16,10 @@ export const MeData = Type.Object({
     Type.Intersect([PortfolioSummary, Type.Object({ accountId: Uuid, publicAddress: Type.String() })]),
   ),
   createdAt: Instant,
+  recoveryCodesLeft: Type.Integer({
+    minimum: 0,
+    description: 'How many recovery codes are left unused (POST /v1/user/recovery-codes); never the codes.',
+  }),
 });
 
 export type MeData = Static<typeof MeData>;

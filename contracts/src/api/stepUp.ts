@@ -61,10 +61,16 @@ function transactionOf(action: StepUpActionName) {
 
 const actionNames = Object.keys(stepUpActions) as StepUpActionName[];
 
+/** An action without transaction fields may leave `transaction` out (or send `{}`): the token then has no `txn`. */
+function withTransaction(action: StepUpActionName) {
+  const transaction = transactionOf(action);
+  return stepUpActions[action].fields.length === 0 ? Type.Optional(transaction) : transaction;
+}
+
 export const StepUpBody = Type.Union(
   actionNames.map((action) =>
     Type.Object(
-      { password: CurrentPassword, action: Type.Literal(action), transaction: transactionOf(action) },
+      { password: CurrentPassword, action: Type.Literal(action), transaction: withTransaction(action) },
       { additionalProperties: false, title: `StepUp${action}` },
     ),
   ),
@@ -74,7 +80,7 @@ export const StepUpBody = Type.Union(
   },
 );
 
-const StepUpToken = Type.String({
+export const StepUpToken = Type.String({
   minLength: 1,
   // A compact JWT (base64url parts and dots); the ones this server signs are under 1 KiB.
   pattern: '^[A-Za-z0-9._-]+$',
@@ -86,7 +92,7 @@ const StepUpToken = Type.String({
 export const ConsumeStepUpBody = Type.Union(
   paymentStepUpActions.map((action) =>
     Type.Object(
-      { stepUpToken: StepUpToken, action: Type.Literal(action), transaction: transactionOf(action) },
+      { stepUpToken: StepUpToken, action: Type.Literal(action), transaction: withTransaction(action) },
       { additionalProperties: false, title: `ConsumeStepUp${action}` },
     ),
   ),

@@ -57,6 +57,8 @@ export interface CommandReplies {
   StartStepUp: ChallengeReply;
   ConsumeStepUp: { userId: string; stepUpId: string; tokenId: string; consumed: true };
   StartPhoneNumberChange: ChallengeReply;
+  /** The codes in the form they are shown, in this sealed reply only: identity keeps their keyed hashes. */
+  GenerateRecoveryCodes: { userId: string; recoveryCodes: string[]; generatedAt: string };
 }
 
 /** A step-up's right code: what the gateway signs into the step-up token. No session starts. */

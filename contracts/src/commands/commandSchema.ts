@@ -1,7 +1,8 @@
 /** What every identity command's schema is built from: its metadata, the challenge types, and the command envelope. */
 import { Type } from '@sinclair/typebox';
 
-export const ChallengeType = Type.Union([Type.Literal('SMS_OTP')]);
+/** SMS_OTP: the code of the SMS; RECOVERY_CODE: one of the user's recovery codes, on a login or reset challenge. */
+export const ChallengeType = Type.Union([Type.Literal('SMS_OTP'), Type.Literal('RECOVERY_CODE')]);
 
 export const CommandMetadata = Type.Object({
   correlationId: Type.String(),

@@ -22,6 +22,7 @@ import {
 import { StartPhoneNumberChange } from './phoneNumberCommands.ts';
 import { ErasePersonalData, RegisterUser } from './registrationCommands.ts';
 import { Logout, RefreshSession, RevokeOtherSessions, RevokeRefreshToken, RevokeSession } from './sessionCommands.ts';
+import { GenerateRecoveryCodes } from './recoveryCodesCommands.ts';
 import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
 
 export * from './accountCommands.ts';
@@ -31,6 +32,7 @@ export * from './phoneNumberCommands.ts';
 export * from './registrationCommands.ts';
 export * from './sessionCommands.ts';
 export * from './stepUpCommands.ts';
+export * from './recoveryCodesCommands.ts';
 export type { ChallengeReply, CommandReplies, CommandResult, StepUpVerified } from './commandReplies.ts';
 
 export const IdentityCommand = Type.Union([
@@ -56,6 +58,7 @@ export const IdentityCommand = Type.Union([
   RevokeSession,
   RevokeOtherSessions,
   StartPhoneNumberChange,
+  GenerateRecoveryCodes,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];

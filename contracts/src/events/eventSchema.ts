@@ -17,13 +17,14 @@ export const OtpPurpose = Type.Union([
 export type OtpPurposeName = Static<typeof OtpPurpose>;
 /**
  * What an SMS was for; `NEW_SIGN_IN` since SmsDispatched v2 and SmsDispatchFailed v2; `PHONE_NUMBER_CHANGED`
- * (the notice to the number given up) since SmsDispatched v3 and SmsDispatchFailed v3.
+ * (the notice to the number given up) and `RECOVERY_CODES` (codes generated, or one used) since v3.
  */
 export const SmsPurpose = Type.Union([
   Type.Literal('OTP'),
   Type.Literal('PASSWORD_CHANGED'),
   Type.Literal('NEW_SIGN_IN'),
   Type.Literal('PHONE_NUMBER_CHANGED'),
+  Type.Literal('RECOVERY_CODES'),
 ]);
 
 export const EventMetadata = Type.Object({

@@ -13,6 +13,7 @@ import { registrationEvents } from './registrationEvents.ts';
 import { phoneNumberEvents } from './phoneNumberEvents.ts';
 import { reservationEvents } from './reservationEvents.ts';
 import { sessionEvents } from './sessionEvents.ts';
+import { recoveryCodesEvents } from './recoveryCodesEvents.ts';
 import { smsEvents } from './smsEvents.ts';
 import { stepUpEvents } from './stepUpEvents.ts';
 
@@ -26,7 +27,8 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof reservationEvents &
   typeof apiClientEvents &
   typeof stepUpEvents &
-  typeof phoneNumberEvents;
+  typeof phoneNumberEvents &
+  typeof recoveryCodesEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -74,6 +76,8 @@ export const identityEvents = {
   PhoneNumberChangeRequested: phoneNumberEvents.PhoneNumberChangeRequested,
   PhoneNumberChanged: phoneNumberEvents.PhoneNumberChanged,
   StepUpRefused: phoneNumberEvents.StepUpRefused,
+  RecoveryCodesGenerated: recoveryCodesEvents.RecoveryCodesGenerated,
+  RecoveryCodeUsed: recoveryCodesEvents.RecoveryCodeUsed,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;
@@ -98,6 +102,8 @@ export const personalDataFields = {
   NewDeviceSignInNoticed: ['sealedNotice'],
   PhoneNumberChangeRequested: ['phoneNumber'],
   PhoneNumberChanged: ['phoneNumber', 'sealedNotice'],
+  RecoveryCodesGenerated: ['sealedNotice'],
+  RecoveryCodeUsed: ['sealedNotice'],
 } as const satisfies Partial<Record<keyof typeof identityEvents, readonly string[]>>;
 
 export function personalDataFieldsOf(type: string): readonly string[] {

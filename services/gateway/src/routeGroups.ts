@@ -7,6 +7,7 @@ import type { Gateway, GatewayOptions } from './app.ts';
 import type { AccountFlowOptions } from './routes/accountFlow.ts';
 import { signUpRoutes } from './routes/signUp.ts';
 import { loginAndCodeRoutes } from './routes/loginAndCodes.ts';
+import { recoveryCodeRoutes } from './routes/recoveryCodes.ts';
 import { refreshRoutes } from './routes/refresh.ts';
 import { passwordResetRoutes } from './routes/passwordReset.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
@@ -81,8 +82,16 @@ async function registerUserRoutes(
     projections: options.projections,
     stepUpTokens,
   };
-  const flows = [signUpRoutes, loginAndCodeRoutes, refreshRoutes, passwordResetRoutes, stepUpRoutes, phoneNumberRoutes];
-  for (const routes of flows) await app.register(routes, accountFlow);
+  const accountFlowRoutes = [
+    signUpRoutes,
+    loginAndCodeRoutes,
+    refreshRoutes,
+    passwordResetRoutes,
+    stepUpRoutes,
+    phoneNumberRoutes,
+    recoveryCodeRoutes,
+  ];
+  for (const routes of accountFlowRoutes) await app.register(routes, accountFlow);
   await app.register(signedInUserRoutes, {
     users: views.users,
     sessions: views.sessions,

@@ -1,6 +1,6 @@
 /**
  * The one-time-code rules hold for any sequence of logins, step-ups, phone
- * number changes, codes, resends, waits and password resets, not only for the sequences written by hand in
+ * number changes, codes, recovery codes, resends, waits and password resets, not only for the sequences written by hand in
  * credentialsDecider.test.ts: fast-check generates the sequences, a model says what
  * each command should answer, and each rule is checked over the history.
  */
@@ -108,6 +108,7 @@ t.test('each code works at most once, and only the newest code of its session', 
         if (command.type !== 'VerifyOtp') fail(step, index, 'a code was verified by another command');
         if (verified.length > 1 || eventsOf(step, 'SessionStarted').length > 1)
           fail(step, index, 'one code verified twice in one decision');
+        if (command.challengeType === 'RECOVERY_CODE') return; // Its own property below.
         if (newest.get(command.sessionId) !== command.presentedCodeHash)
           fail(step, index, 'a code that is not the newest of its session worked');
         if (usedCodes.has(command.presentedCodeHash)) fail(step, index, 'a code worked a second time');
@@ -138,11 +139,12 @@ t.test('neither a resend nor a new reset code resets a wrong-code or wrong-passw
       ) {
         fail(step, index, 'the wrong codes of the challenge changed');
       }
-      // A step-up and a phone number change ask the same password: their wrong ones count in the same row.
+      // A step-up, a phone number change and new recovery codes ask the same password: their wrong ones count in the same row.
       if (
         command.type === 'StartLogin' ||
         command.type === 'StartStepUp' ||
-        command.type === 'StartPhoneNumberChange'
+        command.type === 'StartPhoneNumberChange' ||
+        command.type === 'GenerateRecoveryCodes'
       ) {
         const failed = eventsOf(step, 'LoginFailed')[0];
         if (failed) {
@@ -238,6 +240,44 @@ t.test(
             fail(step, index, 'a cooling-off refusal left no record');
         }
         for (const changed of eventsOf(step, 'PhoneNumberChanged')) coolingOffUntil = changed.data.coolingOffUntil;
+      });
+    });
+    t.pass(`${RUNS} sequences`);
+  },
+);
+
+t.test(
+  'each recovery code works once and only from the newest set, never on a step-up, and a wrong one counts as a wrong SMS code',
+  async (t) => {
+    holdsForAnySequence((steps) => {
+      let unused = new Set<string>();
+      steps.forEach((step, index) => {
+        const { command, before, after, decision } = step;
+        for (const generated of eventsOf(step, 'RecoveryCodesGenerated')) unused = new Set(generated.data.codeHashes);
+        if (command.type !== 'VerifyOtp' || command.challengeType !== 'RECOVERY_CODE') return;
+        const used = eventsOf(step, 'RecoveryCodeUsed');
+        if (used.length > 0) {
+          if (!unused.has(command.presentedCodeHash))
+            fail(step, index, 'a used, replaced or unknown recovery code worked');
+          if (challengeOf(before, command.sessionId)?.purpose === 'STEP_UP')
+            fail(step, index, 'a recovery code completed a step-up');
+          if (eventsOf(step, 'PhoneNumberVerified').length > 0) fail(step, index, 'a recovery code verified the phone');
+          unused.delete(command.presentedCodeHash);
+          if (used[0]!.data.codesLeft !== unused.size)
+            fail(step, index, `${used[0]!.data.codesLeft} codes said left, the history ${unused.size}`);
+        } else if (eventsOf(step, 'OtpVerified').length > 0) {
+          fail(step, index, 'a recovery code answered a challenge without being used up');
+        }
+        // Wrong recovery codes count in the same row as wrong SMS codes: on the challenge and on the account.
+        if (eventsOf(step, 'OtpVerificationFailed').length > 0) {
+          if (after.consecutiveOtpFailures !== before.consecutiveOtpFailures + 1)
+            fail(step, index, 'a wrong recovery code was not counted towards the account lock');
+          const failedBefore = challengeOf(before, command.sessionId)?.failedAttempts ?? 0;
+          if (challengeOf(after, command.sessionId)?.failedAttempts !== failedBefore + 1)
+            fail(step, index, "a wrong recovery code was not counted on the challenge's attempts");
+        } else if (decision.rejection && after.consecutiveOtpFailures !== before.consecutiveOtpFailures) {
+          fail(step, index, 'a refusal without a wrong code changed the count');
+        }
       });
     });
     t.pass(`${RUNS} sequences`);

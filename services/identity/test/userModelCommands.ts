@@ -14,6 +14,7 @@ import {
   UserModel,
   type CodePick,
   type Expected,
+  type RecoveryCodePick,
   type Rules,
   type SessionPick,
 } from './userRulesModel.ts';
@@ -208,6 +209,68 @@ class VerifyOtp implements UserModelCommand {
   }
 }
 
+/** A challenge answered with a recovery code instead of its SMS code. */
+class VerifyRecoveryCode implements UserModelCommand {
+  constructor(
+    readonly session: SessionPick,
+    readonly code: RecoveryCodePick,
+    readonly index: number,
+  ) {}
+  check = () => true;
+  run(model: UserModel, real: Real) {
+    const sessionId = model.pick(this.session);
+    const presentedCodeHash = model.recoveryCodeFor(this.code, this.index);
+    const familyId = model.nextId('family');
+    apply(
+      real,
+      {
+        type: 'VerifyOtp',
+        sessionId,
+        challengeType: 'RECOVERY_CODE',
+        presentedCodeHash,
+        familyId,
+        newRefreshTokenHash: model.nextId('refresh'),
+        refreshExpiresAt: model.at(86400),
+        now: model.at(),
+        accountLockThreshold: model.rules.lockThreshold,
+        clientId: 'client-1',
+        stepUpTokenId: 'step-up-token',
+        stepUpExpiresAt: model.at(300),
+      },
+      model.verify(sessionId, presentedCodeHash, familyId, true),
+    );
+  }
+  toString() {
+    return `VerifyRecoveryCode(${JSON.stringify(this.session)}, ${this.code} code)`;
+  }
+}
+
+/** A new set of recovery codes, with the password, from the newest live login (or a dead one when none lives). */
+class GenerateRecoveryCodes implements UserModelCommand {
+  constructor(readonly passwordMatches: boolean) {}
+  check = () => true;
+  run(model: UserModel, real: Real) {
+    const familyId = model.familyToStepUpFrom();
+    const codeHashes = Array.from({ length: 3 }, () => model.nextId('recovery'));
+    const command: UserCommand = {
+      type: 'GenerateRecoveryCodes',
+      proof: {
+        kind: 'PASSWORD',
+        passwordMatches: this.passwordMatches,
+        loginLock: { threshold: 1_000_000, baseSeconds: 60, maxSeconds: 3600 },
+      },
+      familyId,
+      clientId: 'client-1',
+      codeHashes,
+      now: model.at(),
+    };
+    apply(real, command, model.generateRecoveryCodes(this.passwordMatches, familyId, codeHashes));
+  }
+  toString() {
+    return `GenerateRecoveryCodes(${this.passwordMatches ? 'right' : 'wrong'} password)`;
+  }
+}
+
 class ResendOtp implements UserModelCommand {
   constructor(readonly session: SessionPick) {}
   check = () => true;
@@ -293,7 +356,7 @@ const sessionPick: fc.Arbitrary<SessionPick> = fc.oneof(
 );
 const codePick = fc.constantFrom<CodePick>('right', 'wrong', 'wrong', 'earlier');
 
-/** Sequences weighted towards what the rules are about: logins, step-ups, phone number changes, codes (mostly wrong ones) and resends. */
+/** Sequences weighted towards what the rules are about: logins, step-ups, phone number changes, codes (mostly wrong ones), recovery codes and resends. */
 export const commandsArbitrary = fc.commands<UserModel, Real>(
   [
     fc.constantFrom(true, true, false).map((passwordMatches) => new StartLogin(passwordMatches)),
@@ -302,6 +365,10 @@ export const commandsArbitrary = fc.commands<UserModel, Real>(
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
     fc.tuple(sessionPick, codePick).map(([session, code]) => new VerifyOtp(session, code)),
+    fc
+      .tuple(sessionPick, fc.constantFrom<RecoveryCodePick>('unused', 'spent', 'wrong'), fc.nat(9))
+      .map(([session, code, index]) => new VerifyRecoveryCode(session, code, index)),
+    fc.constantFrom(true, true, false).map((passwordMatches) => new GenerateRecoveryCodes(passwordMatches)),
     sessionPick.map((session) => new ResendOtp(session)),
     fc.constant(null).map(() => new StartPasswordReset()),
     sessionPick.map((session) => new StagePasswordChange(session)),

@@ -1,8 +1,9 @@
 /**
  * A model of the one-time-code rules, for model-based tests of the user
  * decider: a few counters, a map of challenges, the logins and the step-ups
- * asked from them, the phone number changes waiting for their code, enough
- * to say what each command should answer (docs/security.md, ADR 11, ADR 26, ADR 30).
+ * asked from them, the phone number changes waiting for their code and the
+ * recovery codes, enough to say what each command should answer
+ * (docs/security.md, ADR 11, ADR 26, ADR 29, ADR 30).
  */
 import type { ErrorName } from '@tessera/contracts';
 import type { IssuedOtp, SmsBudget } from '../src/domain/oneTimeCodes.ts';
@@ -51,6 +52,8 @@ const HELD_BACK = '';
 
 export type SessionPick = { recent: number } | { id: string };
 export type CodePick = 'right' | 'wrong' | 'earlier';
+/** A recovery code: one still unused, one used or replaced already, or a guess. */
+export type RecoveryCodePick = 'unused' | 'spent' | 'wrong';
 
 export class UserModel {
   /** Seconds since the start of the run. */
@@ -63,6 +66,9 @@ export class UserModel {
   locked = false;
   phoneVerified = false;
   liveLogins = 0;
+  /** The recovery codes of the newest set not used yet; `spentRecoveryCodes` those used or replaced. */
+  recoveryCodes: string[] = [];
+  readonly spentRecoveryCodes: string[] = [];
   /** Logins by family id: a step-up is asked from a live one. */
   readonly families = new Map<string, { expiresAt: number; revoked: boolean }>();
   /** The step-ups the user's state remembers, oldest first, with the login each was asked from. */
@@ -231,22 +237,47 @@ export class UserModel {
     return { events: ['OtpVerified', 'PhoneNumberChanged', ...(others.length > 0 ? ['SessionsRevoked'] : [])] };
   }
 
+  /** The password as at login (the same count of wrong ones), from a live login only; a new set replaces the old. */
+  generateRecoveryCodes(passwordMatches: boolean, familyId: string, codes: string[]): Expected {
+    if (!this.familyLive(familyId)) return { error: 'UNAUTHENTICATED', events: [] };
+    if (!passwordMatches) {
+      this.wrongPasswordsInRow += 1;
+      return { error: 'INVALID_CREDENTIALS', events: ['LoginFailed'] };
+    }
+    if (this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
+    this.wrongPasswordsInRow = 0;
+    this.spentRecoveryCodes.push(...this.recoveryCodes);
+    this.recoveryCodes = [...codes];
+    return { events: ['RecoveryCodesGenerated'] };
+  }
+
+  recoveryCodeFor(pick: RecoveryCodePick, index: number): string {
+    const from = pick === 'unused' ? this.recoveryCodes : pick === 'spent' ? this.spentRecoveryCodes : [];
+    return from.length === 0 ? 'wrong-recovery-code' : from[index % from.length]!;
+  }
+
   startPasswordReset(sessionId: string, code: string): Expected {
     this.sessions.push(sessionId);
     return { events: ['PasswordResetStarted', this.issue(sessionId, 'PASSWORD_RESET', code)] };
   }
 
-  verify(sessionId: string, presented: string, familyId: string): Expected {
+  verify(sessionId: string, presented: string, familyId: string, withRecoveryCode = false): Expected {
     const challenge = this.challenges.get(sessionId);
     if (!challenge) return { error: 'OTP_INVALID', events: [] };
     const closed = this.closed(challenge);
     if (closed) return { error: closed, events: [] };
+    // A step-up proves possession of the phone: only its SMS code answers it.
+    if (withRecoveryCode && challenge.purpose !== 'LOGIN' && challenge.purpose !== 'PASSWORD_RESET')
+      return { error: 'CHALLENGE_TYPE_MISMATCH', events: [] };
     if (challenge.purpose !== 'PASSWORD_RESET' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     if (challenge.purpose === 'PASSWORD_RESET' && !challenge.staged)
       return { error: 'PASSWORD_NOT_STAGED', events: [] };
     const askedForRefused = this.askedForRefusal(challenge, sessionId);
     if (askedForRefused) return { error: askedForRefused, events: [] };
-    if (challenge.code === HELD_BACK || presented !== challenge.code) {
+    const right = withRecoveryCode
+      ? this.recoveryCodes.includes(presented)
+      : challenge.code !== HELD_BACK && presented === challenge.code;
+    if (!right) {
       challenge.failedAttempts += 1;
       this.wrongCodesInRow += 1;
       if (!this.locked && this.wrongCodesInRow >= this.rules.lockThreshold) {
@@ -259,8 +290,15 @@ export class UserModel {
     this.wrongCodesInRow = 0;
     if (challenge.purpose === 'PHONE_NUMBER_CHANGE') return this.phoneNumberChanged(sessionId);
     const events = ['OtpVerified'];
-    if (!this.phoneVerified) events.push('PhoneNumberVerified');
-    this.phoneVerified = true;
+    if (withRecoveryCode) {
+      // Used up; and it proves nothing about the phone.
+      this.recoveryCodes = this.recoveryCodes.filter((code) => code !== presented);
+      this.spentRecoveryCodes.push(presented);
+      events.push('RecoveryCodeUsed');
+    } else {
+      if (!this.phoneVerified) events.push('PhoneNumberVerified');
+      this.phoneVerified = true;
+    }
     if (challenge.purpose === 'LOGIN') {
       this.liveLogins += 1;
       this.families.set(familyId, { expiresAt: this.clock + 86400, revoked: false });

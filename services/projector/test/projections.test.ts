@@ -377,3 +377,21 @@ t.test(
     t.match(await views.sessions.get('f1'), { revoked: true }, 'a later rotation does not bring it back');
   },
 );
+
+t.test('recovery codes generated and one used: the user view counts those left and holds no hash', async (t) => {
+  const { projector, views } = setup(t);
+  const codeHashes = Array.from({ length: 10 }, (_, index) => `keyed-hash-${index}`);
+  const generatedAt = '2026-01-01T10:00:00.000Z';
+  const history = [
+    registered(),
+    event('RecoveryCodesGenerated', { userId: 'u1', codeHashes, generatedAt, authorisedBy: 'PASSWORD' }),
+    event('RecoveryCodeUsed', { userId: 'u1', sessionId: 's1', codeHash: 'keyed-hash-4', codesLeft: 9 }),
+  ];
+  for (const value of history) await projector.handle(eventMessage(value));
+  const user = await views.users.get('u1');
+  t.equal(user?.recoveryCodesLeft, 9);
+  t.notOk(JSON.stringify(user).includes('keyed-hash'), 'no hash of a code in the read model');
+  const replaced = event('RecoveryCodesGenerated', { userId: 'u1', codeHashes, generatedAt, authorisedBy: 'STEP_UP' });
+  await projector.handle(eventMessage(replaced));
+  t.equal((await views.users.get('u1'))?.recoveryCodesLeft, 10, 'a new set counts whole');
+});

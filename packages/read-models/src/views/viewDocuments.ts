@@ -53,6 +53,8 @@ export interface UserView {
   version: number;
   /** Personal data erased: email and phone are gone, the user is not served any more. */
   erased?: boolean;
+  /** Recovery codes of the latest set not used yet; absent: none ever generated. Never the codes. */
+  recoveryCodesLeft?: number;
 }
 
 export interface ApiClientView {

@@ -51,7 +51,7 @@ const verifyOtpSchema = {
   summary:
     'Answer the SMS code: tokens for a login, the new password for a reset, a step-up token for a step-up, the new phone number for a change',
   description:
-    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated; on a phone number change (POST /v1/user/phone-number), commits the new number (409 PHONE_NUMBER_TAKEN if another user took it meanwhile), tells the old number and ends every other login of the user. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified.',
+    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated; on a phone number change (POST /v1/user/phone-number), commits the new number (409 PHONE_NUMBER_TAKEN if another user took it meanwhile), tells the old number and ends every other login of the user. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified. On a login or password-reset session, `challengeType` RECOVERY_CODE with one of the recovery codes (POST /v1/user/recovery-codes) answers instead of the SMS code: each works once, the phone gets an SMS saying one was used, and a wrong one counts as a wrong SMS code, on the session and towards the account lock. A step-up or phone-number session takes only its SMS code (422 CHALLENGE_TYPE_MISMATCH).',
   security: clientAuth,
   headers: WriteHeaders,
   body: OtpBody,
@@ -65,7 +65,7 @@ const verifyOtpSchema = {
       401: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_ALREADY_USED', 'OTP_ATTEMPTS_EXHAUSTED', 'STEP_UP_SESSION_ENDED'],
       403: ['ACCOUNT_LOCKED'],
       409: ['PHONE_NUMBER_TAKEN'],
-      422: ['PASSWORD_NOT_STAGED'],
+      422: ['PASSWORD_NOT_STAGED', 'CHALLENGE_TYPE_MISMATCH'],
     }),
   },
 };

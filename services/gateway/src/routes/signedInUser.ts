@@ -62,6 +62,7 @@ const currentUserSchema = {
           },
         ],
         createdAt: example.openedAt,
+        recoveryCodesLeft: 10,
       },
     }),
     ...answers('userRead', { 404: ['USER_NOT_FOUND'] }),
@@ -118,6 +119,7 @@ export const signedInUserRoutes: FastifyPluginAsyncTypebox<UserRoutesOptions> = 
         accounts,
         portfolios,
         createdAt,
+        recoveryCodesLeft: view.recoveryCodesLeft ?? 0,
       });
     },
   );

@@ -88,8 +88,16 @@ t.test('GET /v1/user/me', async (t) => {
         { portfolioId: 'p1', name: 'Main', portfolioAccountType: 'TRADING', accountId: 'a1', publicAddress: 'addr-1' },
       ],
       createdAt: '2026-01-01T10:00:00.000Z',
+      recoveryCodesLeft: 0,
     });
     t.equal(gateway.sent.length, before);
+  });
+
+  t.test('shows how many recovery codes are left, never the codes', async (t) => {
+    await gateway.views.users.upsert('u1', { ...aUser(), recoveryCodesLeft: 7 }, 8);
+    const answer = await gateway.app.inject(me());
+    t.equal(answer.json().data.recoveryCodesLeft, 7);
+    t.notMatch(answer.body, /recoveryCodes"/, 'no list of codes');
   });
 
   t.test('a user the read model does not hold, or whose data was erased, is not found', async (t) => {

@@ -4,15 +4,17 @@
  * a step-up's code, a new phone number's code, the locks that wrong passwords and wrong codes bring, and
  * what became of each SMS.
  */
-import type { Device, IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
-import { challengeOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge } from './credentialsState.ts';
+import type { Device, IdentityEvent, OtpPurposeName, RecordSmsOutcome } from '@tessera/contracts';
+import { challengeOf, loginFailuresOf, type OtpChallenge } from './credentialsState.ts';
 import { accept, reject, type Decision } from './decision.ts';
 import { deviceFields, newDeviceNoticed, type NewDeviceNotice } from './devices.ts';
 import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from './loginLock.ts';
 import { challengeClosed, issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
 import { phoneNumberChangeCommitted, type PhoneNumberChangeCommit } from './phoneNumberDecider.ts';
 import { codesSentTo, pendingPhoneNumberChangeOf, phoneNumberChangeCodeRefusal } from './phoneNumberState.ts';
+import { isUnusedRecoveryCode } from './recoveryCodesState.ts';
 import { liveFamilyIds } from './sessionsState.ts';
+import { recordSmsOutcome } from './smsOutcomes.ts';
 import { stepUpCodeRefusal } from './stepUpState.ts';
 import type { UserCommandRules } from './userDecider.ts';
 import type { UserState } from './userState.ts';
@@ -31,7 +33,11 @@ export type CredentialCommand =
   | ({
       type: 'VerifyOtp';
       sessionId: string;
+      /** The SMS code (also when absent), or a recovery code (login and reset challenges only). */
+      challengeType?: 'SMS_OTP' | 'RECOVERY_CODE';
+      /** The keyed hash of the code presented: an SMS code's with the session, a recovery code's with the user. */
       presentedCodeHash: string;
+      /** Sealed `{to, locale}` for the "recovery code used" SMS. */ recoveryCodeUsedNotice?: string;
       familyId: string;
       newRefreshTokenHash: string;
       refreshExpiresAt: string;
@@ -57,6 +63,9 @@ export type CredentialCommand =
   | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] };
 
 type Command<K extends CredentialCommand['type']> = Extract<CredentialCommand, { type: K }>;
+
+/** The challenges a recovery code may answer instead of the SMS code. */
+const RECOVERABLE_PURPOSES: readonly OtpPurposeName[] = ['LOGIN', 'PASSWORD_RESET'];
 
 export const credentialRules: UserCommandRules<CredentialCommand> = {
   StartLogin: { decide: startLogin, withoutUser: 'INVALID_CREDENTIALS' },
@@ -111,14 +120,15 @@ function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
   if (!challenge) return reject('OTP_INVALID');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
+  // Only a login's or a reset's code: a step-up (and any later purpose) proves possession of the phone, which a
+  // recovery code, needing none, cannot stand in for.
+  if (command.challengeType === 'RECOVERY_CODE' && !RECOVERABLE_PURPOSES.includes(challenge.purpose))
+    return reject('CHALLENGE_TYPE_MISMATCH');
   if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
   const sessionRefused = codeSessionRefusal(challenge, state, command.sessionId, command.now);
   if (sessionRefused) return reject(sessionRefused);
-  // Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe.
-  // A held-back code has no hash at all, and nothing presented may match it.
-  if (challenge.codeHash === '' || command.presentedCodeHash !== challenge.codeHash)
-    return wrongCode(command, challenge, state);
+  if (!presentedCodeRight(command, challenge, state)) return wrongCode(command, challenge, state);
   if (challenge.purpose === 'PHONE_NUMBER_CHANGE') return phoneNumberChangeCommitted(command, challenge, state);
   return accept(...rightCode(command, challenge, state));
 }
@@ -128,6 +138,15 @@ function codeSessionRefusal(challenge: OtpChallenge, state: UserState, sessionId
   if (challenge.purpose === 'STEP_UP') return stepUpCodeRefusal(state, sessionId, now);
   if (challenge.purpose === 'PHONE_NUMBER_CHANGE') return phoneNumberChangeCodeRefusal(state, sessionId, now);
   return undefined;
+}
+
+/**
+ * Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe. A held-back
+ * SMS code has no hash at all, and nothing presented may match it; a recovery code must be one still unused.
+ */
+function presentedCodeRight(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state: UserState): boolean {
+  if (command.challengeType === 'RECOVERY_CODE') return isUnusedRecoveryCode(state, command.presentedCodeHash);
+  return challenge.codeHash !== '' && command.presentedCodeHash === challenge.codeHash;
 }
 
 /** Counted on the challenge and on the account, which locks at the threshold. */
@@ -155,7 +174,9 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   const { userId } = state;
   const { sessionId } = command;
   const events: IdentityEvent[] = [{ type: 'OtpVerified', data: { userId, sessionId, purpose: challenge.purpose } }];
-  if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });
+  // A recovery code proves nothing about the phone: only an SMS code verifies it.
+  if (command.challengeType === 'RECOVERY_CODE') events.push(recoveryCodeUsed(command, state));
+  else if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });
   if (challenge.purpose === 'LOGIN') {
     const { familyId, newRefreshTokenHash: refreshTokenHash, refreshExpiresAt: expiresAt, clientId } = command;
     const { device } = challenge;
@@ -177,6 +198,13 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   if (familyIds.length > 0)
     events.push({ type: 'SessionsRevoked', data: { userId, familyIds, reason: 'PASSWORD_CHANGED' } });
   return events;
+}
+
+function recoveryCodeUsed(command: Command<'VerifyOtp'>, state: UserState): IdentityEvent {
+  const { sessionId, presentedCodeHash: codeHash, recoveryCodeUsedNotice: sealedNotice } = command;
+  const codesLeft = state.recoveryCodeHashes.filter((hash) => hash !== codeHash).length;
+  const notice = sealedNotice ? { sealedNotice } : {};
+  return { type: 'RecoveryCodeUsed', data: { userId: state.userId, sessionId, codeHash, codesLeft, ...notice } };
 }
 
 function resendOtp(command: Command<'ResendOtp'>, state: UserState): Decision {
@@ -217,30 +245,6 @@ function stagePasswordChange(command: Command<'StagePasswordChange'>, state: Use
     type: 'PasswordChangeStaged',
     data: { userId: state.userId, sessionId: command.sessionId, passwordHash: command.passwordHash },
   });
-}
-
-/** The notifier reports each SMS outcome at least once; the stream keeps one of each. */
-function recordSmsOutcome({ outcome }: Command<'RecordSmsOutcome'>, state: UserState): Decision {
-  const detail = outcome.type === 'SmsDeliveryReported' ? outcome.status : '';
-  if (state.smsOutcomes.includes(smsOutcomeKey(outcome.type, outcome.sourceEventId, detail))) return accept();
-  const { userId } = state;
-  const { sourceEventId } = outcome;
-  switch (outcome.type) {
-    case 'SmsDispatched': {
-      const { purpose, provider, providerMessageId } = outcome;
-      return accept({ type: 'SmsDispatched', data: { userId, sourceEventId, purpose, provider, providerMessageId } });
-    }
-    case 'SmsDispatchFailed': {
-      const { purpose, reason, provider, httpStatus } = outcome;
-      const optional = { ...(provider ? { provider } : {}), ...(httpStatus !== undefined ? { httpStatus } : {}) };
-      return accept({ type: 'SmsDispatchFailed', data: { userId, sourceEventId, purpose, reason, ...optional } });
-    }
-    case 'SmsDeliveryReported': {
-      const { providerMessageId, status, errorCode } = outcome;
-      const data = { userId, sourceEventId, providerMessageId, status, ...(errorCode ? { errorCode } : {}) };
-      return accept({ type: 'SmsDeliveryReported', data });
-    }
-  }
 }
 
 /** A code resent to a new number counts against that number's budget, not the current phone's. */

@@ -11,6 +11,7 @@ import { accountRules, type AccountCommand } from './accountsDecider.ts';
 import { credentialRules, type CredentialCommand } from './credentialsDecider.ts';
 import { accept, reject, type Decision } from './decision.ts';
 import { phoneNumberRules, type PhoneNumberCommand } from './phoneNumberDecider.ts';
+import { recoveryCodeRules, type RecoveryCodesCommand } from './recoveryCodesDecider.ts';
 import { registrationRules, type RegistrationCommand } from './registrationDecider.ts';
 import { sessionRules, type SessionCommand } from './sessionsDecider.ts';
 import { stepUpRules, type StepUpCommand } from './stepUpDecider.ts';
@@ -19,7 +20,13 @@ import type { UserState } from './userState.ts';
 export type { IssuedOtp, SmsBudget } from './oneTimeCodes.ts';
 
 export type UserCommand =
-  RegistrationCommand | CredentialCommand | SessionCommand | AccountCommand | StepUpCommand | PhoneNumberCommand;
+  | RegistrationCommand
+  | CredentialCommand
+  | SessionCommand
+  | AccountCommand
+  | StepUpCommand
+  | PhoneNumberCommand
+  | RecoveryCodesCommand;
 
 /** How the user decider takes one command. */
 export interface UserCommandRule<C> {
@@ -47,6 +54,7 @@ const rules: UserCommandRules<UserCommand> = {
   ...accountRules,
   ...stepUpRules,
   ...phoneNumberRules,
+  ...recoveryCodeRules,
 };
 
 export function decideUser(command: UserCommand, state: UserState): Decision {

@@ -7,6 +7,7 @@ import type { IdentityEvent } from '@tessera/contracts';
 import { evolveAccounts, type AccountState, type KycState } from './accountsState.ts';
 import { evolveCredentials, type OtpChallenge } from './credentialsState.ts';
 import { evolvePhoneNumber, type PendingPhoneNumberChange } from './phoneNumberState.ts';
+import { evolveRecoveryCodes } from './recoveryCodesState.ts';
 import { evolveRegistration } from './registrationState.ts';
 import { evolveSessions, type RefreshTokenFamily } from './sessionsState.ts';
 import { evolveStepUps, type StepUp } from './stepUpState.ts';
@@ -56,6 +57,8 @@ export interface UserState {
   pendingPhoneNumberChanges: PendingPhoneNumberChange[];
   /** Set by a phone number change: until then step-ups that move money out are refused. */
   coolingOffUntil?: string;
+  /** Keyed hashes of the recovery codes not used yet, of the latest set only. */
+  recoveryCodeHashes: string[];
 }
 
 export function initialUserState(): UserState {
@@ -81,11 +84,20 @@ export function initialUserState(): UserState {
     newDeviceNoticesAt: [],
     stepUps: [],
     pendingPhoneNumberChanges: [],
+    recoveryCodeHashes: [],
   };
 }
 
 /** Each part changes what its own events say and leaves every other event alone. */
-const parts = [evolveRegistration, evolveCredentials, evolveSessions, evolveAccounts, evolveStepUps, evolvePhoneNumber];
+const parts = [
+  evolveRegistration,
+  evolveCredentials,
+  evolveSessions,
+  evolveAccounts,
+  evolveStepUps,
+  evolvePhoneNumber,
+  evolveRecoveryCodes,
+];
 
 export function evolveUser(state: UserState, event: IdentityEvent): UserState {
   // Erasure is no one part's: nothing personal is kept, and no command finds a user here any more.

@@ -83,6 +83,10 @@ const stepUpPhrases: Record<string, Record<Language, (amount: string, destinatio
     en: (_amount, destination) => `to change your phone number to ${destination}`,
     fr: (_amount, destination) => `pour remplacer votre numéro de téléphone par ${destination}`,
   },
+  MANAGE_RECOVERY_CODES: {
+    en: () => 'to generate new recovery codes',
+    fr: () => 'pour générer de nouveaux codes de secours',
+  },
 };
 
 const stepUpTexts = {
@@ -147,4 +151,24 @@ export function passwordChangedText(language: Language, options: MessageOptions)
 /** To the number given up: where the number moved (its last four digits), so a SIM-swap victim hears of it. */
 export function phoneNumberChangedText(language: Language, newNumberHint: string, options: MessageOptions): string {
   return texts[language].phoneNumberChanged(options.brand, newNumberHint);
+}
+
+const recoveryCodesTexts = {
+  en: {
+    GENERATED: (brand: string) =>
+      `New ${brand} recovery codes were just generated; earlier ones no longer work. If this was not you, contact ${brand} support now.`,
+    USED: (brand: string) =>
+      `A ${brand} recovery code was just used instead of an SMS code. If this was not you, reset your password and contact ${brand} support now.`,
+  },
+  fr: {
+    GENERATED: (brand: string) =>
+      `De nouveaux codes de secours ${brand} viennent d'être générés ; les précédents ne fonctionnent plus. Si ce n'est pas vous, contactez sans attendre le support ${brand}.`,
+    USED: (brand: string) =>
+      `Un code de secours ${brand} vient d'être utilisé à la place d'un code SMS. Si ce n'est pas vous, changez votre mot de passe et contactez sans attendre le support ${brand}.`,
+  },
+} as const;
+
+/** Recovery codes generated, or one used: the owner hears of it on the phone, which an attacker using one may not hold. */
+export function recoveryCodesText(language: Language, happened: 'GENERATED' | 'USED', options: MessageOptions): string {
+  return recoveryCodesTexts[language][happened](options.brand);
 }

@@ -1,6 +1,6 @@
 /**
  * Sends the SMS identity's events ask for — the code of each `OtpIssued`, the
- * notice of each `PasswordChanged`, `NewDeviceSignInNoticed` and `PhoneNumberChanged` — through the SMS port (retries and
+ * notice of each `PasswordChanged`, `NewDeviceSignInNoticed`, `PhoneNumberChanged`, `RecoveryCodesGenerated` and `RecoveryCodeUsed` — through the SMS port (retries and
  * failover sit behind it), each once from the user's view:
  * - a dispatch ledger keyed by event id makes redelivery harmless; after a
  *   crash between the provider call and its record, the provider is asked
@@ -71,7 +71,14 @@ interface Dispatching {
 }
 
 /** The events that ask for an SMS. */
-const smsEventTypes = new Set(['OtpIssued', 'PasswordChanged', 'NewDeviceSignInNoticed', 'PhoneNumberChanged']);
+const SMS_EVENT_TYPES = new Set([
+  'OtpIssued',
+  'PasswordChanged',
+  'NewDeviceSignInNoticed',
+  'PhoneNumberChanged',
+  'RecoveryCodesGenerated',
+  'RecoveryCodeUsed',
+]);
 
 export function createSmsNotifier(options: SmsNotifierOptions): (message: Message) => Promise<void> {
   return (message) => notifyOnce(options, message);
@@ -82,7 +89,7 @@ const tellDispatched = (options: SmsNotifierOptions, result: DispatchResult): vo
 async function notifyOnce(options: SmsNotifierOptions, message: Message): Promise<void> {
   const { logger, clock, ledger } = options;
   const type = message.headers[eventHeaders.type];
-  if (!smsEventTypes.has(type ?? '')) return;
+  if (type === undefined || !SMS_EVENT_TYPES.has(type)) return;
   const event = message.value as EventMessageValue;
   const context = {
     eventId: event.eventId,

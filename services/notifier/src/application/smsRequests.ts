@@ -5,6 +5,7 @@ import type {
   SealedOtpDelivery,
   SealedPasswordChangedNotice,
   SealedPhoneNumberChangedNotice,
+  SealedRecoveryCodesNotice,
 } from '@tessera/contracts';
 import { openSealedJson, type BoxKeyPair } from '@tessera/crypto';
 import type { SmsDispatch } from './dispatchLedger.ts';
@@ -14,6 +15,7 @@ import {
   otpText,
   passwordChangedText,
   phoneNumberChangedText,
+  recoveryCodesText,
   type MessageOptions,
 } from './messages.ts';
 
@@ -79,6 +81,13 @@ export function smsRequestOf(
     if (!sealed) return 'unreadable';
     const text = newSignInText(languageFor(sealed.locale, sealed.to), sealed.platform, messages);
     return { userId, purpose: 'NEW_SIGN_IN', to: sealed.to, text };
+  }
+  if ((event.type === 'RecoveryCodesGenerated' || event.type === 'RecoveryCodeUsed') && data.sealedNotice) {
+    const sealed = openSealedJson<SealedRecoveryCodesNotice>(keyPair, data.sealedNotice);
+    if (!sealed) return 'unreadable';
+    const language = languageFor(sealed.locale, sealed.to);
+    const happened = event.type === 'RecoveryCodesGenerated' ? 'GENERATED' : 'USED';
+    return { userId, purpose: 'RECOVERY_CODES', to: sealed.to, text: recoveryCodesText(language, happened, messages) };
   }
   return undefined;
 }

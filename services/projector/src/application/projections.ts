@@ -65,6 +65,10 @@ function nextUser(current: UserView | undefined, event: ProjectedEvent): UserVie
       return withAccountActive(current, event.data, at);
     case 'PortfolioCreated':
       return withPortfolio(current, event.data, at);
+    case 'RecoveryCodesGenerated':
+      return { ...current, recoveryCodesLeft: event.data.codeHashes.length, updatedAt: at };
+    case 'RecoveryCodeUsed':
+      return { ...current, recoveryCodesLeft: event.data.codesLeft, updatedAt: at };
     case 'PersonalDataErased':
       // Only what is not personal stays: ids, the client, the dates that auditors ask about.
       return { ...current, email: '', phoneNumber: '', erased: true, updatedAt: at };

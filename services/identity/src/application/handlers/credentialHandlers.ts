@@ -4,9 +4,11 @@ import { timeOrderedUuid } from '@tessera/crypto';
 import { newDeviceNoticeDue } from '../../domain/devices.ts';
 import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
 import { pendingPhoneNumberChangeOf } from '../../domain/phoneNumberState.ts';
+import { isUnusedRecoveryCode } from '../../domain/recoveryCodesState.ts';
 import { challengeOf, loginFailuresOf, type UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
 import { issueOtp, otpCodeHash, sealNewSignInNotice, sealPasswordChangedNotice } from '../otpFactory.ts';
+import { recoveryCodeHash, sealRecoveryCodesNotice } from '../recoveryCodeFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 import { phoneNumberChangeFields, releaseOldPhoneNumber } from './phoneNumberHandlers.ts';
 import { resentStepUpOtp, stepUpVerifiedReply } from './stepUpHandlers.ts';
@@ -43,19 +45,20 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
   const { payload } = command;
   const code = context.openSecret(payload.sealedSecrets, 'code');
   if (code === undefined) return { ok: false, error: 'VALIDATION_FAILED' };
-  const { keys, config, clock } = context;
+  const { config, clock } = context;
   // Time-ordered, like event ids: every login adds a session document, at the end of its index.
   const familyId = timeOrderedUuid();
   const now = clock();
   const refreshExpiresAt = new Date(now.getTime() + config.refreshTokenTtlSeconds * 1000).toISOString();
   const stepUpExpiresAt = new Date(now.getTime() + config.stepUpTokenTtlSeconds * 1000).toISOString();
+  const { challengeType } = payload;
   let before: UserState | undefined;
   const outcome = await context.decideOnEmail(command, payload.email, async (state) => {
     before = state;
     return phoneNumberChangeFields(context, command, state, {
       type: 'VerifyOtp',
       sessionId: payload.sessionId,
-      presentedCodeHash: otpCodeHash(keys, payload.sessionId, code),
+      ...presented(context, state, payload.sessionId, challengeType, code),
       familyId,
       newRefreshTokenHash: payload.newRefreshTokenHash,
       refreshExpiresAt,
@@ -79,6 +82,25 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
     return { purpose: 'LOGIN' as const, userId, sessionId: payload.sessionId, familyId, roles, refreshExpiresAt };
   });
 };
+
+/**
+ * The keyed hash of the code presented: an SMS code's bound to its session, a recovery code's to its user. A recovery
+ * code that is one of the user's brings the sealed "recovery code used" notice (sealing costs a key agreement: only
+ * for a code the decider may accept).
+ */
+function presented(
+  { keys }: CommandContext,
+  state: UserState,
+  sessionId: string,
+  challengeType: 'SMS_OTP' | 'RECOVERY_CODE',
+  code: string,
+) {
+  if (challengeType === 'SMS_OTP') return { challengeType, presentedCodeHash: otpCodeHash(keys, sessionId, code) };
+  const presentedCodeHash = recoveryCodeHash(keys, state.userId, code);
+  if (!isUnusedRecoveryCode(state, presentedCodeHash)) return { challengeType, presentedCodeHash };
+  const recoveryCodeUsedNotice = sealRecoveryCodesNotice(keys, state.phoneNumber, state.locale);
+  return { challengeType, presentedCodeHash, recoveryCodeUsedNotice };
+}
 
 /** The SMS a right code may send: a reset's "password changed", a login's "new sign-in" (the decider says whether). */
 function noticesOf(context: CommandContext, state: UserState, sessionId: string, now: string) {

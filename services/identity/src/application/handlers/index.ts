@@ -8,6 +8,7 @@ import { apiClientHandlers } from './apiClientHandlers.ts';
 import type { CommandHandlers } from './commandHandler.ts';
 import { credentialHandlers } from './credentialHandlers.ts';
 import { phoneNumberHandlers } from './phoneNumberHandlers.ts';
+import { recoveryCodesHandlers } from './recoveryCodesHandlers.ts';
 import { registrationHandlers } from './registrationHandlers.ts';
 import { sessionHandlers } from './sessionHandlers.ts';
 import { stepUpHandlers } from './stepUpHandlers.ts';
@@ -20,4 +21,5 @@ export const commandHandlers: CommandHandlers = {
   ...apiClientHandlers,
   ...stepUpHandlers,
   ...phoneNumberHandlers,
+  ...recoveryCodesHandlers,
 };

@@ -73,8 +73,13 @@ function stepUpOtp(
 
 /** The transaction as the step-up keeps it: its hash (the token's `txn`) and its canonical JSON. */
 function linkedTransaction(transaction: StepUpTransaction | undefined) {
-  if (transaction === undefined) return {};
+  if (!statedTransaction(transaction)) return {};
   return { transactionHash: stepUpTransactionHash(transaction), transaction: canonicalStepUpTransaction(transaction) };
+}
+
+/** `{}` (an action without transaction fields) states no transaction: the token has no `txn`. */
+function statedTransaction(transaction: StepUpTransaction | undefined): transaction is StepUpTransaction {
+  return transaction !== undefined && Object.keys(transaction).length > 0;
 }
 
 /** A resent step-up code states the same action and transaction as the first. */
@@ -116,7 +121,7 @@ const consumeStepUp: CommandHandler<'ConsumeStepUp'> = async (command, context) 
     tokenId,
     stepUpId,
     action,
-    ...(transaction ? { transactionHash: stepUpTransactionHash(transaction) } : {}),
+    ...(statedTransaction(transaction) ? { transactionHash: stepUpTransactionHash(transaction) } : {}),
     clientId: command.metadata.clientId,
     now: context.clock().toISOString(),
   });
