@@ -4,7 +4,7 @@
  * read models are an in-memory SQLite store the test fills, and tokens are
  * signed with the gateway's own key.
  */
-import type { CommandResult, IdentityCommand } from '@tessera/contracts';
+import type { CommandResult, IdentityCommand, StepUpVerified } from '@tessera/contracts';
 import { createReceivingChannel, generateBoxKeyPair, newSigningKey } from '@tessera/crypto';
 import { createLogger } from '@tessera/logging';
 import { openViews } from '@tessera/read-models/views';
@@ -32,6 +32,11 @@ export interface FakeIdentityGateway {
   clientToken(scope?: string, clientId?: string): string;
   /** A user token of user `u1`, signed up through client `acme`, in login `f1`. */
   userToken(claims?: { sub?: string; client_id?: string; fam?: string }): string;
+  /**
+   * A step-up token as POST /v1/user/otp answers it once identity verified this step-up (by default user `u1`'s
+   * WITHDRAW through client `acme` in login `f1`). Identity keeps answering that verification until told otherwise.
+   */
+  stepUpToken(verified?: Partial<StepUpVerified>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,8 @@ export async function gatewayWithFakeIdentity(
     ...(options.readiness ? { readiness: options.readiness } : {}),
   });
   await app.ready();
+  const clientToken = (scope = 'users:write users:read accounts:manage', clientId = 'acme') =>
+    app.signAccessToken({ token_use: 'client', sub: clientId, client_id: clientId, scope }, 300);
   return {
     app,
     sent,
@@ -83,10 +90,32 @@ export async function gatewayWithFakeIdentity(
     answer(next) {
       reply = next;
     },
-    clientToken: (scope = 'users:write users:read accounts:manage', clientId = 'acme') =>
-      app.signAccessToken({ token_use: 'client', sub: clientId, client_id: clientId, scope }, 300),
+    clientToken,
     userToken: ({ sub = 'u1', client_id = 'acme', fam = 'f1' } = {}) =>
       app.signAccessToken({ token_use: 'user', sub, client_id, scope: 'user', sid: 's1', fam, roles: ['USER'] }, 300),
+    async stepUpToken(verified = {}) {
+      const stepUp: StepUpVerified = {
+        purpose: 'STEP_UP',
+        userId: 'u1',
+        stepUpId: 'su1',
+        action: 'WITHDRAW',
+        transactionHash: 'txn',
+        clientId: 'acme',
+        familyId: 'f1',
+        tokenId: 't1',
+        authTime: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 300_000).toISOString(),
+        ...verified,
+      };
+      reply = () => ({ ok: true, data: stepUp });
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/v1/user/otp',
+        headers: { authorization: `Bearer ${clientToken(undefined, stepUp.clientId)}` },
+        payload: { sessionId: stepUp.stepUpId, username: 'ada@example.com', challengeType: 'SMS_OTP', code: '4821' },
+      });
+      return answer.json().data.stepUpToken;
+    },
     async close() {
       await app.close();
       await store.close();

@@ -124,30 +124,15 @@ t.test('inactive, and nothing else said: another client’s, expired, malformed,
 });
 
 /** A step-up token of the partner's user, as POST /v1/user/otp answers it. */
-async function stepUpToken(tokenId: string, familyId = 'f1', clientId = 'partner'): Promise<string> {
-  gateway.answer(() => ({
-    ok: true,
-    data: {
-      purpose: 'STEP_UP',
-      userId: 'u1',
-      stepUpId: `step-up-${tokenId}`,
-      action: 'ADD_BENEFICIARY',
-      transactionHash: 'txn-hash',
-      clientId,
-      familyId,
-      tokenId,
-      authTime: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 300_000).toISOString(),
-    },
-  }));
-  const answer = await gateway.app.inject({
-    method: 'POST',
-    url: '/v1/user/otp',
-    headers: { authorization: `Bearer ${gateway.clientToken('users:write', clientId)}` },
-    payload: { sessionId: `step-up-${tokenId}`, username: 'ada@example.com', challengeType: 'SMS_OTP', code: '4821' },
+const stepUpToken = (tokenId: string, familyId = 'f1', clientId = 'partner') =>
+  gateway.stepUpToken({
+    stepUpId: `step-up-${tokenId}`,
+    action: 'ADD_BENEFICIARY',
+    transactionHash: 'txn-hash',
+    clientId,
+    familyId,
+    tokenId,
   });
-  return answer.json().data.stepUpToken;
-}
 
 t.test('a step-up token is active until consumed, with what it confirms', async (t) => {
   const token = await stepUpToken('t-live');

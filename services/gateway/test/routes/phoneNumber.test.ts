@@ -37,28 +37,9 @@ const withPassword = { phoneNumber: newNumber, password: 'correct horse battery'
 const change = (payload: object = withPassword, token = gateway.userToken()) =>
   post('/v1/user/phone-number', payload, token);
 
-/** A step-up token for CHANGE_PHONE_NUMBER, as POST /v1/user/otp answers it. */
-async function stepUpToken(verified: Partial<StepUpVerified> = {}): Promise<string> {
-  gateway.answer(() => ({
-    ok: true,
-    data: {
-      purpose: 'STEP_UP',
-      userId: 'u1',
-      stepUpId: 'su1',
-      action: 'CHANGE_PHONE_NUMBER',
-      transactionHash: 'txn',
-      clientId: 'acme',
-      familyId: 'f1',
-      tokenId: 't1',
-      authTime: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 300_000).toISOString(),
-      ...verified,
-    },
-  }));
-  const body = { sessionId: 'su1', username: 'ada@example.com', challengeType: 'SMS_OTP', code: '4821' };
-  const answer = await gateway.app.inject(post('/v1/user/otp', body, gateway.clientToken()));
-  return answer.json().data.stepUpToken;
-}
+/** A step-up token for a phone number change. */
+const stepUpToken = (verified: Partial<StepUpVerified> = {}) =>
+  gateway.stepUpToken({ action: 'CHANGE_PHONE_NUMBER', ...verified });
 
 t.test('POST /v1/user/phone-number', async (t) => {
   t.test('a body of neither shape, or a number that cannot receive SMS, is refused before identity', async (t) => {

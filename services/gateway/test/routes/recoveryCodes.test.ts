@@ -30,27 +30,9 @@ const generatedAnswer = () => ({
   data: { userId: 'u1', recoveryCodes: codes, generatedAt: '2026-01-01T10:00:00.000Z' },
 });
 
-/** A step-up token as POST /v1/user/otp answers it for a step-up identity verified. */
-async function stepUpToken(verified: Partial<StepUpVerified> = {}): Promise<string> {
-  gateway.answer(() => ({
-    ok: true,
-    data: {
-      purpose: 'STEP_UP',
-      userId: 'u1',
-      stepUpId: 'su1',
-      action: 'MANAGE_RECOVERY_CODES',
-      clientId: 'acme',
-      familyId: 'f1',
-      tokenId: 't1',
-      authTime: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 300_000).toISOString(),
-      ...verified,
-    },
-  }));
-  const body = { sessionId: 'su1', username: 'ada@example.com', challengeType: 'SMS_OTP', code: '4821' };
-  const answer = await gateway.app.inject(post('/v1/user/otp', body, gateway.clientToken()));
-  return answer.json().data.stepUpToken;
-}
+/** A step-up token for new recovery codes: an action without a transaction. */
+const stepUpToken = (verified: Partial<StepUpVerified> = {}) =>
+  gateway.stepUpToken({ action: 'MANAGE_RECOVERY_CODES', transactionHash: undefined, ...verified });
 
 t.test('POST /v1/user/recovery-codes', async (t) => {
   const generate = (payload: object = { password: 'correct horse battery' }) =>

@@ -25,27 +25,7 @@ const post = (url: string, payload: object, token: string): Request => ({
 const withdrawal = { amount: '150.00', currency: 'EUR', destination: 'FR7630006000011234567890189' };
 
 /** A step-up token as POST /v1/user/otp answers it for a step-up identity verified. */
-async function stepUpToken(verified: Partial<StepUpVerified> = {}): Promise<string> {
-  gateway.answer(() => ({
-    ok: true,
-    data: {
-      purpose: 'STEP_UP',
-      userId: 'u1',
-      stepUpId: 'su1',
-      action: 'WITHDRAW',
-      transactionHash: 'txn',
-      clientId: 'acme',
-      familyId: 'f1',
-      tokenId: 't1',
-      authTime: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 300_000).toISOString(),
-      ...verified,
-    },
-  }));
-  const body = { sessionId: 'su1', username: 'ada@example.com', challengeType: 'SMS_OTP', code: '4821' };
-  const answer = await gateway.app.inject(post('/v1/user/otp', body, gateway.clientToken()));
-  return answer.json().data.stepUpToken;
-}
+const stepUpToken = (verified: Partial<StepUpVerified> = {}) => gateway.stepUpToken(verified);
 
 t.test('POST /v1/user/step-up', async (t) => {
   const body = { password: 'correct horse battery', action: 'WITHDRAW', transaction: withdrawal };
