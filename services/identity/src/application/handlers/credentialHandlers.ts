@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { timeOrderedUuid } from '@tessera/crypto';
 import { newDeviceNoticeDue } from '../../domain/devices.ts';
-import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
 import { pendingPhoneNumberChangeOf } from '../../domain/phoneNumberState.ts';
 import { isUnusedRecoveryCode } from '../../domain/recoveryCodesState.ts';
-import { challengeOf, loginFailuresOf, type UserState } from '../../domain/userState.ts';
+import { challengeOf, type UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
+import { passwordMatches } from '../passwordCheck.ts';
 import { issueOtp, otpCodeHash, sealNewSignInNotice, sealPasswordChangedNotice } from '../otpFactory.ts';
 import { recoveryCodeHash, sealRecoveryCodesNotice } from '../recoveryCodeFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
@@ -16,19 +16,13 @@ import { resentStepUpOtp, stepUpVerifiedReply } from './stepUpHandlers.ts';
 const startLogin: CommandHandler<'StartLogin'> = async (command, context) => {
   const password = context.openSecret(command.payload.sealedSecrets, 'password');
   if (password === undefined) return { ok: false, error: 'VALIDATION_FAILED' };
-  const { passwordHasher, keys, config, clock } = context;
+  const { keys, config, clock } = context;
   const sessionId = randomUUID();
   const outcome = await context.decideOnEmail(command, command.payload.email, async (state, isRealUser) => {
     const attemptedAt = clock().toISOString();
-    // While login is locked the real hash is not checked at all; every attempt still costs one
-    // hash, so a locked account, an unknown user and a real check take the same time.
-    const checkRealHash = isRealUser && loginLockSecondsLeft(loginFailuresOf(state), attemptedAt) === 0;
-    const passwordMatches = checkRealHash
-      ? await passwordHasher.verify(state.passwordHash, password)
-      : (await passwordHasher.verifyDummy(password), false);
     return {
       type: 'StartLogin',
-      passwordMatches,
+      passwordMatches: await passwordMatches(context, state, isRealUser, password, attemptedAt),
       sessionId,
       otp: issueOtp(keys, config, sessionId, state.phoneNumber, clock(), state.locale),
       now: attemptedAt,

@@ -12,7 +12,7 @@ import { challengeOf, type UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
 import { issueOtp, sealPhoneNumberChangedNotice } from '../otpFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
-import { passwordMatches } from './stepUpHandlers.ts';
+import { passwordMatches } from '../passwordCheck.ts';
 
 /**
  * Exactly one proof. The password is opened and checked as at login (one hash

@@ -8,7 +8,7 @@ import type { UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
 import { drawRecoveryCodes, sealRecoveryCodesNotice } from '../recoveryCodeFactory.ts';
 import { replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
-import { passwordMatches } from './stepUpHandlers.ts';
+import { passwordMatches } from '../passwordCheck.ts';
 
 const generateRecoveryCodes: CommandHandler<'GenerateRecoveryCodes'> = async (command, context) => {
   const { payload } = command;

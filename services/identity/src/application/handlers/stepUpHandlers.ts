@@ -12,11 +12,11 @@ import {
   type StepUpVerified,
 } from '@tessera/contracts';
 import type { Decision } from '../../domain/decision.ts';
-import { loginLockSecondsLeft } from '../../domain/loginLock.ts';
-import { loginFailuresOf, stepUpOf, type UserState } from '../../domain/userState.ts';
+import { stepUpOf, type UserState } from '../../domain/userState.ts';
 import type { IssuedOtp } from '../../domain/oneTimeCodes.ts';
 import type { CommandContext } from '../commandContext.ts';
 import { issueOtp, stepUpSmsDetails } from '../otpFactory.ts';
+import { passwordMatches } from '../passwordCheck.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 
 /** The password is opened and checked as at login: while login is locked no real hash is checked, yet one is made. */
@@ -45,20 +45,6 @@ const startStepUp: CommandHandler<'StartStepUp'> = async (command, context) => {
   });
   return replyTo(outcome, () => challengeReply(config, stepUpId, outcome.state.phoneNumber));
 };
-
-/** Every check costs one hash: a locked login, a missing user and a real check take the same time. */
-export async function passwordMatches(
-  { passwordHasher }: CommandContext,
-  state: UserState,
-  isRealUser: boolean,
-  password: string,
-  attemptedAt: string,
-): Promise<boolean> {
-  const checkRealHash = isRealUser && loginLockSecondsLeft(loginFailuresOf(state), attemptedAt) === 0;
-  if (checkRealHash) return passwordHasher.verify(state.passwordHash, password);
-  await passwordHasher.verifyDummy(password);
-  return false;
-}
 
 function stepUpOtp(
   { keys, config, clock }: CommandContext,
