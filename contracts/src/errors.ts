@@ -86,6 +86,14 @@ export const errorCatalogue = {
     status: 429,
     message: 'Too many failed logins for this username; wait before trying again.',
   },
+  PASSKEY_REGISTRATION_INVALID: {
+    errorCode: 3110,
+    status: 422,
+    message: 'The passkey could not be verified: ask for new options and try again.',
+  },
+  PASSKEY_ALREADY_REGISTERED: { errorCode: 3111, status: 409, message: 'This passkey is already registered.' },
+  PASSKEY_NOT_FOUND: { errorCode: 3112, status: 404, message: 'No such passkey.' },
+  PASSKEYS_NOT_OFFERED: { errorCode: 3113, status: 422, message: 'This app does not offer passkeys.' },
 
   ACCOUNT_NOT_ACTIVE: {
     errorCode: 3300,

@@ -59,6 +59,11 @@ export interface CommandReplies {
   StartPhoneNumberChange: ChallengeReply;
   /** The codes in the form they are shown, in this sealed reply only: identity keeps their keyed hashes. */
   GenerateRecoveryCodes: { userId: string; recoveryCodes: string[]; generatedAt: string };
+  /** WebAuthn PublicKeyCredentialCreationOptionsJSON, for `navigator.credentials.create()`. */
+  StartPasskeyRegistration: { options: Record<string, unknown> };
+  RegisterPasskey: { userId: string; credentialId: string; registeredAt: string };
+  RemovePasskey: { userId: string; credentialId: string; removed: true };
+  ListPasskeys: { passkeys: { credentialId: string; transports: string[]; registeredAt: string }[] };
 }
 
 /** A step-up's right code: what the gateway signs into the step-up token. No session starts. */
@@ -87,4 +92,6 @@ export interface ChallengeReply {
   challengeType: 'SMS_OTP';
   codeDeliveryDestination: string;
   expiresIn: number;
+  /** A login's, when the user has passkeys for this client: WebAuthn request options whose assertion answers it. */
+  passkeyOptions?: Record<string, unknown>;
 }

@@ -9,15 +9,20 @@ export const StartLogin = command(
   'StartLogin',
   Type.Object({ email: Type.String(), sealedSecrets: Type.String(), device: Type.Optional(Device) }),
 );
-/** Sealed JSON `{code}`; the refresh token hash is used only if a LOGIN session succeeds. */
+/**
+ * Sealed JSON `{code}`; the refresh token hash is used only if a LOGIN session succeeds. For PASSKEY, `passkeyResponse`
+ * is the browser's AuthenticationResponseJSON (no secret: a signature over this session's challenge) and the sealed
+ * secrets carry no code.
+ */
 export const VerifyOtp = command(
   'VerifyOtp',
   Type.Object({
     email: Type.String(),
     sessionId: Type.String(),
-    challengeType: ChallengeType,
+    challengeType: Type.Union([ChallengeType, Type.Literal('PASSKEY')]),
     sealedSecrets: Type.String(),
     newRefreshTokenHash: Type.String(),
+    passkeyResponse: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   }),
 );
 export const ResendOtp = command('ResendOtp', Type.Object({ email: Type.String(), sessionId: Type.String() }));

@@ -22,6 +22,7 @@ import {
 import { StartPhoneNumberChange } from './phoneNumberCommands.ts';
 import { ErasePersonalData, RegisterUser } from './registrationCommands.ts';
 import { Logout, RefreshSession, RevokeOtherSessions, RevokeRefreshToken, RevokeSession } from './sessionCommands.ts';
+import { ListPasskeys, RegisterPasskey, RemovePasskey, StartPasskeyRegistration } from './passkeyCommands.ts';
 import { GenerateRecoveryCodes } from './recoveryCodesCommands.ts';
 import { ConsumeStepUp, StartStepUp } from './stepUpCommands.ts';
 
@@ -33,6 +34,7 @@ export * from './registrationCommands.ts';
 export * from './sessionCommands.ts';
 export * from './stepUpCommands.ts';
 export * from './recoveryCodesCommands.ts';
+export * from './passkeyCommands.ts';
 export type { ChallengeReply, CommandReplies, CommandResult, StepUpVerified } from './commandReplies.ts';
 
 export const IdentityCommand = Type.Union([
@@ -59,6 +61,10 @@ export const IdentityCommand = Type.Union([
   RevokeOtherSessions,
   StartPhoneNumberChange,
   GenerateRecoveryCodes,
+  StartPasskeyRegistration,
+  RegisterPasskey,
+  RemovePasskey,
+  ListPasskeys,
 ]);
 export type IdentityCommand = Static<typeof IdentityCommand>;
 export type IdentityCommandType = IdentityCommand['type'];

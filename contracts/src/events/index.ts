@@ -10,6 +10,7 @@ import { accountEvents } from './accountEvents.ts';
 import { apiClientEvents } from './apiClientEvents.ts';
 import { credentialEvents } from './credentialEvents.ts';
 import { registrationEvents } from './registrationEvents.ts';
+import { passkeyEvents } from './passkeyEvents.ts';
 import { phoneNumberEvents } from './phoneNumberEvents.ts';
 import { reservationEvents } from './reservationEvents.ts';
 import { sessionEvents } from './sessionEvents.ts';
@@ -28,7 +29,8 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof apiClientEvents &
   typeof stepUpEvents &
   typeof phoneNumberEvents &
-  typeof recoveryCodesEvents;
+  typeof recoveryCodesEvents &
+  typeof passkeyEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -78,6 +80,9 @@ export const identityEvents = {
   StepUpRefused: phoneNumberEvents.StepUpRefused,
   RecoveryCodesGenerated: recoveryCodesEvents.RecoveryCodesGenerated,
   RecoveryCodeUsed: recoveryCodesEvents.RecoveryCodeUsed,
+  PasskeyRegistered: passkeyEvents.PasskeyRegistered,
+  PasskeyUsed: passkeyEvents.PasskeyUsed,
+  PasskeyRemoved: passkeyEvents.PasskeyRemoved,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;

@@ -5,3 +5,4 @@ export * from './identityEvents.ts';
 export * from './messages.ts';
 export * from './requireServer.ts';
 export * from './scratchMongoDatabase.ts';
+export * from './softwareAuthenticator.ts';

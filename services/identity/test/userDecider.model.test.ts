@@ -1,6 +1,6 @@
 /**
  * The one-time-code rules hold for any sequence of logins, step-ups, phone
- * number changes, codes, recovery codes, resends, waits and password resets, not only for the sequences written by hand in
+ * number changes, codes, recovery codes, passkeys, resends, waits and password resets, not only for the sequences written by hand in
  * credentialsDecider.test.ts: fast-check generates the sequences, a model says what
  * each command should answer, and each rule is checked over the history.
  */
@@ -108,7 +108,8 @@ t.test('each code works at most once, and only the newest code of its session', 
         if (command.type !== 'VerifyOtp') fail(step, index, 'a code was verified by another command');
         if (verified.length > 1 || eventsOf(step, 'SessionStarted').length > 1)
           fail(step, index, 'one code verified twice in one decision');
-        if (command.challengeType === 'RECOVERY_CODE') return; // Its own property below.
+        // Recovery codes and passkeys: their own properties below.
+        if (command.challengeType === 'RECOVERY_CODE' || command.challengeType === 'PASSKEY') return;
         if (newest.get(command.sessionId) !== command.presentedCodeHash)
           fail(step, index, 'a code that is not the newest of its session worked');
         if (usedCodes.has(command.presentedCodeHash)) fail(step, index, 'a code worked a second time');
@@ -277,6 +278,45 @@ t.test(
             fail(step, index, "a wrong recovery code was not counted on the challenge's attempts");
         } else if (decision.rejection && after.consecutiveOtpFailures !== before.consecutiveOtpFailures) {
           fail(step, index, 'a refusal without a wrong code changed the count');
+        }
+      });
+    });
+    t.pass(`${RUNS} sequences`);
+  },
+);
+
+t.test(
+  'a passkey answers only a login or a step-up, only with a counter that grows, and a failed one counts as a wrong SMS code',
+  async (t) => {
+    holdsForAnySequence((steps) => {
+      let counter: number | undefined = 0; // the passkey registered before the run
+      steps.forEach((step, index) => {
+        const { command, before, after, decision } = step;
+        if (eventsOf(step, 'PasskeyRegistered').length > 0) counter = 0;
+        if (command.type !== 'VerifyOtp' || command.challengeType !== 'PASSKEY') return;
+        const used = eventsOf(step, 'PasskeyUsed');
+        if (used.length > 0) {
+          const signed = used[0]!.data.counter;
+          if (counter === undefined) fail(step, index, 'a passkey worked before any was registered');
+          else if (!(signed > counter || (signed === 0 && counter === 0)))
+            fail(step, index, `a counter of ${signed} worked after ${counter}`);
+          const purpose = challengeOf(before, command.sessionId)?.purpose;
+          if (purpose !== 'LOGIN' && purpose !== 'STEP_UP')
+            fail(step, index, `a passkey answered a ${purpose} challenge`);
+          if (eventsOf(step, 'PhoneNumberVerified').length > 0) fail(step, index, 'a passkey verified the phone');
+          counter = signed;
+        } else if (eventsOf(step, 'OtpVerified').length > 0) {
+          fail(step, index, 'a passkey answered a challenge without its use recorded');
+        }
+        // Failed passkeys count in the same row as wrong SMS and recovery codes: on the challenge and on the account.
+        if (eventsOf(step, 'OtpVerificationFailed').length > 0) {
+          if (after.consecutiveOtpFailures !== before.consecutiveOtpFailures + 1)
+            fail(step, index, 'a failed passkey was not counted towards the account lock');
+          const failedBefore = challengeOf(before, command.sessionId)?.failedAttempts ?? 0;
+          if (challengeOf(after, command.sessionId)?.failedAttempts !== failedBefore + 1)
+            fail(step, index, "a failed passkey was not counted on the challenge's attempts");
+        } else if (decision.rejection && after.consecutiveOtpFailures !== before.consecutiveOtpFailures) {
+          fail(step, index, 'a refusal without a wrong answer changed the count');
         }
       });
     });

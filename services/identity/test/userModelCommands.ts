@@ -4,6 +4,7 @@
  * properties can also be checked over the whole history afterwards.
  */
 import fc from 'fast-check';
+import type { IdentityEvent } from '@tessera/contracts';
 import type { Decision } from '../src/domain/decision.ts';
 import { decideUser, type SmsBudget, type UserCommand } from '../src/domain/userDecider.ts';
 import { evolveUser, initialUserState, type UserState } from '../src/domain/userState.ts';
@@ -14,6 +15,7 @@ import {
   UserModel,
   type CodePick,
   type Expected,
+  type PasskeyPick,
   type RecoveryCodePick,
   type Rules,
   type SessionPick,
@@ -237,7 +239,7 @@ class VerifyRecoveryCode implements UserModelCommand {
         stepUpTokenId: 'step-up-token',
         stepUpExpiresAt: model.at(300),
       },
-      model.verify(sessionId, presentedCodeHash, familyId, true),
+      model.verify(sessionId, presentedCodeHash, familyId, 'RECOVERY_CODE'),
     );
   }
   toString() {
@@ -268,6 +270,63 @@ class GenerateRecoveryCodes implements UserModelCommand {
   }
   toString() {
     return `GenerateRecoveryCodes(${this.passwordMatches ? 'right' : 'wrong'} password)`;
+  }
+}
+
+/** A challenge answered with the passkey's assertion, as the handler found it. */
+class VerifyPasskey implements UserModelCommand {
+  constructor(
+    readonly session: SessionPick,
+    readonly pick: PasskeyPick,
+  ) {}
+  check = () => true;
+  run(model: UserModel, real: Real) {
+    const sessionId = model.pick(this.session);
+    const passkey = model.passkeyAssertion(this.pick);
+    const familyId = model.nextId('family');
+    apply(
+      real,
+      {
+        type: 'VerifyOtp',
+        sessionId,
+        challengeType: 'PASSKEY',
+        passkey,
+        presentedCodeHash: '',
+        familyId,
+        newRefreshTokenHash: model.nextId('refresh'),
+        refreshExpiresAt: model.at(86400),
+        now: model.at(),
+        accountLockThreshold: model.rules.lockThreshold,
+        clientId: 'client-1',
+        stepUpTokenId: 'step-up-token',
+        stepUpExpiresAt: model.at(300),
+      },
+      model.verify(sessionId, '', familyId, 'PASSKEY', passkey),
+    );
+  }
+  toString() {
+    return `VerifyPasskey(${JSON.stringify(this.session)}, ${this.pick})`;
+  }
+}
+
+/** The passkey registered (its attestation verified), from the newest live login (or a dead one when none lives). */
+class RegisterPasskey implements UserModelCommand {
+  check = () => true;
+  run(model: UserModel, real: Real) {
+    const familyId = model.familyToStepUpFrom();
+    const credential = { credentialId: 'passkey-1', publicKey: 'cose-key', counter: 0, transports: ['internal'] };
+    const command: UserCommand = {
+      type: 'RegisterPasskey',
+      verified: true,
+      credential,
+      familyId,
+      clientId: 'client-1',
+      now: model.at(),
+    };
+    apply(real, command, model.registerPasskey(familyId));
+  }
+  toString() {
+    return 'RegisterPasskey';
   }
 }
 
@@ -356,7 +415,7 @@ const sessionPick: fc.Arbitrary<SessionPick> = fc.oneof(
 );
 const codePick = fc.constantFrom<CodePick>('right', 'wrong', 'wrong', 'earlier');
 
-/** Sequences weighted towards what the rules are about: logins, step-ups, phone number changes, codes (mostly wrong ones), recovery codes and resends. */
+/** Sequences weighted towards what the rules are about: logins, step-ups, phone number changes, codes (mostly wrong ones), recovery codes, passkeys and resends. */
 export const commandsArbitrary = fc.commands<UserModel, Real>(
   [
     fc.constantFrom(true, true, false).map((passwordMatches) => new StartLogin(passwordMatches)),
@@ -369,6 +428,13 @@ export const commandsArbitrary = fc.commands<UserModel, Real>(
       .tuple(sessionPick, fc.constantFrom<RecoveryCodePick>('unused', 'spent', 'wrong'), fc.nat(9))
       .map(([session, code, index]) => new VerifyRecoveryCode(session, code, index)),
     fc.constantFrom(true, true, false).map((passwordMatches) => new GenerateRecoveryCodes(passwordMatches)),
+    fc.constant(null).map(() => new RegisterPasskey()),
+    fc
+      .tuple(sessionPick, fc.constantFrom<PasskeyPick>('good', 'failed', 'stale', 'unknown'))
+      .map(([session, pick]) => new VerifyPasskey(session, pick)),
+    fc
+      .tuple(sessionPick, fc.constantFrom<PasskeyPick>('good', 'good', 'stale'))
+      .map(([session, pick]) => new VerifyPasskey(session, pick)),
     sessionPick.map((session) => new ResendOtp(session)),
     fc.constant(null).map(() => new StartPasswordReset()),
     sessionPick.map((session) => new StagePasswordChange(session)),
@@ -383,8 +449,23 @@ export const commandsArbitrary = fc.commands<UserModel, Real>(
 );
 
 /** Runs one sequence against a registered user and returns every decision taken. */
+/** The user's passkey, there from the start: registering it again is refused, and answers reach it often. */
+const passkeyRegisteredAtStart: IdentityEvent = {
+  type: 'PasskeyRegistered',
+  data: {
+    userId: 'user-1',
+    credentialId: 'passkey-1',
+    publicKey: 'cose-key',
+    counter: 0,
+    transports: ['internal'],
+    clientId: 'client-1',
+    registeredAt: '2026-01-01T00:00:00.000Z',
+  },
+};
+
 export function play(rules: Rules, commands: Iterable<UserModelCommand>, againstModel = false): Step[] {
-  const real: Real = { state: evolveUser(initialUserState(), registered()), steps: [], againstModel };
+  const state = [registered(), passkeyRegisteredAtStart].reduce(evolveUser, initialUserState());
+  const real: Real = { state, steps: [], againstModel };
   fc.modelRun(() => ({ model: new UserModel(rules), real }), commands);
   return real.steps;
 }

@@ -2,8 +2,8 @@
  * A model of the one-time-code rules, for model-based tests of the user
  * decider: a few counters, a map of challenges, the logins and the step-ups
  * asked from them, the phone number changes waiting for their code and the
- * recovery codes, enough to say what each command should answer
- * (docs/security.md, ADR 11, ADR 26, ADR 29, ADR 30).
+ * recovery codes and the passkey, enough to say what each command should answer
+ * (docs/security.md, ADR 11, ADR 26, ADR 29, ADR 30, ADR 31).
  */
 import type { ErrorName } from '@tessera/contracts';
 import type { IssuedOtp, SmsBudget } from '../src/domain/oneTimeCodes.ts';
@@ -54,6 +54,10 @@ export type SessionPick = { recent: number } | { id: string };
 export type CodePick = 'right' | 'wrong' | 'earlier';
 /** A recovery code: one still unused, one used or replaced already, or a guess. */
 export type RecoveryCodePick = 'unused' | 'spent' | 'wrong';
+/** A passkey's assertion: verified with a counter that grows, one that did not verify, a clone's old counter, or another passkey. */
+export type PasskeyPick = 'good' | 'failed' | 'stale' | 'unknown';
+/** What answers a challenge. */
+export type AnswerKind = 'SMS_OTP' | 'RECOVERY_CODE' | 'PASSKEY';
 
 export class UserModel {
   /** Seconds since the start of the run. */
@@ -69,6 +73,8 @@ export class UserModel {
   /** The recovery codes of the newest set not used yet; `spentRecoveryCodes` those used or replaced. */
   recoveryCodes: string[] = [];
   readonly spentRecoveryCodes: string[] = [];
+  /** The user's one passkey (registered before the run, so sequences reach it often): the greatest counter seen. */
+  passkeyCounter: number | undefined = 0;
   /** Logins by family id: a step-up is asked from a live one. */
   readonly families = new Map<string, { expiresAt: number; revoked: boolean }>();
   /** The step-ups the user's state remembers, oldest first, with the login each was asked from. */
@@ -256,12 +262,44 @@ export class UserModel {
     return from.length === 0 ? 'wrong-recovery-code' : from[index % from.length]!;
   }
 
+  /** From a live login only; the same credential once. */
+  registerPasskey(familyId: string): Expected {
+    if (!this.familyLive(familyId)) return { error: 'UNAUTHENTICATED', events: [] };
+    if (this.passkeyCounter !== undefined) return { error: 'PASSKEY_ALREADY_REGISTERED', events: [] };
+    this.passkeyCounter = 0;
+    return { events: ['PasskeyRegistered'] };
+  }
+
+  /** The assertion a pick stands for, as the handler would pass it on. */
+  passkeyAssertion(pick: PasskeyPick) {
+    const counter = this.passkeyCounter ?? 0;
+    if (pick === 'unknown') return { credentialId: 'passkey-other', verified: true, counter: counter + 1 };
+    return {
+      credentialId: 'passkey-1',
+      verified: pick !== 'failed',
+      counter: pick === 'stale' ? counter : counter + 1,
+    };
+  }
+
+  private passkeyRight(assertion: { credentialId: string; verified: boolean; counter: number }): boolean {
+    const stored = this.passkeyCounter;
+    if (stored === undefined || assertion.credentialId !== 'passkey-1' || !assertion.verified) return false;
+    return assertion.counter > stored || (assertion.counter === 0 && stored === 0);
+  }
+
   startPasswordReset(sessionId: string, code: string): Expected {
     this.sessions.push(sessionId);
     return { events: ['PasswordResetStarted', this.issue(sessionId, 'PASSWORD_RESET', code)] };
   }
 
-  verify(sessionId: string, presented: string, familyId: string, withRecoveryCode = false): Expected {
+  verify(
+    sessionId: string,
+    presented: string,
+    familyId: string,
+    answer: AnswerKind = 'SMS_OTP',
+    assertion = this.passkeyAssertion('failed'),
+  ): Expected {
+    const withRecoveryCode = answer === 'RECOVERY_CODE';
     const challenge = this.challenges.get(sessionId);
     if (!challenge) return { error: 'OTP_INVALID', events: [] };
     const closed = this.closed(challenge);
@@ -269,14 +307,20 @@ export class UserModel {
     // A step-up proves possession of the phone: only its SMS code answers it.
     if (withRecoveryCode && challenge.purpose !== 'LOGIN' && challenge.purpose !== 'PASSWORD_RESET')
       return { error: 'CHALLENGE_TYPE_MISMATCH', events: [] };
+    // A passkey answers a login or a step-up; a reset and a new number need their SMS.
+    if (answer === 'PASSKEY' && challenge.purpose !== 'LOGIN' && challenge.purpose !== 'STEP_UP')
+      return { error: 'CHALLENGE_TYPE_MISMATCH', events: [] };
     if (challenge.purpose !== 'PASSWORD_RESET' && this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     if (challenge.purpose === 'PASSWORD_RESET' && !challenge.staged)
       return { error: 'PASSWORD_NOT_STAGED', events: [] };
     const askedForRefused = this.askedForRefusal(challenge, sessionId);
     if (askedForRefused) return { error: askedForRefused, events: [] };
-    const right = withRecoveryCode
-      ? this.recoveryCodes.includes(presented)
-      : challenge.code !== HELD_BACK && presented === challenge.code;
+    const right =
+      answer === 'PASSKEY'
+        ? this.passkeyRight(assertion)
+        : withRecoveryCode
+          ? this.recoveryCodes.includes(presented)
+          : challenge.code !== HELD_BACK && presented === challenge.code;
     if (!right) {
       challenge.failedAttempts += 1;
       this.wrongCodesInRow += 1;
@@ -295,6 +339,10 @@ export class UserModel {
       this.recoveryCodes = this.recoveryCodes.filter((code) => code !== presented);
       this.spentRecoveryCodes.push(presented);
       events.push('RecoveryCodeUsed');
+    } else if (answer === 'PASSKEY') {
+      // Its counter moves on; and it proves nothing about the phone.
+      this.passkeyCounter = assertion.counter;
+      events.push('PasskeyUsed');
     } else {
       if (!this.phoneVerified) events.push('PhoneNumberVerified');
       this.phoneVerified = true;

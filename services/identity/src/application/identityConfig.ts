@@ -4,6 +4,7 @@ import type { PersonalDataProtector } from '@tessera/personal-data';
 import type { KycProvider, WalletIssuer } from '@tessera/providers';
 import type { BreachedPasswordList } from './breachedPasswordList.ts';
 import type { LoginLockPolicy } from '../domain/loginLock.ts';
+import type { RelyingParty } from './passkeyVerification.ts';
 import type { DecoyCountry } from './unknownEmailDecoys.ts';
 
 export interface IdentityConfig {
@@ -37,6 +38,8 @@ export interface IdentityConfig {
   unknownEmailsRemembered: number;
   /** Countries whose numbers decoys imitate, in proportion; empty: learned from the real users' numbers. */
   decoyPhoneCountries: DecoyCountry[];
+  /** Each API client's WebAuthn relying party (its domain and origins); a client without one offers no passkeys. */
+  passkeyRelyingParties: Record<string, RelyingParty>;
 }
 
 export const defaultIdentityConfig: IdentityConfig = {
@@ -57,6 +60,7 @@ export const defaultIdentityConfig: IdentityConfig = {
   kycMaxAttempts: 3,
   unknownEmailsRemembered: 100_000,
   decoyPhoneCountries: [],
+  passkeyRelyingParties: {},
 };
 
 export interface IdentityKeys {

@@ -4,7 +4,8 @@
  * a step-up's code, a new phone number's code, the locks that wrong passwords and wrong codes bring, and
  * what became of each SMS.
  */
-import type { Device, IdentityEvent, OtpPurposeName, RecordSmsOutcome } from '@tessera/contracts';
+import type { Device, IdentityEvent, RecordSmsOutcome } from '@tessera/contracts';
+import { answersPurpose, answerUsed, presentedCodeRight } from './challengeAnswers.ts';
 import { challengeOf, loginFailuresOf, type OtpChallenge } from './credentialsState.ts';
 import { accept, reject, type Decision } from './decision.ts';
 import { deviceFields, newDeviceNoticed, type NewDeviceNotice } from './devices.ts';
@@ -12,7 +13,7 @@ import { afterWrongPassword, loginLockSecondsLeft, type LoginLockPolicy } from '
 import { challengeClosed, issueWithinBudget, type IssuedOtp, type SmsBudget } from './oneTimeCodes.ts';
 import { phoneNumberChangeCommitted, type PhoneNumberChangeCommit } from './phoneNumberDecider.ts';
 import { codesSentTo, pendingPhoneNumberChangeOf, phoneNumberChangeCodeRefusal } from './phoneNumberState.ts';
-import { isUnusedRecoveryCode } from './recoveryCodesState.ts';
+import type { PasskeyAssertion } from './passkeysState.ts';
 import { liveFamilyIds } from './sessionsState.ts';
 import { recordSmsOutcome } from './smsOutcomes.ts';
 import { stepUpCodeRefusal } from './stepUpState.ts';
@@ -33,8 +34,10 @@ export type CredentialCommand =
   | ({
       type: 'VerifyOtp';
       sessionId: string;
-      /** The SMS code (also when absent), or a recovery code (login and reset challenges only). */
-      challengeType?: 'SMS_OTP' | 'RECOVERY_CODE';
+      /** The SMS code (also when absent), a recovery code (login, reset), or a passkey (login, step-up). */
+      challengeType?: 'SMS_OTP' | 'RECOVERY_CODE' | 'PASSKEY';
+      /** For PASSKEY: what the handler found on verifying the assertion; absent when it named no passkey. */
+      passkey?: PasskeyAssertion;
       /** The keyed hash of the code presented: an SMS code's with the session, a recovery code's with the user. */
       presentedCodeHash: string;
       /** Sealed `{to, locale}` for the "recovery code used" SMS. */ recoveryCodeUsedNotice?: string;
@@ -63,9 +66,6 @@ export type CredentialCommand =
   | { type: 'RecordSmsOutcome'; outcome: RecordSmsOutcome['payload']['outcome'] };
 
 type Command<K extends CredentialCommand['type']> = Extract<CredentialCommand, { type: K }>;
-
-/** The challenges a recovery code may answer instead of the SMS code. */
-const RECOVERABLE_PURPOSES: readonly OtpPurposeName[] = ['LOGIN', 'PASSWORD_RESET'];
 
 export const credentialRules: UserCommandRules<CredentialCommand> = {
   StartLogin: { decide: startLogin, withoutUser: 'INVALID_CREDENTIALS' },
@@ -120,10 +120,9 @@ function verifyOtp(command: Command<'VerifyOtp'>, state: UserState): Decision {
   if (!challenge) return reject('OTP_INVALID');
   const closed = challengeClosed(challenge, command.now);
   if (closed) return reject(closed);
-  // Only a login's or a reset's code: a step-up (and any later purpose) proves possession of the phone, which a
-  // recovery code, needing none, cannot stand in for.
-  if (command.challengeType === 'RECOVERY_CODE' && !RECOVERABLE_PURPOSES.includes(challenge.purpose))
-    return reject('CHALLENGE_TYPE_MISMATCH');
+  // A recovery code only for a login or a reset (a step-up proves possession, which a printed code cannot); a passkey
+  // for a login or a step-up (possession and user verification), not for a new number (which needs its own SMS).
+  if (!answersPurpose(command.challengeType, challenge.purpose)) return reject('CHALLENGE_TYPE_MISMATCH');
   if (challenge.purpose !== 'PASSWORD_RESET' && state.lockedOut) return reject('ACCOUNT_LOCKED');
   if (challenge.purpose === 'PASSWORD_RESET' && !challenge.stagedPasswordHash) return reject('PASSWORD_NOT_STAGED');
   const sessionRefused = codeSessionRefusal(challenge, state, command.sessionId, command.now);
@@ -138,15 +137,6 @@ function codeSessionRefusal(challenge: OtpChallenge, state: UserState, sessionId
   if (challenge.purpose === 'STEP_UP') return stepUpCodeRefusal(state, sessionId, now);
   if (challenge.purpose === 'PHONE_NUMBER_CHANGE') return phoneNumberChangeCodeRefusal(state, sessionId, now);
   return undefined;
-}
-
-/**
- * Keyed hashes: comparing them leaks nothing an attacker can steer, so plain equality is safe. A held-back
- * SMS code has no hash at all, and nothing presented may match it; a recovery code must be one still unused.
- */
-function presentedCodeRight(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state: UserState): boolean {
-  if (command.challengeType === 'RECOVERY_CODE') return isUnusedRecoveryCode(state, command.presentedCodeHash);
-  return challenge.codeHash !== '' && command.presentedCodeHash === challenge.codeHash;
 }
 
 /** Counted on the challenge and on the account, which locks at the threshold. */
@@ -174,9 +164,7 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   const { userId } = state;
   const { sessionId } = command;
   const events: IdentityEvent[] = [{ type: 'OtpVerified', data: { userId, sessionId, purpose: challenge.purpose } }];
-  // A recovery code proves nothing about the phone: only an SMS code verifies it.
-  if (command.challengeType === 'RECOVERY_CODE') events.push(recoveryCodeUsed(command, state));
-  else if (!state.phoneVerified) events.push({ type: 'PhoneNumberVerified', data: { userId } });
+  events.push(...answerUsed(command, state));
   if (challenge.purpose === 'LOGIN') {
     const { familyId, newRefreshTokenHash: refreshTokenHash, refreshExpiresAt: expiresAt, clientId } = command;
     const { device } = challenge;
@@ -198,13 +186,6 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   if (familyIds.length > 0)
     events.push({ type: 'SessionsRevoked', data: { userId, familyIds, reason: 'PASSWORD_CHANGED' } });
   return events;
-}
-
-function recoveryCodeUsed(command: Command<'VerifyOtp'>, state: UserState): IdentityEvent {
-  const { sessionId, presentedCodeHash: codeHash, recoveryCodeUsedNotice: sealedNotice } = command;
-  const codesLeft = state.recoveryCodeHashes.filter((hash) => hash !== codeHash).length;
-  const notice = sealedNotice ? { sealedNotice } : {};
-  return { type: 'RecoveryCodeUsed', data: { userId: state.userId, sessionId, codeHash, codesLeft, ...notice } };
 }
 
 function resendOtp(command: Command<'ResendOtp'>, state: UserState): Decision {

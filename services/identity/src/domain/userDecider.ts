@@ -1,7 +1,7 @@
 /**
  * The rules of a user's stream. One stream, decided along the domain's seams
  * by one decider each: registration and erasure, credentials and codes,
- * sessions, accounts, step-ups, phone number. Each decider lists its commands in a table of rules;
+ * sessions, accounts, step-ups, phone number, recovery codes, passkeys. Each decider lists its commands in a table of rules;
  * this file joins the tables, and is the one place that answers for a user
  * who is not there. Pure: the clock, ids, random codes and hash comparisons
  * arrive inside the commands.
@@ -10,6 +10,7 @@ import type { ErrorName } from '@tessera/contracts';
 import { accountRules, type AccountCommand } from './accountsDecider.ts';
 import { credentialRules, type CredentialCommand } from './credentialsDecider.ts';
 import { accept, reject, type Decision } from './decision.ts';
+import { passkeyRules, type PasskeyCommand } from './passkeysDecider.ts';
 import { phoneNumberRules, type PhoneNumberCommand } from './phoneNumberDecider.ts';
 import { recoveryCodeRules, type RecoveryCodesCommand } from './recoveryCodesDecider.ts';
 import { registrationRules, type RegistrationCommand } from './registrationDecider.ts';
@@ -26,7 +27,8 @@ export type UserCommand =
   | AccountCommand
   | StepUpCommand
   | PhoneNumberCommand
-  | RecoveryCodesCommand;
+  | RecoveryCodesCommand
+  | PasskeyCommand;
 
 /** How the user decider takes one command. */
 export interface UserCommandRule<C> {
@@ -55,6 +57,7 @@ const rules: UserCommandRules<UserCommand> = {
   ...stepUpRules,
   ...phoneNumberRules,
   ...recoveryCodeRules,
+  ...passkeyRules,
 };
 
 export function decideUser(command: UserCommand, state: UserState): Decision {

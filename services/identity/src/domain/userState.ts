@@ -1,11 +1,12 @@
 /**
  * A user's state as its stream's events build it: one state, evolved by one
  * part per seam of the domain (registration, credentials, sessions,
- * accounts, step-ups, phone number), each in its own file. Pure: no I/O, no clock.
+ * accounts, step-ups, phone number, recovery codes, passkeys), each in its own file. Pure: no I/O, no clock.
  */
 import type { IdentityEvent } from '@tessera/contracts';
 import { evolveAccounts, type AccountState, type KycState } from './accountsState.ts';
 import { evolveCredentials, type OtpChallenge } from './credentialsState.ts';
+import { evolvePasskeys, type StoredPasskey } from './passkeysState.ts';
 import { evolvePhoneNumber, type PendingPhoneNumberChange } from './phoneNumberState.ts';
 import { evolveRecoveryCodes } from './recoveryCodesState.ts';
 import { evolveRegistration } from './registrationState.ts';
@@ -59,6 +60,8 @@ export interface UserState {
   coolingOffUntil?: string;
   /** Keyed hashes of the recovery codes not used yet, of the latest set only. */
   recoveryCodeHashes: string[];
+  /** Registered passkeys, oldest first (passkeysState.ts). */
+  passkeys: StoredPasskey[];
 }
 
 export function initialUserState(): UserState {
@@ -85,6 +88,7 @@ export function initialUserState(): UserState {
     stepUps: [],
     pendingPhoneNumberChanges: [],
     recoveryCodeHashes: [],
+    passkeys: [],
   };
 }
 
@@ -97,6 +101,7 @@ const parts = [
   evolveStepUps,
   evolvePhoneNumber,
   evolveRecoveryCodes,
+  evolvePasskeys,
 ];
 
 export function evolveUser(state: UserState, event: IdentityEvent): UserState {

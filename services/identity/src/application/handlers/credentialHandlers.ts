@@ -10,6 +10,7 @@ import { passwordMatches } from '../passwordCheck.ts';
 import { issueOtp, otpCodeHash, sealNewSignInNotice, sealPasswordChangedNotice } from '../otpFactory.ts';
 import { recoveryCodeHash, sealRecoveryCodesNotice } from '../recoveryCodeFactory.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
+import { passkeyPresented, passkeyRequestOptions } from './passkeyHandlers.ts';
 import { phoneNumberChangeFields, releaseOldPhoneNumber } from './phoneNumberHandlers.ts';
 import { resentStepUpOtp, stepUpVerifiedReply } from './stepUpHandlers.ts';
 
@@ -31,13 +32,20 @@ const startLogin: CommandHandler<'StartLogin'> = async (command, context) => {
       ...(command.payload.device ? { device: command.payload.device } : {}),
     };
   });
-  return replyTo(outcome, () => challengeReply(config, sessionId, outcome.state.phoneNumber));
+  // Only after the right password (a refusal answers nothing more), and only for this client's passkeys.
+  const clientId = command.metadata.clientId;
+  const passkeys = outcome.decision.rejection
+    ? {}
+    : await passkeyRequestOptions(context, outcome.state, sessionId, clientId);
+  return replyTo(outcome, () => ({ ...challengeReply(config, sessionId, outcome.state.phoneNumber), ...passkeys }));
 };
 
 /** A login's right code answers the new session; a reset's, that the password changed; a step-up's, its claims. */
 const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
   const { payload } = command;
-  const code = context.openSecret(payload.sealedSecrets, 'code');
+  const { challengeType } = payload;
+  // A passkey's answer is its assertion, not a sealed code.
+  const code = challengeType === 'PASSKEY' ? '' : context.openSecret(payload.sealedSecrets, 'code');
   if (code === undefined) return { ok: false, error: 'VALIDATION_FAILED' };
   const { config, clock } = context;
   // Time-ordered, like event ids: every login adds a session document, at the end of its index.
@@ -45,20 +53,22 @@ const verifyOtp: CommandHandler<'VerifyOtp'> = async (command, context) => {
   const now = clock();
   const refreshExpiresAt = new Date(now.getTime() + config.refreshTokenTtlSeconds * 1000).toISOString();
   const stepUpExpiresAt = new Date(now.getTime() + config.stepUpTokenTtlSeconds * 1000).toISOString();
-  const { challengeType } = payload;
+  const { clientId } = command.metadata;
   let before: UserState | undefined;
   const outcome = await context.decideOnEmail(command, payload.email, async (state) => {
     before = state;
     return phoneNumberChangeFields(context, command, state, {
       type: 'VerifyOtp',
       sessionId: payload.sessionId,
-      ...presented(context, state, payload.sessionId, challengeType, code),
+      ...(challengeType === 'PASSKEY'
+        ? await passkeyPresented(context, state, payload.sessionId, clientId, payload.passkeyResponse)
+        : presented(context, state, payload.sessionId, challengeType, code)),
       familyId,
       newRefreshTokenHash: payload.newRefreshTokenHash,
       refreshExpiresAt,
       now: now.toISOString(),
       accountLockThreshold: config.otpAccountLockThreshold,
-      clientId: command.metadata.clientId,
+      clientId,
       stepUpTokenId: randomUUID(),
       stepUpExpiresAt,
       ...noticesOf(context, state, payload.sessionId, now.toISOString()),

@@ -7,6 +7,7 @@ import { accountHandlers } from './accountHandlers.ts';
 import { apiClientHandlers } from './apiClientHandlers.ts';
 import type { CommandHandlers } from './commandHandler.ts';
 import { credentialHandlers } from './credentialHandlers.ts';
+import { passkeyHandlers } from './passkeyHandlers.ts';
 import { phoneNumberHandlers } from './phoneNumberHandlers.ts';
 import { recoveryCodesHandlers } from './recoveryCodesHandlers.ts';
 import { registrationHandlers } from './registrationHandlers.ts';
@@ -22,4 +23,5 @@ export const commandHandlers: CommandHandlers = {
   ...stepUpHandlers,
   ...phoneNumberHandlers,
   ...recoveryCodesHandlers,
+  ...passkeyHandlers,
 };

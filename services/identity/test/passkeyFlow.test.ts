@@ -1,0 +1,262 @@
+/**
+ * Passkeys through identity's command handlers, with a software authenticator
+ * in the browser's place: creation options for a live login, the answer
+ * verified against the client's relying party and kept on the user's stream,
+ * the list, the removal, and each refusal.
+ */
+import t, { type Test } from 'tap';
+import {
+  streams,
+  type CommandReplies,
+  type CommandResult,
+  type IdentityCommand,
+  type SealedOtpDelivery,
+} from '@tessera/contracts';
+import { createSendingChannel, generateBoxKeyPair, generateSecretKey, openSealedJson } from '@tessera/crypto';
+import { createSqliteEventStore } from '@tessera/event-store';
+import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
+import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
+import { SoftwareAuthenticator } from '@tessera/testing';
+import { createIdentityService, defaultIdentityConfig } from '../src/index.ts';
+
+const email = 'ada@example.com';
+const password = 'a long passphrase';
+const metadata = { correlationId: 'c-1', clientId: 'client-1' };
+const origin = 'https://app.bank.example';
+const rp = { id: 'bank.example', name: 'Bank', origins: [origin] };
+
+function identity(t: Test) {
+  const eventStore = createSqliteEventStore({ path: ':memory:' });
+  t.teardown(() => eventStore.close());
+  const commandKeyPair = generateBoxKeyPair();
+  const notifierKeyPair = generateBoxKeyPair();
+  const hashingKey = generateSecretKey();
+  const personalData = createPersonalDataProtector({
+    keyStore: createSqliteKeyStore({ path: ':memory:' }),
+    keyEncryptionKey: deriveKeyEncryptionKey(hashingKey),
+  });
+  const service = createIdentityService({
+    eventStore,
+    passwordHasher: {
+      hash: async (plain) => `hashed:${plain}`,
+      verify: async (encoded, plain) => encoded === `hashed:${plain}`,
+      verifyDummy: async () => undefined,
+    },
+    config: { ...defaultIdentityConfig, passkeyRelyingParties: { 'client-1': rp } },
+    clock: () => new Date(),
+    personalData,
+    kycProvider: createDevKycProvider({ publicBaseUrl: 'http://127.0.0.1' }),
+    wallet: createDevWalletIssuer(),
+    breachedPasswords: { size: 0, has: () => false },
+    keys: { hashingKey, commandKeyPair, notifierPublicKey: notifierKeyPair.publicKey },
+  });
+  const channel = createSendingChannel(commandKeyPair.publicKey);
+  async function handle<K extends keyof CommandReplies>(type: K, payload: object, clientId = 'client-1') {
+    const command = { type, metadata: { ...metadata, clientId }, payload } as unknown as IdentityCommand;
+    return (await service.handle(command)) as CommandResult<CommandReplies[K]>;
+  }
+  const stored = (userId: string) => eventStore.readStream(streams.user(userId));
+  /** The code the notifier would send last, opened as the notifier opens it. */
+  async function lastSms(userId: string) {
+    const issued = (await stored(userId)).filter((event) => event.type === 'OtpIssued').at(-1)!;
+    const { data } = await personalData.reveal('OtpIssued', issued.data);
+    return openSealedJson<SealedOtpDelivery>(notifierKeyPair, String(data.sealedDelivery))!;
+  }
+  return { handle, channel, stored, lastSms };
+}
+
+async function loggedIn(t: Test) {
+  const flow = identity(t);
+  const { handle, channel, lastSms } = flow;
+  const registered = await handle('RegisterUser', {
+    email,
+    phoneNumber: '+33612345678',
+    roles: [],
+    locale: 'en',
+    sealedSecrets: channel.seal({ password }),
+  });
+  if (!registered.ok) throw new Error(registered.error);
+  const { userId } = registered.data;
+  const login = await handle('StartLogin', { email, sealedSecrets: channel.seal({ password }) });
+  if (!login.ok) throw new Error(login.error);
+  const { code } = await lastSms(userId);
+  const verified = await handle('VerifyOtp', {
+    email,
+    sessionId: login.data.sessionId,
+    challengeType: 'SMS_OTP',
+    sealedSecrets: channel.seal({ code }),
+    newRefreshTokenHash: 'refresh-hash',
+  });
+  if (!verified.ok || verified.data.purpose !== 'LOGIN') throw new Error('login failed');
+  return { ...flow, userId, familyId: verified.data.familyId };
+}
+
+/** Creation options for the login, answered by the authenticator. */
+async function created(flow: Awaited<ReturnType<typeof loggedIn>>, authenticator: SoftwareAuthenticator) {
+  const { handle, userId, familyId } = flow;
+  const started = await handle('StartPasskeyRegistration', { userId, familyId, userName: email });
+  if (!started.ok) throw new Error(started.error);
+  return authenticator.register(started.data.options as { challenge: string; rp: { id?: string } });
+}
+
+t.test('a passkey registered, listed and removed', async (t) => {
+  const flow = await loggedIn(t);
+  const { handle, stored, userId, familyId } = flow;
+  const authenticator = new SoftwareAuthenticator({ origin });
+  const response = await created(flow, authenticator);
+  const registered = await handle('RegisterPasskey', { userId, familyId, response });
+  if (!registered.ok) throw new Error(registered.error);
+  const credentialId = authenticator.credentials[0]!.id;
+  t.equal(registered.data.credentialId, credentialId);
+  const event = (await stored(userId)).find((stored) => stored.type === 'PasskeyRegistered');
+  t.match(event?.data, { credentialId, counter: 0, transports: ['internal'], clientId: 'client-1' });
+
+  const listed = await handle('ListPasskeys', { userId, familyId });
+  t.same(listed.ok && listed.data.passkeys.map((passkey) => passkey.credentialId), [credentialId]);
+  const again = await handle('RegisterPasskey', { userId, familyId, response });
+  t.same(again, { ok: false, error: 'PASSKEY_ALREADY_REGISTERED' }, 'the same credential twice is refused');
+
+  const removed = await handle('RemovePasskey', { userId, familyId, credentialId });
+  t.match(removed, { ok: true, data: { credentialId, removed: true } });
+  const after = await handle('ListPasskeys', { userId, familyId });
+  t.same(after.ok && after.data.passkeys, [], 'the list is empty');
+  t.same(await handle('RemovePasskey', { userId, familyId, credentialId }), { ok: false, error: 'PASSKEY_NOT_FOUND' });
+});
+
+t.test('the options ask for user verification and exclude the passkeys already registered', async (t) => {
+  const flow = await loggedIn(t);
+  const { handle, userId, familyId } = flow;
+  const authenticator = new SoftwareAuthenticator({ origin });
+  await handle('RegisterPasskey', { userId, familyId, response: await created(flow, authenticator) });
+  const started = await handle('StartPasskeyRegistration', { userId, familyId, userName: email });
+  if (!started.ok) throw new Error(started.error);
+  t.match(started.data.options, {
+    rp: { id: 'bank.example' },
+    authenticatorSelection: { userVerification: 'required' },
+    excludeCredentials: [{ id: authenticator.credentials[0]!.id }],
+  });
+});
+
+t.test('what is refused keeps nothing', async (t) => {
+  const flow = await loggedIn(t);
+  const { handle, stored, userId, familyId } = flow;
+  const phished = await created(flow, new SoftwareAuthenticator({ origin: 'https://bank-example.phish' }));
+  t.same(await handle('RegisterPasskey', { userId, familyId, response: phished }), {
+    ok: false,
+    error: 'PASSKEY_REGISTRATION_INVALID',
+  });
+  const withoutVerification = await created(flow, new SoftwareAuthenticator({ origin, userVerified: false }));
+  t.same(await handle('RegisterPasskey', { userId, familyId, response: withoutVerification }), {
+    ok: false,
+    error: 'PASSKEY_REGISTRATION_INVALID',
+  });
+  t.same(
+    await handle('RegisterPasskey', { userId, familyId, response: { id: 'x' } }),
+    {
+      ok: false,
+      error: 'PASSKEY_REGISTRATION_INVALID',
+    },
+    'a malformed answer is refused, not a crash',
+  );
+  const good = await created(flow, new SoftwareAuthenticator({ origin }));
+  t.same(
+    await handle('RegisterPasskey', { userId, familyId: 'family-other', response: good }),
+    {
+      ok: false,
+      error: 'UNAUTHENTICATED',
+    },
+    "another login's user token",
+  );
+  t.same(
+    await handle('StartPasskeyRegistration', { userId, familyId, userName: email }, 'client-2'),
+    {
+      ok: false,
+      error: 'PASSKEYS_NOT_OFFERED',
+    },
+    'a client without a relying party offers no passkeys',
+  );
+  t.equal((await stored(userId)).filter((event) => event.type === 'PasskeyRegistered').length, 0);
+});
+
+/** A user with a passkey registered through the handlers, and a way to start a login and answer it. */
+async function withPasskey(t: Test) {
+  const flow = await loggedIn(t);
+  const { handle, channel, userId, familyId } = flow;
+  const authenticator = new SoftwareAuthenticator({ origin });
+  const registered = await handle('RegisterPasskey', {
+    userId,
+    familyId,
+    response: await created(flow, authenticator),
+  });
+  if (!registered.ok) throw new Error(registered.error);
+  async function startLogin() {
+    const login = await handle('StartLogin', { email, sealedSecrets: channel.seal({ password }) });
+    if (!login.ok) throw new Error(login.error);
+    return login.data as typeof login.data & { passkeyOptions: { challenge: string; rpId?: string } };
+  }
+  const answer = (sessionId: string, passkeyResponse: unknown) =>
+    handle('VerifyOtp', {
+      email,
+      sessionId,
+      challengeType: 'PASSKEY',
+      sealedSecrets: channel.seal({}),
+      newRefreshTokenHash: 'refresh-passkey',
+      passkeyResponse,
+    });
+  return { ...flow, authenticator, startLogin, answer };
+}
+
+t.test('logging in with a passkey', async (t) => {
+  t.test("the login's answer carries request options; the assertion starts the session", async (t) => {
+    const { authenticator, startLogin, answer, stored, userId } = await withPasskey(t);
+    const login = await startLogin();
+    t.match(login.passkeyOptions, {
+      rpId: 'bank.example',
+      userVerification: 'required',
+      allowCredentials: [{ id: authenticator.credentials[0]!.id }],
+    });
+    const verified = await answer(login.sessionId, authenticator.authenticate(login.passkeyOptions));
+    t.match(verified, { ok: true, data: { purpose: 'LOGIN', userId } });
+    const used = (await stored(userId)).filter((event) => event.type === 'PasskeyUsed');
+    t.match(
+      used.map((event) => event.data),
+      [{ counter: 1, sessionId: login.sessionId }],
+    );
+  });
+  t.test('a user without passkeys gets no request options', async (t) => {
+    const { handle, channel } = await loggedIn(t);
+    const login = await handle('StartLogin', { email, sealedSecrets: channel.seal({ password }) });
+    t.ok(login.ok && !('passkeyOptions' in login.data));
+  });
+  t.test('each refusal is a wrong code, and three close the challenge', async (t) => {
+    const { authenticator, startLogin, answer } = await withPasskey(t);
+    const login = await startLogin();
+    const phishing = new SoftwareAuthenticator({ origin: 'https://bank-example.phish' });
+    phishing.credentials.push({ ...authenticator.credentials[0]! });
+    t.same(await answer(login.sessionId, phishing.authenticate(login.passkeyOptions)), {
+      ok: false,
+      error: 'OTP_INVALID',
+    });
+    const otherChallenge = { ...login.passkeyOptions, challenge: Buffer.from('another').toString('base64url') };
+    t.same(await answer(login.sessionId, authenticator.authenticate(otherChallenge)), {
+      ok: false,
+      error: 'OTP_INVALID',
+    });
+    t.same(await answer(login.sessionId, { id: 'nothing' }), { ok: false, error: 'OTP_INVALID' }, 'malformed');
+    t.same(await answer(login.sessionId, authenticator.authenticate(login.passkeyOptions)), {
+      ok: false,
+      error: 'OTP_ATTEMPTS_EXHAUSTED',
+    });
+  });
+  t.test("an assertion replayed on a later login, or a clone's counter, is refused", async (t) => {
+    const { authenticator, startLogin, answer } = await withPasskey(t);
+    const first = await startLogin();
+    const response = authenticator.authenticate(first.passkeyOptions);
+    t.match(await answer(first.sessionId, response), { ok: true });
+    const second = await startLogin();
+    t.same(await answer(second.sessionId, response), { ok: false, error: 'OTP_INVALID' }, 'replayed');
+    const clone = authenticator.authenticate(second.passkeyOptions, { counter: 1 });
+    t.same(await answer(second.sessionId, clone), { ok: false, error: 'OTP_INVALID' }, 'a counter that did not grow');
+    t.match(await answer(second.sessionId, authenticator.authenticate(second.passkeyOptions)), { ok: true });
+  });
+});
