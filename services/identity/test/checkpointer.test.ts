@@ -147,6 +147,32 @@ t.test('a restarted checkpointer resumes after the last checkpoint', async (t) =
   t.equal((await verify(store)).break, undefined, 'and the log verifies');
 });
 
+t.test('a last checkpoint that does not verify is not resumed from: the log is followed from its start', async (t) => {
+  const { store, file } = newStore(t);
+  await appendEvents(store, 10);
+  const first = await start(store);
+  await first.caughtUp;
+  await first.stop();
+  // Someone with the database at hand moves the last checkpoint's log hash, which its signature no longer covers.
+  const db = new Database(file);
+  db.prepare(
+    `UPDATE events SET data = json_set(data, '$.logHash', ?) WHERE stream_id = ? AND type = 'LogCheckpointSigned'`,
+  ).run('ab'.repeat(32), CHECKPOINT_STREAM);
+  db.close();
+  const resumedFrom: Array<number | undefined> = [];
+  const watched: EventStore = {
+    ...store,
+    subscribeToAll: (handler, options) => {
+      resumedFrom.push(options?.after);
+      return store.subscribeToAll(handler, options);
+    },
+  };
+  const second = await start(watched);
+  await second.caughtUp;
+  await second.stop();
+  t.same(resumedFrom, [0], 'followed from the start');
+});
+
 t.test('of two checkpointers on one log, only one writes each checkpoint', async (t) => {
   const { store } = newStore(t);
   const [one, two] = [await start(store), await start(store)];

@@ -7,7 +7,8 @@
  * revision, so a second checkpointer on the same log cannot write over it.
  *
  * It resumes from the last checkpoint in the stream (its position, count and
- * log hash) rather than recomputing the log from the start. Checkpoints do
+ * log hash) rather than recomputing the log from the start, unless that
+ * checkpoint claims this key and does not verify with it. Checkpoints do
  * not count towards the next one: a quiet log is not checkpointed forever.
  * After an upgrade chained a log stored before the chain, the first
  * checkpoint is marked `genesis` and is signed as soon as the log is read.
@@ -17,8 +18,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CHECKPOINT_EVENT_TYPE,
   CHECKPOINT_STREAM,
+  checkpointSignatureValid,
   GENESIS_HASH,
   nextLogHash,
+  publicPartOf,
   signCheckpoint,
   WrongExpectedRevisionError,
   type AuditKey,
@@ -72,7 +75,7 @@ const stopCatchUpMs = 5000;
 
 export async function startCheckpointer(options: CheckpointerOptions): Promise<Checkpointer> {
   const { eventStore, logger } = options;
-  const state = await resumeState(eventStore);
+  const state = await resumeState(options);
   const signer = createSigner(options, state);
   let failed = false;
   const subscription = eventStore.subscribeToAll(
@@ -193,15 +196,24 @@ function createSigner(options: CheckpointerOptions, state: LogState) {
 }
 
 /** Where the last checkpoint left the log, or its start; and whether a genesis checkpoint is due. */
-async function resumeState(eventStore: EventStore): Promise<LogState> {
+async function resumeState({ eventStore, key, logger }: CheckpointerOptions): Promise<LogState> {
   let last: RecordedEvent | undefined;
   for (let from = 0; ; from += checkpointPage) {
     const page = await eventStore.readStream(CHECKPOINT_STREAM, { fromRevision: from, maxCount: checkpointPage });
     last = page.at(-1) ?? last;
     if (page.length < checkpointPage) break;
   }
-  const checkpoint = last?.type === CHECKPOINT_EVENT_TYPE ? (last.data as unknown as SignedCheckpoint) : undefined;
+  let checkpoint = last?.type === CHECKPOINT_EVENT_TYPE ? (last.data as unknown as SignedCheckpoint) : undefined;
   const upgraded = checkpoint === undefined && (await eventStore.chainUpgrade?.()) !== undefined;
+  // A checkpoint of this key that does not verify was not signed here: the log hash is recomputed from the start.
+  // (One of an earlier key is taken as it is; the verifier checks it against the keys an auditor trusts.)
+  if (checkpoint?.keyId === key.keyId && !checkpointSignatureValid(checkpoint, publicPartOf(key))) {
+    logger.error(
+      { position: last?.position },
+      'the last checkpoint does not verify with the audit key: following the log from its start',
+    );
+    checkpoint = undefined;
+  }
   return {
     position: checkpoint?.position ?? 0,
     events: checkpoint?.events ?? 0,
