@@ -1,8 +1,8 @@
 /**
  * The checkpointer signs the log every so many events, on demand and on a
  * clean stop, never over nothing new; its checkpoints verify with the audit
- * public key; it resumes after a restart; and a log chained on upgrade gets a
- * genesis checkpoint.
+ * public key, from the store and from the topic; it resumes after a restart;
+ * and a log chained on upgrade gets a genesis checkpoint.
  */
 import t, { type Test } from 'tap';
 import { randomUUID } from 'node:crypto';
@@ -21,8 +21,10 @@ import {
   type SignedCheckpoint,
 } from '@tessera/event-store';
 import { createLogger } from '@tessera/logging';
+import { topics, type EventMessageValue } from '@tessera/contracts';
+import { createInProcessBus } from '@tessera/messaging';
 import { eventually } from '@tessera/testing';
-import { startCheckpointer, type CheckpointerOptions } from '../src/index.ts';
+import { createFileCheckpointStore, startCheckpointer, startRelay, type CheckpointerOptions } from '../src/index.ts';
 
 const key = generateAuditKey();
 const logger = createLogger('checkpointer', { level: 'silent' });
@@ -184,6 +186,35 @@ t.test('of two checkpointers on one log, only one writes each checkpoint', async
   const counted = (await checkpointsIn(store)).map((checkpoint) => countedUpTo(log, checkpoint.position));
   t.equal(counted.filter((count) => count === 10).length, 1, 'the tenth event is signed once');
   t.equal((await verify(store)).break, undefined, 'the log verifies');
+});
+
+t.test('checkpoints reach the topic like every event, and a consumer verifies what it received', async (t) => {
+  const { store, file } = newStore(t);
+  const bus = createInProcessBus();
+  const received: EventMessageValue[] = [];
+  await bus.subscribe(topics.identityEvents, 'auditor', async (message) => {
+    received.push(message.value as EventMessageValue);
+  });
+  const relayCheckpoints = createFileCheckpointStore(`${file}.relay.json`);
+  const relay = await startRelay({ eventStore: store, bus, checkpoints: relayCheckpoints, logger });
+  const checkpointer = await start(store);
+  await appendEvents(store, 25);
+  await checkpointer.stop();
+  const head = await store.headPosition();
+  await eventually('every event on the topic', () => received.some((value) => value.position === head));
+  await relay.stop();
+
+  const checkpointMessages = received.filter((value) => value.type === 'LogCheckpointSigned');
+  t.equal(checkpointMessages.length, 3, 'after 10 and 20 events, and on stop');
+  t.ok(
+    checkpointMessages.every((value) => value.streamId === CHECKPOINT_STREAM),
+    'on stream audit-log',
+  );
+  const verifier = createLogVerifier({ trustedKeys: [publicPartOf(key)] });
+  for (const value of [...received].sort((a, b) => a.position - b.position)) verifier.add(value);
+  const report = verifier.finish();
+  t.equal(report.break, undefined, 'what arrived verifies with the public key');
+  t.equal(report.checkpoints, 3);
 });
 
 t.test('a log chained on upgrade gets a genesis checkpoint as soon as it is read', async (t) => {
