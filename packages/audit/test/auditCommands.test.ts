@@ -12,7 +12,7 @@ import { runAudit } from './fixtures/runAudit.ts';
 import { freshLog } from './fixtures/verifyAsAuditor.ts';
 
 t.test('without --public-key, verify trusts the audit key file and says an auditor should pass theirs', async (t) => {
-  const log = freshLog(t);
+  const log = await freshLog(t);
   const run = await runAudit(['verify'], { DATA_DIR: log.dataDir });
   t.equal(run.status, 0, run.stderr);
   t.match(
@@ -23,7 +23,7 @@ t.test('without --public-key, verify trusts the audit key file and says an audit
 });
 
 t.test('public-key prints the key auditors are given, never its private half', async (t) => {
-  const log = freshLog(t);
+  const log = await freshLog(t);
   const run = await runAudit(['public-key'], { DATA_DIR: log.dataDir });
   t.equal(run.status, 0, run.stderr);
   t.same(JSON.parse(run.stdout), publicPartOf(log.auditKey));
@@ -31,7 +31,7 @@ t.test('public-key prints the key auditors are given, never its private half', a
 });
 
 t.test('checkpoints signed by a key other than the one passed are a break at the first checkpoint', async (t) => {
-  const log = freshLog(t);
+  const log = await freshLog(t);
   const other = JSON.stringify(publicPartOf(generateAuditKey()));
   const run = await runAudit(['verify', '--public-key', other], { DATA_DIR: log.dataDir });
   t.equal(run.status, 1);
@@ -43,7 +43,7 @@ t.test('checkpoints signed by a key other than the one passed are a break at the
 });
 
 t.test('--format json gives scripts the result, the counts and the break', async (t) => {
-  const log = freshLog(t);
+  const log = await freshLog(t);
   const run = await runAudit(['verify', '--format', 'json', '--public-key', log.publicKey], { DATA_DIR: log.dataDir });
   t.equal(run.status, 0, run.stderr);
   const report = JSON.parse(run.stdout) as Record<string, unknown>;

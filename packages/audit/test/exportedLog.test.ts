@@ -18,7 +18,7 @@ function auditorFolder(t: Test) {
 }
 
 t.test('an export of a clean log verifies offline, and an edited one does not', async (t) => {
-  const log = freshLog(t);
+  const log = await freshLog(t);
   const auditor = auditorFolder(t);
   const file = path.join(auditor, 'events.jsonl');
   const exported = await runAudit(['export', '--out', file], { DATA_DIR: log.dataDir });
@@ -61,7 +61,7 @@ t.test('an export of a clean log verifies offline, and an edited one does not', 
 });
 
 t.test('an export from a position starts after the checkpoint before it, and verifies from there', async (t) => {
-  const log = freshLog(t);
+  const log = await freshLog(t);
   const auditor = auditorFolder(t);
   const file = path.join(auditor, 'recent.jsonl');
   const second = log.checkpoints[1]!;

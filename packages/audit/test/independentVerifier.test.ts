@@ -42,7 +42,7 @@ t.test('docs/audit.md gives the script between its markers, using nothing but no
 });
 
 t.test('the documented script passes a clean export and fails a tampered one', async (t) => {
-  const log = freshLog(t);
+  const log = await freshLog(t);
   const folder = mkdtempSync(path.join(tmpdir(), 'tessera-auditor-'));
   t.teardown(() => rmSync(folder, { recursive: true, force: true }));
   const file = path.join(folder, 'exported.jsonl');
