@@ -34,11 +34,18 @@ export interface VerifyOutcome {
 
 export async function verifyLog(source: LogSource, request: VerifyRequest): Promise<VerifyOutcome> {
   const highestAssignedPosition = source.highestAssignedPosition();
-  const anchor = request.from === undefined ? undefined : await startingCheckpoint(source, request.from);
+  let anchor: FoundCheckpoint | undefined;
+  try {
+    anchor = request.from === undefined ? undefined : await startingCheckpoint(source, request.from);
+  } catch (error) {
+    if (!(error instanceof UnreadableEventError)) throw error;
+    return brokenAt(breakOf(error));
+  }
   const start = anchor?.checkpoint;
   if (anchor && !signedByTrustedKey(anchor.checkpoint, request.trustedKeys)) {
     const detail = 'the checkpoint --from starts after is not signed by a trusted key';
-    return brokenAtStart(anchor, detail);
+    const { position, streamId, revision } = anchor.event;
+    return brokenAt({ kind: 'bad-signature', position, streamId, revision, detail });
   }
   const expect = request.expectCheckpoint;
   if (start && expect && expect.position < start.position) {
@@ -61,7 +68,7 @@ export async function verifyLog(source: LogSource, request: VerifyRequest): Prom
     }
   } catch (error) {
     if (!(error instanceof UnreadableEventError)) throw error;
-    unreadable = { kind: 'altered', position: error.position, streamId: error.streamId, detail: error.detail };
+    unreadable = breakOf(error);
   }
   const report = verifier.finish();
   // Read only while no break was found, so it is the first; the cut tail finish() may see is where reading stopped.
@@ -91,15 +98,13 @@ function signedByTrustedKey(checkpoint: SignedCheckpoint, trustedKeys: AuditPubl
   return key !== undefined && checkpointSignatureValid(checkpoint, key);
 }
 
-function brokenAtStart(anchor: FoundCheckpoint, detail: string): VerifyOutcome {
-  const { event } = anchor;
-  const logBreak: LogBreak = {
-    kind: 'bad-signature',
-    position: event.position,
-    streamId: event.streamId,
-    revision: event.revision,
-    detail,
-  };
+/** An event that cannot be read as one, or two copies that differ: its content is not what was stored. */
+function breakOf(error: UnreadableEventError): LogBreak {
+  return { kind: 'altered', position: error.position, streamId: error.streamId, detail: error.detail };
+}
+
+/** A break found before any event was verified. */
+function brokenAt(logBreak: LogBreak): VerifyOutcome {
   return {
     report: { events: 0, lastPosition: 0, logHash: '', checkpoints: 0, unsignedTail: 0, break: logBreak },
     checked: 0,

@@ -8,24 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { topics } from '@tessera/contracts';
-import { collectCheckpoints, toLoggedEvent, type LogSource, type LoggedEvent } from './logSource.ts';
+import { deliveredCopiesLog, toLoggedEvent, type LogSource, type LoggedEvent } from './logSource.ts';
 
 /** How long the topic may stay silent before the reading gives up. */
 const IDLE_TIMEOUT_MS = 60_000;
 
 export async function openKafkaLog(brokers: string[]): Promise<LogSource> {
   const topic = topics.identityEvents;
-  const events = await readTopic(brokers, topic);
-  async function* from(after: number): AsyncIterable<LoggedEvent> {
-    for (const event of events) if (event.position > after) yield event;
-  }
-  return {
-    description: `the Kafka topic ${topic} (${brokers.join(',')})`,
-    checkpoints: () => collectCheckpoints(from(0)),
-    events: from,
-    highestAssignedPosition: () => undefined,
-    close: async () => {},
-  };
+  const copies = await readTopic(brokers, topic);
+  return deliveredCopiesLog(`the Kafka topic ${topic} (${brokers.join(',')})`, copies);
 }
 
 async function readTopic(brokers: string[], topic: string): Promise<LoggedEvent[]> {
@@ -38,24 +29,24 @@ async function readTopic(brokers: string[], topic: string): Promise<LoggedEvent[
     for (const partition of await admin.fetchTopicOffsets(topic)) {
       if (BigInt(partition.high) > BigInt(partition.low)) ends.set(partition.partition, BigInt(partition.high) - 1n);
     }
-    const byId = new Map<string, LoggedEvent>();
+    const copies: LoggedEvent[] = [];
     const unreadable: unknown[] = [];
-    if (ends.size > 0) await consumeUntil(kafka, group, topic, ends, { byId, unreadable });
+    if (ends.size > 0) await consumeUntil(kafka, group, topic, ends, { copies, unreadable });
     if (unreadable.length > 0) throw unreadable[0];
-    return [...byId.values()].sort((a, b) => a.position - b.position);
+    return copies;
   } finally {
     await admin.deleteGroups([group]).catch(() => undefined);
     await admin.disconnect();
   }
 }
 
-/** Reads each partition up to the offset in `ends`, keeping the first copy of each event. */
+/** Reads each partition up to the offset in `ends`, every copy of every event. */
 async function consumeUntil(
   kafka: Kafka,
   group: string,
   topic: string,
   ends: Map<number, bigint>,
-  { byId, unreadable }: { byId: Map<string, LoggedEvent>; unreadable: unknown[] },
+  { copies, unreadable }: { copies: LoggedEvent[]; unreadable: unknown[] },
 ): Promise<void> {
   const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
   await consumer.connect();
@@ -78,8 +69,7 @@ async function consumeUntil(
             }
             // A message that is no event is reported once the topic is read: throwing here would only make kafkajs retry.
             try {
-              const event = toLoggedEvent(value, where, 0);
-              if (!byId.has(event.eventId)) byId.set(event.eventId, event);
+              copies.push(toLoggedEvent(value, where, 0));
             } catch (error) {
               unreadable.push(error);
             }

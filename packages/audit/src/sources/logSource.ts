@@ -4,6 +4,7 @@
  * gives the events in global order with their chain, as stored.
  */
 import {
+  canonicalJson,
   CHECKPOINT_EVENT_TYPE,
   CHECKPOINT_STREAM,
   type ChainedEvent,
@@ -103,4 +104,39 @@ export async function collectCheckpoints(events: AsyncIterable<LoggedEvent>): Pr
     if (checkpoint) found.push(checkpoint);
   }
   return found;
+}
+
+/**
+ * The log from copies delivered at least once and out of order (Kafka's
+ * partitions): one per event id, in global order. Copies of one event must
+ * be the same: a different one is a relay's alteration, named as such.
+ */
+export function inLogOrder(copies: Iterable<LoggedEvent>): LoggedEvent[] {
+  const byId = new Map<string, LoggedEvent>();
+  for (const copy of copies) {
+    const first = byId.get(copy.eventId);
+    if (!first) byId.set(copy.eventId, copy);
+    else if (canonicalJson(first) !== canonicalJson(copy)) {
+      const detail = `the topic holds two different copies of event ${copy.eventId}`;
+      throw new UnreadableEventError(first.position, first.streamId, detail);
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.position - b.position);
+}
+
+/** A log held in memory as copies delivered at least once (Kafka's): put in order when first read. */
+export function deliveredCopiesLog(description: string, copies: LoggedEvent[]): LogSource {
+  let ordered: LoggedEvent[] | undefined;
+  // Ordered inside the reading, so two different copies are a break of the log, not a failure to open it.
+  async function* after(position: number): AsyncIterable<LoggedEvent> {
+    ordered ??= inLogOrder(copies);
+    for (const event of ordered) if (event.position > position) yield event;
+  }
+  return {
+    description,
+    checkpoints: () => collectCheckpoints(after(0)),
+    events: after,
+    highestAssignedPosition: () => undefined,
+    close: async () => {},
+  };
 }
