@@ -80,6 +80,16 @@ t.test('an export from a position starts after the checkpoint before it, and ver
   );
   t.match(verified.stdout, `started after the checkpoint at position ${second.position} signed `);
 
+  const kept = log.checkpoints[0]!;
+  const before = await runAudit(
+    [...args, '--from', String(from), '--expect-checkpoint', `${kept.position}:${kept.logHash}`],
+    {
+      DATA_DIR: auditor,
+    },
+  );
+  t.equal(before.status, 2, 'a kept checkpoint before the start cannot be checked: bad usage');
+  t.match(before.stderr, `--expect-checkpoint ${kept.position} lies before the checkpoint --from starts after`);
+
   const whole = await runAudit(args, { DATA_DIR: auditor });
   t.equal(whole.status, 1, 'read from the start, the partial export lacks what its streams began with');
   t.match(whole.stdout, 'BREAK at position');
