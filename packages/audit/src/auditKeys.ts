@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { keyIdOf, publicPartOf, type AuditKey, type AuditPublicKey } from '@tessera/event-store';
+import { loadAuditKey } from '@tessera/runtime';
 import { UsageError } from './subcommand.ts';
 
 /** The audit key pair identity signs checkpoints with (AUDIT_KEY_FILE, else DATA_DIR/audit-key.json). */
@@ -14,12 +15,11 @@ export function loadAuditKeyFile(file: string): AuditKey {
       `no audit key at ${file}: identity creates it on its first start; set AUDIT_KEY_FILE (or DATA_DIR) to where it is`,
     );
   }
-  const parsed = parseJson(readFileSync(file, 'utf8'), file) as Partial<AuditKey>;
-  const jwk = parsed.privateJwk;
-  if (typeof parsed.keyId !== 'string' || jwk?.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new UsageError(`${file} is not an audit key: it needs "keyId" and an Ed25519 "privateJwk"`);
+  try {
+    return loadAuditKey(file);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  return parsed as AuditKey;
 }
 
 /** The public half of the audit key file, as `public-key` prints it and auditors receive it. */
