@@ -54,7 +54,7 @@ t.test('the documented script passes a clean export and fails a tampered one', a
   t.equal(clean.status, 0, clean.stdout);
   const last = log.checkpoints.at(-1)!;
   t.match(clean.stdout, `OK: 18 events; last checkpoint at ${last.position} signed `);
-  t.match(clean.stdout, `${log.unsignedTail} events after it unsigned`);
+  t.match(clean.stdout, `unsigned tail: ${log.unsignedTail}`);
 
   const at = (position: number) => position - 1;
   const edits: [string, string[], string][] = [
