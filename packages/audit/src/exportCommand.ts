@@ -3,7 +3,7 @@
  * chain and checkpoints as JSON lines, for an auditor to verify offline with
  * `verify --file` or a script of their own (docs/audit.md).
  */
-import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, openSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import type { SignedCheckpoint } from '@tessera/event-store';
@@ -81,14 +81,46 @@ function describe(summary: ExportSummary, file: string, from: number | undefined
   return `${lines.join('\n')}\n`;
 }
 
-/** Opens the export for writing, readable by its owner alone: a path that cannot be written is bad usage. */
-function openOut(file: string): number {
+/** Opens a file for writing, readable by its owner alone: a path that cannot be written is bad usage. */
+function openOut(file: string, shown: string): number {
   try {
-    // Personal fields are encrypted, but the export is still the whole log: for its reader alone.
-    return openSync(file, 'w', 0o600);
+    const fd = openSync(file, 'w', 0o600);
+    // Personal fields are encrypted, but the export is still the whole log: for its reader alone, even over an old file.
+    fchmodSync(fd, 0o600);
+    return fd;
   } catch (error) {
-    throw new UsageError(`--out ${file}: ${(error as Error).message}`);
+    throw new UsageError(`--out ${shown}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Writes the export beside its name and moves it there once whole: an export
+ * that stopped half-way must not be left looking like a log cut at a checkpoint.
+ */
+async function writeExport(source: LogSource, start: number, file: string): Promise<ExportSummary> {
+  const partial = `${file}.partial`;
+  const out = createWriteStream('', { fd: openOut(partial, file) });
+  try {
+    const summary = await exportLog(source, start, out);
+    out.end();
+    await once(out, 'finish');
+    renameSync(partial, file);
+    return summary;
+  } catch (error) {
+    out.destroy();
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
+/** The position after the last checkpoint at or before `from`: 0 (the start) without one. */
+async function startOf(source: LogSource, from: number | undefined): Promise<number> {
+  let start = 0;
+  if (from === undefined) return start;
+  for (const { checkpoint } of await source.checkpoints()) {
+    if (checkpoint.position <= from) start = Math.max(start, checkpoint.position);
+  }
+  return start;
 }
 
 export const exportCommand: Subcommand = {
@@ -102,16 +134,8 @@ export const exportCommand: Subcommand = {
     const from = values.from === undefined ? undefined : Number(values.from);
     const source = await openStoreLog(readAuditSettings(process.env));
     try {
-      let start = 0;
-      if (from !== undefined) {
-        for (const { checkpoint } of await source.checkpoints()) {
-          if (checkpoint.position <= from) start = Math.max(start, checkpoint.position);
-        }
-      }
-      const out = createWriteStream('', { fd: openOut(values.out) });
-      const summary = await exportLog(source, start, out);
-      out.end();
-      await once(out, 'finish');
+      const start = await startOf(source, from);
+      const summary = await writeExport(source, start, values.out);
       process.stderr.write(describe(summary, values.out, from, start));
       return exitStatus.done;
     } finally {
