@@ -1,7 +1,7 @@
 /**
- * The embedded default keeps a tamper-evident log (ADR 32): after a user's
- * flow and a clean stop, the whole SQLite log verifies with the audit public
- * key, signed up to its last event; a log stored before the chain is chained
+ * The embedded default keeps a tamper-evident log (ADR 32): after users'
+ * flows, an erasure and a clean stop, the whole SQLite log verifies with the
+ * audit public key, signed up to its last event; a log stored before the chain is chained
  * on first start and signed by a genesis checkpoint.
  */
 import t from 'tap';
@@ -20,6 +20,7 @@ import {
   type VerifyReport,
 } from '@tessera/event-store';
 import { loadAuditKey } from '@tessera/runtime';
+import { clientToken, signUpAndLogIn } from '../support/flows.ts';
 import { newUser, startTestServer } from '../support/testServer.ts';
 
 /** The whole log of `dataDir` through the verifier, with the public part of its audit key and SQLite's sequence. */
@@ -40,41 +41,50 @@ async function verifyDataDir(dataDir: string): Promise<{ report: VerifyReport; c
   }
 }
 
-t.test('after a user signs up, logs in and refreshes, the whole log verifies with the audit public key', async (t) => {
-  const server = await startTestServer({ AUDIT_CHECKPOINT_EVENTS: '10' });
-  t.teardown(() => server.close());
-  const user = newUser();
-  const signUp = await server.call('POST', '/v1/user/sign-up', {
-    body: { email: user.email, phoneNumber: user.phoneNumber, password: user.password },
-  });
-  t.equal(signUp.status, 200);
-  for (let round = 0; round < 3; round += 1) {
-    const sentBefore = server.countSentTo(user.phoneNumber);
-    const login = await server.call('POST', '/v1/user/login', {
-      body: { username: user.email, password: user.password },
+t.test(
+  'after users sign up, log in, refresh and one is erased, the whole log verifies with the audit key',
+  async (t) => {
+    const server = await startTestServer({ AUDIT_CHECKPOINT_EVENTS: '10' });
+    t.teardown(() => server.close());
+    const user = newUser();
+    const signUp = await server.call('POST', '/v1/user/sign-up', {
+      body: { email: user.email, phoneNumber: user.phoneNumber, password: user.password },
     });
-    const code = await server.nextCode(user.phoneNumber, sentBefore);
-    const otp = await server.call('POST', '/v1/user/otp', {
-      body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code },
+    t.equal(signUp.status, 200);
+    for (let round = 0; round < 3; round += 1) {
+      const sentBefore = server.countSentTo(user.phoneNumber);
+      const login = await server.call('POST', '/v1/user/login', {
+        body: { username: user.email, password: user.password },
+      });
+      const code = await server.nextCode(user.phoneNumber, sentBefore);
+      const otp = await server.call('POST', '/v1/user/otp', {
+        body: { sessionId: login.body.data.sessionId, username: user.email, challengeType: 'SMS_OTP', code },
+      });
+      t.equal(otp.status, 200, `login ${round + 1} completes`);
+      const refreshed = await server.call('POST', '/v1/user/refresh', {
+        body: { username: user.email, refreshToken: otp.body.data.refreshToken },
+      });
+      t.equal(refreshed.status, 200, `and its refresh token rotates`);
+    }
+    const manager = await clientToken(server, 'audit-bank', ['users:write', 'users:read', 'accounts:manage']);
+    const erasedUser = await signUpAndLogIn(server, newUser(), { token: manager });
+    const erased = await server.call('POST', `/v1/admin/users/${erasedUser.userId}/erase-personal-data`, {
+      token: manager,
     });
-    t.equal(otp.status, 200, `login ${round + 1} completes`);
-    const refreshed = await server.call('POST', '/v1/user/refresh', {
-      body: { username: user.email, refreshToken: otp.body.data.refreshToken },
-    });
-    t.equal(refreshed.status, 200, `and its refresh token rotates`);
-  }
-  await server.running.close();
+    t.equal(erased.status, 200, 'another user is erased: their key destroyed, the log left as it is');
+    await server.running.close();
 
-  const { report, checkpoints } = await verifyDataDir(server.dataDir);
-  t.equal(report.break, undefined, 'no break anywhere in the log');
-  t.ok(report.events > 20, `every event was checked (${report.events})`);
-  t.ok(checkpoints.length >= 2, 'checkpoints were signed along the way, and on stop');
-  t.ok(
-    checkpoints.every((checkpoint) => checkpoint.genesis === undefined),
-    'a log chained from its start needs no genesis',
-  );
-  t.equal(report.unsignedTail, 1, 'the clean stop signed everything but that last checkpoint itself');
-});
+    const { report, checkpoints } = await verifyDataDir(server.dataDir);
+    t.equal(report.break, undefined, 'no break anywhere in the log, erasure included');
+    t.ok(report.events > 20, `every event was checked (${report.events})`);
+    t.ok(checkpoints.length >= 2, 'checkpoints were signed along the way, and on stop');
+    t.ok(
+      checkpoints.every((checkpoint) => checkpoint.genesis === undefined),
+      'a log chained from its start needs no genesis',
+    );
+    t.equal(report.unsignedTail, 1, 'the clean stop signed everything but that last checkpoint itself');
+  },
+);
 
 t.test('a log stored before the chain is chained on first start, under a genesis checkpoint', async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-upgrade-'));

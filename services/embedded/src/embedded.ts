@@ -68,10 +68,10 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
   const close = () => {
     closing ??= (async () => {
       await app.close();
-      // The last checkpoint first, so that the relay publishes it if it reads it before stopping.
-      await services.checkpointer?.stop();
       await services.relay.stop();
       for (const consumer of services.consumers) await consumer.stop();
+      // Once nothing appends any more, the last checkpoint signs all of the log; the relay publishes it at the next start.
+      await services.checkpointer?.stop();
       await adapters.close();
       logger.flush();
     })();

@@ -107,6 +107,16 @@ t.test('a checkpoint is signed on demand over what is new, and never over checkp
   t.match(second, { events: 5, position: 5 }, 'the next one covers the checkpoint and the new event');
 });
 
+t.test('a clean stop signs every event stored before it, even those not yet followed', async (t) => {
+  const { store } = newStore(t);
+  const checkpointer = await start(store, { everyEvents: 100 });
+  await checkpointer.caughtUp;
+  await appendEvents(store, 3);
+  await checkpointer.stop();
+  t.match(await checkpointsIn(store), [{ position: 3, events: 3 }], 'one checkpoint, over all three');
+  t.equal((await verify(store)).unsignedTail, 1, 'nothing but the checkpoint itself is unsigned');
+});
+
 t.test('a restarted checkpointer resumes after the last checkpoint', async (t) => {
   const { store } = newStore(t);
   await appendEvents(store, 12);

@@ -13,6 +13,7 @@
  * checkpoint is marked `genesis` and is signed as soon as the log is read.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CHECKPOINT_EVENT_TYPE,
   CHECKPOINT_STREAM,
@@ -66,17 +67,26 @@ interface LogState {
 
 /** Checkpoints read per page while looking for the last one. */
 const checkpointPage = 1000;
+/** Longest wait on stop for the log to be followed to its head. */
+const stopCatchUpMs = 5000;
 
 export async function startCheckpointer(options: CheckpointerOptions): Promise<Checkpointer> {
   const { eventStore, logger } = options;
   const state = await resumeState(eventStore);
   const signer = createSigner(options, state);
+  let failed = false;
   const subscription = eventStore.subscribeToAll(
     async (event) => {
       follow(state, event);
       if (state.sinceLast >= options.everyEvents) await signer.checkpoint();
     },
-    { after: state.position, onError: (error) => logger.error({ err: error }, 'checkpointer stopped') },
+    {
+      after: state.position,
+      onError: (error) => {
+        failed = true;
+        logger.error({ err: error }, 'checkpointer stopped');
+      },
+    },
   );
   const timer = setInterval(() => {
     signer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'checkpoint failed'));
@@ -92,6 +102,10 @@ export async function startCheckpointer(options: CheckpointerOptions): Promise<C
     checkpoint: () => signer.checkpoint(),
     async stop() {
       clearInterval(timer);
+      // What was stored before the stop is signed: the log is followed to its head first (for at most a few seconds).
+      const head = await eventStore.headPosition().catch(() => 0);
+      const deadline = Date.now() + stopCatchUpMs;
+      while (subscription.position < head && !failed && Date.now() < deadline) await sleep(10);
       await subscription.stop();
       await signer.checkpoint();
     },
