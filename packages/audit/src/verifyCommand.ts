@@ -19,13 +19,14 @@ const usage = `verify [--from POS] [--file EXPORT | --from-kafka] [--public-key 
       (EVENTSTORE_URL, else DATA_DIR/events.sqlite), or an export (--file), or the Kafka topic
       identity.events.v1 (--from-kafka, KAFKA_BROKERS).
       --public-key   the audit public key you were given, as a file or JSON text; repeat it for
-                     keys of earlier years. Without it the key of the audit key file is trusted
+                     earlier keys. Without it the key of the audit key file is trusted
                      (AUDIT_KEY_FILE, else DATA_DIR/audit-key.json), which proves less.
       --from POS     check only what follows the last signed checkpoint at or before POS: the chain
                      runs on from that checkpoint's log hash, which its signature vouches for. With no
                      checkpoint at or before POS the whole log is checked.
       --expect-checkpoint POS:LOGHASH  a checkpoint kept from an earlier run: the log must still
                      hold it, so a tail cut back to an earlier checkpoint is found.
+      --format json  one JSON object for scripts, instead of lines for people.
       exit status: 0 verified, 1 a break found (or the log could not be read), 2 bad usage`;
 
 interface VerifyArguments {
@@ -97,7 +98,11 @@ export const verifyCommand: Subcommand = {
         ...(parsed.from !== undefined ? { from: parsed.from } : {}),
         ...(parsed.expectCheckpoint ? { expectCheckpoint: parsed.expectCheckpoint } : {}),
       });
-      const context = { source: source.description, trust };
+      const context = {
+        source: source.description,
+        trust,
+        ...(parsed.from !== undefined ? { from: parsed.from } : {}),
+      };
       await writeOut(parsed.format === 'json' ? jsonReport(outcome, context) : textReport(outcome, context));
       return outcome.report.break ? exitStatus.failed : exitStatus.done;
     } finally {

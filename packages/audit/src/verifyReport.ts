@@ -13,6 +13,8 @@ export interface Trust {
 export interface VerifyContext {
   source: string;
   trust: Trust;
+  /** The position `--from` asked to start at. */
+  from?: number;
 }
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -53,6 +55,8 @@ export function noteLines(outcome: VerifyOutcome, context: VerifyContext): strin
     notes.push(
       `started after the checkpoint at position ${position} signed ${signedAt}: the events up to it were not checked`,
     );
+  } else if (context.from !== undefined) {
+    notes.push(`no checkpoint at or before position ${context.from}: the whole log was checked`);
   }
   if (outcome.genesis) {
     notes.push(
