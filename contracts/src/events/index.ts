@@ -8,6 +8,7 @@
 import type { Static } from '@sinclair/typebox';
 import { accountEvents } from './accountEvents.ts';
 import { apiClientEvents } from './apiClientEvents.ts';
+import { auditAccessEvents } from './auditAccessEvents.ts';
 import { credentialEvents } from './credentialEvents.ts';
 import { registrationEvents } from './registrationEvents.ts';
 import { passkeyEvents } from './passkeyEvents.ts';
@@ -30,7 +31,8 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof stepUpEvents &
   typeof phoneNumberEvents &
   typeof recoveryCodesEvents &
-  typeof passkeyEvents;
+  typeof passkeyEvents &
+  typeof auditAccessEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -83,6 +85,7 @@ export const identityEvents = {
   PasskeyRegistered: passkeyEvents.PasskeyRegistered,
   PasskeyUsed: passkeyEvents.PasskeyUsed,
   PasskeyRemoved: passkeyEvents.PasskeyRemoved,
+  PersonalDataDisclosedToAuditor: auditAccessEvents.PersonalDataDisclosedToAuditor,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;
