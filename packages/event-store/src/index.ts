@@ -14,3 +14,4 @@ export { createSqliteEventStore } from './sqliteEventStore.ts';
 export type { SqliteEventStoreOptions } from './sqliteEventStore.ts';
 export { createEventStoreDbEventStore } from './eventStoreDbEventStore.ts';
 export type { EventStoreDbEventStoreOptions } from './eventStoreDbEventStore.ts';
+export * from './checkpoints.ts';
