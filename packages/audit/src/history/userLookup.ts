@@ -19,6 +19,12 @@ async function holderOf(store: EventStore, streamId: string): Promise<string | u
   return holder;
 }
 
+/** The API client that signed the user up, as their first event says. */
+async function clientOf(store: EventStore, userId: string): Promise<string | undefined> {
+  const [registered] = await store.readStream(streams.user(userId), { maxCount: 1 });
+  return registered?.type === 'UserRegistered' ? String(registered.data.clientId) : undefined;
+}
+
 /** Every API client the log registered: an email is unique per client (ADR 18), so each is asked in turn. */
 async function registeredClients(store: EventStore): Promise<string[]> {
   const clients: string[] = [];
@@ -36,8 +42,10 @@ async function registeredClients(store: EventStore): Promise<string[]> {
 async function holdersOfEmail(store: EventStore, hashingKey: Buffer, email: string, clientId?: string) {
   const value = normaliseEmail(email);
   const holders = new Set<string>();
+  // A reservation from before users were bound to their client counts for its holder's client only.
   const unscoped = await holderOf(store, streams.email(keyedHash(hashingKey, 'email', value)));
-  if (unscoped !== undefined) holders.add(unscoped);
+  if (unscoped !== undefined && (clientId === undefined || (await clientOf(store, unscoped)) === clientId))
+    holders.add(unscoped);
   for (const client of clientId !== undefined ? [clientId] : await registeredClients(store)) {
     const holder = await holderOf(store, streams.email(keyedHash(hashingKey, 'client-email', client, value)));
     if (holder !== undefined) holders.add(holder);
