@@ -14,4 +14,19 @@ export { createSqliteEventStore } from './sqliteEventStore.ts';
 export type { SqliteEventStoreOptions } from './sqliteEventStore.ts';
 export { createEventStoreDbEventStore } from './eventStoreDbEventStore.ts';
 export type { EventStoreDbEventStoreOptions } from './eventStoreDbEventStore.ts';
-export * from './checkpoints.ts';
+export { canonicalJson, eventHash, nextLogHash, GENESIS_HASH } from './chain.ts';
+export type { ChainedContent } from './chain.ts';
+export {
+  CHECKPOINT_EVENT_TYPE,
+  CHECKPOINT_STREAM,
+  canonicalJsonSignatureValid,
+  checkpointSignatureValid,
+  generateAuditKey,
+  keyIdOf,
+  publicPartOf,
+  signCanonicalJson,
+  signCheckpoint,
+} from './checkpoints.ts';
+export type { AuditKey, AuditPublicKey, CheckpointBody, SignedCheckpoint } from './checkpoints.ts';
+export { createLogVerifier } from './logVerifier.ts';
+export type { BreakKind, ChainedEvent, LogBreak, VerifyOptions, VerifyReport } from './logVerifier.ts';
