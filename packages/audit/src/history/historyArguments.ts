@@ -1,15 +1,17 @@
 /** The arguments of `audit history`, checked before anything is opened. */
 import { parseArgs } from 'node:util';
-import { AuditUsageError } from './auditSettings.ts';
+import { UsageError } from '../subcommand.ts';
 import { HISTORY_FORMATS, type HistoryFormat } from './historyFormats.ts';
 
-export const HISTORY_USAGE = [
-  'usage: npm run --silent audit -- history --user <userId | email> [--client <clientId>] [--credential FILE]',
-  '         [--as-of <ISO time>] [--format text|jsonl|csv]',
-  '  the user’s events as a timeline; with --as-of, the user’s state at that time instead.',
-  '  Personal fields open only with an auditor credential (audit issue-credential), and each such read is recorded.',
-  'exit status: 0 done, 1 failed, 2 bad usage, configuration or a forged credential, 3 no such user',
-].join('\n');
+export const HISTORY_USAGE = `history --user <userId | email> [--client ID] [--credential FILE] [--as-of TIME]
+                 [--format text|jsonl|csv]
+      one user's events as a timeline (time, event, client, correlation id, what changed); an email
+      is looked up within each API client, or within --client. Personal fields show as [encrypted]
+      unless --credential names an unexpired auditor credential (issue-credential); each such read
+      is first recorded in the log (PersonalDataDisclosedToAuditor). After an erasure they show as
+      [erased], for anyone. Notes go to stderr, the timeline to stdout.
+      --as-of TIME   the user's state at that ISO 8601 time instead of the timeline.
+      exit status: 0 done, 1 failed, 2 bad usage or configuration or a forged credential, 3 no such user`;
 
 export interface HistoryArguments {
   user: string;
@@ -19,7 +21,7 @@ export interface HistoryArguments {
   format: HistoryFormat;
 }
 
-/** @throws AuditUsageError naming what is wrong. */
+/** @throws UsageError naming what is wrong. */
 export function parseHistoryArguments(argv: string[]): HistoryArguments {
   let values;
   try {
@@ -34,15 +36,15 @@ export function parseHistoryArguments(argv: string[]): HistoryArguments {
       },
     }));
   } catch (error) {
-    throw new AuditUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   const user = values.user?.trim();
-  if (!user) throw new AuditUsageError('name the user: --user <userId | email>');
+  if (!user) throw new UsageError('name the user: --user <userId | email>');
   if (!HISTORY_FORMATS.includes(values.format as HistoryFormat))
-    throw new AuditUsageError(`--format must be one of ${HISTORY_FORMATS.join(', ')}`);
+    throw new UsageError(`--format must be one of ${HISTORY_FORMATS.join(', ')}`);
   const asOf = values['as-of'] === undefined ? undefined : new Date(values['as-of']);
   if (asOf !== undefined && Number.isNaN(asOf.getTime()))
-    throw new AuditUsageError('--as-of must be an ISO 8601 time, e.g. 2026-12-01T12:00:00Z');
+    throw new UsageError('--as-of must be an ISO 8601 time, e.g. 2026-12-01T12:00:00Z');
   return {
     user,
     format: values.format as HistoryFormat,

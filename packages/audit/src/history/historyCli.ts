@@ -12,7 +12,9 @@ import { publicPartOf, type EventStore, type RecordedEvent } from '@tessera/even
 import { createLogger } from '@tessera/logging';
 import { ConfigError, connectEventStore } from '@tessera/runtime';
 import { checkAuditorCredential, type CredentialCheck } from './auditorCredential.ts';
-import { AuditUsageError, readAuditKeyFile, readAuditSettings, type AuditSettings } from './auditSettings.ts';
+import { loadAuditKeyFile } from '../auditKeys.ts';
+import { exitStatus, UsageError, writeOut, type Subcommand } from '../subcommand.ts';
+import { readHistorySettings, type HistorySettings } from './historySettings.ts';
 import { describeEvent } from './eventDescriptions.ts';
 import { HISTORY_USAGE, parseHistoryArguments, type HistoryArguments } from './historyArguments.ts';
 import { formatState, formatTimeline, type TimelineEntry } from './historyFormats.ts';
@@ -21,15 +23,12 @@ import { openPersonalFields, shownFields } from './personalFields.ts';
 import { resolveUserId } from './userLookup.ts';
 import { userStateAsOf } from './userStateAsOf.ts';
 
-/** Exit statuses shared by the audit subcommands. */
-export const exitStatus = { done: 0, failed: 1, usage: 2, noSuchUser: 3 } as const;
-
 class NoSuchUserError extends Error {}
 
 /** The credential the auditor passed, checked against this deployment's audit key; undefined when none was. */
 function presentedCredential(
   file: string | undefined,
-  settings: AuditSettings,
+  settings: HistorySettings,
   now: Date,
 ): CredentialCheck | undefined {
   if (file === undefined) return undefined;
@@ -37,7 +36,7 @@ function presentedCredential(
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new AuditUsageError(`cannot read the credential at ${file} (${(error as NodeJS.ErrnoException).code})`);
+    throw new UsageError(`cannot read the credential at ${file} (${(error as NodeJS.ErrnoException).code})`);
   }
   let document: unknown = text;
   try {
@@ -45,13 +44,13 @@ function presentedCredential(
   } catch {
     /* not JSON: the check below says so */
   }
-  const check = checkAuditorCredential(document, publicPartOf(readAuditKeyFile(settings.auditKeyFile)), now);
+  const check = checkAuditorCredential(document, publicPartOf(loadAuditKeyFile(settings.auditKeyFile)), now);
   if (check.status === 'forged')
-    throw new AuditUsageError(`the credential at ${file} is not genuine: ${check.reason}. Nothing was shown.`);
+    throw new UsageError(`the credential at ${file} is not genuine: ${check.reason}. Nothing was shown.`);
   return check;
 }
 
-async function userEvents(store: EventStore, args: HistoryArguments, settings: AuditSettings) {
+async function userEvents(store: EventStore, args: HistoryArguments, settings: HistorySettings) {
   const userId = await resolveUserId(store, {
     user: args.user,
     ...(args.clientId !== undefined ? { clientId: args.clientId } : {}),
@@ -77,7 +76,7 @@ function timelineEntry(event: RecordedEvent, data: Record<string, unknown>): Tim
 }
 
 async function history(args: HistoryArguments): Promise<string> {
-  const settings = readAuditSettings(process.env);
+  const settings = readHistorySettings(process.env);
   const now = new Date();
   const credential = presentedCredential(args.credentialFile, settings, now);
   const logger = createLogger('audit', { level: 'warn', destination: process.stderr as never });
@@ -113,19 +112,19 @@ export async function runHistory(argv: string[]): Promise<number> {
   try {
     args = parseHistoryArguments(argv);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${HISTORY_USAGE}\n`);
+    process.stderr.write(`${(error as Error).message}\nusage: npm run audit -- ${HISTORY_USAGE}\n`);
     return exitStatus.usage;
   }
   try {
     const output = await history(args);
-    await new Promise<void>((resolve) => process.stdout.write(output, () => resolve()));
+    await writeOut(output);
     return exitStatus.done;
   } catch (error) {
     if (error instanceof NoSuchUserError) {
       process.stderr.write(`${error.message}\n`);
       return exitStatus.noSuchUser;
     }
-    if (error instanceof AuditUsageError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       return exitStatus.usage;
     }
@@ -133,3 +132,5 @@ export async function runHistory(argv: string[]): Promise<number> {
     return exitStatus.failed;
   }
 }
+
+export const historyCommand: Subcommand = { usage: HISTORY_USAGE, run: runHistory };

@@ -8,7 +8,8 @@ import type { EventStore } from '@tessera/event-store';
 import type { Logger } from '@tessera/logging';
 import { connectPersonalData, loadKeyring } from '@tessera/runtime';
 import type { CredentialCheck } from './auditorCredential.ts';
-import { AuditUsageError, type AuditSettings } from './auditSettings.ts';
+import { UsageError } from '../subcommand.ts';
+import type { HistorySettings } from './historySettings.ts';
 import { recordDisclosure } from './disclosureRecord.ts';
 import type { Disclosure } from './personalFields.ts';
 
@@ -17,7 +18,7 @@ export function keyringHashingKey(keysFile: string): Buffer {
   try {
     return loadKeyring(keysFile).hashingKey;
   } catch (error) {
-    throw new AuditUsageError(`${(error as Error).message}; set KEYS_FILE if it lives elsewhere`);
+    throw new UsageError(`${(error as Error).message}; set KEYS_FILE if it lives elsewhere`);
   }
 }
 
@@ -31,7 +32,7 @@ export interface PersonalDataAccess {
 const nothingToClose = async () => undefined;
 
 export async function openDisclosure(
-  context: { store: EventStore; settings: AuditSettings; logger: Logger },
+  context: { store: EventStore; settings: HistorySettings; logger: Logger },
   reading: { credential: CredentialCheck | undefined; erased: boolean; userId: string; now: Date; asOf?: string },
 ): Promise<PersonalDataAccess> {
   const { credential, erased } = reading;

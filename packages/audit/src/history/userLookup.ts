@@ -7,7 +7,7 @@
 import { normaliseEmail, streams } from '@tessera/contracts';
 import { keyedHash } from '@tessera/crypto';
 import type { EventStore } from '@tessera/event-store';
-import { AuditUsageError } from './auditSettings.ts';
+import { UsageError } from '../subcommand.ts';
 
 /** The user an email reservation stream names, if it is held (its latest claim not released). */
 async function holderOf(store: EventStore, streamId: string): Promise<string | undefined> {
@@ -64,7 +64,7 @@ export async function resolveUserId(
   if (!options.user.includes('@')) return options.user;
   const holders = await holdersOfEmail(store, options.hashingKey(), options.user, options.clientId);
   if (holders.length > 1)
-    throw new AuditUsageError(
+    throw new UsageError(
       `that email belongs to ${holders.length} users, one per API client (${holders.join(', ')}): ` +
         'name the user by id, or the client with --client',
     );
