@@ -215,6 +215,14 @@ t.test('unknown users, and credentials that are not the operator’s', async (t)
     'an unknown id',
   );
 
+  const acme = await clientToken(server, 'acme-bank', ['users:write', 'users:read']);
+  const twin = await server.call('POST', '/v1/user/sign-up', { token: acme, body: user });
+  t.equal(twin.status, 200, 'another client signs the same email up: a user of its own (ADR 18)');
+  const ambiguous = await audit(server, 'history', '--user', user.email);
+  t.equal(ambiguous.status, 2, 'one email naming two users is not guessed between');
+  t.match(ambiguous.stderr, new RegExp(`belongs to 2 users.*${userId}.*--client`));
+  t.equal((await audit(server, 'history', '--user', user.email, '--client', 'test-client')).status, 0);
+
   const credentialFile = path.join(server.dataDir, 'auditor.json');
   t.equal(
     (
