@@ -8,7 +8,7 @@ import { editText, flipCharacterAfter, rowAt, withFile } from './fixtures/tamper
 import { assertBreak, freshLog, userStream, verify } from './fixtures/verifyAsAuditor.ts';
 
 t.test('a clean log verifies, and the unsigned tail after the last checkpoint is reported', async (t) => {
-  const log = freshLog(t);
+  const log = await freshLog(t);
   const run = await verify(log);
   t.equal(run.status, 0, run.stderr);
   const last = log.checkpoints.at(-1)!;
@@ -19,7 +19,7 @@ t.test('a clean log verifies, and the unsigned tail after the last checkpoint is
 
 t.test('a changed byte in an event is named', async (t) => {
   t.test('in its data', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     const position = log.at.aLoginFailed!;
     editText(log.file, position, 'data', '"consecutiveFailures":1', '"consecutiveFailures":2');
     const line = await assertBreak(t, log, { kind: 'altered', position, where: userStream(log.users.a) });
@@ -27,7 +27,7 @@ t.test('a changed byte in an event is named', async (t) => {
   });
 
   t.test('in an encrypted personal field: the ciphertext is what the hash covers', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     const position = log.at.bRegistered!;
     withFile(log.file, (db) => {
       const data = flipCharacterAfter(rowAt(db, position).data, '"phoneNumber":"pd1.');
@@ -37,7 +37,7 @@ t.test('a changed byte in an event is named', async (t) => {
   });
 
   t.test('in its metadata', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     const position = log.at.cRegistered!;
     withFile(log.file, (db) => {
       const metadata = flipCharacterAfter(rowAt(db, position).metadata, '"occurredAt":"2026-11-02T09:00:0');
@@ -47,14 +47,14 @@ t.test('a changed byte in an event is named', async (t) => {
   });
 
   t.test('in its type', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     const position = log.at.aOtpVerified!;
     editText(log.file, position, 'type', 'OtpVerified', 'OtpVerifies');
     await assertBreak(t, log, { kind: 'altered', position, where: userStream(log.users.a) });
   });
 
   t.test('that leaves its data no longer JSON', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     const position = log.at.cOtpIssued!;
     editText(log.file, position, 'data', '{', '[');
     const line = await assertBreak(t, log, { kind: 'altered', position, where: userStream(log.users.c) });

@@ -9,7 +9,7 @@ import { assertBreak, checkpointStream, freshLog, userStream } from './fixtures/
 
 t.test('a removed event', async (t) => {
   t.test('in the middle of a stream breaks the link of the event after it', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     deleteAt(log.file, log.at.aOtpIssued!);
     const line = await assertBreak(t, log, {
       kind: 'stream-broken',
@@ -20,7 +20,7 @@ t.test('a removed event', async (t) => {
   });
 
   t.test('that was the last of its stream is caught by the next checkpoint', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     deleteAt(log.file, log.at.bSessionStarted!);
     const checkpoint = log.checkpoints[2]!;
     const line = await assertBreak(t, log, {
@@ -34,7 +34,7 @@ t.test('a removed event', async (t) => {
 
 t.test('two events swapped', async (t) => {
   t.test('in one stream break its order', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     swapPositions(log.file, log.at.bOtpIssued!, log.at.bOtpVerified!);
     const line = await assertBreak(t, log, {
       kind: 'stream-broken',
@@ -45,7 +45,7 @@ t.test('two events swapped', async (t) => {
   });
 
   t.test('across streams are caught by the next checkpoint', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     swapPositions(log.file, log.at.cOtpIssued!, log.at.bSessionStarted!);
     await assertBreak(t, log, {
       kind: 'checkpoint-mismatch',
@@ -58,7 +58,7 @@ t.test('two events swapped', async (t) => {
 t.test(
   'an inserted event, its hash recomputed and its stream relinked, is caught by the next checkpoint',
   async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     insertRelinked(log.file, log.at.bOtpVerified!, 'SessionStarted', {
       userId: log.users.b,
       sessionId: '0b6f6a8e-5c1e-4a53-9d55-3f0c2b7f0d11',

@@ -10,7 +10,7 @@ import { assertBreak, checkpointStream, freshLog, verify } from './fixtures/veri
 
 t.test('a tail cut back to exactly a checkpoint', async (t) => {
   t.test('is caught by the highest position SQLite gave', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     const last = log.checkpoints.at(-1)!;
     truncateAfter(log.file, last.eventPosition);
     const line = await assertBreak(t, log, {
@@ -22,7 +22,7 @@ t.test('a tail cut back to exactly a checkpoint', async (t) => {
   });
 
   t.test('with SQLite’s record edited too, by the checkpoint the auditor kept', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     // The auditor kept the last checkpoint of an earlier run; the log is then cut back to the one before.
     const kept = log.checkpoints.at(-1)!;
     const earlier = log.checkpoints.at(-2)!;
@@ -42,7 +42,7 @@ t.test('a tail cut back to exactly a checkpoint', async (t) => {
 
 t.test('a forged checkpoint', async (t) => {
   t.test('signed with another key is refused', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     const target = log.checkpoints[1]!;
     const forger = generateAuditKey();
     const {
@@ -61,7 +61,7 @@ t.test('a forged checkpoint', async (t) => {
   });
 
   t.test('with an edited field no longer verifies', async (t) => {
-    const log = freshLog(t);
+    const log = await freshLog(t);
     const target = log.checkpoints[1]!;
     const signed = JSON.parse(readData(log.file, target.eventPosition)) as SignedCheckpoint;
     rewriteData(log.file, target.eventPosition, { ...signed, events: signed.events - 1 });

@@ -1,5 +1,6 @@
 export type {
   AppendResult,
+  ChainUpgrade,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -14,13 +15,14 @@ export { createSqliteEventStore } from './sqliteEventStore.ts';
 export type { SqliteEventStoreOptions } from './sqliteEventStore.ts';
 export { createEventStoreDbEventStore } from './eventStoreDbEventStore.ts';
 export type { EventStoreDbEventStoreOptions } from './eventStoreDbEventStore.ts';
-export { canonicalJson, eventHash, nextLogHash, GENESIS_HASH } from './chain.ts';
+export { canonicalJson, CHAIN_VERSION, eventHash, GENESIS_HASH, nextLogHash } from './chain.ts';
 export type { ChainedContent } from './chain.ts';
 export {
   CHECKPOINT_EVENT_TYPE,
   CHECKPOINT_STREAM,
   canonicalJsonSignatureValid,
   checkpointSignatureValid,
+  checkpointSigningInput,
   generateAuditKey,
   keyIdOf,
   publicPartOf,

@@ -9,19 +9,16 @@ import { checkpointOf, type LogSource, type LoggedEvent } from './logSource.ts';
 
 const PAGE = 5000;
 
-/** A recorded event with the chain the adapters add; optional until every adapter writes it. */
-type StoredEvent = RecordedEvent & { hash?: string; previousHash?: string };
-
 export function storeLog(eventStore: EventStore, description: string): LogSource {
   return {
     description,
     async checkpoints() {
-      const stream = (await eventStore.readStream(CHECKPOINT_STREAM)) as StoredEvent[];
+      const stream = await eventStore.readStream(CHECKPOINT_STREAM);
       return stream.flatMap((event) => checkpointOf(toLoggedEvent(event)) ?? []);
     },
     async *events(after) {
       for (let from = after; ;) {
-        const page = (await eventStore.readAll({ after: from, maxCount: PAGE })) as StoredEvent[];
+        const page = await eventStore.readAll({ after: from, maxCount: PAGE });
         for (const event of page) yield toLoggedEvent(event);
         if (page.length < PAGE) return;
         from = page[page.length - 1]!.position;
@@ -32,7 +29,7 @@ export function storeLog(eventStore: EventStore, description: string): LogSource
   };
 }
 
-function toLoggedEvent(event: StoredEvent): LoggedEvent {
+function toLoggedEvent(event: RecordedEvent): LoggedEvent {
   const { position, streamId, revision, eventId, type, schemaVersion, recordedAt, data, metadata } = event;
   return {
     position,
@@ -44,6 +41,7 @@ function toLoggedEvent(event: StoredEvent): LoggedEvent {
     recordedAt,
     data,
     metadata,
+    // An event never chained has empty ones: verification names it unchained.
     hash: event.hash,
     previousHash: event.previousHash,
   };
