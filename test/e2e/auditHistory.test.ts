@@ -139,6 +139,7 @@ t.test('an auditor reads a user’s history, with and without the operator’s c
   const reads = await events.readStream('audit-access');
   t.match(reads, [{ type: 'PersonalDataDisclosedToAuditor', data: { userId, auditor: 'Example Audit LLP' } }]);
   t.notOk(JSON.stringify(reads).includes(user.email), 'the record of the read holds no personal data');
+  t.match(reads[0], { hash: /^[0-9a-f]{64}$/ }, 'and is chained like every event');
 
   const then = await audit(
     server,
@@ -196,6 +197,9 @@ t.test('an auditor reads a user’s history, with and without the operator’s c
   t.match(afterErasure.stdout, /signed up with email \[erased\], phone number \[erased\]/);
   t.notOk(afterErasure.stdout.includes(user.email), 'the email is gone for good');
   t.equal((await audit(server, 'history', '--user', user.email)).status, 3, 'the erased email names nobody any more');
+  const verified = await audit(server, 'verify');
+  t.equal(verified.status, 0, 'the log with the reads recorded in it still verifies');
+  t.match(verified.stdout, /^verified /);
 });
 
 t.test('unknown users, and credentials that are not the operator’s', async (t) => {
