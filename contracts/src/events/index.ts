@@ -8,6 +8,7 @@
 import type { Static } from '@sinclair/typebox';
 import { accountEvents } from './accountEvents.ts';
 import { apiClientEvents } from './apiClientEvents.ts';
+import { auditAccessEvents } from './auditAccessEvents.ts';
 import { auditLogEvents } from './auditLogEvents.ts';
 import { credentialEvents } from './credentialEvents.ts';
 import { registrationEvents } from './registrationEvents.ts';
@@ -32,7 +33,8 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof phoneNumberEvents &
   typeof recoveryCodesEvents &
   typeof passkeyEvents &
-  typeof auditLogEvents;
+  typeof auditLogEvents &
+  typeof auditAccessEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -86,6 +88,7 @@ export const identityEvents = {
   PasskeyUsed: passkeyEvents.PasskeyUsed,
   PasskeyRemoved: passkeyEvents.PasskeyRemoved,
   LogCheckpointSigned: auditLogEvents.LogCheckpointSigned,
+  PersonalDataDisclosedToAuditor: auditAccessEvents.PersonalDataDisclosedToAuditor,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;

@@ -9,6 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '@tessera/runtime';
 import { exportCommand } from './exportCommand.ts';
+import { historyCommand, issueCredentialCommand } from './history/index.ts';
 import { publicKeyCommand } from './publicKeyCommand.ts';
 import { exitStatus, UsageError, type Subcommand } from './subcommand.ts';
 import { verifyCommand } from './verifyCommand.ts';
@@ -18,6 +19,8 @@ const subcommands: Record<string, Subcommand> = {
   verify: verifyCommand,
   export: exportCommand,
   'public-key': publicKeyCommand,
+  history: historyCommand,
+  'issue-credential': issueCredentialCommand,
 };
 
 function usage(only?: Subcommand): string {
@@ -25,7 +28,7 @@ function usage(only?: Subcommand): string {
   return [
     'usage: npm run audit -- <subcommand> [arguments]',
     ...shown.map((subcommand) => `  ${subcommand.usage}`),
-    'exit status: 0 done or verified, 1 a break found or failed, 2 bad usage or configuration',
+    'exit status: 0 done or verified, 1 a break found or failed, 2 bad usage or configuration, 3 no such user',
   ].join('\n');
 }
 

@@ -88,3 +88,23 @@ export function checkpointSignatureValid(checkpoint: SignedCheckpoint, key: Audi
     return false;
   }
 }
+
+/**
+ * Ed25519 with the audit key over the canonical JSON of any document (an auditor credential), base64url: what the
+ * audit key vouches for beyond checkpoints is signed the same way, so one public key checks both.
+ */
+export function signCanonicalJson(key: AuditKey, document: unknown): string {
+  const privateKey = createPrivateKey({ key: key.privateJwk, format: 'jwk' });
+  return sign(null, Buffer.from(canonicalJson(document), 'utf8'), privateKey).toString('base64url');
+}
+
+/** Whether `signature` is the key's over the document's canonical JSON; a key whose id is not its thumbprint never verifies. */
+export function canonicalJsonSignatureValid(document: unknown, signature: string, key: AuditPublicKey): boolean {
+  if (keyIdOf(key.jwk.x) !== key.keyId) return false;
+  try {
+    const publicKey = createPublicKey({ key: key.jwk, format: 'jwk' });
+    return verify(null, Buffer.from(canonicalJson(document), 'utf8'), publicKey, Buffer.from(signature, 'base64url'));
+  } catch {
+    return false;
+  }
+}

@@ -20,11 +20,13 @@ export type { ChainedContent } from './chain.ts';
 export {
   CHECKPOINT_EVENT_TYPE,
   CHECKPOINT_STREAM,
+  canonicalJsonSignatureValid,
   checkpointSignatureValid,
   checkpointSigningInput,
   generateAuditKey,
   keyIdOf,
   publicPartOf,
+  signCanonicalJson,
   signCheckpoint,
 } from './checkpoints.ts';
 export type { AuditKey, AuditPublicKey, CheckpointBody, SignedCheckpoint } from './checkpoints.ts';
