@@ -15,6 +15,7 @@ export * from './kyc.ts';
 export * from './erasure.ts';
 export * from './oauth.ts';
 export * from './stepUp.ts';
+export * from './passkeyRequestOptions.ts';
 export * from './recoveryCodes.ts';
 export * from './userSessions.ts';
 export * from './phoneNumber.ts';

@@ -257,6 +257,7 @@ t.test('answering a challenge with a passkey', async (t) => {
             tokenId: 'token-new',
             authTime: secondsAfter(10),
             expiresAt: secondsAfter(310),
+            challengeType: 'PASSKEY',
           },
         },
       ]);

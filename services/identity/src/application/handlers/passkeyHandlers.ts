@@ -6,13 +6,14 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { answerWithoutUser } from '../../domain/userDecider.ts';
 import { signedInRefusal } from '../../domain/passkeysDecider.ts';
-import type { UserState } from '../../domain/userState.ts';
+import { challengeOf, stepUpOf, type UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
 import {
   passkeyLoginChallenge,
   passkeyLoginOptions,
   passkeyRegistrationChallenge,
   passkeyRegistrationOptions,
+  passkeyStepUpChallenge,
   registrationChallengeCheck,
   verifyPasskeyAssertion,
   verifyPasskeyRegistration,
@@ -122,13 +123,16 @@ export async function passkeyPresented(
   const base = { challengeType: 'PASSKEY' as const, presentedCodeHash: '' };
   if (!rp || !response) return base;
   const passkeys = state.passkeys.filter((passkey) => passkey.clientId === clientId);
-  const challenge = passkeyLoginChallenge(context.keys.hashingKey, sessionId);
+  const challenge = passkeyChallenge(context, state, sessionId);
   const assertion = response as unknown as AuthenticationResponseJSON;
   const passkey = await verifyPasskeyAssertion(rp, passkeys, assertion, challenge);
   return passkey ? { ...base, passkey } : base;
 }
 
-/** Request options for a challenge just opened, when the user has passkeys for this client's relying party. */
+/**
+ * Request options for a challenge just opened (a login's or a step-up's, read from `state`, the state after it was
+ * opened), when the user has passkeys for this client's relying party.
+ */
 export async function passkeyRequestOptions(
   context: CommandContext,
   state: UserState,
@@ -138,6 +142,15 @@ export async function passkeyRequestOptions(
   const rp = relyingPartyOf(context, clientId);
   const passkeys = state.passkeys.filter((passkey) => passkey.clientId === clientId);
   if (!rp || passkeys.length === 0) return {};
-  const options = await passkeyLoginOptions(rp, passkeys, passkeyLoginChallenge(context.keys.hashingKey, sessionId));
+  const options = await passkeyLoginOptions(rp, passkeys, passkeyChallenge(context, state, sessionId));
   return { passkeyOptions: options as unknown as Record<string, unknown> };
+}
+
+/**
+ * The WebAuthn challenge a session's assertion must sign: a step-up's binds its transaction's hash (dynamic linking),
+ * a login's its session alone. Read from the state the decision is made on, so options and answer agree.
+ */
+function passkeyChallenge({ keys }: CommandContext, state: UserState, sessionId: string): string {
+  if (challengeOf(state, sessionId)?.purpose !== 'STEP_UP') return passkeyLoginChallenge(keys.hashingKey, sessionId);
+  return passkeyStepUpChallenge(keys.hashingKey, sessionId, stepUpOf(state, sessionId)?.transactionHash);
 }
