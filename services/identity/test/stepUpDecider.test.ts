@@ -96,6 +96,10 @@ const failed = (consecutiveFailures: number): IdentityEvent => ({
   data: { userId, consecutiveFailures },
 });
 const passwordChanged: IdentityEvent = { type: 'PasswordChanged', data: { userId, sessionId: 'r1' } };
+const phoneNumberChanged: IdentityEvent = {
+  type: 'PhoneNumberChanged',
+  data: { userId, sessionId: 'p1', phoneNumber: '+33612345699', coolingOffUntil: secondsAfter(86_400) },
+};
 const loggedOut: IdentityEvent = { type: 'SessionsRevoked', data: { userId, familyIds: [familyId], reason: 'LOGOUT' } };
 const lockedOut: IdentityEvent = {
   type: 'UserLockedOut',
@@ -232,16 +236,23 @@ t.test("a step-up's code", async (t) => {
       .when(verifyCommand('u1'))
       .thenRejects('ACCOUNT_LOCKED');
   });
-  t.test('once its login ended or the password changed, the code is refused before it is compared', async (t) => {
-    user(t)
-      .given([...asked, loggedOut])
-      .when(verifyCommand('u1', 'wrong'))
-      .thenRejects('STEP_UP_SESSION_ENDED');
-    user(t)
-      .given([...asked, passwordChanged])
-      .when(verifyCommand('u1'))
-      .thenRejects('STEP_UP_SESSION_ENDED');
-  });
+  t.test(
+    'once its login ended, the password or the phone number changed, the code is refused before it is compared',
+    async (t) => {
+      user(t)
+        .given([...asked, loggedOut])
+        .when(verifyCommand('u1', 'wrong'))
+        .thenRejects('STEP_UP_SESSION_ENDED');
+      user(t)
+        .given([...asked, passwordChanged])
+        .when(verifyCommand('u1'))
+        .thenRejects('STEP_UP_SESSION_ENDED');
+      user(t)
+        .given([...asked, phoneNumberChanged])
+        .when(verifyCommand('u1'))
+        .thenRejects('STEP_UP_SESSION_ENDED');
+    },
+  );
   t.test('a resend states the same step-up, and stops once its login ended', async (t) => {
     const resend = {
       type: 'ResendOtp' as const,
@@ -428,6 +439,12 @@ t.test('consuming a step-up token', async (t) => {
       .thenRejects('STEP_UP_TOKEN_REVOKED');
     user(t)
       .given([...completed, lockedOut])
+      .when(consume())
+      .thenRejects('STEP_UP_TOKEN_REVOKED');
+  });
+  t.test('a phone number changed since, even from the same login: revoked', async (t) => {
+    user(t)
+      .given([...completed, phoneNumberChanged])
       .when(consume())
       .thenRejects('STEP_UP_TOKEN_REVOKED');
   });
