@@ -287,6 +287,7 @@ t.test('a step-up answered with a passkey', async (t) => {
       transports: ['internal'],
       clientId,
       registeredAt: now,
+      authorisedBy: 'PASSWORD',
     },
   };
   const withPasskey = [...loggedIn, passkeyRegistered];
