@@ -1,6 +1,7 @@
 import type { EnvReader } from '@tessera/runtime';
 import { defaultIdentityConfig, type IdentityConfig } from './application/identityConfig.ts';
 import { isDecoyRegion, type DecoyCountry } from './application/unknownEmailDecoys.ts';
+import { relyingPartiesProblems, type RelyingParty } from './application/passkeyRelyingParties.ts';
 
 function readLoginLock(read: EnvReader): IdentityConfig['loginLock'] {
   const defaults = defaultIdentityConfig.loginLock;
@@ -97,6 +98,7 @@ export function readIdentitySettings(read: EnvReader): {
       ),
       allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
       decoyPhoneCountries: readDecoyCountries(read),
+      passkeyRelyingParties: readPasskeyRelyingParties(read),
     },
   };
 }
@@ -105,4 +107,23 @@ export function readIdentitySettings(read: EnvReader): {
 function readCoolingOff(read: EnvReader): number {
   const fallback = defaultIdentityConfig.phoneChangeCoolingOffSeconds;
   return read.integer('PHONE_CHANGE_COOLING_OFF_SECONDS', fallback, 0, 30 * 24 * 3600);
+}
+
+/**
+ * `{"<clientId>": {"id": "app.example.com", "name": "Example", "origins": ["https://app.example.com"]}}`: each API
+ * client's WebAuthn relying party. Unset: no client offers passkeys.
+ */
+function readPasskeyRelyingParties(read: EnvReader): Record<string, RelyingParty> {
+  const raw = read.optional('PASSKEY_RELYING_PARTIES');
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    read.problem('PASSKEY_RELYING_PARTIES must be a JSON object of client ids to relying parties (not valid JSON)');
+    return {};
+  }
+  const problems = relyingPartiesProblems(parsed);
+  for (const problem of problems) read.problem(`PASSKEY_RELYING_PARTIES: ${problem}`);
+  return problems.length === 0 ? (parsed as Record<string, RelyingParty>) : {};
 }
