@@ -12,6 +12,7 @@
  */
 import t from 'tap';
 import { readFileSync } from 'node:fs';
+import { PASSKEY_REGISTRATION_BODY_LIMIT_BYTES } from '@tessera/contracts';
 import { defaultGatewayConfig } from '@tessera/gateway';
 import { gatewayWithFakeIdentity } from '../services/gateway/test/fakeIdentityGateway.ts';
 
@@ -108,6 +109,11 @@ interface Operation {
 const document = JSON.parse(readFileSync('contracts/generated/openapi.json', 'utf8')) as {
   paths: Record<string, Record<string, Operation>>;
 };
+/** Routes whose body limit is their own: a passkey's registration and the password, every character escaped. */
+const ownBodyLimits: Record<string, number> = {
+  'POST /v1/user/passkeys': PASSKEY_REGISTRATION_BODY_LIMIT_BYTES,
+};
+
 const bodies = Object.entries(document.paths).flatMap(([path, methods]) =>
   Object.entries(methods)
     .filter(([, operation]) => operation.requestBody)
@@ -143,7 +149,7 @@ t.test('the size bound finds unbounded schemas and measures escaped characters',
 });
 
 t.test(
-  `every request body the document allows fits in ${defaultGatewayConfig.bodyLimitBytes} bytes, and the gateway takes the largest in`,
+  `every request body the document allows fits in ${defaultGatewayConfig.bodyLimitBytes} bytes (or its route's own limit), and the gateway takes the largest in`,
   async (t) => {
     t.ok(bodies.length >= 10, `${bodies.length} request bodies`);
     const gateway = await gatewayWithFakeIdentity();
@@ -151,7 +157,8 @@ t.test(
     for (const { method, path, contentType, schema, operation } of bodies) {
       const body = largest(schema, `${method} ${path}`);
       const bytes = Buffer.byteLength(body);
-      t.ok(bytes <= defaultGatewayConfig.bodyLimitBytes, `${method} ${path} (${contentType}): at most ${bytes} bytes`);
+      const limit = ownBodyLimits[`${method} ${path}`] ?? defaultGatewayConfig.bodyLimitBytes;
+      t.ok(bytes <= limit, `${method} ${path} (${contentType}): ${bytes} bytes, at most ${limit}`);
       // The same value as a form: each astral character percent-encoded is 12 bytes too, and `=` and `&` are no longer than JSON's punctuation.
       const value = JSON.parse(body) as Record<string, unknown>;
       const payload =

@@ -18,3 +18,4 @@ export * from './stepUp.ts';
 export * from './recoveryCodes.ts';
 export * from './userSessions.ts';
 export * from './phoneNumber.ts';
+export * from './passkeys.ts';

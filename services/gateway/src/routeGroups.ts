@@ -8,6 +8,7 @@ import type { AccountFlowOptions } from './routes/accountFlow.ts';
 import { signUpRoutes } from './routes/signUp.ts';
 import { loginAndCodeRoutes } from './routes/loginAndCodes.ts';
 import { recoveryCodeRoutes } from './routes/recoveryCodes.ts';
+import { passkeyRoutes } from './routes/passkeys.ts';
 import { refreshRoutes } from './routes/refresh.ts';
 import { passwordResetRoutes } from './routes/passwordReset.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
@@ -92,6 +93,7 @@ async function registerUserRoutes(
     stepUpRoutes,
     phoneNumberRoutes,
     recoveryCodeRoutes,
+    passkeyRoutes,
   ];
   for (const routes of accountFlowRoutes) await app.register(routes, accountFlow);
   await app.register(signedInUserRoutes, {

@@ -62,7 +62,9 @@ function identity(t: Test) {
     const { data } = await personalData.reveal('OtpIssued', issued.data);
     return openSealedJson<SealedOtpDelivery>(notifierKeyPair, String(data.sealedDelivery))!;
   }
-  return { handle, channel, stored, lastSms };
+  /** Binding a passkey asks for the password again. */
+  const withPassword = (again = password) => ({ sealedSecrets: channel.seal({ password: again }) });
+  return { handle, channel, stored, lastSms, notifierKeyPair, personalData, withPassword };
 }
 
 async function loggedIn(t: Test) {
@@ -104,7 +106,7 @@ t.test('a passkey registered, listed and removed', async (t) => {
   const { handle, stored, userId, familyId } = flow;
   const authenticator = new SoftwareAuthenticator({ origin });
   const response = await created(flow, authenticator);
-  const registered = await handle('RegisterPasskey', { userId, familyId, response });
+  const registered = await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response });
   if (!registered.ok) throw new Error(registered.error);
   const credentialId = authenticator.credentials[0]!.id;
   t.equal(registered.data.credentialId, credentialId);
@@ -113,7 +115,7 @@ t.test('a passkey registered, listed and removed', async (t) => {
 
   const listed = await handle('ListPasskeys', { userId, familyId });
   t.same(listed.ok && listed.data.passkeys.map((passkey) => passkey.credentialId), [credentialId]);
-  const again = await handle('RegisterPasskey', { userId, familyId, response });
+  const again = await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response });
   t.same(again, { ok: false, error: 'PASSKEY_ALREADY_REGISTERED' }, 'the same credential twice is refused');
 
   const removed = await handle('RemovePasskey', { userId, familyId, credentialId });
@@ -127,7 +129,12 @@ t.test('the options ask for user verification and exclude the passkeys already r
   const flow = await loggedIn(t);
   const { handle, userId, familyId } = flow;
   const authenticator = new SoftwareAuthenticator({ origin });
-  await handle('RegisterPasskey', { userId, familyId, response: await created(flow, authenticator) });
+  await handle('RegisterPasskey', {
+    ...flow.withPassword(),
+    userId,
+    familyId,
+    response: await created(flow, authenticator),
+  });
   const started = await handle('StartPasskeyRegistration', { userId, familyId, userName: email });
   if (!started.ok) throw new Error(started.error);
   t.match(started.data.options, {
@@ -141,17 +148,17 @@ t.test('what is refused keeps nothing', async (t) => {
   const flow = await loggedIn(t);
   const { handle, stored, userId, familyId } = flow;
   const phished = await created(flow, new SoftwareAuthenticator({ origin: 'https://bank-example.phish' }));
-  t.same(await handle('RegisterPasskey', { userId, familyId, response: phished }), {
+  t.same(await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response: phished }), {
     ok: false,
     error: 'PASSKEY_REGISTRATION_INVALID',
   });
   const withoutVerification = await created(flow, new SoftwareAuthenticator({ origin, userVerified: false }));
-  t.same(await handle('RegisterPasskey', { userId, familyId, response: withoutVerification }), {
+  t.same(await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response: withoutVerification }), {
     ok: false,
     error: 'PASSKEY_REGISTRATION_INVALID',
   });
   t.same(
-    await handle('RegisterPasskey', { userId, familyId, response: { id: 'x' } }),
+    await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response: { id: 'x' } }),
     {
       ok: false,
       error: 'PASSKEY_REGISTRATION_INVALID',
@@ -160,7 +167,7 @@ t.test('what is refused keeps nothing', async (t) => {
   );
   const good = await created(flow, new SoftwareAuthenticator({ origin }));
   t.same(
-    await handle('RegisterPasskey', { userId, familyId: 'family-other', response: good }),
+    await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId: 'family-other', response: good }),
     {
       ok: false,
       error: 'UNAUTHENTICATED',
@@ -178,12 +185,50 @@ t.test('what is refused keeps nothing', async (t) => {
   t.equal((await stored(userId)).filter((event) => event.type === 'PasskeyRegistered').length, 0);
 });
 
+t.test('binding a passkey asks for the password again, and a wrong one is counted as at login', async (t) => {
+  const flow = await loggedIn(t);
+  const { handle, stored, userId, familyId } = flow;
+  const response = await created(flow, new SoftwareAuthenticator({ origin }));
+  t.same(await handle('RegisterPasskey', { ...flow.withPassword('not the password'), userId, familyId, response }), {
+    ok: false,
+    error: 'INVALID_CREDENTIALS',
+  });
+  t.same(
+    await handle('RegisterPasskey', { userId, familyId, response }),
+    { ok: false, error: 'VALIDATION_FAILED' },
+    'neither the password nor a step-up token',
+  );
+  const events = await stored(userId);
+  t.equal(events.filter((event) => event.type === 'LoginFailed').length, 1, 'the wrong password counted once');
+  t.equal(events.filter((event) => event.type === 'PasskeyRegistered').length, 0, 'nothing registered');
+  const registered = await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response });
+  t.equal(registered.ok, true, 'the right password binds it');
+});
+
+t.test("the user's phone is told of a passkey added and removed, and the notice names no credential", async (t) => {
+  const flow = await loggedIn(t);
+  const { handle, stored, userId, familyId, personalData, notifierKeyPair } = flow;
+  const authenticator = new SoftwareAuthenticator({ origin });
+  const response = await created(flow, authenticator);
+  await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response });
+  const credentialId = authenticator.credentials[0]!.id;
+  await handle('RemovePasskey', { userId, familyId, credentialId });
+  for (const type of ['PasskeyRegistered', 'PasskeyRemoved'] as const) {
+    const event = (await stored(userId)).find((stored) => stored.type === type)!;
+    t.notOk(String(event.data.sealedNotice).includes('+336'), `${type}: the phone number is not in the clear`);
+    const { data } = await personalData.reveal(type, event.data);
+    const notice = openSealedJson<Record<string, unknown>>(notifierKeyPair, String(data.sealedNotice));
+    t.same(notice, { to: '+33612345678', locale: 'en' }, `${type}: the notice opens to the user's phone, no more`);
+  }
+});
+
 /** A user with a passkey registered through the handlers, and a way to start a login and answer it. */
 async function withPasskey(t: Test) {
   const flow = await loggedIn(t);
   const { handle, channel, userId, familyId } = flow;
   const authenticator = new SoftwareAuthenticator({ origin });
   const registered = await handle('RegisterPasskey', {
+    ...flow.withPassword(),
     userId,
     familyId,
     response: await created(flow, authenticator),

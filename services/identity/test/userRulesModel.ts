@@ -262,9 +262,11 @@ export class UserModel {
     return from.length === 0 ? 'wrong-recovery-code' : from[index % from.length]!;
   }
 
-  /** From a live login only; the same credential once. */
+  /** From a live login only, with the right password; the same credential once. */
   registerPasskey(familyId: string): Expected {
     if (!this.familyLive(familyId)) return { error: 'UNAUTHENTICATED', events: [] };
+    // The right password again: a locked account is told so, as at login.
+    if (this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     if (this.passkeyCounter !== undefined) return { error: 'PASSKEY_ALREADY_REGISTERED', events: [] };
     this.passkeyCounter = 0;
     return { events: ['PasskeyRegistered'] };

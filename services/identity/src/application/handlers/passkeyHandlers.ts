@@ -4,6 +4,8 @@
  * user's stream, and the user's passkeys listed and removed.
  */
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { SealedPasskeyNotice } from '@tessera/contracts';
+import { sealJson } from '@tessera/crypto';
 import { answerWithoutUser } from '../../domain/userDecider.ts';
 import { signedInRefusal } from '../../domain/passkeysDecider.ts';
 import type { UserState } from '../../domain/userState.ts';
@@ -17,6 +19,7 @@ import {
   verifyPasskeyAssertion,
   verifyPasskeyRegistration,
 } from '../passkeyVerification.ts';
+import { reauthenticationOf } from '../passwordCheck.ts';
 import { replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 
 const relyingPartyOf = ({ config }: CommandContext, clientId: string) =>
@@ -48,20 +51,26 @@ const registerPasskey: CommandHandler<'RegisterPasskey'> = async (command, conte
   const { payload, metadata } = command;
   const rp = relyingPartyOf(context, metadata.clientId);
   if (!rp) return { ok: false, error: 'PASSKEYS_NOT_OFFERED' };
+  const password = payload.sealedSecrets ? context.openSecret(payload.sealedSecrets, 'password') : undefined;
+  // Exactly one proof: the password or a step-up token.
+  if ((password === undefined) === (payload.stepUp === undefined)) return { ok: false, error: 'VALIDATION_FAILED' };
   const { keys, clock } = context;
-  const outcome = await context.decideOnUser(command, payload.userId, async (_state: UserState) => {
+  const outcome = await context.decideOnUser(command, payload.userId, async (state: UserState, isRealUser) => {
     const now = clock();
     const check = registrationChallengeCheck(keys.hashingKey, payload.userId, payload.familyId, now.getTime() / 1000);
     const response = payload.response as unknown as RegistrationResponseJSON;
     const credential = await verifyPasskeyRegistration(rp, response, check);
     const none = { credentialId: '', publicKey: '', counter: 0, transports: [] };
+    const proof = { password, stepUp: payload.stepUp };
     return {
       type: 'RegisterPasskey',
       verified: credential !== undefined,
       credential: credential ?? none,
+      proof: await reauthenticationOf(context, state, isRealUser, proof, now.toISOString()),
       familyId: payload.familyId,
       clientId: metadata.clientId,
       now: now.toISOString(),
+      ...noticeOf(context, state, isRealUser),
     };
   });
   return replyTo(outcome, () => {
@@ -72,15 +81,31 @@ const registerPasskey: CommandHandler<'RegisterPasskey'> = async (command, conte
   });
 };
 
+/** The "passkey added" or "passkey removed" SMS, sealed for the notifier: to the user's phone, in their language. */
+function noticeOf({ keys }: CommandContext, state: UserState, isRealUser: boolean) {
+  if (!isRealUser) return {};
+  const notice: SealedPasskeyNotice = state.locale
+    ? { to: state.phoneNumber, locale: state.locale }
+    : { to: state.phoneNumber };
+  return { sealedNotice: sealJson(keys.notifierPublicKey, notice) };
+}
+
 const removePasskey: CommandHandler<'RemovePasskey'> = async (command, context) => {
   const { payload, metadata } = command;
-  const outcome = await context.decideOnUser(command, payload.userId, {
+  const outcome = await context.decideOnUser(command, payload.userId, (state, isRealUser) => ({
     type: 'RemovePasskey',
     credentialId: payload.credentialId,
     familyId: payload.familyId,
     clientId: metadata.clientId,
     now: context.clock().toISOString(),
-  });
+    // Sealed only for a passkey this client may remove: a refused removal costs no sealing.
+    ...(isRealUser &&
+    state.passkeys.some(
+      (passkey) => passkey.credentialId === payload.credentialId && passkey.clientId === metadata.clientId,
+    )
+      ? noticeOf(context, state, isRealUser)
+      : {}),
+  }));
   return replyTo(outcome, () => ({
     userId: payload.userId,
     credentialId: payload.credentialId,
