@@ -142,3 +142,10 @@ t.test('the command timeout is COMMAND_TIMEOUT_MS, 5 s by default, as in the dis
     /COMMAND_TIMEOUT_MS must be a whole number from 100 to 60000/,
   );
 });
+
+t.test('the development pages are off unless DEV_PAGES=true', async (t) => {
+  t.equal(loadConfig({}).gateway.devPages, false);
+  t.equal(loadConfig({ DEV_PAGES: 'true' }).gateway.devPages, true);
+  t.equal(loadConfig({ DEV_PAGES: 'false' }).gateway.devPages, false);
+  t.throws(() => loadConfig({ DEV_PAGES: 'yes' }), /DEV_PAGES must be one of true, false/);
+});

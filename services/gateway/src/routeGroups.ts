@@ -28,6 +28,7 @@ import { oauthMetadataRoutes } from './routes/oauthMetadata.ts';
 import { oauthRevocationRoutes } from './routes/oauthRevocation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { plivoWebhookRoutes } from './routes/plivoWebhook.ts';
+import { passkeyDevPageRoutes } from './routes/passkeyDevPage.ts';
 import type { StepUpTokens } from './stepUpTokens.ts';
 
 /** Every route group, each its own plugin, in the order the OpenAPI document lists them. */
@@ -44,6 +45,7 @@ export async function registerRoutes(
   await registerUserRoutes(app, options, views, stepUpTokens);
   await registerAccountRoutes(app, options, views);
   if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
+  if (options.config.devPages) await app.register(passkeyDevPageRoutes);
 }
 
 /** Client credentials, the key set, introspection, revocation and the discovery document. */
