@@ -57,13 +57,14 @@ function at(schema: Schema | undefined, pointer: string): Schema | undefined {
 }
 
 /** Whether a runtime expression names something the source operation has. */
-function resolves(expression: string, source: Operation): boolean {
+/** Whether a link's expression names a field of the request, or of the answer (of `status`) the link hangs on. */
+function resolves(expression: string, source: Operation, status = '200'): boolean {
   const body = /^\$(request|response)\.body#(\/.*)$/.exec(expression);
   if (body) {
     const schema =
       body[1] === 'request'
         ? source.requestBody?.content['application/json']?.schema
-        : source.responses['200']?.content?.['application/json']?.schema;
+        : source.responses[status]?.content?.['application/json']?.schema;
     return at(schema, body[2] ?? '') !== undefined;
   }
   const parameter = /^\$request\.(query|path|header)\.(.+)$/.exec(expression);
@@ -127,14 +128,20 @@ t.test('links follow the flows, and every field they take or fill exists', async
             ),
             `${name}: ${link.operationId} takes ${field}`,
           );
-          t.ok(resolves(expression, operation), `${name}: ${expression} names a field of ${operation.operationId}`);
+          t.ok(
+            resolves(expression, operation, status),
+            `${name}: ${expression} names a field of ${operation.operationId}`,
+          );
         }
         for (const [parameter, expression] of Object.entries(link.parameters ?? {})) {
           t.ok(
             (target?.parameters ?? []).some((candidate) => candidate.name === parameter),
             `${name}: ${link.operationId} takes ${parameter}`,
           );
-          t.ok(resolves(expression, operation), `${name}: ${expression} names a field of ${operation.operationId}`);
+          t.ok(
+            resolves(expression, operation, status),
+            `${name}: ${expression} names a field of ${operation.operationId}`,
+          );
         }
       }
     }

@@ -44,4 +44,20 @@ export const example = {
   loginFamilyId: '019ac3f2-5e8b-7d41-a6c9-2b4e8f1d3a70',
   otherLoginFamilyId: '019ac3f9-0c2d-7a85-b3e1-6f9d4c2a8e15',
   deviceId: '4f1c2a9e-5b7d-4e36-9a0b-2d8c6e1f3a57',
+  /** Ada's passkey on her phone (WebAuthn, base64url as the browser gives it). */
+  passkeyCredentialId: 'nB5rSi99PopbDB0uP0BRYg',
+  passkeyChallenge: 'yMnKy8zNzs_Q0dLT1NXW19jZ2tvc3d7f4OHi4-Tl5uc',
+  passkeyRegistration: {
+    clientDataJSON:
+      'eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiTVRjMk5ERTBPRFEwTXk1a05HWTNZVGxqTW1JeFpUTSIsIm9yaWdpbiI6Imh0dHBzOi8vYXBwLmFjbWUtYmFuay5leGFtcGxlIiwiY3Jvc3NPcmlnaW4iOmZhbHNlfQ',
+    attestationObject:
+      'o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVkAlDfIEr2afWsicm511d9kqnTmivtNPStz_yRwVaMZOVuNRQAAAAAAAAAAAAAAAAAAAAAAAAAAABCcHmtKL30-ilsMHS4_QFFipQECAyYgASFYIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fIlggICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8',
+  },
+  passkeyAssertion: {
+    clientDataJSON:
+      'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0IiwiY2hhbGxlbmdlIjoicTNiOVhrMkxtVjdjUjFzRDZmSDBqRzVhWjJlVTlpTzN1SzdxWXQza1A5dyIsIm9yaWdpbiI6Imh0dHBzOi8vYXBwLmFjbWUtYmFuay5leGFtcGxlIiwiY3Jvc3NPcmlnaW4iOmZhbHNlfQ',
+    authenticatorData: 'N8gSvZp9ayJybnXV32SqdOaK-009K3P_JHBVoxk5W40FAAAABw',
+    signature: 'MEUCIQBkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5_gIGCgwIgjI2Oj5CRkpOUlZaXmJmam5ydnp-goaKjpKWmp6ipqqs',
+    userHandle: 'W3wfni1KTI6fMWoNLot8RQ',
+  },
 } as const;

@@ -32,6 +32,13 @@ export interface SealedRecoveryCodesNotice {
   locale?: string;
 }
 
+/** Inside a `PasskeyRegistered` or `PasskeyRemoved` event's `sealedNotice`: where to tell the user. */
+export interface SealedPasskeyNotice {
+  /** E.164. */
+  to: string;
+  locale?: string;
+}
+
 /** Inside a `PasswordChanged` event's `sealedNotice`: where to tell the user that the password changed. */
 export interface SealedPasswordChangedNotice {
   /** E.164. */

@@ -33,6 +33,8 @@ export const stepUpActions = {
   CHANGE_PHONE_NUMBER: { fields: ['destination'], consumedByIdentity: true },
   /** Generating a new set of recovery codes (POST /v1/user/recovery-codes): no transaction. Identity consumes it. */
   MANAGE_RECOVERY_CODES: { fields: [], consumedByIdentity: true },
+  /** Registering a passkey (POST /v1/user/passkeys): no transaction. Identity consumes it. */
+  MANAGE_PASSKEYS: { fields: [], consumedByIdentity: true },
 } as const satisfies Record<string, { fields: readonly TransactionField[]; consumedByIdentity?: true }>;
 
 export type StepUpActionName = keyof typeof stepUpActions;

@@ -10,7 +10,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { problemsWith } from '../support/documentedAnswers.ts';
 import { fuzzContext, logLineProblems } from '../support/fuzzFixture.ts';
-import { operationsOf } from '../support/openApiDocument.ts';
+import { bodyLimitOf, operationsOf } from '../support/openApiDocument.ts';
 import { fuzzOperation, send, type FuzzContext } from '../support/openApiFuzz.ts';
 import { FORGED_LINE } from '../support/schemaArbitrary.ts';
 import { startTestServer, type TestServer } from '../support/testServer.ts';
@@ -61,7 +61,10 @@ t.test('a body over the size limit is a 413 with code 1001 on every operation th
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...Object.keys(operation.body ?? {})),
-        fc.integer({ min: context.bodyLimitBytes + 1, max: context.bodyLimitBytes * 4 }),
+        fc.integer({
+          min: bodyLimitOf(operation.id, context.bodyLimitBytes) + 1,
+          max: bodyLimitOf(operation.id, context.bodyLimitBytes) * 4,
+        }),
         async (contentType, size) => {
           const request = {
             method: operation.method,
@@ -75,7 +78,7 @@ t.test('a body over the size limit is a 413 with code 1001 on every operation th
             },
           };
           const answer = await send(context.url, request);
-          const problems = problemsWith(operation, request, answer, context.bodyLimitBytes);
+          const problems = problemsWith(operation, request, answer, bodyLimitOf(operation.id, context.bodyLimitBytes));
           if (answer.status !== 413 || problems.length > 0)
             throw new Error(`${answer.status} ${answer.text.slice(0, 200)} ${problems.join('; ')}`);
         },

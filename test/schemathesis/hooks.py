@@ -234,6 +234,9 @@ def _answer_own_challenge(case) -> None:
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive or not isinstance(case.body, dict):
         return
+    # Only an SMS code is sent: a recovery code or a passkey's assertion keeps what was generated.
+    if case.body.get("challengeType") != "SMS_OTP":
+        return
     with _lock:
         email, before = _challenge_by_session.get(str(case.body.get("sessionId", "")), (None, 0))
         phone = _phone_by_email.get(email or "")

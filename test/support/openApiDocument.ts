@@ -4,7 +4,18 @@
  * of each declared answer.
  */
 import { readFileSync } from 'node:fs';
+import { PASSKEY_REGISTRATION_BODY_LIMIT_BYTES } from '@tessera/contracts';
 import type { JsonSchema } from './schemaArbitrary.ts';
+
+/** Operations whose body limit is their own rather than the gateway's (a passkey's registration with the password). */
+const ownBodyLimits: Record<string, number> = {
+  'POST /v1/user/passkeys': PASSKEY_REGISTRATION_BODY_LIMIT_BYTES,
+};
+
+/** The body limit of the operation `id` ("POST /v1/user/passkeys"): its own, else the gateway's. */
+export function bodyLimitOf(id: string, gatewayLimit: number): number {
+  return ownBodyLimits[id] ?? gatewayLimit;
+}
 
 interface OpenApiOperation {
   security?: Array<Record<string, string[]>>;

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { problemsWith, type FuzzRequest, type FuzzResponse } from './documentedAnswers.ts';
-import type { Operation } from './openApiDocument.ts';
+import { bodyLimitOf, type Operation } from './openApiDocument.ts';
 import { fuzzValue, nastyString, PROTOTYPE_KEYS, type Hints } from './schemaArbitrary.ts';
 
 export interface FuzzContext {
@@ -196,7 +196,7 @@ function body(operation: Operation, context: FuzzContext): fc.Arbitrary<Body | u
     {
       weight: 1,
       arbitrary: fc
-        .integer({ min: context.bodyLimitBytes + 1, max: context.bodyLimitBytes * 3 })
+        .integer({ min: bodyLimitOf(operation.id, context.bodyLimitBytes) + 1, max: context.bodyLimitBytes * 3 })
         .map((size): Body => ({ contentType: firstType, text: serialise(firstType, { password: 'x'.repeat(size) }) })),
     },
     { weight: 1, arbitrary: fc.constantFrom<Body>({ contentType: firstType, text: '' }, { text: '{}' }, { text: '' }) },
@@ -290,7 +290,8 @@ export async function fuzzOperation(operation: Operation, context: FuzzContext, 
     fc.asyncProperty(requestArbitrary(operation, context), async (request) => {
       const response = await send(context.url, request);
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-      const problems = problemsWith(operation, request, response, context.bodyLimitBytes);
+      const limit = bodyLimitOf(operation.id, context.bodyLimitBytes);
+      const problems = problemsWith(operation, request, response, limit);
       if (problems.length > 0) {
         const shown = {
           ...request,

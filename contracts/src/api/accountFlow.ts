@@ -3,6 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { example } from '../apiExamples.ts';
 import { Device } from '../devices.ts';
 import { AccountSummary } from './accounts.ts';
+import { passkeyAnswer } from './passkeys.ts';
+import { PasskeyRequestOptions } from './passkeyRequestOptions.ts';
 import { PhoneNumberChangedData } from './phoneNumber.ts';
 import { RecoveryCode } from './recoveryCodes.ts';
 import { StepUpTokenData } from './stepUp.ts';
@@ -97,6 +99,7 @@ export const OtpBody = Type.Union(
       { sessionId: SessionId, username: Username, ...recoveryCodeAnswer },
       { additionalProperties: false, title: 'OtpRecoveryCode' },
     ),
+    Type.Object(passkeyAnswer, { additionalProperties: false, title: 'OtpPasskey' }),
   ],
   {
     examples: [
@@ -106,6 +109,18 @@ export const OtpBody = Type.Union(
         username: example.email,
         challengeType: 'RECOVERY_CODE',
         code: example.recoveryCode,
+      },
+      {
+        sessionId: example.loginSessionId,
+        username: example.email,
+        challengeType: 'PASSKEY',
+        passkeyResponse: {
+          id: example.passkeyCredentialId,
+          rawId: example.passkeyCredentialId,
+          type: 'public-key',
+          response: example.passkeyAssertion,
+          clientExtensionResults: {},
+        },
       },
     ],
   },
@@ -181,6 +196,12 @@ export const ChallengeData = Type.Object({
   challengeType: ChallengeType,
   codeDeliveryDestination: Type.String({ description: 'Masked phone number, such as +33******78.' }),
   expiresIn: Type.Integer({ description: 'Seconds until the code expires.' }),
+});
+
+/** A login's challenge: the SMS code, or a passkey when the user has one for this app. */
+export const LoginChallengeData = Type.Object({
+  ...ChallengeData.properties,
+  passkeyOptions: Type.Optional(PasskeyRequestOptions),
 });
 
 export const TokensData = Type.Object({

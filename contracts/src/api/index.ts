@@ -18,3 +18,5 @@ export * from './stepUp.ts';
 export * from './recoveryCodes.ts';
 export * from './userSessions.ts';
 export * from './phoneNumber.ts';
+export * from './passkeyRequestOptions.ts';
+export * from './passkeys.ts';

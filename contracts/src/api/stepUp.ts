@@ -14,6 +14,7 @@ import {
   type StepUpActionName,
 } from '../stepUp.ts';
 import { apiFormats, ChallengeType, CurrentPassword, Uuid } from './fields.ts';
+import { PasskeyRequestOptions } from './passkeyRequestOptions.ts';
 
 const transactionFields = {
   amount: Type.String({
@@ -85,7 +86,7 @@ export const StepUpToken = Type.String({
   // A compact JWT (base64url parts and dots); the ones this server signs are under 1 KiB.
   pattern: '^[A-Za-z0-9._-]+$',
   maxLength: 1536,
-  description: 'The `stepUpToken` the SMS code answered.',
+  description: 'The `stepUpToken` the SMS code or the passkey answered.',
   examples: [example.stepUpToken],
 });
 
@@ -107,13 +108,14 @@ export const StepUpChallengeData = Type.Object({
   challengeType: ChallengeType,
   codeDeliveryDestination: Type.String({ description: 'Masked phone number, such as +33******78.' }),
   expiresIn: Type.Integer({ description: 'Seconds until the code expires.' }),
+  passkeyOptions: Type.Optional(PasskeyRequestOptions),
 });
 
 export const StepUpTokenData = Type.Object({
   userId: Uuid,
   stepUpToken: Type.String({
     description:
-      'A JWT typed `step-up+jwt`, signed with the keys of the JWKS: `acr` urn:tessera:acr:sca, `amr` ["pwd","sms"], `auth_time`, `jti`, `action`, `txn` (base64url SHA-256 of the canonical transaction). Consume it once with POST /v1/step-up/consume.',
+      'A JWT typed `step-up+jwt`, signed with the keys of the JWKS: `acr` urn:tessera:acr:sca, `amr` ["pwd","sms"] when the SMS code answered or ["pwd","pop","user"] when a passkey did, `auth_time`, `jti`, `action`, `txn` (base64url SHA-256 of the canonical transaction). Consume it once with POST /v1/step-up/consume.',
   }),
   expiresIn: Type.Integer({ description: 'Seconds until the step-up token expires (at most 300).' }),
 });

@@ -66,7 +66,7 @@ export interface CommandReplies {
   ListPasskeys: { passkeys: { credentialId: string; transports: string[]; registeredAt: string }[] };
 }
 
-/** A step-up's right code: what the gateway signs into the step-up token. No session starts. */
+/** A step-up's right code or passkey: what the gateway signs into the step-up token. No session starts. */
 export interface StepUpVerified {
   purpose: 'STEP_UP';
   /** `sub` */
@@ -85,6 +85,11 @@ export interface StepUpVerified {
   authTime: string;
   /** `exp` */
   expiresAt: string;
+  /**
+   * What answered: the SMS code, or a passkey (the token's `amr` says which). Absent from an identity that predates
+   * passkeys: the SMS code.
+   */
+  challengeType?: 'SMS_OTP' | 'PASSKEY';
 }
 
 export interface ChallengeReply {
@@ -92,6 +97,9 @@ export interface ChallengeReply {
   challengeType: 'SMS_OTP';
   codeDeliveryDestination: string;
   expiresIn: number;
-  /** A login's, when the user has passkeys for this client: WebAuthn request options whose assertion answers it. */
+  /**
+   * A login's or a step-up's, when the user has passkeys for this client: WebAuthn request options whose assertion
+   * answers it (a step-up's challenge binds its transaction).
+   */
   passkeyOptions?: Record<string, unknown>;
 }

@@ -14,10 +14,19 @@ export const StartPasskeyRegistration = command(
   'StartPasskeyRegistration',
   Type.Object({ ...SignedIn, userName: Type.String({ minLength: 1, maxLength: 256 }) }),
 );
-/** `response`: the browser's RegistrationResponseJSON, verified by identity. */
+/**
+ * `response`: the browser's RegistrationResponseJSON, verified by identity. Binding a new authenticator asks the user
+ * again: either `sealedSecrets` (sealed JSON `{password}`) or `stepUp`, the ids of a MANAGE_PASSKEYS step-up token the
+ * gateway verified (its `sid` and `jti`, for the same `sub`), which identity consumes in the same decision.
+ */
 export const RegisterPasskey = command(
   'RegisterPasskey',
-  Type.Object({ ...SignedIn, response: Type.Record(Type.String(), Type.Unknown()) }),
+  Type.Object({
+    ...SignedIn,
+    response: Type.Record(Type.String(), Type.Unknown()),
+    sealedSecrets: Type.Optional(Type.String()),
+    stepUp: Type.Optional(Type.Object({ stepUpId: Type.String(), tokenId: Type.String() })),
+  }),
 );
 export const RemovePasskey = command('RemovePasskey', Type.Object({ ...SignedIn, credentialId: Type.String() }));
 export const ListPasskeys = command('ListPasskeys', Type.Object(SignedIn));

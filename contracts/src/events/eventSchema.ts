@@ -17,7 +17,8 @@ export const OtpPurpose = Type.Union([
 export type OtpPurposeName = Static<typeof OtpPurpose>;
 /**
  * What an SMS was for; `NEW_SIGN_IN` since SmsDispatched v2 and SmsDispatchFailed v2; `PHONE_NUMBER_CHANGED`
- * (the notice to the number given up) and `RECOVERY_CODES` (codes generated, or one used) since v3.
+ * (the notice to the number given up) and `RECOVERY_CODES` (codes generated, or one used) since v3; `PASSKEYS` (a
+ * passkey added or removed) since v4.
  */
 export const SmsPurpose = Type.Union([
   Type.Literal('OTP'),
@@ -25,6 +26,7 @@ export const SmsPurpose = Type.Union([
   Type.Literal('NEW_SIGN_IN'),
   Type.Literal('PHONE_NUMBER_CHANGED'),
   Type.Literal('RECOVERY_CODES'),
+  Type.Literal('PASSKEYS'),
 ]);
 
 export const EventMetadata = Type.Object({

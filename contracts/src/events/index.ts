@@ -115,6 +115,8 @@ export const personalDataFields = {
   PhoneNumberChanged: ['phoneNumber', 'sealedNotice'],
   RecoveryCodesGenerated: ['sealedNotice'],
   RecoveryCodeUsed: ['sealedNotice'],
+  PasskeyRegistered: ['sealedNotice'],
+  PasskeyRemoved: ['sealedNotice'],
 } as const satisfies Partial<Record<keyof typeof identityEvents, readonly string[]>>;
 
 export function personalDataFieldsOf(type: string): readonly string[] {

@@ -26,6 +26,10 @@ export const passkeyEvents = {
       /** The API client whose relying party the credential is bound to: only its logins may use it. */
       clientId: Id,
       registeredAt: Instant,
+      /** How the user proved it again: the password, or a step-up token for MANAGE_PASSKEYS. */
+      authorisedBy: Type.Union([Type.Literal('PASSWORD'), Type.Literal('STEP_UP')]),
+      /** `{to, locale}` sealed to the notifier's key for the "passkey added" SMS; personal data. */
+      sealedNotice: Type.Optional(Type.String()),
     }),
   ),
   PasskeyUsed: event(
@@ -43,6 +47,12 @@ export const passkeyEvents = {
   PasskeyRemoved: event(
     'PasskeyRemoved',
     1,
-    Type.Object({ userId: Id, credentialId: CredentialId, removedAt: Instant }),
+    Type.Object({
+      userId: Id,
+      credentialId: CredentialId,
+      removedAt: Instant,
+      /** `{to, locale}` sealed to the notifier's key for the "passkey removed" SMS; personal data. */
+      sealedNotice: Type.Optional(Type.String()),
+    }),
   ),
 } as const;

@@ -5,11 +5,11 @@ import { event, Id, SmsPurpose } from './eventSchema.ts';
 export const smsEvents = {
   SmsDispatched: event(
     'SmsDispatched',
-    /** Version 2: `purpose` may be NEW_SIGN_IN; version 3: PHONE_NUMBER_CHANGED or RECOVERY_CODES. */
-    3,
+    /** Version 2: `purpose` may be NEW_SIGN_IN; version 3: PHONE_NUMBER_CHANGED or RECOVERY_CODES; version 4: PASSKEYS. */
+    4,
     Type.Object({
       userId: Id,
-      /** The event the SMS was about (`OtpIssued`, `PasswordChanged`, `NewDeviceSignInNoticed`, `PhoneNumberChanged`, `RecoveryCode…`). */
+      /** The event the SMS was about (`OtpIssued`, `PasswordChanged`, `NewDeviceSignInNoticed`, `PhoneNumberChanged`, `RecoveryCode…`, `Passkey…`). */
       sourceEventId: Id,
       purpose: SmsPurpose,
       provider: Type.String(),
@@ -18,8 +18,8 @@ export const smsEvents = {
   ),
   SmsDispatchFailed: event(
     'SmsDispatchFailed',
-    /** Version 2: `purpose` may be NEW_SIGN_IN; version 3: PHONE_NUMBER_CHANGED or RECOVERY_CODES. */
-    3,
+    /** Version 2: `purpose` may be NEW_SIGN_IN; version 3: PHONE_NUMBER_CHANGED or RECOVERY_CODES; version 4: PASSKEYS. */
+    4,
     Type.Object({
       userId: Id,
       sourceEventId: Id,

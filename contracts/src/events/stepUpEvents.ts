@@ -1,11 +1,14 @@
 /**
  * Step-up with dynamic linking: a logged-in user confirms one action (and its
- * transaction) with the password and an SMS code, and gets a short-lived token
+ * transaction) with the password and an SMS code or a passkey, and gets a short-lived token
  * that a payment service consumes once.
  */
 import { Type } from '@sinclair/typebox';
 import { StepUpAction } from '../stepUp.ts';
 import { event, Id, Instant } from './eventSchema.ts';
+
+/** What answered a step-up's challenge: the SMS code stating the transaction, or a passkey whose challenge binds it. */
+export const StepUpChallengeType = Type.Union([Type.Literal('SMS_OTP'), Type.Literal('PASSKEY')]);
 
 export const stepUpEvents = {
   StepUpRequested: event(
@@ -31,15 +34,21 @@ export const stepUpEvents = {
   ),
   StepUpCompleted: event(
     'StepUpCompleted',
-    1,
+    /** Version 2: `challengeType`, what answered the step-up (the token's `amr` follows it). */
+    2,
     Type.Object({
       userId: Id,
       stepUpId: Id,
       /** The step-up token's `jti`. */
       tokenId: Id,
-      /** When the code was verified: the token's `auth_time`. */
+      /** When the code or the passkey was verified: the token's `auth_time`. */
       authTime: Instant,
       expiresAt: Instant,
+      /**
+       * Since version 2: SMS_OTP (the SMS code) or PASSKEY (an assertion over the step-up's challenge, its
+       * PasskeyUsed beside this event). Absent in version 1, when only the SMS code could answer.
+       */
+      challengeType: Type.Optional(StepUpChallengeType),
     }),
   ),
   StepUpConsumed: event(

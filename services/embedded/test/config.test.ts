@@ -168,3 +168,9 @@ t.test(
     );
   },
 );
+t.test('the development pages are off unless DEV_PAGES=true', async (t) => {
+  t.equal(loadConfig({}).gateway.devPages, false);
+  t.equal(loadConfig({ DEV_PAGES: 'true' }).gateway.devPages, true);
+  t.equal(loadConfig({ DEV_PAGES: 'false' }).gateway.devPages, false);
+  t.throws(() => loadConfig({ DEV_PAGES: 'yes' }), /DEV_PAGES must be one of true, false/);
+});

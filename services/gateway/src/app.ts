@@ -81,7 +81,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     ...audience,
     isSessionRevoked: async (familyId) => (await views.sessions.get(familyId))?.revoked === true,
     stepUpTokens,
-    isStepUpTokenConsumed: async (tokenId) => (await views.stepUpTokens.get(tokenId)) !== undefined,
+    isStepUpTokenSpent: async (claims) => {
+      if ((await views.stepUpTokens.get(claims.jti)) !== undefined) return true;
+      // Signed before the number changed (in the same second counts as before): identity refuses it too.
+      const revokedAt = (await views.users.get(claims.sub))?.stepUpsRevokedAt;
+      return revokedAt !== undefined && claims.iat * 1000 <= Date.parse(revokedAt);
+    },
   });
   await app.register(idempotencyPlugin, { store: options.views });
   await registerRoutes(app, options, views, stepUpTokens);

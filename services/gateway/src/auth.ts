@@ -101,8 +101,11 @@ export interface AuthOptions {
   isSessionRevoked?: (familyId: string) => Promise<boolean>;
   /** Step-up tokens, which introspection answers for too. */
   stepUpTokens?: StepUpTokens;
-  /** Whether a step-up token (by `jti`) was consumed: introspection answers it inactive at once. */
-  isStepUpTokenConsumed?: (tokenId: string) => Promise<boolean>;
+  /**
+   * Whether a step-up token was consumed, or revoked by what happened to its user since it was signed (a phone number
+   * change): introspection answers it inactive at once.
+   */
+  isStepUpTokenSpent?: (claims: StepUpClaims) => Promise<boolean>;
 }
 
 /** Whether a token's `aud` (one or several) names this audience. */
@@ -154,11 +157,11 @@ async function activeClaims(
   return claims;
 }
 
-/** A step-up token is active until it expires, is consumed or its login ends. */
+/** A step-up token is active until it expires, is consumed, its login ends or its user's phone number changes. */
 async function activeStepUpClaims(options: AuthOptions, token: string): Promise<StepUpClaims | undefined> {
   const claims = await options.stepUpTokens?.verify(token);
   if (!claims || claims.exp <= Math.floor(Date.now() / 1000)) return undefined;
-  if (await options.isStepUpTokenConsumed?.(claims.jti)) return undefined;
+  if (await options.isStepUpTokenSpent?.(claims)) return undefined;
   if (await options.isSessionRevoked?.(claims.fam)) return undefined;
   return claims;
 }

@@ -36,6 +36,8 @@ export interface GatewayConfig {
   rateLimits: RateLimitSettings;
   /** Answers that could tell whether an email has an account leave no sooner than this after the request arrived (0: off). */
   uniformAnswerMs: number;
+  /** Whether to serve the development pages, such as /dev/passkeys (DEV_PAGES=true). */
+  devPages: boolean;
 }
 
 export const defaultGatewayConfig: GatewayConfig = {
@@ -47,4 +49,5 @@ export const defaultGatewayConfig: GatewayConfig = {
   trustProxy: false,
   rateLimits: { perIp: 600, sensitivePerIp: 60, ipWindowSeconds: 60, perIdentifier: 20, identifierWindowSeconds: 900 },
   uniformAnswerMs: 250,
+  devPages: false,
 };

@@ -24,6 +24,7 @@ export function readGatewaySettings(read: EnvReader): GatewayConfig {
     trustProxy: readTrustProxy(read),
     rateLimits: readRateLimits(read),
     uniformAnswerMs: read.integer('UNIFORM_ANSWER_MS', defaultGatewayConfig.uniformAnswerMs, 0, 5000),
+    devPages: read.oneOf('DEV_PAGES', 'false', ['true', 'false'] as const) === 'true',
   };
 }
 

@@ -8,6 +8,7 @@ import type { AccountFlowOptions } from './routes/accountFlow.ts';
 import { signUpRoutes } from './routes/signUp.ts';
 import { loginAndCodeRoutes } from './routes/loginAndCodes.ts';
 import { recoveryCodeRoutes } from './routes/recoveryCodes.ts';
+import { passkeyRoutes } from './routes/passkeys.ts';
 import { refreshRoutes } from './routes/refresh.ts';
 import { passwordResetRoutes } from './routes/passwordReset.ts';
 import { signedInUserRoutes } from './routes/signedInUser.ts';
@@ -27,6 +28,7 @@ import { oauthMetadataRoutes } from './routes/oauthMetadata.ts';
 import { oauthRevocationRoutes } from './routes/oauthRevocation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { plivoWebhookRoutes } from './routes/plivoWebhook.ts';
+import { passkeyDevPageRoutes } from './routes/passkeyDevPage.ts';
 import type { StepUpTokens } from './stepUpTokens.ts';
 
 /** Every route group, each its own plugin, in the order the OpenAPI document lists them. */
@@ -43,6 +45,7 @@ export async function registerRoutes(
   await registerUserRoutes(app, options, views, stepUpTokens);
   await registerAccountRoutes(app, options, views);
   if (options.plivoWebhook) await app.register(plivoWebhookRoutes, options.plivoWebhook);
+  if (options.config.devPages) await app.register(passkeyDevPageRoutes);
 }
 
 /** Client credentials, the key set, introspection, revocation and the discovery document. */
@@ -90,6 +93,7 @@ async function registerUserRoutes(
     stepUpRoutes,
     phoneNumberRoutes,
     recoveryCodeRoutes,
+    passkeyRoutes,
   ];
   for (const routes of accountFlowRoutes) await app.register(routes, accountFlow);
   await app.register(signedInUserRoutes, {

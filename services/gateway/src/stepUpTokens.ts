@@ -12,8 +12,17 @@ import type { SigningKey } from './signingKeys.ts';
 export const stepUpTokenType = 'step-up+jwt';
 /** `acr`: strong customer authentication with dynamic linking, two independent factors. */
 export const stepUpAuthenticationContext = 'urn:tessera:acr:sca';
-/** `amr` (RFC 8176): a password, then a code sent by SMS. */
-export const stepUpAuthenticationMethods = ['pwd', 'sms'] as const;
+/**
+ * `amr` (RFC 8176 and its IANA registry), by what answered the step-up after the password (`pwd`): a code sent by SMS
+ * (`sms`), or a passkey: `pop`, proof of possession of a key, registered beside RFC 8176's `hwk` and `swk` for a key
+ * whose storage is not known (attestation `none`: a passkey may be synced, so `hwk` would claim more than the server
+ * knows), and `user`, the user-presence test. The authenticator's user verification (a PIN, a fingerprint, a face)
+ * was required, but which one is not told to the server, so no `pin`, `fpt` or `face`. See ADR 31.
+ */
+export const stepUpAuthenticationMethods = {
+  SMS_OTP: ['pwd', 'sms'],
+  PASSKEY: ['pwd', 'pop', 'user'],
+} as const satisfies Record<NonNullable<StepUpVerified['challengeType']>, readonly string[]>;
 
 export interface StepUpClaims {
   iss: string;
@@ -24,7 +33,7 @@ export interface StepUpClaims {
   client_id: string;
   acr: typeof stepUpAuthenticationContext;
   amr: string[];
-  /** When the SMS code was verified, seconds since the epoch. */
+  /** When the SMS code or the passkey was verified, seconds since the epoch. */
   auth_time: number;
   /** The token's id, which consuming it names. */
   jti: string;
@@ -93,7 +102,7 @@ export function createStepUpTokens(options: StepUpTokenOptions): StepUpTokens {
         sub: verified.userId,
         client_id: verified.clientId,
         acr: stepUpAuthenticationContext,
-        amr: [...stepUpAuthenticationMethods],
+        amr: [...stepUpAuthenticationMethods[verified.challengeType ?? 'SMS_OTP']],
         auth_time: seconds(verified.authTime),
         jti: verified.tokenId,
         iat: issuedAt,

@@ -42,7 +42,7 @@ export interface FakeIdentityGateway {
 
 export async function gatewayWithFakeIdentity(
   answer: IdentityAnswer = () => ({ ok: false, error: 'DEPENDENCY_UNAVAILABLE' }),
-  options: { readiness?: ReadinessCheck[] } = {},
+  options: { readiness?: ReadinessCheck[]; devPages?: boolean } = {},
 ): Promise<FakeIdentityGateway> {
   const store = createSqliteViewStore({ path: ':memory:' });
   const sent: IdentityCommand[] = [];
@@ -71,6 +71,7 @@ export async function gatewayWithFakeIdentity(
       // The answer-time floor and the wait for read models have their own tests; here a route answers at once.
       uniformAnswerMs: 0,
       readYourWritesTimeoutMs: 0,
+      devPages: options.devPages ?? false,
     },
     logger: createLogger('gateway-test', { level: 'silent' }),
     rateLimitStore: createInMemoryRateLimitStore(),

@@ -1,6 +1,7 @@
 import type { EnvReader } from '@tessera/runtime';
 import { defaultIdentityConfig, type IdentityConfig } from './application/identityConfig.ts';
 import { isDecoyRegion, type DecoyCountry } from './application/unknownEmailDecoys.ts';
+import { relyingPartiesProblems, type RelyingParty } from './application/passkeyRelyingParties.ts';
 
 function readLoginLock(read: EnvReader): IdentityConfig['loginLock'] {
   const defaults = defaultIdentityConfig.loginLock;
@@ -97,6 +98,7 @@ export function readIdentitySettings(read: EnvReader): {
       ),
       allowedSignUpRoles: read.list('SIGNUP_ROLES', [...defaultIdentityConfig.allowedSignUpRoles]),
       decoyPhoneCountries: readDecoyCountries(read),
+      passkeyRelyingParties: readPasskeyRelyingParties(read),
     },
   };
 }
@@ -118,4 +120,23 @@ export function readAuditCheckpointSettings(read: EnvReader): AuditCheckpointSet
     everyEvents: read.integer('AUDIT_CHECKPOINT_EVENTS', 1000, 10, 100_000),
     everySeconds: read.integer('AUDIT_CHECKPOINT_SECONDS', 60, 1, 3600),
   };
+}
+
+/**
+ * `{"<clientId>": {"id": "app.example.com", "name": "Example", "origins": ["https://app.example.com"]}}`: each API
+ * client's WebAuthn relying party. Unset: no client offers passkeys.
+ */
+function readPasskeyRelyingParties(read: EnvReader): Record<string, RelyingParty> {
+  const raw = read.optional('PASSKEY_RELYING_PARTIES');
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    read.problem('PASSKEY_RELYING_PARTIES must be a JSON object of client ids to relying parties (not valid JSON)');
+    return {};
+  }
+  const problems = relyingPartiesProblems(parsed);
+  for (const problem of problems) read.problem(`PASSKEY_RELYING_PARTIES: ${problem}`);
+  return problems.length === 0 ? (parsed as Record<string, RelyingParty>) : {};
 }

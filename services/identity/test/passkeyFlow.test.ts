@@ -6,6 +6,7 @@
  */
 import t, { type Test } from 'tap';
 import {
+  stepUpTransactionHash,
   streams,
   type CommandReplies,
   type CommandResult,
@@ -17,6 +18,7 @@ import { createSqliteEventStore } from '@tessera/event-store';
 import { createPersonalDataProtector, createSqliteKeyStore, deriveKeyEncryptionKey } from '@tessera/personal-data';
 import { createDevKycProvider, createDevWalletIssuer } from '@tessera/providers';
 import { SoftwareAuthenticator } from '@tessera/testing';
+import { passkeyLoginChallenge, passkeyStepUpChallenge } from '../src/application/passkeyVerification.ts';
 import { createIdentityService, defaultIdentityConfig } from '../src/index.ts';
 
 const email = 'ada@example.com';
@@ -62,7 +64,9 @@ function identity(t: Test) {
     const { data } = await personalData.reveal('OtpIssued', issued.data);
     return openSealedJson<SealedOtpDelivery>(notifierKeyPair, String(data.sealedDelivery))!;
   }
-  return { handle, channel, stored, lastSms };
+  /** Binding a passkey asks for the password again. */
+  const withPassword = (again = password) => ({ sealedSecrets: channel.seal({ password: again }) });
+  return { handle, channel, stored, lastSms, hashingKey, notifierKeyPair, personalData, withPassword };
 }
 
 async function loggedIn(t: Test) {
@@ -104,7 +108,7 @@ t.test('a passkey registered, listed and removed', async (t) => {
   const { handle, stored, userId, familyId } = flow;
   const authenticator = new SoftwareAuthenticator({ origin });
   const response = await created(flow, authenticator);
-  const registered = await handle('RegisterPasskey', { userId, familyId, response });
+  const registered = await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response });
   if (!registered.ok) throw new Error(registered.error);
   const credentialId = authenticator.credentials[0]!.id;
   t.equal(registered.data.credentialId, credentialId);
@@ -113,7 +117,7 @@ t.test('a passkey registered, listed and removed', async (t) => {
 
   const listed = await handle('ListPasskeys', { userId, familyId });
   t.same(listed.ok && listed.data.passkeys.map((passkey) => passkey.credentialId), [credentialId]);
-  const again = await handle('RegisterPasskey', { userId, familyId, response });
+  const again = await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response });
   t.same(again, { ok: false, error: 'PASSKEY_ALREADY_REGISTERED' }, 'the same credential twice is refused');
 
   const removed = await handle('RemovePasskey', { userId, familyId, credentialId });
@@ -127,7 +131,12 @@ t.test('the options ask for user verification and exclude the passkeys already r
   const flow = await loggedIn(t);
   const { handle, userId, familyId } = flow;
   const authenticator = new SoftwareAuthenticator({ origin });
-  await handle('RegisterPasskey', { userId, familyId, response: await created(flow, authenticator) });
+  await handle('RegisterPasskey', {
+    ...flow.withPassword(),
+    userId,
+    familyId,
+    response: await created(flow, authenticator),
+  });
   const started = await handle('StartPasskeyRegistration', { userId, familyId, userName: email });
   if (!started.ok) throw new Error(started.error);
   t.match(started.data.options, {
@@ -141,17 +150,17 @@ t.test('what is refused keeps nothing', async (t) => {
   const flow = await loggedIn(t);
   const { handle, stored, userId, familyId } = flow;
   const phished = await created(flow, new SoftwareAuthenticator({ origin: 'https://bank-example.phish' }));
-  t.same(await handle('RegisterPasskey', { userId, familyId, response: phished }), {
+  t.same(await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response: phished }), {
     ok: false,
     error: 'PASSKEY_REGISTRATION_INVALID',
   });
   const withoutVerification = await created(flow, new SoftwareAuthenticator({ origin, userVerified: false }));
-  t.same(await handle('RegisterPasskey', { userId, familyId, response: withoutVerification }), {
+  t.same(await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response: withoutVerification }), {
     ok: false,
     error: 'PASSKEY_REGISTRATION_INVALID',
   });
   t.same(
-    await handle('RegisterPasskey', { userId, familyId, response: { id: 'x' } }),
+    await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response: { id: 'x' } }),
     {
       ok: false,
       error: 'PASSKEY_REGISTRATION_INVALID',
@@ -160,7 +169,7 @@ t.test('what is refused keeps nothing', async (t) => {
   );
   const good = await created(flow, new SoftwareAuthenticator({ origin }));
   t.same(
-    await handle('RegisterPasskey', { userId, familyId: 'family-other', response: good }),
+    await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId: 'family-other', response: good }),
     {
       ok: false,
       error: 'UNAUTHENTICATED',
@@ -178,12 +187,50 @@ t.test('what is refused keeps nothing', async (t) => {
   t.equal((await stored(userId)).filter((event) => event.type === 'PasskeyRegistered').length, 0);
 });
 
+t.test('binding a passkey asks for the password again, and a wrong one is counted as at login', async (t) => {
+  const flow = await loggedIn(t);
+  const { handle, stored, userId, familyId } = flow;
+  const response = await created(flow, new SoftwareAuthenticator({ origin }));
+  t.same(await handle('RegisterPasskey', { ...flow.withPassword('not the password'), userId, familyId, response }), {
+    ok: false,
+    error: 'INVALID_CREDENTIALS',
+  });
+  t.same(
+    await handle('RegisterPasskey', { userId, familyId, response }),
+    { ok: false, error: 'VALIDATION_FAILED' },
+    'neither the password nor a step-up token',
+  );
+  const events = await stored(userId);
+  t.equal(events.filter((event) => event.type === 'LoginFailed').length, 1, 'the wrong password counted once');
+  t.equal(events.filter((event) => event.type === 'PasskeyRegistered').length, 0, 'nothing registered');
+  const registered = await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response });
+  t.equal(registered.ok, true, 'the right password binds it');
+});
+
+t.test("the user's phone is told of a passkey added and removed, and the notice names no credential", async (t) => {
+  const flow = await loggedIn(t);
+  const { handle, stored, userId, familyId, personalData, notifierKeyPair } = flow;
+  const authenticator = new SoftwareAuthenticator({ origin });
+  const response = await created(flow, authenticator);
+  await handle('RegisterPasskey', { ...flow.withPassword(), userId, familyId, response });
+  const credentialId = authenticator.credentials[0]!.id;
+  await handle('RemovePasskey', { userId, familyId, credentialId });
+  for (const type of ['PasskeyRegistered', 'PasskeyRemoved'] as const) {
+    const event = (await stored(userId)).find((stored) => stored.type === type)!;
+    t.notOk(String(event.data.sealedNotice).includes('+336'), `${type}: the phone number is not in the clear`);
+    const { data } = await personalData.reveal(type, event.data);
+    const notice = openSealedJson<Record<string, unknown>>(notifierKeyPair, String(data.sealedNotice));
+    t.same(notice, { to: '+33612345678', locale: 'en' }, `${type}: the notice opens to the user's phone, no more`);
+  }
+});
+
 /** A user with a passkey registered through the handlers, and a way to start a login and answer it. */
 async function withPasskey(t: Test) {
   const flow = await loggedIn(t);
   const { handle, channel, userId, familyId } = flow;
   const authenticator = new SoftwareAuthenticator({ origin });
   const registered = await handle('RegisterPasskey', {
+    ...flow.withPassword(),
     userId,
     familyId,
     response: await created(flow, authenticator),
@@ -258,5 +305,107 @@ t.test('logging in with a passkey', async (t) => {
     const clone = authenticator.authenticate(second.passkeyOptions, { counter: 1 });
     t.same(await answer(second.sessionId, clone), { ok: false, error: 'OTP_INVALID' }, 'a counter that did not grow');
     t.match(await answer(second.sessionId, authenticator.authenticate(second.passkeyOptions)), { ok: true });
+  });
+});
+
+t.test('confirming a step-up with a passkey', async (t) => {
+  const withdrawal = { amount: '150.00', currency: 'EUR', destination: 'FR76 3000 6000 0112 3456 7890 9f3a' };
+  const other = { amount: '9000', currency: 'EUR', destination: 'GB33 BUKB 2020 1555 5555 55' };
+  type StepUpAnswer = CommandReplies['StartStepUp'] & { passkeyOptions: { challenge: string; rpId?: string } };
+  /** A signed-in user with a passkey, asking to confirm a withdrawal with the password. */
+  async function steppingUp(t: Test) {
+    const flow = await withPasskey(t);
+    const { handle, channel, userId, familyId } = flow;
+    async function startStepUp(transaction = withdrawal, secret = password) {
+      const payload = {
+        userId,
+        familyId,
+        action: 'WITHDRAW',
+        transaction,
+        sealedSecrets: channel.seal({ password: secret }),
+      };
+      return handle('StartStepUp', payload) as Promise<CommandResult<StepUpAnswer>>;
+    }
+    async function started(transaction = withdrawal) {
+      const answer = await startStepUp(transaction);
+      if (!answer.ok) throw new Error(answer.error);
+      return answer.data;
+    }
+    return { ...flow, startStepUp, started };
+  }
+
+  t.test("the step-up's answer carries request options, and the SMS code is sent as before", async (t) => {
+    const { authenticator, started, lastSms, userId } = await steppingUp(t);
+    const stepUp = await started();
+    t.match(stepUp.passkeyOptions, {
+      rpId: 'bank.example',
+      userVerification: 'required',
+      allowCredentials: [{ id: authenticator.credentials[0]!.id }],
+    });
+    const sms = await lastSms(userId);
+    t.match(sms.stepUp, { action: 'WITHDRAW', amount: '150', currency: 'EUR' }, 'the SMS states the withdrawal');
+    const again = await started();
+    t.not(again.passkeyOptions.challenge, stepUp.passkeyOptions.challenge, 'each step-up has its own challenge');
+  });
+  t.test('the assertion answers a token for this transaction, recorded as a passkey answer, once', async (t) => {
+    const { authenticator, started, answer, stored, userId } = await steppingUp(t);
+    const stepUp = await started();
+    const response = authenticator.authenticate(stepUp.passkeyOptions);
+    const verified = await answer(stepUp.sessionId, response);
+    t.match(verified, {
+      ok: true,
+      data: { purpose: 'STEP_UP', userId, stepUpId: stepUp.sessionId, action: 'WITHDRAW', challengeType: 'PASSKEY' },
+    });
+    t.ok(verified.ok && verified.data.purpose === 'STEP_UP' && verified.data.transactionHash, 'bound to the txn');
+    const completed = (await stored(userId)).find((event) => event.type === 'StepUpCompleted');
+    t.match(completed, { schemaVersion: 2, data: { stepUpId: stepUp.sessionId, challengeType: 'PASSKEY' } });
+    const second = authenticator.authenticate(stepUp.passkeyOptions);
+    t.same(await answer(stepUp.sessionId, second), { ok: false, error: 'OTP_ALREADY_USED' }, 'used once');
+  });
+  t.test('an assertion made for another transaction answers neither, and counts as a wrong code', async (t) => {
+    const { authenticator, started, answer, hashingKey } = await steppingUp(t);
+    const withdrawing = await started();
+    const txn = stepUpTransactionHash(withdrawal);
+    t.equal(
+      withdrawing.passkeyOptions.challenge,
+      passkeyStepUpChallenge(hashingKey, withdrawing.sessionId, txn),
+      "the challenge is the keyed hash of the step-up and its transaction's hash",
+    );
+    const elsewhere = await started(other);
+    const forElsewhere = authenticator.authenticate(elsewhere.passkeyOptions);
+    t.same(await answer(withdrawing.sessionId, forElsewhere), { ok: false, error: 'OTP_INVALID' });
+    // Bound to the step-up's id alone, as a login's is, the challenge would not bind the transaction: refused too.
+    const unbound = {
+      ...withdrawing.passkeyOptions,
+      challenge: passkeyLoginChallenge(hashingKey, withdrawing.sessionId),
+    };
+    t.same(await answer(withdrawing.sessionId, authenticator.authenticate(unbound)), {
+      ok: false,
+      error: 'OTP_INVALID',
+    });
+    const right = await answer(withdrawing.sessionId, authenticator.authenticate(withdrawing.passkeyOptions));
+    t.match(right, { ok: true, data: { challengeType: 'PASSKEY' } }, 'its own assertion still answers');
+    t.same(await answer(withdrawing.sessionId, forElsewhere), { ok: false, error: 'OTP_ALREADY_USED' });
+  });
+  t.test('the SMS code still answers, and the token says so', async (t) => {
+    const { handle, channel, started, lastSms, userId } = await steppingUp(t);
+    const stepUp = await started();
+    const { code } = await lastSms(userId);
+    const verified = await handle('VerifyOtp', {
+      email,
+      sessionId: stepUp.sessionId,
+      challengeType: 'SMS_OTP',
+      sealedSecrets: channel.seal({ code }),
+      newRefreshTokenHash: 'unused',
+    });
+    t.match(verified, { ok: true, data: { purpose: 'STEP_UP', challengeType: 'SMS_OTP' } });
+  });
+  t.test('a wrong password gets no options; a user without passkeys gets none either', async (t) => {
+    const { startStepUp } = await steppingUp(t);
+    t.same(await startStepUp(withdrawal, 'not the password'), { ok: false, error: 'INVALID_CREDENTIALS' });
+    const { handle, channel, userId, familyId } = await loggedIn(t);
+    const payload = { userId, familyId, action: 'WITHDRAW', transaction: withdrawal };
+    const plain = await handle('StartStepUp', { ...payload, sealedSecrets: channel.seal({ password }) });
+    t.ok(plain.ok && !('passkeyOptions' in plain.data), 'no passkey, no options');
   });
 });

@@ -23,7 +23,16 @@ import {
 import type { PasskeyAssertion } from '../src/domain/passkeysState.ts';
 import { decideUser } from '../src/domain/userDecider.ts';
 import { evolveUser, initialUserState, type UserState } from '../src/domain/userState.ts';
-import { clientId, otpIssued, registered, secondsAfter, sessionStarted, userId, verifyCommand } from './mothers.ts';
+import {
+  clientId,
+  loginLock,
+  otpIssued,
+  registered,
+  secondsAfter,
+  sessionStarted,
+  userId,
+  verifyCommand,
+} from './mothers.ts';
 
 const hashingKey = randomBytes(32);
 const rp: RelyingParty = { id: 'bank.example', name: 'Bank', origins: ['https://app.bank.example'] };
@@ -50,6 +59,7 @@ async function withPasskey(authenticator: SoftwareAuthenticator): Promise<UserSt
     type: 'RegisterPasskey' as const,
     verified: true,
     credential,
+    proof: { kind: 'PASSWORD' as const, passwordMatches: true, loginLock },
     familyId,
     clientId,
     now: secondsAfter(5),

@@ -7,8 +7,10 @@
 import t from 'tap';
 import type { IdentityEvent } from '@tessera/contracts';
 import type { PasskeyAssertion } from '../src/domain/passkeysState.ts';
+import type { Reauthentication } from '../src/domain/reauthentication.ts';
 import {
   clientId,
+  loginLock,
   otpIssued,
   registered,
   secondsAfter,
@@ -24,13 +26,42 @@ const loggedIn = [registered(), sessionStarted(familyId, 'refresh-1')];
 const credential = { credentialId: 'cred-1', publicKey: 'cose-key-1', counter: 0, transports: ['internal'] };
 const at = secondsAfter(5);
 
-function register(overrides: { verified?: boolean; familyId?: string; clientId?: string; now?: string } = {}) {
-  return { type: 'RegisterPasskey' as const, verified: true, credential, familyId, clientId, now: at, ...overrides };
+const withPassword = (passwordMatches = true): Reauthentication => ({ kind: 'PASSWORD', passwordMatches, loginLock });
+const withStepUp = (tokenId = 'token-1'): Reauthentication => ({ kind: 'STEP_UP', stepUpId: 'u1', tokenId });
+
+function register(
+  overrides: { verified?: boolean; familyId?: string; clientId?: string; now?: string; proof?: Reauthentication } = {},
+) {
+  return {
+    type: 'RegisterPasskey' as const,
+    verified: true,
+    credential,
+    proof: withPassword(),
+    familyId,
+    clientId,
+    now: at,
+    sealedNotice: 'sealed-notice',
+    ...overrides,
+  };
 }
 function remove(credentialId = 'cred-1', overrides: { familyId?: string; clientId?: string } = {}) {
-  return { type: 'RemovePasskey' as const, credentialId, familyId, clientId, now: at, ...overrides };
+  return {
+    type: 'RemovePasskey' as const,
+    credentialId,
+    familyId,
+    clientId,
+    now: at,
+    sealedNotice: 'sealed-notice',
+    ...overrides,
+  };
 }
-function passkeyRegistered(credentialId = 'cred-1', counter = 0, through = clientId): IdentityEvent {
+function passkeyRegistered(
+  credentialId = 'cred-1',
+  counter = 0,
+  through = clientId,
+  authorisedBy: 'PASSWORD' | 'STEP_UP' = 'PASSWORD',
+  registeredAt = at,
+): IdentityEvent {
   const data = {
     userId,
     credentialId,
@@ -38,7 +69,10 @@ function passkeyRegistered(credentialId = 'cred-1', counter = 0, through = clien
     counter,
     transports: ['internal'],
   };
-  return { type: 'PasskeyRegistered', data: { ...data, clientId: through, registeredAt: at } };
+  return {
+    type: 'PasskeyRegistered',
+    data: { ...data, clientId: through, registeredAt, authorisedBy, sealedNotice: 'sealed-notice' },
+  };
 }
 const passkeyUsed = (sessionId: string, counter: number, credentialId = 'cred-1'): IdentityEvent => ({
   type: 'PasskeyUsed',
@@ -89,12 +123,128 @@ t.test('registering a passkey', async (t) => {
   });
 });
 
+const failed = (consecutiveFailures: number): IdentityEvent => ({
+  type: 'LoginFailed',
+  data: { userId, consecutiveFailures },
+});
+
+t.test('registering a passkey asks for the password again', async (t) => {
+  t.test('a wrong password registers nothing and counts towards the login lock, as at login', async (t) => {
+    user(t)
+      .given([...loggedIn, failed(1)])
+      .when(register({ proof: withPassword(false) }))
+      .thenRejects('INVALID_CREDENTIALS', [failed(2)]);
+    user(t)
+      .given([...loggedIn, failed(1), failed(2), failed(3), failed(4)])
+      .when(register({ proof: withPassword(false) }))
+      .thenRejects('INVALID_CREDENTIALS', [
+        failed(5),
+        { type: 'LoginTemporarilyLocked', data: { userId, consecutiveFailures: 5, lockedUntil: secondsAfter(65) } },
+      ]);
+  });
+  t.test('a wrong password counts even with an attestation that did not verify', async (t) => {
+    user(t)
+      .given(loggedIn)
+      .when(register({ proof: withPassword(false), verified: false }))
+      .thenRejects('INVALID_CREDENTIALS', [failed(1)]);
+  });
+  t.test('while login is locked even the right password is refused, and nothing is counted', async (t) => {
+    const locked: IdentityEvent = {
+      type: 'LoginTemporarilyLocked',
+      data: { userId, consecutiveFailures: 5, lockedUntil: secondsAfter(60) },
+    };
+    user(t)
+      .given([...loggedIn, failed(5), locked])
+      .when(register())
+      .thenRejects('LOGIN_TEMPORARILY_LOCKED');
+  });
+  t.test('a locked account is told only to the right password', async (t) => {
+    user(t)
+      .given([...loggedIn, lockedOut])
+      .when(register())
+      .thenRejects('ACCOUNT_LOCKED');
+    user(t)
+      .given([...loggedIn, lockedOut])
+      .when(register({ proof: withPassword(false) }))
+      .thenRejects('INVALID_CREDENTIALS', [failed(1)]);
+  });
+  t.test('a login that ended counts no wrong password', async (t) => {
+    const loggedOut: IdentityEvent = {
+      type: 'SessionsRevoked',
+      data: { userId, familyIds: [familyId], reason: 'LOGOUT' },
+    };
+    user(t)
+      .given([...loggedIn, loggedOut])
+      .when(register({ proof: withPassword(false) }))
+      .thenRejects('UNAUTHENTICATED');
+  });
+});
+
+t.test('registering a passkey with a step-up token', async (t) => {
+  /** A step-up asked for `action` and its code verified: a token waiting to be used. */
+  const stepUpCompleted = (action = 'MANAGE_PASSKEYS', through = clientId) =>
+    [
+      { type: 'StepUpRequested', data: { userId, stepUpId: 'u1', action, familyId, clientId: through } },
+      otpIssued('u1', 'STEP_UP'),
+      {
+        type: 'StepUpCompleted',
+        data: { userId, stepUpId: 'u1', tokenId: 'token-1', authTime: secondsAfter(10), expiresAt: secondsAfter(310) },
+      },
+    ] as IdentityEvent[];
+  const consumed: IdentityEvent = {
+    type: 'StepUpConsumed',
+    data: { userId, stepUpId: 'u1', tokenId: 'token-1', clientId },
+  };
+  const later = secondsAfter(60);
+  t.test('a token for MANAGE_PASSKEYS is consumed and the passkey registered in one decision', async (t) => {
+    user(t)
+      .given([...loggedIn, ...stepUpCompleted()])
+      .when(register({ proof: withStepUp(), now: later }))
+      .then([consumed, passkeyRegistered('cred-1', 0, clientId, 'STEP_UP', later)]);
+  });
+  t.test('the token works once', async (t) => {
+    user(t)
+      .given([...loggedIn, ...stepUpCompleted(), consumed])
+      .when(register({ proof: withStepUp(), now: later }))
+      .thenRejects('STEP_UP_TOKEN_ALREADY_USED');
+  });
+  t.test("a token of another action, another client's, an expired or unknown one registers nothing", async (t) => {
+    user(t)
+      .given([...loggedIn, ...stepUpCompleted('MANAGE_RECOVERY_CODES')])
+      .when(register({ proof: withStepUp(), now: later }))
+      .thenRejects('STEP_UP_ACTION_MISMATCH');
+    user(t)
+      .given([...loggedIn, ...stepUpCompleted('MANAGE_PASSKEYS', 'client-2')])
+      .when(register({ proof: withStepUp(), now: later }))
+      .thenRejects('STEP_UP_TOKEN_INVALID');
+    user(t)
+      .given([...loggedIn, ...stepUpCompleted()])
+      .when(register({ proof: withStepUp(), now: secondsAfter(400) }))
+      .thenRejects('STEP_UP_TOKEN_EXPIRED');
+    user(t)
+      .given([...loggedIn, ...stepUpCompleted()])
+      .when(register({ proof: withStepUp('token-2'), now: later }))
+      .thenRejects('STEP_UP_TOKEN_INVALID');
+  });
+  t.test('an attestation that did not verify leaves the token unused, for another try', async (t) => {
+    user(t)
+      .given([...loggedIn, ...stepUpCompleted()])
+      .when(register({ proof: withStepUp(), now: later, verified: false }))
+      .thenRejects('PASSKEY_REGISTRATION_INVALID');
+  });
+});
+
 t.test('removing a passkey', async (t) => {
   t.test("the owner's live login removes it", async (t) => {
     user(t)
       .given([...loggedIn, passkeyRegistered(), passkeyRegistered('cred-2')])
       .when(remove('cred-2'))
-      .then([{ type: 'PasskeyRemoved', data: { userId, credentialId: 'cred-2', removedAt: at } }]);
+      .then([
+        {
+          type: 'PasskeyRemoved',
+          data: { userId, credentialId: 'cred-2', removedAt: at, sealedNotice: 'sealed-notice' },
+        },
+      ]);
   });
   t.test('an unknown or already removed passkey is not found', async (t) => {
     const removed: IdentityEvent = { type: 'PasskeyRemoved', data: { userId, credentialId: 'cred-1', removedAt: at } };
@@ -257,6 +407,7 @@ t.test('answering a challenge with a passkey', async (t) => {
             tokenId: 'token-new',
             authTime: secondsAfter(10),
             expiresAt: secondsAfter(310),
+            challengeType: 'PASSKEY',
           },
         },
       ]);

@@ -53,6 +53,19 @@ const stepUpCompleted = (stepUpId = 'u1'): IdentityEvent => ({
   data: { userId, stepUpId, tokenId: 'token-1', authTime: secondsAfter(10), expiresAt: secondsAfter(310) },
 });
 
+/** The completion a right answer at ten seconds records. */
+const completedBy = (challengeType: 'SMS_OTP' | 'PASSKEY', stepUpId = 'u1'): IdentityEvent => ({
+  type: 'StepUpCompleted',
+  data: {
+    userId,
+    stepUpId,
+    tokenId: 'token-new',
+    authTime: secondsAfter(10),
+    expiresAt: secondsAfter(310),
+    challengeType,
+  },
+});
+
 /** A step-up asked, its code sent and verified: a token waiting to be consumed. */
 const completed = [...loggedIn, stepUpRequested(), otpIssued('u1', 'STEP_UP'), stepUpCompleted()];
 
@@ -83,6 +96,10 @@ const failed = (consecutiveFailures: number): IdentityEvent => ({
   data: { userId, consecutiveFailures },
 });
 const passwordChanged: IdentityEvent = { type: 'PasswordChanged', data: { userId, sessionId: 'r1' } };
+const phoneNumberChanged: IdentityEvent = {
+  type: 'PhoneNumberChanged',
+  data: { userId, sessionId: 'p1', phoneNumber: '+33612345699', coolingOffUntil: secondsAfter(86_400) },
+};
 const loggedOut: IdentityEvent = { type: 'SessionsRevoked', data: { userId, familyIds: [familyId], reason: 'LOGOUT' } };
 const lockedOut: IdentityEvent = {
   type: 'UserLockedOut',
@@ -174,25 +191,19 @@ t.test('asking for a step-up', async (t) => {
 
 t.test("a step-up's code", async (t) => {
   const asked = [...loggedIn, stepUpRequested(), otpIssued('u1', 'STEP_UP')];
-  t.test('the right code completes the step-up and starts no session', async (t) => {
-    user(t)
-      .given(asked)
-      .when(verifyCommand('u1'))
-      .then([
-        { type: 'OtpVerified', data: { userId, sessionId: 'u1', purpose: 'STEP_UP' } },
-        { type: 'PhoneNumberVerified', data: { userId } },
-        {
-          type: 'StepUpCompleted',
-          data: {
-            userId,
-            stepUpId: 'u1',
-            tokenId: 'token-new',
-            authTime: secondsAfter(10),
-            expiresAt: secondsAfter(310),
-          },
-        },
-      ]);
-  });
+  t.test(
+    'the right code completes the step-up, recording that the SMS code answered, and starts no session',
+    async (t) => {
+      user(t)
+        .given(asked)
+        .when(verifyCommand('u1'))
+        .then([
+          { type: 'OtpVerified', data: { userId, sessionId: 'u1', purpose: 'STEP_UP' } },
+          { type: 'PhoneNumberVerified', data: { userId } },
+          completedBy('SMS_OTP'),
+        ]);
+    },
+  );
   t.test('a wrong code counts on the challenge and towards the account lock', async (t) => {
     user(t)
       .given(asked)
@@ -225,16 +236,23 @@ t.test("a step-up's code", async (t) => {
       .when(verifyCommand('u1'))
       .thenRejects('ACCOUNT_LOCKED');
   });
-  t.test('once its login ended or the password changed, the code is refused before it is compared', async (t) => {
-    user(t)
-      .given([...asked, loggedOut])
-      .when(verifyCommand('u1', 'wrong'))
-      .thenRejects('STEP_UP_SESSION_ENDED');
-    user(t)
-      .given([...asked, passwordChanged])
-      .when(verifyCommand('u1'))
-      .thenRejects('STEP_UP_SESSION_ENDED');
-  });
+  t.test(
+    'once its login ended, the password or the phone number changed, the code is refused before it is compared',
+    async (t) => {
+      user(t)
+        .given([...asked, loggedOut])
+        .when(verifyCommand('u1', 'wrong'))
+        .thenRejects('STEP_UP_SESSION_ENDED');
+      user(t)
+        .given([...asked, passwordChanged])
+        .when(verifyCommand('u1'))
+        .thenRejects('STEP_UP_SESSION_ENDED');
+      user(t)
+        .given([...asked, phoneNumberChanged])
+        .when(verifyCommand('u1'))
+        .thenRejects('STEP_UP_SESSION_ENDED');
+    },
+  );
   t.test('a resend states the same step-up, and stops once its login ended', async (t) => {
     const resend = {
       type: 'ResendOtp' as const,
@@ -255,6 +273,121 @@ t.test("a step-up's code", async (t) => {
       .given([...asked, lockedOut])
       .when(resend)
       .thenRejects('ACCOUNT_LOCKED');
+  });
+});
+
+t.test('a step-up answered with a passkey', async (t) => {
+  const passkeyRegistered: IdentityEvent = {
+    type: 'PasskeyRegistered',
+    data: {
+      userId,
+      credentialId: 'cred-1',
+      publicKey: 'cose-key-1',
+      counter: 0,
+      transports: ['internal'],
+      clientId,
+      registeredAt: now,
+      authorisedBy: 'PASSWORD',
+    },
+  };
+  const withPasskey = [...loggedIn, passkeyRegistered];
+  const asked = [...withPasskey, stepUpRequested(), otpIssued('u1', 'STEP_UP')];
+  /**
+   * The handler verifies the assertion against the challenge bound to this step-up and its transaction's hash;
+   * `verified: false` is what it finds for an assertion signed over any other challenge (another transaction's).
+   */
+  const passkey = (verified = true, counter = 1, at = secondsAfter(10)) => ({
+    ...verifyCommand('u1', '', at),
+    challengeType: 'PASSKEY' as const,
+    passkey: { credentialId: 'cred-1', verified, counter },
+  });
+  const passkeyUsed = (counter: number): IdentityEvent => ({
+    type: 'PasskeyUsed',
+    data: { userId, sessionId: 'u1', credentialId: 'cred-1', counter },
+  });
+  const verified: IdentityEvent = { type: 'OtpVerified', data: { userId, sessionId: 'u1', purpose: 'STEP_UP' } };
+
+  t.test('an assertion over its challenge completes it, records the passkey, and verifies no phone', async (t) => {
+    user(t)
+      .given(asked)
+      .when(passkey())
+      .then([verified, passkeyUsed(1), completedBy('PASSKEY')]);
+  });
+  t.test('it completes the step-up once: a second assertion, or the SMS code after it, is refused', async (t) => {
+    const answered = [...asked, verified, passkeyUsed(1), completedBy('PASSKEY')];
+    user(t).given(answered).when(passkey(true, 2)).thenRejects('OTP_ALREADY_USED');
+    user(t).given(answered).when(verifyCommand('u1')).thenRejects('OTP_ALREADY_USED');
+  });
+  t.test("an assertion over another transaction's challenge is a wrong code, counted towards the lock", async (t) => {
+    user(t)
+      .given(asked)
+      .when(passkey(false))
+      .thenRejects('OTP_INVALID', [wrongCode('u1', 1)]);
+    const { decision } = user(t)
+      .given(asked)
+      .when({ ...passkey(false), accountLockThreshold: 1 });
+    t.equal(decision.rejection?.error, 'ACCOUNT_LOCKED', 'the lock reached on a step-up locks the account');
+  });
+  t.test('wrong SMS codes and failed assertions share the three attempts', async (t) => {
+    user(t)
+      .given([...asked, wrongCode('u1', 1), wrongCode('u1', 2)])
+      .when(passkey(false))
+      .thenRejects('OTP_INVALID', [wrongCode('u1', 3)]);
+    user(t)
+      .given([...asked, wrongCode('u1', 1), wrongCode('u1', 2), wrongCode('u1', 3)])
+      .when(passkey())
+      .thenRejects('OTP_ATTEMPTS_EXHAUSTED');
+  });
+  t.test('a passkey answers even when the SMS budget held the code back', async (t) => {
+    const heldBack: IdentityEvent = {
+      type: 'OtpSendingSuppressed',
+      data: {
+        userId,
+        sessionId: 'u1',
+        purpose: 'STEP_UP',
+        reason: 'SMS_BUDGET',
+        issuedAt: now,
+        expiresAt: secondsAfter(300),
+        maxAttempts: 3,
+      },
+    };
+    user(t)
+      .given([...withPasskey, stepUpRequested(), heldBack])
+      .when(passkey())
+      .then([verified, passkeyUsed(1), completedBy('PASSKEY')]);
+  });
+  t.test('once its login ended, or its time passed, a passkey is refused as a code is', async (t) => {
+    user(t)
+      .given([...asked, loggedOut])
+      .when(passkey())
+      .thenRejects('STEP_UP_SESSION_ENDED');
+    user(t)
+      .given(asked)
+      .when(passkey(true, 1, secondsAfter(300)))
+      .thenRejects('OTP_EXPIRED');
+  });
+  t.test('after a phone number change, having a passkey does not lift the cooling-off', async (t) => {
+    const changed: IdentityEvent = {
+      type: 'PhoneNumberChanged',
+      data: {
+        userId,
+        sessionId: 'p1',
+        phoneNumber: '+33687654321',
+        sealedNotice: 'sealed-notice',
+        coolingOffUntil: secondsAfter(86400),
+      },
+    };
+    for (const action of ['WITHDRAW', 'ADD_BENEFICIARY'] as const) {
+      const { decision } = user(t)
+        .given([...withPasskey, changed])
+        .when({ ...startStepUp(true), action, now: secondsAfter(60) });
+      t.same(decision.rejection, { error: 'STEP_UP_COOLING_OFF', retryAfterSeconds: 86340 }, `${action} is refused`);
+      t.same(
+        decision.events.map((event) => event.type),
+        ['StepUpRefused'],
+        'no code is sent and no challenge opened for a passkey to answer',
+      );
+    }
   });
 });
 
@@ -307,6 +440,12 @@ t.test('consuming a step-up token', async (t) => {
       .thenRejects('STEP_UP_TOKEN_REVOKED');
     user(t)
       .given([...completed, lockedOut])
+      .when(consume())
+      .thenRejects('STEP_UP_TOKEN_REVOKED');
+  });
+  t.test('a phone number changed since, even from the same login: revoked', async (t) => {
+    user(t)
+      .given([...completed, phoneNumberChanged])
       .when(consume())
       .thenRejects('STEP_UP_TOKEN_REVOKED');
   });

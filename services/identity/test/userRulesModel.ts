@@ -78,7 +78,7 @@ export class UserModel {
   /** Logins by family id: a step-up is asked from a live one. */
   readonly families = new Map<string, { expiresAt: number; revoked: boolean }>();
   /** The step-ups the user's state remembers, oldest first, with the login each was asked from. */
-  private stepUps: { stepUpId: string; familyId: string }[] = [];
+  private stepUps: { stepUpId: string; familyId: string; revoked?: true }[] = [];
   /** Phone number changes waiting for their code (each to a number of its own), with the codes that number received. */
   private phoneChanges: { sessionId: string; familyId: string; issuedAt: number[] }[] = [];
   /** Step-ups for WITHDRAW are refused until then (seconds since the start). */
@@ -227,7 +227,7 @@ export class UserModel {
         ? this.stepUps.find((remembered) => remembered.stepUpId === sessionId)
         : this.phoneChange(sessionId);
     if (!asked) return 'OTP_EXPIRED';
-    return this.familyLive(asked.familyId) ? undefined : 'STEP_UP_SESSION_ENDED';
+    return this.familyLive(asked.familyId) && !('revoked' in asked) ? undefined : 'STEP_UP_SESSION_ENDED';
   }
 
   /** The new number's right code: it becomes the phone (its budget with it), other logins end, withdrawals wait. */
@@ -236,6 +236,8 @@ export class UserModel {
     const others = [...this.families.entries()].filter(([id, family]) => id !== change.familyId && !family.revoked);
     for (const [, family] of others) family.revoked = true;
     this.liveLogins -= others.length;
+    // Step-ups asked before, even from the same login, are not to be completed after it.
+    this.stepUps = this.stepUps.map((stepUp) => ({ ...stepUp, revoked: true }));
     this.issuedAt = [...change.issuedAt];
     this.phoneChanges = [];
     this.phoneVerified = true;
@@ -262,9 +264,11 @@ export class UserModel {
     return from.length === 0 ? 'wrong-recovery-code' : from[index % from.length]!;
   }
 
-  /** From a live login only; the same credential once. */
+  /** From a live login only, with the right password; the same credential once. */
   registerPasskey(familyId: string): Expected {
     if (!this.familyLive(familyId)) return { error: 'UNAUTHENTICATED', events: [] };
+    // The right password again: a locked account is told so, as at login.
+    if (this.locked) return { error: 'ACCOUNT_LOCKED', events: [] };
     if (this.passkeyCounter !== undefined) return { error: 'PASSKEY_ALREADY_REGISTERED', events: [] };
     this.passkeyCounter = 0;
     return { events: ['PasskeyRegistered'] };

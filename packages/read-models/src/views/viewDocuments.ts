@@ -55,6 +55,8 @@ export interface UserView {
   erased?: boolean;
   /** Recovery codes of the latest set not used yet; absent: none ever generated. Never the codes. */
   recoveryCodesLeft?: number;
+  /** When the phone number last changed: step-up tokens signed before then are revoked. */
+  stepUpsRevokedAt?: string;
 }
 
 export interface ApiClientView {

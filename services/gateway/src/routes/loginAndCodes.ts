@@ -4,13 +4,17 @@ import {
   ChallengeData,
   Envelope,
   LoginBody,
+  LoginChallengeData,
   OtpBody,
   OtpData,
   ResendOtpBody,
+  passkeyRequestOptionsExample,
   scopes,
   WriteHeaders,
+  type ChallengeReply,
+  type PasskeyRequestOptions,
 } from '@tessera/contracts';
-import { createSendingChannel } from '@tessera/crypto';
+import { createSendingChannel, type SendingChannel } from '@tessera/crypto';
 import { success } from '../envelope.ts';
 import { waitForUserView } from '../readYourWrites.ts';
 import { newRefreshSecret } from '../refreshTokens.ts';
@@ -31,9 +35,13 @@ const loginSchema = {
   headers: WriteHeaders,
   body: LoginBody,
   response: {
-    200: Envelope(ChallengeData, {
-      description: 'A code was sent by SMS: answer it with POST /v1/user/otp.',
-      example: challengeExample,
+    200: Envelope(LoginChallengeData, {
+      description:
+        'A code was sent by SMS: answer it with POST /v1/user/otp. With `passkeyOptions` (the user has a passkey for this app), a passkey may answer instead.',
+      example: {
+        ...challengeExample,
+        passkeyOptions: passkeyRequestOptionsExample,
+      },
     }),
     ...answers('clientWrite', {
       401: ['INVALID_CREDENTIALS'],
@@ -51,7 +59,7 @@ const verifyOtpSchema = {
   summary:
     'Answer the SMS code: tokens for a login, the new password for a reset, a step-up token for a step-up, the new phone number for a change',
   description:
-    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated; on a phone number change (POST /v1/user/phone-number), commits the new number (409 PHONE_NUMBER_TAKEN if another user took it meanwhile), tells the old number and ends every other login of the user. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified. On a login or password-reset session, `challengeType` RECOVERY_CODE with one of the recovery codes (POST /v1/user/recovery-codes) answers instead of the SMS code: each works once, the phone gets an SMS saying one was used, and a wrong one counts as a wrong SMS code, on the session and towards the account lock. A step-up or phone-number session takes only its SMS code (422 CHALLENGE_TYPE_MISMATCH).',
+    'On a login session, answers an access token and a refresh token; on a password-reset session, commits the staged password and ends every session of the user; on a step-up session (POST /v1/user/step-up), answers a `stepUpToken` for the action and transaction the SMS stated; on a phone number change (POST /v1/user/phone-number), commits the new number (409 PHONE_NUMBER_TAKEN if another user took it meanwhile), tells the old number and ends every other login of the user. A challenge allows 3 wrong codes, lasts 5 minutes and works once; the first right code also marks the phone number verified. On a login or password-reset session, `challengeType` RECOVERY_CODE with one of the recovery codes (POST /v1/user/recovery-codes) answers instead of the SMS code: each works once, the phone gets an SMS saying one was used, and a wrong one counts as a wrong SMS code, on the session and towards the account lock. On a login or step-up session, `challengeType` PASSKEY with `passkeyResponse`, the assertion of `navigator.credentials.get()` for the `passkeyOptions` of the login (or step-up) answer, answers instead of the SMS code; a failed assertion (the challenge of another session, a removed passkey, a signature counter that did not grow) counts as a wrong SMS code, on the session and towards the account lock. A step-up session takes no recovery code, a phone-number session only its SMS code, and a password-reset session no passkey (422 CHALLENGE_TYPE_MISMATCH).',
   security: clientAuth,
   headers: WriteHeaders,
   body: OtpBody,
@@ -101,6 +109,20 @@ const resendOtpSchema = {
 
 const resendOtpLinks = { 200: { verifyOtp: challengeLinks('$request.body#/username').verifyOtp } };
 
+/** The login's challenge, with the passkey's request options when the user has a passkey for this client. */
+function loginAnswer(data: ChallengeReply) {
+  const { passkeyOptions, ...challenge } = data;
+  // Identity made them with @simplewebauthn/server: WebAuthn's JSON form, which the schema describes.
+  return { ...challenge, ...(passkeyOptions ? { passkeyOptions: passkeyOptions as PasskeyRequestOptions } : {}) };
+}
+
+/** A code travels sealed; a passkey's answer is a signature over this session's challenge, no secret, and goes as it is. */
+function answerOf(body: OtpBody, channel: SendingChannel) {
+  if (body.challengeType === 'PASSKEY')
+    return { sealedSecrets: channel.seal({}), passkeyResponse: body.passkeyResponse };
+  return { sealedSecrets: channel.seal({ code: body.code }) };
+}
+
 export const loginAndCodeRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = async (app, options) => {
   const send = commandSender(options.identity);
   const channel = createSendingChannel(options.commandPublicKey);
@@ -120,21 +142,21 @@ export const loginAndCodeRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> =
       sealedSecrets: channel.seal({ password }),
       ...(device ? { device } : {}),
     });
-    return success(data);
+    return success(loginAnswer(data));
   });
 
   app.post(
     '/v1/user/otp',
     { ...guarded('failures'), schema: verifyOtpSchema, links: verifyOtpLinks },
     async (request, reply) => {
-      const { sessionId, username, challengeType, code } = request.body;
+      const { sessionId, username, challengeType } = request.body;
       await app.limitIdentifier(username);
       const refresh = newRefreshSecret();
       const { data, position } = await send(request, 'VerifyOtp', {
         email: username,
         sessionId,
         challengeType,
-        sealedSecrets: channel.seal({ code }),
+        ...answerOf(request.body, channel),
         newRefreshTokenHash: refresh.hash,
       });
       const wait = { timeoutMs: options.readYourWritesTimeoutMs, watch: options.projections, log: app.log };

@@ -1,7 +1,7 @@
 /**
  * Step-up with dynamic linking (ADR 26): a signed-in user confirms one action
- * and its transaction with the password and an SMS code that states them
- * (`POST /v1/user/step-up`, then `POST /v1/user/otp`); the payment service of
+ * and its transaction with the password and an SMS code that states them, or
+ * a passkey whose challenge binds them (`POST /v1/user/step-up`, then `POST /v1/user/otp`); the payment service of
  * the same API client consumes the step-up token once (`POST /v1/step-up/consume`).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -10,6 +10,8 @@ import {
   ConsumeStepUpBody,
   Envelope,
   example,
+  passkeyRequestOptionsExample,
+  type PasskeyRequestOptions,
   scopes,
   StepUpBody,
   StepUpChallengeData,
@@ -29,20 +31,21 @@ import { answersAreNotStored } from './noStore.ts';
 const startStepUpSchema = {
   tags: ['step-up'],
   operationId: 'startStepUp',
-  summary: 'Confirm an action: the password again, then an SMS code that states the transaction',
+  summary: 'Confirm an action: the password again, then an SMS code that states the transaction, or a passkey',
   description:
-    "Strong customer authentication for one action (PSD2 dynamic linking): checks the password as login does (its lock and its count of wrong passwords), then sends an SMS stating the action, the amount and currency and the destination's last four characters. Answer the code with POST /v1/user/otp on the `sessionId`: it answers a `stepUpToken` for exactly this action and transaction. The user token's login must still be alive; the code's attempts, the SMS budget and the account lock are the login's. For `PHONE_CHANGE_COOLING_OFF_SECONDS` after a phone number change (24 hours by default), WITHDRAW and ADD_BENEFICIARY are refused with 403 STEP_UP_COOLING_OFF and `Retry-After` (CONVERT is not: the money stays in the wallet).",
+    "Strong customer authentication for one action (PSD2 dynamic linking): checks the password as login does (its lock and its count of wrong passwords), then sends an SMS stating the action, the amount and currency and the destination's last four characters. Answer the code with POST /v1/user/otp on the `sessionId`: it answers a `stepUpToken` for exactly this action and transaction. When the user has a passkey for this API client, the answer also carries `passkeyOptions`, whose challenge is bound to this step-up and its transaction: the assertion, sent to POST /v1/user/otp with `challengeType` PASSKEY, answers in place of the code (the app should show the action and transaction before asking for it). Wrong codes and failed assertions count together. The user token's login must still be alive; the code's attempts, the SMS budget and the account lock are the login's. For `PHONE_CHANGE_COOLING_OFF_SECONDS` after a phone number change (24 hours by default), WITHDRAW and ADD_BENEFICIARY are refused with 403 STEP_UP_COOLING_OFF and `Retry-After` (CONVERT is not: the money stays in the wallet).",
   security: [{ userAuth: [] }],
   headers: WriteHeaders,
   body: StepUpBody,
   response: {
     200: Envelope(StepUpChallengeData, {
-      description: 'A code stating the transaction was sent by SMS.',
+      description: 'A code stating the transaction was sent by SMS; `passkeyOptions` when the user has a passkey.',
       example: {
         sessionId: example.stepUpSessionId,
         challengeType: 'SMS_OTP',
         codeDeliveryDestination: example.maskedPhoneNumber,
         expiresIn: 300,
+        passkeyOptions: passkeyRequestOptionsExample,
       },
     }),
     ...answers('userWrite', {
@@ -97,7 +100,12 @@ export const stepUpRoutes: FastifyPluginAsyncTypebox<AccountFlowOptions> = async
         transaction,
         sealedSecrets: channel.seal({ password }),
       });
-      return success(data);
+      // Identity made them with @simplewebauthn/server; the schema says which of their fields are sent on.
+      const { passkeyOptions, ...challenge } = data;
+      return success({
+        ...challenge,
+        ...(passkeyOptions ? { passkeyOptions: passkeyOptions as PasskeyRequestOptions } : {}),
+      });
     },
   );
 

@@ -3,6 +3,7 @@ import t, { type Test } from 'tap';
 import { hashSecretToken } from '@tessera/crypto';
 import { gatewayWithFakeIdentity } from '../fakeIdentityGateway.ts';
 import { type Request } from './routeChecks.ts';
+import { aUser } from './viewMothers.ts';
 
 const gateway = await gatewayWithFakeIdentity();
 t.teardown(() => gateway.close());
@@ -165,3 +166,23 @@ t.test('a step-up token is inactive once its login ends, and for another client'
   const ofAcme = await stepUpToken('t-acme', 'f1', 'acme');
   t.same(await answerOf(t, introspect(ofToken(ofAcme))), { active: false }, 'another client’s step-up');
 });
+
+t.test(
+  'a step-up token signed before its user changed phone number is inactive, one signed after is active',
+  async (t) => {
+    const ofUser = (userId: string, tokenId: string) =>
+      gateway.stepUpToken({ userId, tokenId, stepUpId: `step-up-${tokenId}`, clientId: 'partner', familyId: 'f1' });
+    const later = new Date(Date.now() + 1000).toISOString();
+    await gateway.views.users.upsert('u-new-phone', aUser({ userId: 'u-new-phone', stepUpsRevokedAt: later }), 3);
+    const before = await ofUser('u-new-phone', 't-before-change');
+    t.same(await answerOf(t, introspect(ofToken(before))), { active: false }, 'revoked by the change');
+    const earlier = new Date(Date.now() - 5000).toISOString();
+    await gateway.views.users.upsert('u-old-change', aUser({ userId: 'u-old-change', stepUpsRevokedAt: earlier }), 4);
+    const after = await ofUser('u-old-change', 't-after-change');
+    t.match(
+      await answerOf(t, introspect(ofToken(after))),
+      { active: true, sub: 'u-old-change' },
+      'asked after the change',
+    );
+  },
+);

@@ -74,6 +74,21 @@ t.test('POST /v1/user/step-up', async (t) => {
     t.same(gateway.unseal(sealed), { password: 'correct horse battery' }, 'the password, for identity alone');
   });
 
+  t.test('a user with a passkey also gets request options, whose assertion may answer instead', async (t) => {
+    const passkeyOptions = {
+      challenge: 'q3Xb0Yy7Rk2v9PzL1mN4sT8wC6dF5gH0jK2lQ7eU9iA',
+      timeout: 60000,
+      rpId: 'app.acme-bank.example',
+      allowCredentials: [{ id: 'Xv7Lq2N9pR4sT1wY8zB3cD6fG0hJ5kM', type: 'public-key', transports: ['internal'] }],
+      userVerification: 'required',
+    };
+    const challenge = { sessionId: 'su3', challengeType: 'SMS_OTP', codeDeliveryDestination: '+33*******78' };
+    gateway.answer(() => ({ ok: true, data: { ...challenge, expiresIn: 300, passkeyOptions } }));
+    const answer = await gateway.app.inject(start());
+    t.equal(answer.statusCode, 200);
+    t.same(answer.json().data, { ...challenge, expiresIn: 300, passkeyOptions }, 'the code is still sent');
+  });
+
   t.test('a beneficiary names only its destination', async (t) => {
     gateway.answer(() => ({
       ok: true,
@@ -92,6 +107,15 @@ t.test('POST /v1/user/step-up', async (t) => {
       'DEPENDENCY_UNAVAILABLE',
     ]);
   });
+});
+
+t.test('the step-up token says what answered, after the password', async (t) => {
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+  const byPasskey = claimsOf(await stepUpToken({ challengeType: 'PASSKEY' }));
+  t.equal(byPasskey.acr, 'urn:tessera:acr:sca', 'strong customer authentication either way');
+  t.same(byPasskey.amr, ['pwd', 'pop', 'user'], 'a passkey: proof of possession of a key, user presence; no sms');
+  t.same(claimsOf(await stepUpToken({ challengeType: 'SMS_OTP' })).amr, ['pwd', 'sms'], 'the SMS code');
+  t.same(claimsOf(await stepUpToken()).amr, ['pwd', 'sms'], 'an identity that does not say which: the SMS code');
 });
 
 t.test('POST /v1/step-up/consume', async (t) => {

@@ -3,7 +3,8 @@
  * the options a browser needs, and the checks of what it answers. Challenges
  * are keyed hashes, so identity keeps none in flight: a registration's is bound
  * to the user, the login and a five-minute window; a login's to its session,
- * whose single use makes the assertion single use. The counter is the
+ * whose single use makes the assertion single use; a step-up's to the step-up
+ * and its transaction's hash. The counter is the
  * decider's (passkeysState.ts), checked against the stream it appends to.
  */
 import {
@@ -34,6 +35,15 @@ const challengeOf = (hex: string) => Buffer.from(hex, 'hex').toString('base64url
 /** A login's challenge: its session's, keyed so nobody can compute it without identity's hashing key. */
 export function passkeyLoginChallenge(hashingKey: Buffer, sessionId: string): string {
   return challengeOf(keyedHash(hashingKey, 'passkey-login', sessionId));
+}
+
+/**
+ * A step-up's challenge: bound to the step-up and to the hash of the transaction it confirms (ADR 26), so the
+ * authenticator signs over the dynamic-linking value (PSD2 RTS art. 5) and an assertion made for one transaction
+ * cannot answer another. A step-up without a transaction is bound to its id alone; the domain differs from a login's.
+ */
+export function passkeyStepUpChallenge(hashingKey: Buffer, stepUpId: string, transactionHash: string | undefined) {
+  return challengeOf(keyedHash(hashingKey, 'passkey-step-up', stepUpId, transactionHash ?? ''));
 }
 
 /**

@@ -5,6 +5,7 @@
  * the same time; while login is locked the real hash is not checked at all.
  */
 import { loginLockSecondsLeft } from '../domain/loginLock.ts';
+import type { Reauthentication } from '../domain/reauthentication.ts';
 import { loginFailuresOf, type UserState } from '../domain/userState.ts';
 import type { CommandContext } from './commandContext.ts';
 
@@ -19,4 +20,20 @@ export async function passwordMatches(
   if (checkRealHash) return passwordHasher.verify(state.passwordHash, password);
   await passwordHasher.verifyDummy(password);
   return false;
+}
+
+/**
+ * What an action that asks the user again presents to its decider: the step-up token's ids as the gateway verified
+ * them, or the password checked as login checks it.
+ */
+export async function reauthenticationOf(
+  context: CommandContext,
+  state: UserState,
+  isRealUser: boolean,
+  proof: { password?: string; stepUp?: { stepUpId: string; tokenId: string } },
+  now: string,
+): Promise<Reauthentication> {
+  if (proof.stepUp) return { kind: 'STEP_UP', ...proof.stepUp };
+  const matches = await passwordMatches(context, state, isRealUser, proof.password ?? '', now);
+  return { kind: 'PASSWORD', passwordMatches: matches, loginLock: context.config.loginLock };
 }

@@ -177,7 +177,10 @@ function rightCode(command: Command<'VerifyOtp'>, challenge: OtpChallenge, state
   }
   if (challenge.purpose === 'STEP_UP') {
     const { stepUpTokenId: tokenId, stepUpExpiresAt: expiresAt, now: authTime } = command;
-    events.push({ type: 'StepUpCompleted', data: { userId, stepUpId: sessionId, tokenId, authTime, expiresAt } });
+    // A recovery code never answers a step-up (answersPurpose): the SMS code or a passkey did.
+    const challengeType = command.challengeType === 'PASSKEY' ? 'PASSKEY' : 'SMS_OTP';
+    const completed = { userId, stepUpId: sessionId, tokenId, authTime, expiresAt, challengeType } as const;
+    events.push({ type: 'StepUpCompleted', data: completed });
     return events;
   }
   const notice = command.passwordChangedNotice;

@@ -42,7 +42,9 @@ export function evolveStepUps(state: UserState, event: IdentityEvent): UserState
       });
     case 'StepUpConsumed':
       return updateStepUp(state, event.data.stepUpId, { consumed: true });
+    // A new password or a new number: what was confirmed before it is not spent after it (a SIM swap's first move).
     case 'PasswordChanged':
+    case 'PhoneNumberChanged':
       return { ...state, stepUps: state.stepUps.map((stepUp) => ({ ...stepUp, revoked: true })) };
     default:
       return state;

@@ -8,7 +8,7 @@ import type { ViewStore } from '@tessera/read-models';
 export interface SmsDispatch {
   eventId: string;
   userId: string;
-  purpose: 'OTP' | 'PASSWORD_CHANGED' | 'NEW_SIGN_IN' | 'PHONE_NUMBER_CHANGED' | 'RECOVERY_CODES';
+  purpose: 'OTP' | 'PASSWORD_CHANGED' | 'NEW_SIGN_IN' | 'PHONE_NUMBER_CHANGED' | 'RECOVERY_CODES' | 'PASSKEYS';
   status: 'sent' | 'failed';
   provider?: string;
   /** As the provider knows it (for delivery reports). */

@@ -87,6 +87,10 @@ const stepUpPhrases: Record<string, Record<Language, (amount: string, destinatio
     en: () => 'to generate new recovery codes',
     fr: () => 'pour générer de nouveaux codes de secours',
   },
+  MANAGE_PASSKEYS: {
+    en: () => 'to add a passkey',
+    fr: () => "pour ajouter une clé d'accès",
+  },
 };
 
 const stepUpTexts = {
@@ -171,4 +175,27 @@ const recoveryCodesTexts = {
 /** Recovery codes generated, or one used: the owner hears of it on the phone, which an attacker using one may not hold. */
 export function recoveryCodesText(language: Language, happened: 'GENERATED' | 'USED', options: MessageOptions): string {
   return recoveryCodesTexts[language][happened](options.brand);
+}
+
+const passkeyTexts = {
+  en: {
+    ADDED: (brand: string) =>
+      `A passkey was just added to your ${brand} account. If this was not you, remove it and contact ${brand} support now.`,
+    REMOVED: (brand: string) =>
+      `A passkey was just removed from your ${brand} account. If this was not you, contact ${brand} support now.`,
+  },
+  fr: {
+    ADDED: (brand: string) =>
+      `Une clé d'accès vient d'être ajoutée à votre compte ${brand}. Si ce n'est pas vous, supprimez-la et contactez sans attendre le support ${brand}.`,
+    REMOVED: (brand: string) =>
+      `Une clé d'accès vient d'être supprimée de votre compte ${brand}. Si ce n'est pas vous, contactez sans attendre le support ${brand}.`,
+  },
+} as const;
+
+/**
+ * A passkey added or removed: a new one signs in without the phone, so the owner hears of it there. It names no
+ * credential: its id means nothing to the user and is not the SMS's to carry.
+ */
+export function passkeyText(language: Language, happened: 'ADDED' | 'REMOVED', options: MessageOptions): string {
+  return passkeyTexts[language][happened](options.brand);
 }

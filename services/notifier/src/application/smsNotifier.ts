@@ -1,6 +1,6 @@
 /**
  * Sends the SMS identity's events ask for — the code of each `OtpIssued`, the
- * notice of each `PasswordChanged`, `NewDeviceSignInNoticed`, `PhoneNumberChanged`, `RecoveryCodesGenerated` and `RecoveryCodeUsed` — through the SMS port (retries and
+ * notice of each `PasswordChanged`, `NewDeviceSignInNoticed`, `PhoneNumberChanged`, `RecoveryCodesGenerated`, `RecoveryCodeUsed`, `PasskeyRegistered` and `PasskeyRemoved` — through the SMS port (retries and
  * failover sit behind it), each once from the user's view:
  * - a dispatch ledger keyed by event id makes redelivery harmless; after a
  *   crash between the provider call and its record, the provider is asked
@@ -78,6 +78,8 @@ const SMS_EVENT_TYPES = new Set([
   'PhoneNumberChanged',
   'RecoveryCodesGenerated',
   'RecoveryCodeUsed',
+  'PasskeyRegistered',
+  'PasskeyRemoved',
 ]);
 
 export function createSmsNotifier(options: SmsNotifierOptions): (message: Message) => Promise<void> {

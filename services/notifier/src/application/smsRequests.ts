@@ -3,6 +3,7 @@ import type {
   EventMessageValue,
   SealedNewSignInNotice,
   SealedOtpDelivery,
+  SealedPasskeyNotice,
   SealedPasswordChangedNotice,
   SealedPhoneNumberChangedNotice,
   SealedRecoveryCodesNotice,
@@ -13,9 +14,11 @@ import {
   languageFor,
   newSignInText,
   otpText,
+  passkeyText,
   passwordChangedText,
   phoneNumberChangedText,
   recoveryCodesText,
+  type Language,
   type MessageOptions,
 } from './messages.ts';
 
@@ -82,12 +85,26 @@ export function smsRequestOf(
     const text = newSignInText(languageFor(sealed.locale, sealed.to), sealed.platform, messages);
     return { userId, purpose: 'NEW_SIGN_IN', to: sealed.to, text };
   }
-  if ((event.type === 'RecoveryCodesGenerated' || event.type === 'RecoveryCodeUsed') && data.sealedNotice) {
-    const sealed = openSealedJson<SealedRecoveryCodesNotice>(keyPair, data.sealedNotice);
-    if (!sealed) return 'unreadable';
-    const language = languageFor(sealed.locale, sealed.to);
-    const happened = event.type === 'RecoveryCodesGenerated' ? 'GENERATED' : 'USED';
-    return { userId, purpose: 'RECOVERY_CODES', to: sealed.to, text: recoveryCodesText(language, happened, messages) };
-  }
+  if (data.sealedNotice) return factorNoticeOf(event.type, userId, data.sealedNotice, options);
   return undefined;
+}
+
+/** The notices of a second factor set up, used or removed (recovery codes, passkeys): sealed `{to, locale}`. */
+function factorNoticeOf(
+  type: string,
+  userId: string,
+  sealedNotice: string,
+  { keyPair, messages }: SmsRequestOptions,
+): SmsRequest | 'unreadable' | undefined {
+  const texts: Record<string, [SmsRequest['purpose'], (language: Language) => string]> = {
+    RecoveryCodesGenerated: ['RECOVERY_CODES', (language) => recoveryCodesText(language, 'GENERATED', messages)],
+    RecoveryCodeUsed: ['RECOVERY_CODES', (language) => recoveryCodesText(language, 'USED', messages)],
+    PasskeyRegistered: ['PASSKEYS', (language) => passkeyText(language, 'ADDED', messages)],
+    PasskeyRemoved: ['PASSKEYS', (language) => passkeyText(language, 'REMOVED', messages)],
+  };
+  if (!Object.hasOwn(texts, type)) return undefined;
+  const [purpose, text] = texts[type]!;
+  const sealed = openSealedJson<SealedRecoveryCodesNotice | SealedPasskeyNotice>(keyPair, sealedNotice);
+  if (!sealed) return 'unreadable';
+  return { userId, purpose, to: sealed.to, text: text(languageFor(sealed.locale, sealed.to)) };
 }

@@ -54,7 +54,14 @@ function nextUser(current: UserView | undefined, event: ProjectedEvent): UserVie
       return { ...current, phoneVerified: true, updatedAt: at };
     case 'PhoneNumberChanged':
       // Its code proved the new number.
-      return { ...current, phoneNumber: event.data.phoneNumber, phoneVerified: true, updatedAt: at };
+      // Its step-ups asked before are revoked (identity's stepUpState.ts): introspection reads it here.
+      return {
+        ...current,
+        phoneNumber: event.data.phoneNumber,
+        phoneVerified: true,
+        stepUpsRevokedAt: at,
+        updatedAt: at,
+      };
     case 'KycStarted':
       return current.kycStatus === 'APPROVED' ? undefined : { ...current, kycStatus: 'PENDING', updatedAt: at };
     case 'KycApproved':

@@ -4,19 +4,23 @@
  * user's stream, and the user's passkeys listed and removed.
  */
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { SealedPasskeyNotice } from '@tessera/contracts';
+import { sealJson } from '@tessera/crypto';
 import { answerWithoutUser } from '../../domain/userDecider.ts';
 import { signedInRefusal } from '../../domain/passkeysDecider.ts';
-import type { UserState } from '../../domain/userState.ts';
+import { challengeOf, stepUpOf, type UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
 import {
   passkeyLoginChallenge,
   passkeyLoginOptions,
   passkeyRegistrationChallenge,
   passkeyRegistrationOptions,
+  passkeyStepUpChallenge,
   registrationChallengeCheck,
   verifyPasskeyAssertion,
   verifyPasskeyRegistration,
 } from '../passkeyVerification.ts';
+import { reauthenticationOf } from '../passwordCheck.ts';
 import { replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
 
 const relyingPartyOf = ({ config }: CommandContext, clientId: string) =>
@@ -48,20 +52,26 @@ const registerPasskey: CommandHandler<'RegisterPasskey'> = async (command, conte
   const { payload, metadata } = command;
   const rp = relyingPartyOf(context, metadata.clientId);
   if (!rp) return { ok: false, error: 'PASSKEYS_NOT_OFFERED' };
+  const password = payload.sealedSecrets ? context.openSecret(payload.sealedSecrets, 'password') : undefined;
+  // Exactly one proof: the password or a step-up token.
+  if ((password === undefined) === (payload.stepUp === undefined)) return { ok: false, error: 'VALIDATION_FAILED' };
   const { keys, clock } = context;
-  const outcome = await context.decideOnUser(command, payload.userId, async (_state: UserState) => {
+  const outcome = await context.decideOnUser(command, payload.userId, async (state: UserState, isRealUser) => {
     const now = clock();
     const check = registrationChallengeCheck(keys.hashingKey, payload.userId, payload.familyId, now.getTime() / 1000);
     const response = payload.response as unknown as RegistrationResponseJSON;
     const credential = await verifyPasskeyRegistration(rp, response, check);
     const none = { credentialId: '', publicKey: '', counter: 0, transports: [] };
+    const proof = { password, stepUp: payload.stepUp };
     return {
       type: 'RegisterPasskey',
       verified: credential !== undefined,
       credential: credential ?? none,
+      proof: await reauthenticationOf(context, state, isRealUser, proof, now.toISOString()),
       familyId: payload.familyId,
       clientId: metadata.clientId,
       now: now.toISOString(),
+      ...noticeOf(context, state, isRealUser),
     };
   });
   return replyTo(outcome, () => {
@@ -72,15 +82,31 @@ const registerPasskey: CommandHandler<'RegisterPasskey'> = async (command, conte
   });
 };
 
+/** The "passkey added" or "passkey removed" SMS, sealed for the notifier: to the user's phone, in their language. */
+function noticeOf({ keys }: CommandContext, state: UserState, isRealUser: boolean) {
+  if (!isRealUser) return {};
+  const notice: SealedPasskeyNotice = state.locale
+    ? { to: state.phoneNumber, locale: state.locale }
+    : { to: state.phoneNumber };
+  return { sealedNotice: sealJson(keys.notifierPublicKey, notice) };
+}
+
 const removePasskey: CommandHandler<'RemovePasskey'> = async (command, context) => {
   const { payload, metadata } = command;
-  const outcome = await context.decideOnUser(command, payload.userId, {
+  const outcome = await context.decideOnUser(command, payload.userId, (state, isRealUser) => ({
     type: 'RemovePasskey',
     credentialId: payload.credentialId,
     familyId: payload.familyId,
     clientId: metadata.clientId,
     now: context.clock().toISOString(),
-  });
+    // Sealed only for a passkey this client may remove: a refused removal costs no sealing.
+    ...(isRealUser &&
+    state.passkeys.some(
+      (passkey) => passkey.credentialId === payload.credentialId && passkey.clientId === metadata.clientId,
+    )
+      ? noticeOf(context, state, isRealUser)
+      : {}),
+  }));
   return replyTo(outcome, () => ({
     userId: payload.userId,
     credentialId: payload.credentialId,
@@ -122,13 +148,16 @@ export async function passkeyPresented(
   const base = { challengeType: 'PASSKEY' as const, presentedCodeHash: '' };
   if (!rp || !response) return base;
   const passkeys = state.passkeys.filter((passkey) => passkey.clientId === clientId);
-  const challenge = passkeyLoginChallenge(context.keys.hashingKey, sessionId);
+  const challenge = passkeyChallenge(context, state, sessionId);
   const assertion = response as unknown as AuthenticationResponseJSON;
   const passkey = await verifyPasskeyAssertion(rp, passkeys, assertion, challenge);
   return passkey ? { ...base, passkey } : base;
 }
 
-/** Request options for a challenge just opened, when the user has passkeys for this client's relying party. */
+/**
+ * Request options for a challenge just opened (a login's or a step-up's, read from `state`, the state after it was
+ * opened), when the user has passkeys for this client's relying party.
+ */
 export async function passkeyRequestOptions(
   context: CommandContext,
   state: UserState,
@@ -138,6 +167,15 @@ export async function passkeyRequestOptions(
   const rp = relyingPartyOf(context, clientId);
   const passkeys = state.passkeys.filter((passkey) => passkey.clientId === clientId);
   if (!rp || passkeys.length === 0) return {};
-  const options = await passkeyLoginOptions(rp, passkeys, passkeyLoginChallenge(context.keys.hashingKey, sessionId));
+  const options = await passkeyLoginOptions(rp, passkeys, passkeyChallenge(context, state, sessionId));
   return { passkeyOptions: options as unknown as Record<string, unknown> };
+}
+
+/**
+ * The WebAuthn challenge a session's assertion must sign: a step-up's binds its transaction's hash (dynamic linking),
+ * a login's its session alone. Read from the state the decision is made on, so options and answer agree.
+ */
+function passkeyChallenge({ keys }: CommandContext, state: UserState, sessionId: string): string {
+  if (challengeOf(state, sessionId)?.purpose !== 'STEP_UP') return passkeyLoginChallenge(keys.hashingKey, sessionId);
+  return passkeyStepUpChallenge(keys.hashingKey, sessionId, stepUpOf(state, sessionId)?.transactionHash);
 }

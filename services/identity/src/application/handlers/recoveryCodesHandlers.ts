@@ -3,12 +3,11 @@
  * (one hash whatever happens), or with a step-up token the gateway verified,
  * consumed in the same decision. The codes leave only in the sealed reply.
  */
-import type { RecoveryCodesProof } from '../../domain/recoveryCodesDecider.ts';
 import type { UserState } from '../../domain/userState.ts';
 import type { CommandContext } from '../commandContext.ts';
 import { drawRecoveryCodes, sealRecoveryCodesNotice } from '../recoveryCodeFactory.ts';
 import { replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
-import { passwordMatches } from '../passwordCheck.ts';
+import { reauthenticationOf } from '../passwordCheck.ts';
 
 const generateRecoveryCodes: CommandHandler<'GenerateRecoveryCodes'> = async (command, context) => {
   const { payload } = command;
@@ -23,7 +22,7 @@ const generateRecoveryCodes: CommandHandler<'GenerateRecoveryCodes'> = async (co
     codes = drawn.codes;
     return {
       type: 'GenerateRecoveryCodes',
-      proof: await proofOf(context, state, isRealUser, password, payload.stepUp, now),
+      proof: await reauthenticationOf(context, state, isRealUser, { password, stepUp: payload.stepUp }, now),
       familyId: payload.familyId,
       clientId: command.metadata.clientId,
       codeHashes: drawn.codeHashes,
@@ -37,19 +36,6 @@ const generateRecoveryCodes: CommandHandler<'GenerateRecoveryCodes'> = async (co
     return { userId: payload.userId, recoveryCodes: codes, generatedAt: generated.data.generatedAt };
   });
 };
-
-async function proofOf(
-  context: CommandContext,
-  state: UserState,
-  isRealUser: boolean,
-  password: string | undefined,
-  stepUp: { stepUpId: string; tokenId: string } | undefined,
-  now: string,
-): Promise<RecoveryCodesProof> {
-  if (stepUp) return { kind: 'STEP_UP', ...stepUp };
-  const matches = await passwordMatches(context, state, isRealUser, password ?? '', now);
-  return { kind: 'PASSWORD', passwordMatches: matches, loginLock: context.config.loginLock };
-}
 
 function noticeOf({ keys }: CommandContext, state: UserState, isRealUser: boolean) {
   if (!isRealUser) return {};

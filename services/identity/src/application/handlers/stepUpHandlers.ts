@@ -1,7 +1,8 @@
 /**
  * Step-up with dynamic linking: asking to confirm an action with the password
- * and an SMS code that states it, the reply to that code's verification, and a
- * payment service consuming the token once.
+ * and an SMS code that states it (or a passkey whose challenge binds it), the
+ * reply to that answer's verification, and a payment service consuming the
+ * token once.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -18,6 +19,7 @@ import type { CommandContext } from '../commandContext.ts';
 import { issueOtp, stepUpSmsDetails } from '../otpFactory.ts';
 import { passwordMatches } from '../passwordCheck.ts';
 import { challengeReply, replyTo, type CommandHandler, type CommandHandlers } from './commandHandler.ts';
+import { passkeyRequestOptions } from './passkeyHandlers.ts';
 
 /** The password is opened and checked as at login: while login is locked no real hash is checked, yet one is made. */
 const startStepUp: CommandHandler<'StartStepUp'> = async (command, context) => {
@@ -43,7 +45,11 @@ const startStepUp: CommandHandler<'StartStepUp'> = async (command, context) => {
       loginLock: config.loginLock,
     };
   });
-  return replyTo(outcome, () => challengeReply(config, stepUpId, outcome.state.phoneNumber));
+  // As at login: only after the right password (a refusal answers nothing more), only for this client's passkeys.
+  const passkeys = outcome.decision.rejection
+    ? {}
+    : await passkeyRequestOptions(context, outcome.state, stepUpId, command.metadata.clientId);
+  return replyTo(outcome, () => ({ ...challengeReply(config, stepUpId, outcome.state.phoneNumber), ...passkeys }));
 };
 
 function stepUpOtp(
@@ -82,7 +88,7 @@ export function stepUpVerifiedReply(decision: Decision, state: UserState): StepU
   const stepUp = completed && stepUpOf(state, completed.data.stepUpId);
   if (completed?.type !== 'StepUpCompleted' || !stepUp)
     throw new Error('a step-up code was accepted without completion');
-  const { userId, stepUpId, tokenId, authTime, expiresAt } = completed.data;
+  const { userId, stepUpId, tokenId, authTime, expiresAt, challengeType = 'SMS_OTP' } = completed.data;
   const { action, transactionHash, clientId, familyId } = stepUp;
   return {
     purpose: 'STEP_UP',
@@ -95,6 +101,7 @@ export function stepUpVerifiedReply(decision: Decision, state: UserState): StepU
     tokenId,
     authTime,
     expiresAt,
+    challengeType,
   };
 }
 
