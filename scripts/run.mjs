@@ -95,6 +95,7 @@ const tasks = {
   'keys-generate': (args) => tsNode('scripts/generateKeys.ts', args),
   'keys-rotate': (args) => tsNode('scripts/rotateKeys.ts', args),
   replay: (args) => tsNode('services/projector/src/replayCli.ts', args),
+  audit: (args) => tsNode('packages/audit/src/auditCli.ts', args),
   service: ([name, ...args]) => tsNode(`services/${name}/src/main.ts`, args),
   tap: (args) => run(bin('tap'), args),
   async test(args) {

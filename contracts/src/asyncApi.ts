@@ -25,6 +25,11 @@ The fields marked \`${PERSONAL_DATA_MARKER}: true\` (email, phone number, passwo
 
 When a user is erased (\`PersonalDataErased\`) the key is destroyed: from then on those fields open nowhere, while every other field, and the order of events, stay readable. A consumer that truly needs the values opens them with \`@tessera/personal-data\` and access to the key store; most should not.`;
 
+/** The chain and the checkpoints, for a consumer that checks what it received (docs/adr/0032-tamper-evident-log.md). */
+const chainFormat = `## The chain and signed checkpoints
+
+Every event carries \`hash\` and \`previousHash\`: its stream's events form a hash chain. In the log's global order (\`position\`), the log hash runs as SHA-256(previous log hash ‖ event hash) over the raw 32-byte hashes, from 32 zero bytes. Identity appends \`LogCheckpointSigned\` to stream \`audit-log\` every so many events or seconds: the position, the count of events up to it and the log hash there, signed with its Ed25519 audit key (\`npm run audit -- public-key\`). Checkpoints travel on this topic like every event; a consumer that wants proof of what it received recomputes the log hash in position order and checks each checkpoint's signature and log hash.`;
+
 /** An event's data schema with its personal-data fields marked and described as the ciphertext they are on the topic. */
 function withPersonalData(type: string, data: TSchema): TSchema {
   const fields = personalDataFieldsOf(type);
@@ -61,6 +66,8 @@ function eventMessage(type: string, schemaVersion: number, data: TSchema): Recor
         'data',
         'metadata',
         'recordedAt',
+        'hash',
+        'previousHash',
       ],
       properties: {
         eventId: { type: 'string', format: 'uuid', description: 'Unique per event: dedupe on it.' },
@@ -72,6 +79,17 @@ function eventMessage(type: string, schemaVersion: number, data: TSchema): Recor
         data: withPersonalData(type, data),
         metadata: { $ref: '#/components/schemas/EventMetadata' },
         recordedAt: { type: 'string', format: 'date-time' },
+        hash: {
+          type: 'string',
+          pattern: '^[0-9a-f]{64}$',
+          description:
+            'The event\'s link in the log\'s chain (ADR 32): SHA-256 of the RFC 8785 canonical JSON of {"v":1, streamId, revision, eventId, type, schemaVersion, data, metadata, previousHash}, data and metadata as on this topic.',
+        },
+        previousHash: {
+          type: 'string',
+          pattern: '^[0-9a-f]{64}$',
+          description: "The hash of the event before it in its stream; 64 zeros for a stream's first event.",
+        },
       },
     },
   };
@@ -80,7 +98,7 @@ function eventMessage(type: string, schemaVersion: number, data: TSchema): Recor
 const info = {
   title: 'Tessera identity events',
   version: '1.0.0',
-  description: `Every fact identity records, published at least once, keyed by user id so one user’s events arrive in order. Consumers dedupe by event id and skip types or schema versions they do not know (docs/downstream-consumers.md).\n\n${personalDataFormat}`,
+  description: `Every fact identity records, published at least once, keyed by user id so one user’s events arrive in order. Consumers dedupe by event id and skip types or schema versions they do not know (docs/downstream-consumers.md).\n\n${personalDataFormat}\n\n${chainFormat}`,
   contact: { name: 'Tessera maintainers' },
   license: { name: 'UNLICENSED: private, all rights reserved' },
   tags: [{ name: 'identity', description: 'Identity, sessions, KYC and portfolios of the users of API clients.' }],

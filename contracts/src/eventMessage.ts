@@ -13,6 +13,10 @@ export interface EventMessageValue {
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
   recordedAt: string;
+  /** The event's hash in the log's chain (ADR 32): SHA-256, lowercase hex, of its content and `previousHash`. */
+  hash: string;
+  /** The hash of the event before it in its stream; 64 zeros for a stream's first event. */
+  previousHash: string;
 }
 
 export const eventHeaders = {
@@ -44,6 +48,8 @@ export function toEventMessage(event: EventMessageValue): {
     data: event.data,
     metadata: event.metadata,
     recordedAt: event.recordedAt,
+    hash: event.hash,
+    previousHash: event.previousHash,
   };
   const correlationId = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : '';
   return {

@@ -5,6 +5,8 @@ export const streams = {
   email: (keyedHash: string) => `email-${keyedHash}`,
   phone: (keyedHash: string) => `phone-${keyedHash}`,
   client: (clientId: string) => `client-${clientId}`,
+  /** Auditors' reads of personal data, as the audit tools record them (PersonalDataDisclosedToAuditor). */
+  auditAccess: 'audit-access',
 } as const;
 
 /** Kafka-style topic names shared by every adapter. */

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createKeyringFile } from '@tessera/runtime';
+import { createAuditKeyFile, createKeyringFile } from '@tessera/runtime';
 import { eventually, freePort, repositoryRoot, startService, stopService } from '../support/processes.ts';
 
 const run = promisify(execFile);
@@ -17,9 +17,12 @@ const dir = mkdtempSync(path.join(tmpdir(), 'tessera-folders-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const keysFile = path.join(dir, 'keys.json');
 createKeyringFile(keysFile);
+const auditKeyFile = path.join(dir, 'audit-key.json');
+createAuditKeyFile(auditKeyFile);
 // SQLite for everything, whatever the environment of the test run says.
 const local = {
   KEYS_FILE: keysFile,
+  AUDIT_KEY_FILE: auditKeyFile,
   MONGO_URL: '',
   EVENTSTORE_URL: '',
   CI: '',

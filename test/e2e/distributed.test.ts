@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createMongoKeyStore, createPersonalDataProtector, deriveKeyEncryptionKey } from '@tessera/personal-data';
-import { createKeyringFile, loadKeyring } from '@tessera/runtime';
+import { createAuditKeyFile, createKeyringFile, loadKeyring } from '@tessera/runtime';
 import { requireServer } from '@tessera/testing';
 import { signKycCallback } from '@tessera/gateway';
 import { kafkaContents, mongoContents } from '../support/secretSearch.ts';
@@ -40,6 +40,8 @@ if (kafkaAvailable && mongoUrl) {
       kafka.start();
       const keysFile = path.join(dir, 'keys.json');
       createKeyringFile(keysFile);
+      const auditKeyFile = path.join(dir, 'audit-key.json');
+      createAuditKeyFile(auditKeyFile);
       const gatewayPort = await freePort();
       const ops = { identity: await freePort(), projector: await freePort(), notifier: await freePort() };
       const database = `tessera_e2e_${randomUUID().replaceAll('-', '')}`;
@@ -48,6 +50,8 @@ if (kafkaAvailable && mongoUrl) {
         KAFKA_BROKERS: kafka.brokers,
         MONGO_URL: mongoUrl,
         KEYS_FILE: keysFile,
+        // Read by identity alone, whose checkpointer signs the log with it.
+        AUDIT_KEY_FILE: auditKeyFile,
         LOG_LEVEL: 'info',
         CI: '',
         KEYS_DATABASE: `${database}_keys`,

@@ -1,6 +1,6 @@
 /**
  * Identity events: past-tense facts on one stream per user (`user-<userId>`),
- * per reserved email/phone, and per API client. The `type` string equals the
+ * per reserved email/phone, per API client, and the log's signed checkpoints (`audit-log`). The `type` string equals the
  * schema's name; `schemaVersion` changes when a payload changes shape.
  * No plaintext password, OTP code, token or client secret ever appears here.
  * Each feature's events are in their own file beside this one.
@@ -8,6 +8,8 @@
 import type { Static } from '@sinclair/typebox';
 import { accountEvents } from './accountEvents.ts';
 import { apiClientEvents } from './apiClientEvents.ts';
+import { auditAccessEvents } from './auditAccessEvents.ts';
+import { auditLogEvents } from './auditLogEvents.ts';
 import { credentialEvents } from './credentialEvents.ts';
 import { registrationEvents } from './registrationEvents.ts';
 import { passkeyEvents } from './passkeyEvents.ts';
@@ -30,7 +32,9 @@ type EveryFeaturesEvents = typeof registrationEvents &
   typeof stepUpEvents &
   typeof phoneNumberEvents &
   typeof recoveryCodesEvents &
-  typeof passkeyEvents;
+  typeof passkeyEvents &
+  typeof auditLogEvents &
+  typeof auditAccessEvents;
 
 /**
  * Every event, in the order the generated documents list them: the order
@@ -83,6 +87,8 @@ export const identityEvents = {
   PasskeyRegistered: passkeyEvents.PasskeyRegistered,
   PasskeyUsed: passkeyEvents.PasskeyUsed,
   PasskeyRemoved: passkeyEvents.PasskeyRemoved,
+  LogCheckpointSigned: auditLogEvents.LogCheckpointSigned,
+  PersonalDataDisclosedToAuditor: auditAccessEvents.PersonalDataDisclosedToAuditor,
 } as const satisfies EveryFeaturesEvents;
 
 type Catalogue = typeof identityEvents;

@@ -27,8 +27,22 @@ export interface RecordedEvent extends EventToAppend {
   revision: number;
   /** Global, strictly increasing across all streams, starting at 1. */
   position: number;
-  /** ISO-8601 time the store recorded the event. */
+  /** ISO-8601 time the store recorded the event (not hashed: EventStoreDB sets it after the append). */
   recordedAt: string;
+  /** SHA-256 (lowercase hex) of the event's content and `previousHash` (ADR 32, chain.ts); empty if never chained. */
+  hash: string;
+  /** The hash of the event at `revision - 1` of this stream; 64 zeros for revision 0. */
+  previousHash: string;
+}
+
+/** What a store did when it chained a log stored before events carried hashes (ADR 32). */
+export interface ChainUpgrade {
+  /** The last global position chained by the upgrade: the events a genesis checkpoint vouches for from then on. */
+  upToPosition: number;
+  /** How many events the upgrade chained. */
+  events: number;
+  /** ISO-8601 time of the upgrade. */
+  upgradedAt: string;
 }
 
 export interface AppendResult {
@@ -84,6 +98,11 @@ export interface EventStore {
   subscribeToAll(handler: (event: RecordedEvent) => Promise<void>, options?: SubscribeOptions): Subscription;
   /** Position of the last stored event (0 when empty). */
   headPosition(): Promise<number>;
+  /**
+   * The upgrade that chained events stored before hashes existed, if this store ran one; stores that cannot
+   * rewrite their events (EventStoreDB) leave it out.
+   */
+  chainUpgrade?(): Promise<ChainUpgrade | undefined>;
   close(): Promise<void>;
 }
 

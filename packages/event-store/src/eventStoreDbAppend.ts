@@ -1,19 +1,15 @@
 /**
  * Appends to EventStoreDB with the port's guarantees: optimistic concurrency,
- * and a retried batch (its first id already in the stream) answered with the
- * original result whatever it expects.
+ * a retried batch (its first id already in the stream) answered with the
+ * original result whatever it expects, and each event chained to its stream's
+ * last one (eventStoreDbChain.ts).
  */
 import { NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
 import type { AppendExpectedRevision, CurrentRevision, EventData, EventStoreDBClient } from '@eventstore/db-client';
 import type { AppendResult, EventToAppend, ExpectedRevision } from './eventStore.ts';
 import { WrongExpectedRevisionError } from './eventStore.ts';
-import {
-  assertValidBatch,
-  toActualRevision,
-  toEventData,
-  toExpectedRevision,
-  toPortPosition,
-} from './eventStoreDbMapping.ts';
+import { chainedBatch, lastHashOf } from './eventStoreDbChain.ts';
+import { assertValidBatch, toActualRevision, toExpectedRevision, toPortPosition } from './eventStoreDbMapping.ts';
 import type { StoredEvent } from './eventStoreDbMapping.ts';
 import { readStoredStream } from './eventStoreDbReads.ts';
 
@@ -26,14 +22,16 @@ import { readStoredStream } from './eventStoreDbReads.ts';
 const retryWindow = 100;
 
 /**
- * Bounds the re-checks of an 'any' append that keeps losing to other writers;
- * after them it appends as the server's own 'any', whose repeat check is best effort.
+ * How many times an 'any' append is tried, each expecting the revision it just
+ * read (the chain needs its exact predecessor): a second loss to another
+ * writer is reported as a conflict rather than risk a fork.
  */
-const maxPinnedAttempts = 10;
+const maxAnyAttempts = 2;
 
 /**
- * Appends `events` to `streamId` unless the batch is already there.
- * @throws WrongExpectedRevisionError when the stream is not as expected.
+ * Appends `events` to `streamId` unless the batch is already there, chained
+ * to the stream's last event.
+ * @throws WrongExpectedRevisionError when the stream is not as expected (for 'any': when other writers won twice).
  */
 export async function appendToEventStoreDb(
   client: EventStoreDBClient,
@@ -42,26 +40,26 @@ export async function appendToEventStoreDb(
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
   assertValidBatch(streamId, events);
-  const data = events.map(toEventData);
   for (let attempt = 1; ; attempt += 1) {
     let target = toExpectedRevision(expected);
     // A stream expected not to exist cannot hold the batch yet; the server
     // itself answers a retry made with the same expectation as a success.
-    if (expected !== 'no-stream') {
-      const tail = await readTail(client, streamId);
-      const original = originalResult(tail, events);
-      if (original !== undefined) return original;
-      // 'any' is pinned to the revision just searched, so that a copy of the
-      // batch appended meanwhile by a concurrent retry makes this one conflict
-      // instead of being stored twice.
-      if (expected === 'any' && attempt <= maxPinnedAttempts) target = currentRevision(tail);
-    }
+    const tail = expected === 'no-stream' ? [] : await readTail(client, streamId);
+    const original = originalResult(tail, events);
+    if (original !== undefined) return original;
+    // 'any' is pinned to the revision just read: the chain links to that
+    // event, and a copy of the batch appended meanwhile by a concurrent retry
+    // makes this one conflict instead of being stored twice.
+    if (expected === 'any') target = currentRevision(tail);
+    const last = tail[0];
+    const previousHash = await lastHashOf(client, streamId, last);
+    const data = chainedBatch(streamId, events, last === undefined ? 0 : Number(last.revision) + 1, previousHash);
     const outcome = await tryAppend(client, streamId, data, target);
     if ('revision' in outcome) return appendedResult(client, streamId, outcome.revision, events);
-    if (expected === 'any') continue;
+    if (expected === 'any' && attempt < maxAnyAttempts) continue;
     // The conflict may come from this very batch, stored by an earlier attempt.
-    const original = originalResult(await readTail(client, streamId), events);
-    if (original !== undefined) return original;
+    const stored = originalResult(await readTail(client, streamId), events);
+    if (stored !== undefined) return stored;
     throw new WrongExpectedRevisionError(streamId, expected, toActualRevision(outcome.conflict));
   }
 }

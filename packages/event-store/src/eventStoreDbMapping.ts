@@ -21,19 +21,36 @@ const largestExactPosition = BigInt(Number.MAX_SAFE_INTEGER);
 // form, so any other spelling would not read back as it was appended.
 const canonicalUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** An event's link in the chain (ADR 32). */
+export interface ChainLink {
+  hash: string;
+  previousHash: string;
+}
+
 /**
  * EventStoreDB has no field for the schema version, so the event's custom
- * metadata wraps the port's metadata together with it.
+ * metadata wraps the port's metadata together with it, and with the event's
+ * link in the chain under `$chain` (absent on events stored before the chain),
+ * which is never part of the port's `metadata`.
  */
 interface MetadataEnvelope {
   schemaVersion: number;
   metadata: Record<string, unknown>;
+  $chain?: ChainLink;
 }
 
 /** The event as EventStoreDB stores it: JSON data, the envelope as metadata, the port's id. */
-export function toEventData(event: EventToAppend): EventData {
-  const envelope: MetadataEnvelope = { schemaVersion: event.schemaVersion, metadata: event.metadata };
+export function toEventData(event: EventToAppend, chain: ChainLink): EventData {
+  const envelope: MetadataEnvelope = { schemaVersion: event.schemaVersion, metadata: event.metadata, $chain: chain };
   return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: envelope });
+}
+
+/** The event's stored link, or undefined for an event stored before the chain. */
+export function chainLinkOf(stored: StoredEvent): ChainLink | undefined {
+  const chain = isEnvelope(stored.metadata) ? stored.metadata.$chain : undefined;
+  return isObject(chain) && typeof chain.hash === 'string' && typeof chain.previousHash === 'string'
+    ? { hash: chain.hash, previousHash: chain.previousHash }
+    : undefined;
 }
 
 /**
@@ -47,6 +64,7 @@ export function toRecordedEvent(stored: StoredEvent): RecordedEvent {
       `event ${stored.id} in stream ${stored.streamId} was not written through this adapter (expected JSON data and metadata envelope)`,
     );
   }
+  const link = chainLinkOf(stored);
   return {
     streamId: stored.streamId,
     revision: Number(stored.revision),
@@ -57,6 +75,9 @@ export function toRecordedEvent(stored: StoredEvent): RecordedEvent {
     data,
     metadata: metadata.metadata,
     recordedAt: stored.created.toISOString(),
+    // An event stored before the chain reads as unchained: a verifier reports it as such.
+    hash: link?.hash ?? '',
+    previousHash: link?.previousHash ?? '',
   };
 }
 

@@ -5,6 +5,7 @@
 import type { AppendResult, EventToAppend, ExpectedRevision } from './eventStore.ts';
 import { WrongExpectedRevisionError } from './eventStore.ts';
 import type { EventLocation, Statements } from './sqliteSchema.ts';
+import { eventHash, GENESIS_HASH } from './chain.ts';
 
 /**
  * Appends `events` to `streamId` unless the batch was already stored.
@@ -38,27 +39,36 @@ export function appendInTransaction(
     }
   }
 
-  const lastRevision = statements.lastRevision.get(streamId)?.revision ?? null;
-  const actual = lastRevision ?? 'no-stream';
+  // The revision check and the chain's last link in one read, inside the write transaction: no fork.
+  const last = statements.lastEvent.get(streamId);
+  const actual = last?.revision ?? 'no-stream';
   if (expected !== 'any' && expected !== actual) {
     throw new WrongExpectedRevisionError(streamId, expected, actual);
   }
 
   const recordedAt = new Date().toISOString();
-  let revision = lastRevision ?? -1;
+  let revision = last?.revision ?? -1;
+  // A stream whose last event lost its hash (edited by hand) is chained on from an empty link: still a break.
+  let previousHash = last === undefined ? GENESIS_HASH : (last.hash ?? '');
   let position = 0;
   for (const event of events) {
     revision += 1;
+    const data = JSON.stringify(event.data);
+    const metadata = JSON.stringify(event.metadata);
+    const hash = storedEventHash(streamId, revision, event, data, metadata, previousHash);
     const info = statements.insert.run(
       streamId,
       revision,
       event.eventId,
       event.type,
       event.schemaVersion,
-      JSON.stringify(event.data),
-      JSON.stringify(event.metadata),
+      data,
+      metadata,
       recordedAt,
+      hash,
+      previousHash,
     );
+    previousHash = hash;
     position = Number(info.lastInsertRowid);
   }
   return { nextExpectedRevision: revision, position };
@@ -75,4 +85,29 @@ function originalResult(statements: Statements, first: EventLocation, events: Ev
     if (stored?.stream_id === first.stream_id && stored.revision > last.revision) last = stored;
   }
   return { nextExpectedRevision: last.revision, position: last.position };
+}
+
+/**
+ * The hash of an event as stored: its data and metadata as they read back from
+ * their stored JSON (a Date becomes its string, an undefined field goes), so
+ * that whoever reads the row computes the same hash.
+ */
+function storedEventHash(
+  streamId: string,
+  revision: number,
+  event: EventToAppend,
+  data: string,
+  metadata: string,
+  previousHash: string,
+): string {
+  return eventHash({
+    streamId,
+    revision,
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: JSON.parse(data) as Record<string, unknown>,
+    metadata: JSON.parse(metadata) as Record<string, unknown>,
+    previousHash,
+  });
 }

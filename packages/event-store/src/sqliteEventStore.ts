@@ -16,6 +16,7 @@
 import type Database from 'better-sqlite3';
 import type {
   AppendResult,
+  ChainUpgrade,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -59,6 +60,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     readAll: (readOptions) => store.readAll(readOptions),
     subscribeToAll: (handler, subscribeOptions) => store.subscribeToAll(handler, subscribeOptions),
     headPosition: () => store.headPosition(),
+    chainUpgrade: () => store.chainUpgrade(),
     close: () => store.close(),
   };
 }
@@ -169,6 +171,12 @@ class SqliteEventStore {
   async headPosition(): Promise<number> {
     this.#assertOpen();
     return headPositionSync(this.#statements);
+  }
+
+  async chainUpgrade(): Promise<ChainUpgrade | undefined> {
+    this.#assertOpen();
+    const row = this.#statements.chainUpgrade.get();
+    return row && { upToPosition: row.up_to_position, events: row.events, upgradedAt: row.upgraded_at };
   }
 
   close(): Promise<void> {

@@ -6,9 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from './eventStore.ts';
+import { upgradeChain } from './sqliteChainUpgrade.ts';
 
 // AUTOINCREMENT keeps positions from ever being reused, even after the
 // highest row is deleted by hand, so checkpoints held by readers stay valid.
+// `hash` and `previous_hash` are the chain (ADR 32); `chain_upgrade` records
+// the one upgrade that chained a log stored before them, for its genesis checkpoint.
 const schema = `
 CREATE TABLE IF NOT EXISTS events (
   position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -20,8 +23,15 @@ CREATE TABLE IF NOT EXISTS events (
   data TEXT NOT NULL,
   metadata TEXT NOT NULL,
   recorded_at TEXT NOT NULL,
+  hash TEXT,
+  previous_hash TEXT,
   UNIQUE (stream_id, revision),
   UNIQUE (event_id)
+);
+CREATE TABLE IF NOT EXISTS chain_upgrade (
+  up_to_position INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  upgraded_at TEXT NOT NULL
 )`;
 
 /** A row of the events table as SQLite returns it. */
@@ -35,6 +45,8 @@ export interface EventRow {
   data: string;
   metadata: string;
   recorded_at: string;
+  hash: string | null;
+  previous_hash: string | null;
 }
 
 /** Where an event id is stored. */
@@ -60,6 +72,7 @@ export function openEventsDatabase(path: string, busyTimeoutMs: number): Databas
     // 32 MiB of page cache (the default is 2 MiB): commands read streams all over the index, and a miss is a read from the file.
     db.pragma('cache_size = -32768');
     db.exec(schema);
+    upgradeChain(db);
     return db;
   } catch (error) {
     db.close();
@@ -70,15 +83,16 @@ export function openEventsDatabase(path: string, busyTimeoutMs: number): Databas
 /** Every statement the store runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
   return {
-    lastRevision: db.prepare<[string], { revision: number | null }>(
-      'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
+    // The stream's last event with its hash, in one look at the (stream_id, revision) index.
+    lastEvent: db.prepare<[string], { revision: number; hash: string | null }>(
+      'SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
     ),
     locateEvent: db.prepare<[string], EventLocation>(
       'SELECT stream_id, revision, position FROM events WHERE event_id = ?',
     ),
-    insert: db.prepare<[string, number, string, string, number, string, string, string]>(
-      `INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    insert: db.prepare<[string, number, string, string, number, string, string, string, string, string]>(
+      `INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at, hash, previous_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // A negative LIMIT means no limit in SQLite, which keeps one statement for both cases.
     readStream: db.prepare<[string, number, number], EventRow>(
@@ -88,6 +102,9 @@ export function prepareStatements(db: Database.Database) {
       'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
     ),
     head: db.prepare<[], { position: number }>('SELECT COALESCE(MAX(position), 0) AS position FROM events'),
+    chainUpgrade: db.prepare<[], { up_to_position: number; events: number; upgraded_at: string }>(
+      'SELECT up_to_position, events, upgraded_at FROM chain_upgrade ORDER BY up_to_position DESC LIMIT 1',
+    ),
   };
 }
 
@@ -106,5 +123,8 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as Record<string, unknown>,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     recordedAt: row.recorded_at,
+    // An emptied column reads as an unchained event, which a verifier reports as such.
+    hash: row.hash ?? '',
+    previousHash: row.previous_hash ?? '',
   };
 }

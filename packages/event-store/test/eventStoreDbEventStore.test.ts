@@ -3,7 +3,8 @@ import type { Test } from 'tap';
 import { requireServer } from '@tessera/testing';
 import { eventStoreContract } from '../src/contract/index.ts';
 import { collect, newEvent, newEvents, newStreamId, rejectionOf } from '../src/contract/contractHelpers.ts';
-import { createEventStoreDbEventStore } from '../src/index.ts';
+import { EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client';
+import { createEventStoreDbEventStore, eventHash, GENESIS_HASH } from '../src/index.ts';
 import type { EventStore } from '../src/index.ts';
 
 // CI here cannot start EventStoreDB (it ships only as Docker images and
@@ -48,6 +49,46 @@ if (url !== undefined) {
     await store.append(streamId, newEvents(1), { expectedRevision: first.nextExpectedRevision });
     t.same(await store.append(streamId, batch, { expectedRevision: 2 }), first);
     t.equal((await store.readStream(streamId)).length, 3, 'the retry wrote nothing');
+  });
+
+  t.test('the chain lives in the metadata envelope under $chain, never in the metadata read back', async (t) => {
+    const store = open(t);
+    const streamId = newStreamId();
+    await store.append(streamId, newEvents(1), { expectedRevision: 'no-stream' });
+    const [stored] = await store.readStream(streamId);
+    t.same(stored?.metadata, { source: 'contract' }, 'the metadata is what was appended');
+    const client = EventStoreDBClient.connectionString(connectionString);
+    t.teardown(() => client.dispose());
+    const raw: unknown[] = [];
+    for await (const { event } of client.readStream(streamId)) raw.push(event?.metadata);
+    t.match(raw, [{ $chain: { hash: stored?.hash, previousHash: GENESIS_HASH } }], 'the link is in the envelope');
+  });
+
+  t.test('a stream whose last event was stored before the chain is chained on from its hash, computed', async (t) => {
+    const store = open(t);
+    const client = EventStoreDBClient.connectionString(connectionString);
+    t.teardown(() => client.dispose());
+    const streamId = newStreamId('legacy');
+    const legacy = newEvents(2);
+    await client.appendToStream(
+      streamId,
+      legacy.map((event) =>
+        jsonEvent({
+          id: event.eventId,
+          type: event.type,
+          data: event.data,
+          metadata: { schemaVersion: event.schemaVersion, metadata: event.metadata },
+        }),
+      ),
+      { expectedRevision: NO_STREAM },
+    );
+    await store.append(streamId, newEvents(1), { expectedRevision: 1 });
+    const [first, second, chained] = await store.readStream(streamId);
+    t.same([first?.hash, second?.hash], ['', ''], 'events stored before the chain read as unchained');
+    const firstHash = eventHash({ ...legacy[0]!, streamId, revision: 0, previousHash: GENESIS_HASH });
+    const secondHash = eventHash({ ...legacy[1]!, streamId, revision: 1, previousHash: firstHash });
+    t.equal(chained?.previousHash, secondHash, "the first chained event names its predecessor's computed hash");
+    t.equal(chained?.hash, eventHash({ ...chained!, previousHash: secondHash }));
   });
 
   t.test('an event id that is not a lower-case UUID is refused', async (t) => {

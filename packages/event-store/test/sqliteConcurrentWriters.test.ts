@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { newStreamId } from '../src/contract/contractHelpers.ts';
-import { createSqliteEventStore } from '../src/index.ts';
+import { createLogVerifier, createSqliteEventStore, GENESIS_HASH } from '../src/index.ts';
 
 const run = promisify(execFile);
 const writerScript = fileURLToPath(new URL('./fixtures/appendWriter.ts', import.meta.url));
@@ -49,4 +49,11 @@ t.test('writer processes sharing one file serialise their appends', async (t) =>
     'positions have no gaps or repeats',
   );
   t.equal(new Set(shared.map((event) => event.data.pid)).size, writers, 'every writer appended to the shared stream');
+  t.ok(
+    shared.every((event, index) => event.previousHash === (index === 0 ? GENESIS_HASH : shared[index - 1]!.hash)),
+    'the shared stream is one chain: no writer forked it',
+  );
+  const verifier = createLogVerifier({ trustedKeys: [] });
+  for (const event of await store.readAll()) verifier.add(event);
+  t.equal(verifier.finish().break, undefined, 'the whole log verifies');
 });

@@ -5,3 +5,4 @@ export * from './opsServer.ts';
 export * from './lifecycle.ts';
 export * from './commonSettings.ts';
 export * from './adapters.ts';
+export * from './auditKey.ts';

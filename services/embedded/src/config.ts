@@ -4,7 +4,12 @@
  */
 import path from 'node:path';
 import { readGatewaySettings, type GatewayConfig } from '@tessera/gateway';
-import { readIdentitySettings, type IdentityConfig } from '@tessera/identity';
+import {
+  readAuditCheckpointSettings,
+  readIdentitySettings,
+  type AuditCheckpointSettings,
+  type IdentityConfig,
+} from '@tessera/identity';
 import { readSmsSettings, type SmsSettings } from '@tessera/notifier';
 import { logLevels, readEnv, type Env } from '@tessera/runtime';
 
@@ -15,6 +20,8 @@ export interface EmbeddedConfig {
   devClient?: { clientId: string; secret: string };
   passwordHashing: { memoryBytes: number; iterations: number };
   identity: IdentityConfig;
+  /** The audit key's file (made on first start) and how often it signs a checkpoint of the log. */
+  audit: AuditCheckpointSettings & { keyFile: string };
   gateway: GatewayConfig;
   smsBrand: string;
   sms: SmsSettings;
@@ -38,14 +45,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Embedde
     read.problem('DEV_CLIENT_SECRET must be 16 to 256 characters');
   if ((devClientId === undefined) !== (devClientSecret === undefined))
     read.problem('set DEV_CLIENT_ID and DEV_CLIENT_SECRET together, or neither');
+  const dataDir = path.resolve(cwd, read.text('DATA_DIR', './data'));
   const config: EmbeddedConfig = {
     port,
     host: read.text('HOST', '127.0.0.1'),
-    dataDir: path.resolve(cwd, read.text('DATA_DIR', './data')),
+    dataDir,
     ...(devClientId !== undefined && devClientSecret !== undefined
       ? { devClient: { clientId: devClientId, secret: devClientSecret } }
       : {}),
     ...readIdentitySettings(read),
+    audit: {
+      keyFile: path.resolve(cwd, read.text('AUDIT_KEY_FILE', path.join(dataDir, 'audit-key.json'))),
+      ...readAuditCheckpointSettings(read),
+    },
     gateway: readGatewaySettings(read),
     smsBrand: read.text('SMS_BRAND', 'Tessera'),
     sms: readSmsSettings(read),

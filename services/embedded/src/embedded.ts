@@ -8,14 +8,14 @@ import { mkdirSync } from 'node:fs';
 import { generateSecretToken, hashSecretToken } from '@tessera/crypto';
 import { scopes, type EventMessageValue } from '@tessera/contracts';
 import { composeGateway, createProjectionWatch, type ComposedGateway, type ProjectionWatch } from '@tessera/gateway';
-import { composeIdentity, type Relay } from '@tessera/identity';
+import { composeIdentity, type Checkpointer, type Relay } from '@tessera/identity';
 import { createLogger, type Logger, type LoggerOptions } from '@tessera/logging';
 import type { Consumer } from '@tessera/messaging';
 import { composeNotifier, createSmsSender } from '@tessera/notifier';
 import { composeProjector } from '@tessera/projector';
 import { createInMemoryRateLimitStore } from '@tessera/rate-limits';
 import { openViews } from '@tessera/read-models/views';
-import { loadOrCreateKeyring, type Keyring } from '@tessera/runtime';
+import { loadOrCreateAuditKey, loadOrCreateKeyring, type Keyring } from '@tessera/runtime';
 import type { SmsSender } from '@tessera/sms';
 import type { EmbeddedConfig } from './config.ts';
 import { ensureDevClient, type DevClientNotice } from './devClient.ts';
@@ -48,6 +48,7 @@ export interface RunningEmbedded {
 interface ComposedServices {
   consumers: Consumer[];
   relay: Relay;
+  checkpointer: Checkpointer | undefined;
   gateway: ComposedGateway;
 }
 
@@ -69,6 +70,8 @@ export async function startEmbedded(config: EmbeddedConfig, options: EmbeddedOpt
       await app.close();
       await services.relay.stop();
       for (const consumer of services.consumers) await consumer.stop();
+      // Once nothing appends any more, the last checkpoint signs all of the log; the relay publishes it at the next start.
+      await services.checkpointer?.stop();
       await adapters.close();
       logger.flush();
     })();
@@ -111,6 +114,7 @@ async function composeServices(
 ): Promise<ComposedServices> {
   const { eventStore, views, bus, personalData } = adapters;
   const clock = options.clock ?? (() => new Date());
+  const { keyFile, ...checkpoints } = config.audit;
   const identity = await composeIdentity(
     { eventStore, bus, personalData: personalData.protector, relayCheckpoints: adapters.relayCheckpoints },
     {
@@ -119,6 +123,7 @@ async function composeServices(
       keyring,
       kycPublicBaseUrl: () => config.publicBaseUrl ?? listeningUrl(),
       clock,
+      audit: { ...checkpoints, key: loadOrCreateAuditKey(keyFile).key },
     },
     logger.child({ service: 'identity' }),
   );
@@ -153,8 +158,10 @@ async function composeServices(
   );
   const relay = await identity.startRelay();
   await relay.caughtUp;
+  // Beside the relay, as in identity's own process; it signs a genesis checkpoint first if the log was just chained.
+  const checkpointer = await identity.startCheckpointer();
   const gateway = await composeEmbeddedGateway(adapters, keyring, config, projections, clock, logger);
-  return { consumers: [identity.commands, projector, ...notifier], relay, gateway };
+  return { consumers: [identity.commands, projector, ...notifier], relay, checkpointer, gateway };
 }
 
 function composeEmbeddedGateway(

@@ -143,6 +143,31 @@ t.test('the command timeout is COMMAND_TIMEOUT_MS, 5 s by default, as in the dis
   );
 });
 
+t.test(
+  'the log is signed every 1000 events or 60 s with the audit key in the data folder, each configurable',
+  async (t) => {
+    t.same(
+      loadConfig({}, '/srv/app').audit,
+      { keyFile: path.resolve('/srv/app', 'data', 'audit-key.json'), everyEvents: 1000, everySeconds: 60 },
+      'the defaults',
+    );
+    t.match(
+      loadConfig(
+        { AUDIT_KEY_FILE: 'secrets/audit.json', AUDIT_CHECKPOINT_EVENTS: '10', AUDIT_CHECKPOINT_SECONDS: '3600' },
+        '/srv/app',
+      ).audit,
+      { keyFile: path.resolve('/srv/app', 'secrets/audit.json'), everyEvents: 10, everySeconds: 3600 },
+    );
+    t.throws(
+      () => loadConfig({ AUDIT_CHECKPOINT_EVENTS: '9' }),
+      /AUDIT_CHECKPOINT_EVENTS must be a whole number from 10 to 100000/,
+    );
+    t.throws(
+      () => loadConfig({ AUDIT_CHECKPOINT_SECONDS: '0' }),
+      /AUDIT_CHECKPOINT_SECONDS must be a whole number from 1 to 3600/,
+    );
+  },
+);
 t.test('the development pages are off unless DEV_PAGES=true', async (t) => {
   t.equal(loadConfig({}).gateway.devPages, false);
   t.equal(loadConfig({ DEV_PAGES: 'true' }).gateway.devPages, true);

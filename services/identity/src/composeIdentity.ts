@@ -1,11 +1,11 @@
 /**
  * Identity composed from its adapters and settings, the same in its own
  * process (main.ts) and in the embedded default: the service with the dev
- * KYC provider and wallet, serving commands on the bus, and the relay that
- * publishes what it stores.
+ * KYC provider and wallet, serving commands on the bus, the relay that
+ * publishes what it stores, and the checkpointer that signs the log.
  */
 import { createPasswordHasher, type PasswordHashingParameters } from '@tessera/crypto';
-import type { EventStore } from '@tessera/event-store';
+import type { AuditKey, EventStore } from '@tessera/event-store';
 import type { Logger } from '@tessera/logging';
 import type { Consumer, MessageBus } from '@tessera/messaging';
 import type { PersonalDataProtector } from '@tessera/personal-data';
@@ -16,6 +16,8 @@ import { serveIdentityCommands } from './application/commandServer.ts';
 import type { IdentityConfig } from './application/identityConfig.ts';
 import { createIdentityService, type IdentityService } from './application/identityService.ts';
 import { startRelay, type CheckpointStore, type Relay } from './application/relay.ts';
+import { startCheckpointer, type Checkpointer } from './application/checkpointer.ts';
+import type { AuditCheckpointSettings } from './identityEnv.ts';
 
 export interface IdentityAdapters {
   eventStore: EventStore;
@@ -34,6 +36,8 @@ export interface IdentitySettings {
   /** Where the dev KYC provider sends users: the gateway's address, or how to know it once it listens. */
   kycPublicBaseUrl: string | (() => string);
   clock: () => Date;
+  /** The audit key and how often it signs a checkpoint of the log; where the relay runs, it is given. */
+  audit?: AuditCheckpointSettings & { key: AuditKey };
 }
 
 export interface ComposedIdentity {
@@ -46,6 +50,8 @@ export interface ComposedIdentity {
    * keeps no messages (in-process) starts it once its consumers subscribed.
    */
   startRelay(): Promise<Relay>;
+  /** Starts signing checkpoints of the log (one checkpointer per log, beside the relay); none without an audit key. */
+  startCheckpointer(): Promise<Checkpointer | undefined>;
 }
 
 export async function composeIdentity(
@@ -88,6 +94,16 @@ export async function composeIdentity(
         checkpoints: adapters.relayCheckpoints,
         logger: logger.child({ component: 'relay' }),
         ...(metrics ? { onPublished: (position: number) => metrics.relayPosition.set(position) } : {}),
+      }),
+    startCheckpointer: async () =>
+      settings.audit &&
+      startCheckpointer({
+        eventStore,
+        key: settings.audit.key,
+        everyEvents: settings.audit.everyEvents,
+        everySeconds: settings.audit.everySeconds,
+        clock: settings.clock,
+        logger: logger.child({ component: 'checkpointer' }),
       }),
   };
 }

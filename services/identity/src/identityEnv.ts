@@ -109,6 +109,19 @@ function readCoolingOff(read: EnvReader): number {
   return read.integer('PHONE_CHANGE_COOLING_OFF_SECONDS', fallback, 0, 30 * 24 * 3600);
 }
 
+/** How often identity signs a checkpoint of the event log (ADR 32): every so many events, or seconds once any arrived. */
+export interface AuditCheckpointSettings {
+  everyEvents: number;
+  everySeconds: number;
+}
+
+export function readAuditCheckpointSettings(read: EnvReader): AuditCheckpointSettings {
+  return {
+    everyEvents: read.integer('AUDIT_CHECKPOINT_EVENTS', 1000, 10, 100_000),
+    everySeconds: read.integer('AUDIT_CHECKPOINT_SECONDS', 60, 1, 3600),
+  };
+}
+
 /**
  * `{"<clientId>": {"id": "app.example.com", "name": "Example", "origins": ["https://app.example.com"]}}`: each API
  * client's WebAuthn relying party. Unset: no client offers passkeys.

@@ -1,6 +1,7 @@
 export * from './application/identityService.ts';
 export * from './application/identityConfig.ts';
 export * from './application/relay.ts';
+export * from './application/checkpointer.ts';
 export * from './adapters/fileCheckpointStore.ts';
 export * from './adapters/fileBreachedPasswordList.ts';
 export * from './application/breachedPasswordList.ts';

@@ -56,6 +56,13 @@ t.test(
     t.equal(received[0]?.headers['event-type'], 'PhoneNumberVerified');
     t.equal(received[0]?.headers['schema-version'], '1');
     t.equal(received[0]?.headers['correlation-id'], 'c-1');
+    const stored = await store.readAll();
+    t.same(
+      values.map(({ hash, previousHash }) => ({ hash, previousHash })),
+      stored.map(({ hash, previousHash }) => ({ hash, previousHash })),
+      'each message carries its link in the chain, so a consumer can check what it received',
+    );
+    t.equal(values[1]?.previousHash, values[0]?.hash, "the second event names the first one's hash");
 
     await store.append('user-c', [event('c')]);
     const resumed = await startRelay({

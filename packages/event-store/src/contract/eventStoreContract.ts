@@ -6,6 +6,7 @@
 import type { Test } from 'tap';
 import type { EventStore } from '../eventStore.ts';
 import { appendContract } from './appendContract.ts';
+import { chainContract } from './chainContract.ts';
 import { readContract } from './readContract.ts';
 import { subscriptionContract } from './subscriptionContract.ts';
 
@@ -22,5 +23,6 @@ export function eventStoreContract(t: Test, options: EventStoreContractOptions):
     t.test('appending', async (t) => appendContract(t, options.create));
     t.test('reading', async (t) => readContract(t, options.create));
     t.test('subscribing', async (t) => subscriptionContract(t, options.create));
+    t.test('chaining', async (t) => chainContract(t, options.create));
   });
 }

@@ -8,7 +8,7 @@ import { timeOrderedUuid } from '@tessera/crypto';
 import { isIdentityEventType, schemaVersionOf, type EventMetadata, type IdentityEvent } from '@tessera/contracts';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@tessera/event-store';
 import type { Decision } from '../domain/decision.ts';
-import type { StreamStateCache } from './streamStateCache.ts';
+import type { StreamStateCache, StreamTail } from './streamStateCache.ts';
 
 const MAX_ATTEMPTS = 8;
 
@@ -17,7 +17,7 @@ export interface LoadedStream<S> {
   /** Revision of the last event, or undefined for an empty stream. */
   revision: number | undefined;
   /** The stream's last event, or undefined for an empty stream. */
-  lastEvent: RecordedEvent | undefined;
+  lastEvent: StreamTail | undefined;
 }
 
 export function toIdentityEvent(recorded: RecordedEvent): IdentityEvent | undefined {
@@ -86,7 +86,7 @@ export async function decideAndAppend<S>(
       // The next command on this stream starts from the state this append made, instead of reading its events back.
       if (cache) {
         const last = appended.at(-1)!;
-        const lastEvent: RecordedEvent = {
+        const lastEvent: StreamTail = {
           ...last,
           streamId,
           revision: result.nextExpectedRevision,

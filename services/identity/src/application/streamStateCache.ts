@@ -11,10 +11,13 @@
 import { LRUCache } from 'lru-cache';
 import type { RecordedEvent } from '@tessera/event-store';
 
+/** A stream's last event as a command sees it: the chain's hashes are the store's business, not the decision's. */
+export type StreamTail = Omit<RecordedEvent, 'hash' | 'previousHash'>;
+
 export interface CachedStream {
   state: unknown;
   revision: number;
-  lastEvent: RecordedEvent;
+  lastEvent: StreamTail;
 }
 
 export interface StreamStateCache {

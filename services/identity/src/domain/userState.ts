@@ -15,7 +15,7 @@ import { evolveStepUps, type StepUp } from './stepUpState.ts';
 
 export { accountOf, identificationOf, type AccountState, type KycState } from './accountsState.ts';
 export { challengeOf, loginFailuresOf, smsOutcomeKey, type OtpChallenge } from './credentialsState.ts';
-export { familyOf, type RefreshTokenFamily } from './sessionsState.ts';
+export { activeFamilyIds, familyOf, type RefreshTokenFamily } from './sessionsState.ts';
 export { stepUpOf, type StepUp } from './stepUpState.ts';
 
 export interface UserState {
