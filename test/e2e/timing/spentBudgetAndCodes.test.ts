@@ -37,10 +37,12 @@ t.test("a password reset once the phone's SMS budget is spent: no difference in 
 t.test(
   'a wrong code on a reset session of a known and an unknown email: the same answer, no difference in time',
   async (t) => {
-    const wrongCode = (email: string, sessionId: string) => () =>
+    const wrongCode = (email: string, sessionId: string, code: string) => () =>
       server.call('POST', '/v1/user/otp', {
-        body: { sessionId, username: email, challengeType: 'SMS_OTP', code: '0000' },
+        body: { sessionId, username: email, challengeType: 'SMS_OTP', code },
       });
+    // A fixed guess would be the sent code once in 10,000 tries: wrong for sure is the sent code plus one.
+    const besides = (code: string) => String((Number(code) + 1) % 10 ** code.length).padStart(code.length, '0');
     const stage = (email: string, sessionId: string) =>
       server.call('PUT', '/v1/user/change-password', {
         body: {
@@ -55,17 +57,20 @@ t.test(
       async (index) => {
         const user = await signedUp(server);
         const nobody = unknownEmail(index);
+        const before = server.countSentTo(user.phoneNumber);
         const [known, unknown] = await Promise.all([forget(user.email)(), forget(nobody)()]);
         await Promise.all([stage(user.email, known.body.data.sessionId), stage(nobody, unknown.body.data.sessionId)]);
+        const wrong = besides(await server.nextCode(user.phoneNumber, before));
         return {
           user,
           nobody,
+          wrong,
           knownSession: known.body.data.sessionId as string,
           unknownSession: unknown.body.data.sessionId as string,
         };
       },
-      ({ user, knownSession }) => wrongCode(user.email, knownSession),
-      ({ nobody, unknownSession }) => wrongCode(nobody, unknownSession),
+      ({ user, knownSession, wrong }) => wrongCode(user.email, knownSession, wrong),
+      ({ nobody, unknownSession, wrong }) => wrongCode(nobody, unknownSession, wrong),
     );
     t.same(
       [...new Set(samples.answers.map((answer) => `${answer.status} ${answer.body.errorCode}`))],
