@@ -4,7 +4,13 @@
  * the events' hashes in global order. Pure functions, shared by the stores
  * that write the chain and the tools that check it.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/** SHA-256 in hex; Node's one-shot `crypto.hash` (20.12 and later) where there is one, a hash object elsewhere. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The predecessor of a stream's first event, and the log hash before the first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -69,10 +75,10 @@ export function canonicalJson(value: unknown): string {
 export function eventHash(content: ChainedContent): string {
   const { streamId, revision, eventId, type, schemaVersion, data, metadata, previousHash } = content;
   const hashed = { v: CHAIN_VERSION, streamId, revision, eventId, type, schemaVersion, data, metadata, previousHash };
-  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+  return sha256Hex(canonicalJson(hashed));
 }
 
 /** The log hash after one more event: SHA-256 of the two hashes' raw bytes, the log's first. */
 export function nextLogHash(logHash: string, hash: string): string {
-  return createHash('sha256').update(Buffer.from(logHash, 'hex')).update(Buffer.from(hash, 'hex')).digest('hex');
+  return crypto.createHash('sha256').update(Buffer.from(logHash, 'hex')).update(Buffer.from(hash, 'hex')).digest('hex');
 }

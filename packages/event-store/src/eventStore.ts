@@ -103,7 +103,23 @@ export interface EventStore {
    * rewrite their events (EventStoreDB) leave it out.
    */
   chainUpgrade?(): Promise<ChainUpgrade | undefined>;
+  /**
+   * The chain alone, in global order: what the checkpointer follows, without reading every event's data. Data only
+   * for the events of `dataOf` (checkpoints). Stores that cannot read less than whole events leave it out.
+   */
+  readChain?(options: ReadAllOptions & { dataOf: string }): Promise<ChainLink[]>;
   close(): Promise<void>;
+}
+
+/** One event's place in the chain: enough to take it into the log hash. */
+export interface ChainLink {
+  position: number;
+  streamId: string;
+  revision: number;
+  type: string;
+  hash: string;
+  /** The event's data, for the events of the stream asked for only. */
+  data?: Record<string, unknown>;
 }
 
 export class WrongExpectedRevisionError extends Error {

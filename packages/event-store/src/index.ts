@@ -1,5 +1,6 @@
 export type {
   AppendResult,
+  ChainLink,
   ChainUpgrade,
   EventStore,
   EventToAppend,

@@ -16,6 +16,7 @@
 import type Database from 'better-sqlite3';
 import type {
   AppendResult,
+  ChainLink,
   ChainUpgrade,
   EventStore,
   EventToAppend,
@@ -61,6 +62,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     subscribeToAll: (handler, subscribeOptions) => store.subscribeToAll(handler, subscribeOptions),
     headPosition: () => store.headPosition(),
     chainUpgrade: () => store.chainUpgrade(),
+    readChain: (readOptions) => store.readChain(readOptions),
     close: () => store.close(),
   };
 }
@@ -171,6 +173,19 @@ class SqliteEventStore {
   async headPosition(): Promise<number> {
     this.#assertOpen();
     return headPositionSync(this.#statements);
+  }
+
+  async readChain(readOptions: ReadAllOptions & { dataOf: string }): Promise<ChainLink[]> {
+    this.#assertOpen();
+    const rows = this.#statements.readChain.all(readOptions.dataOf, readOptions.after ?? 0, readOptions.maxCount ?? -1);
+    return rows.map((row) => ({
+      position: row.position,
+      streamId: row.stream_id,
+      revision: row.revision,
+      type: row.type,
+      hash: row.hash ?? '',
+      ...(row.data === null ? {} : { data: JSON.parse(row.data) as Record<string, unknown> }),
+    }));
   }
 
   async chainUpgrade(): Promise<ChainUpgrade | undefined> {

@@ -101,6 +101,13 @@ export function prepareStatements(db: Database.Database) {
     readAll: db.prepare<[number, number], EventRow>(
       'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
     ),
+    readChain: db.prepare<
+      [string, number, number],
+      { position: number; stream_id: string; revision: number; type: string; hash: string | null; data: string | null }
+    >(
+      `SELECT position, stream_id, revision, type, hash, CASE WHEN stream_id = ? THEN data END AS data
+       FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    ),
     head: db.prepare<[], { position: number }>('SELECT COALESCE(MAX(position), 0) AS position FROM events'),
     chainUpgrade: db.prepare<[], { up_to_position: number; events: number; upgraded_at: string }>(
       'SELECT up_to_position, events, upgraded_at FROM chain_upgrade ORDER BY up_to_position DESC LIMIT 1',

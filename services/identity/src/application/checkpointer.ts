@@ -1,20 +1,14 @@
 /**
- * The checkpointer (ADR 32): follows the event log in its global order,
- * computes the running log hash, and appends a checkpoint signed with the
- * audit key to stream `audit-log` every `everyEvents` events, every
- * `everySeconds` when anything new arrived, and on a clean stop. One runs per
- * log, beside the relay; a checkpoint is appended with the stream's expected
- * revision, so a second checkpointer on the same log cannot write over it.
- *
- * It resumes from the last checkpoint in the stream (its position, count and
- * log hash) rather than recomputing the log from the start, unless that
- * checkpoint claims this key and does not verify with it. Checkpoints do
- * not count towards the next one: a quiet log is not checkpointed forever.
- * After an upgrade chained a log stored before the chain, the first
- * checkpoint is marked `genesis` and is signed as soon as the log is read.
+ * The checkpointer (ADR 32): follows the chain of the event log in its global order (polling the hashes a few times a
+ * second, never reading every event whole), computes the running log hash, and appends a checkpoint signed with the
+ * audit key to stream `audit-log` every `everyEvents` events, every `everySeconds` when anything new arrived, and on a
+ * clean stop. One runs per log, beside the relay; a checkpoint is appended with the stream's expected revision, so a
+ * second checkpointer on the same log cannot write over it. It resumes from the last checkpoint in the stream (its position, count and log hash) unless that checkpoint claims
+ * this key and does not verify with it. Checkpoints do not count towards the next one: a quiet log is not
+ * checkpointed forever. After an upgrade chained a log stored before the chain, the first checkpoint is marked
+ * `genesis` and is signed as soon as the log is read.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CHECKPOINT_EVENT_TYPE,
   CHECKPOINT_STREAM,
@@ -25,6 +19,7 @@ import {
   signCheckpoint,
   WrongExpectedRevisionError,
   type AuditKey,
+  type ChainLink,
   type EventStore,
   type RecordedEvent,
   type SignedCheckpoint,
@@ -70,53 +65,90 @@ interface LogState {
 
 /** Checkpoints read per page while looking for the last one. */
 const checkpointPage = 1000;
-/** Longest wait on stop for the log to be followed to its head. */
-const stopCatchUpMs = 5000;
 
 export async function startCheckpointer(options: CheckpointerOptions): Promise<Checkpointer> {
-  const { eventStore, logger } = options;
+  const { logger } = options;
   const state = await resumeState(options);
   const signer = createSigner(options, state);
-  let failed = false;
-  const subscription = eventStore.subscribeToAll(
-    async (event) => {
-      follow(state, event);
-      if (state.sinceLast >= options.everyEvents) await signer.checkpoint();
-    },
-    {
-      after: state.position,
-      onError: (error) => {
-        failed = true;
-        logger.error({ err: error }, 'checkpointer stopped');
-      },
-    },
-  );
+  const reader = createLogReader(options, state, signer);
+  // Polled: a subscription woke on every append and read every event whole; the log hash needs only the hashes.
+  const poll = setInterval(() => void reader.toHead().catch(() => undefined), POLL_MS);
   const timer = setInterval(() => {
-    signer.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'checkpoint failed'));
+    reader
+      .toHead()
+      .then(() => signer.checkpoint())
+      .catch((error: unknown) => logger.error({ err: error }, 'checkpoint failed'));
   }, options.everySeconds * 1000);
+  poll.unref();
   timer.unref();
   logger.info({ after: state.position, events: state.events, genesisDue: state.genesisDue }, 'checkpointer started');
-  const caughtUp = subscription.caughtUp.then(async () => {
+  const caughtUp = reader.toHead().then(async () => {
     if (state.genesisDue) await signer.checkpoint();
   });
   caughtUp.catch(() => undefined);
   return {
     caughtUp,
-    checkpoint: () => signer.checkpoint(),
+    checkpoint: async () => {
+      await reader.toHead();
+      return signer.checkpoint();
+    },
     async stop() {
+      clearInterval(poll);
       clearInterval(timer);
-      // What was stored before the stop is signed: the log is followed to its head first (for at most a few seconds).
-      const head = await eventStore.headPosition().catch(() => 0);
-      const deadline = Date.now() + stopCatchUpMs;
-      while (subscription.position < head && !failed && Date.now() < deadline) await sleep(10);
-      await subscription.stop();
+      // What was stored before the stop is signed: the log is followed to its head first.
+      await reader.toHead().catch(() => undefined);
       await signer.checkpoint();
     },
   };
 }
 
+/** How often the checkpointer looks for new events, and how many links it reads per query. */
+const POLL_MS = 200;
+const CHAIN_PAGE = 5000;
+
+/** Reads the chain from where the state is to the log's head, one reading at a time; stops for good on a broken log. */
+function createLogReader(
+  { eventStore, logger, everyEvents }: CheckpointerOptions,
+  state: LogState,
+  signer: ReturnType<typeof createSigner>,
+) {
+  let queue: Promise<void> = Promise.resolve();
+  let broken: Error | undefined;
+  const read = (after: number) =>
+    eventStore.readChain
+      ? eventStore.readChain({ after, maxCount: CHAIN_PAGE, dataOf: CHECKPOINT_STREAM })
+      : eventStore.readAll({ after, maxCount: CHAIN_PAGE });
+
+  async function readToHead(): Promise<void> {
+    if (broken) throw broken;
+    for (;;) {
+      const page = await read(state.position);
+      let signed = false;
+      for (const link of page) {
+        try {
+          follow(state, link);
+        } catch (error) {
+          broken = error as Error;
+          logger.error({ err: error }, 'checkpointer stopped');
+          throw error;
+        }
+        // A checkpoint appended meanwhile is read too (below): the head is its own.
+        if (state.sinceLast >= everyEvents) signed = (await signer.checkpoint()) !== undefined || signed;
+      }
+      if (page.length < CHAIN_PAGE && !signed) return;
+    }
+  }
+
+  return {
+    toHead(): Promise<void> {
+      queue = queue.catch(() => undefined).then(readToHead);
+      return queue;
+    },
+  };
+}
+
 /** Takes one more event into the log hash. */
-function follow(state: LogState, event: RecordedEvent): void {
+function follow(state: LogState, event: ChainLink | RecordedEvent): void {
   if (!event.hash) {
     throw new Error(
       `event at position ${event.position} (stream ${event.streamId}) carries no hash: the log hash cannot go on`,
